@@ -1,0 +1,111 @@
+// RTCP (RFC 3550 §6, RFC 4585, RFC 5104): walk compound packets, read the reports and feedback
+// an SFU acts on, and write the ones it sends. No I/O, no exceptions, no heap allocation.
+// Threading: stateless functions and views; safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "common/bytes.hpp"
+
+namespace rounds::rtcp {
+
+constexpr uint8_t kSenderReport = 200;
+constexpr uint8_t kReceiverReport = 201;
+constexpr uint8_t kSdes = 202;
+constexpr uint8_t kBye = 203;
+constexpr uint8_t kApp = 204;
+constexpr uint8_t kRtpFeedback = 205;    // FMT 1 generic NACK, 15 transport-cc
+constexpr uint8_t kPayloadFeedback = 206;  // FMT 1 PLI, 4 FIR, 15 REMB (AFB)
+
+// One packet of a compound: header fields and its bytes (header included).
+struct PacketView {
+  uint8_t packetType = 0;
+  uint8_t count = 0;  // RC / SC / FMT (5 bits)
+  Bytes bytes;        // whole packet, 4 * (length + 1) bytes
+  uint32_t senderSsrc() const;  // first word after the header (0 if too short)
+};
+
+// Iterates the packets of a compound packet. valid() is false after a malformed packet (the
+// iteration then stops): callers drop the whole compound in that case.
+class CompoundReader {
+ public:
+  explicit CompoundReader(Bytes compound) : data_(compound) {}
+  // Returns the next packet, or nullopt at the end or on malformed input (then valid() == false).
+  std::optional<PacketView> next();
+  bool valid() const { return valid_; }
+
+ private:
+  Bytes data_;
+  size_t pos_ = 0;
+  bool valid_ = true;
+};
+
+struct ReportBlock {
+  uint32_t ssrc = 0;
+  uint8_t fractionLost = 0;
+  int32_t cumulativeLost = 0;  // 24-bit signed
+  uint32_t highestSeq = 0;     // extended highest sequence number received
+  uint32_t jitter = 0;
+  uint32_t lastSr = 0;
+  uint32_t delaySinceLastSr = 0;
+};
+
+struct SenderInfo {
+  uint64_t ntpTimestamp = 0;
+  uint32_t rtpTimestamp = 0;
+  uint32_t packetCount = 0;
+  uint32_t octetCount = 0;
+};
+
+// Readers for a single packet view. Each returns nullopt/false if the packet is too short.
+std::optional<SenderInfo> senderInfo(const PacketView& p);  // SR only
+// Report blocks of an SR or RR; writes up to out.size() and returns how many were read.
+size_t reportBlocks(const PacketView& p, std::span<ReportBlock> out);
+// PLI (PSFB FMT 1): the media source SSRC.
+std::optional<uint32_t> pliMediaSsrc(const PacketView& p);
+// FIR (PSFB FMT 4, RFC 5104 §4.3.1): the first FCI entry's SSRC and sequence number.
+struct FirEntry {
+  uint32_t ssrc = 0;
+  uint8_t seq = 0;
+};
+std::optional<FirEntry> firEntry(const PacketView& p);
+// Generic NACK (RTPFB FMT 1, RFC 4585 §6.2.1): media SSRC, then calls visit(seq) for every
+// sequence number the FCI entries name. Returns the media SSRC, or nullopt if malformed.
+template <typename F>
+std::optional<uint32_t> forEachNack(const PacketView& p, F&& visit);
+// REMB (PSFB FMT 15 "REMB"): bitrate in bits per second and the SSRCs it applies to.
+std::optional<uint64_t> rembBitrate(const PacketView& p);
+// BYE: the SSRCs leaving; returns how many were written into out.
+size_t byeSsrcs(const PacketView& p, std::span<uint32_t> out);
+
+// Writers return bytes written into `out`, 0 if it does not fit. Each writes one packet; append
+// several into one buffer to build a compound.
+size_t writeSenderReport(MutableBytes out, uint32_t ssrc, const SenderInfo& info,
+                         std::span<const ReportBlock> blocks);
+size_t writeReceiverReport(MutableBytes out, uint32_t ssrc, std::span<const ReportBlock> blocks);
+size_t writeSdesCname(MutableBytes out, uint32_t ssrc, std::string_view cname);
+size_t writePli(MutableBytes out, uint32_t senderSsrc, uint32_t mediaSsrc);
+size_t writeFir(MutableBytes out, uint32_t senderSsrc, uint32_t mediaSsrc, uint8_t seq);
+size_t writeNack(MutableBytes out, uint32_t senderSsrc, uint32_t mediaSsrc,
+                 std::span<const uint16_t> seqs);
+size_t writeRemb(MutableBytes out, uint32_t senderSsrc, uint64_t bitrate,
+                 std::span<const uint32_t> ssrcs);
+
+// ---- template implementation ----
+template <typename F>
+std::optional<uint32_t> forEachNack(const PacketView& p, F&& visit) {
+  if (p.packetType != kRtpFeedback || p.count != 1 || p.bytes.size() < 12) return std::nullopt;
+  uint32_t media = readU32(p.bytes.data() + 8);
+  for (size_t off = 12; off + 4 <= p.bytes.size(); off += 4) {
+    uint16_t pid = readU16(p.bytes.data() + off);
+    uint16_t blp = readU16(p.bytes.data() + off + 2);
+    visit(pid);
+    for (int i = 0; i < 16; ++i)
+      if (blp & (1u << i)) visit(static_cast<uint16_t>(pid + i + 1));
+  }
+  return media;
+}
+
+}  // namespace rounds::rtcp

@@ -1,0 +1,80 @@
+// DTLS 1.2 (RFC 6347) over OpenSSL memory BIOs, for DTLS-SRTP (RFC 5764): handshake, peer
+// certificate fingerprint check (RFC 8122), SRTP key export, close_notify. The only code that
+// calls OpenSSL's SSL API. No sockets: records in via processPacket(), out via the listener.
+// Threading: a DtlsTransport belongs to one worker thread; a Certificate is immutable and shared.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/bytes.hpp"
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "transport/srtp.hpp"
+
+namespace rounds {
+
+// A self-signed ECDSA P-256 certificate and key, generated at start-up.
+class Certificate {
+ public:
+  static Result<std::shared_ptr<Certificate>> generate();
+  ~Certificate();
+  const std::string& fingerprintSha256() const { return fingerprint_; }  // "AB:CD:..."
+  void* x509() const { return x509_; }     // X509*
+  void* privateKey() const { return key_; }  // EVP_PKEY*
+
+ private:
+  Certificate() = default;
+  void* x509_ = nullptr;
+  void* key_ = nullptr;
+  std::string fingerprint_;
+};
+
+// RFC 7983: first byte 20..63.
+bool isDtls(Bytes packet);
+
+class DtlsTransport {
+ public:
+  enum class Role { Server, Client };
+  enum class State { New, Connecting, Connected, Failed, Closed };
+
+  struct SrtpKeys {
+    SrtpProfile profile;
+    std::vector<uint8_t> localKeyAndSalt;   // protect what we send
+    std::vector<uint8_t> remoteKeyAndSalt;  // unprotect what we receive
+  };
+
+  struct Listener {
+    virtual ~Listener() = default;
+    virtual void onDtlsSend(Bytes record) = 0;  // one datagram to send to the peer
+    virtual void onDtlsConnected(const SrtpKeys& keys) = 0;
+    virtual void onDtlsFailed(const std::string& reason) = 0;  // handshake or fingerprint failure
+    virtual void onDtlsClosed() = 0;  // peer sent close_notify
+  };
+
+  DtlsTransport(std::shared_ptr<Certificate> cert, Role role, Listener& listener);
+  ~DtlsTransport();
+
+  // From the remote SDP's a=fingerprint; must be set before the handshake completes.
+  void setRemoteFingerprint(std::string algorithm, std::string value);
+  // Client: sends the ClientHello. Server: waits for one.
+  void start();
+  void processPacket(Bytes record);
+  // Retransmission timer: call at or after nextTimeout(); handles DTLSv1_handle_timeout.
+  std::optional<TimePoint> nextTimeout(TimePoint now) const;
+  void onTimeout();
+  // Sends close_notify (if connected) and stops.
+  void close();
+  State state() const { return state_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  Listener& listener_;
+  State state_ = State::New;
+  friend struct Impl;
+};
+
+}  // namespace rounds
