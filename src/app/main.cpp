@@ -1,0 +1,173 @@
+// rounds: the server binary. The one place where objects are created and wired together
+// (docs/architecture.md); teardown order is in docs/lifecycle.md.
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "common/log.hpp"
+#include "control/api.hpp"
+#include "control/conference.hpp"
+#include "control/http_server.hpp"
+#include "media/media_engine.hpp"
+#include "services/attendance.hpp"
+#include "store/store.hpp"
+
+namespace {
+
+struct Options {
+  std::string httpAddress = "127.0.0.1";
+  uint16_t httpPort = 8080;
+  std::string mediaAddress = "127.0.0.1";
+  uint16_t mediaPort = 40000;
+  std::string announcedAddress;
+  unsigned mediaWorkers = 1;
+  std::string webRoot = "client/dist";
+  std::string db = "rounds.db";
+  std::string tlsCert;
+  std::string tlsKey;
+  size_t roomMaxParticipants = 16;
+  unsigned consentTimeout = 20;
+  std::string logLevel = "info";
+};
+
+void addOptions(CLI::App& app, Options& o) {
+  app.set_config("--config", "", "Read options from a TOML or INI file (keys as the long option names)");
+  app.add_option("--http-address", o.httpAddress, "Address the web client, API and signalling listen on")
+      ->envname("ROUNDS_HTTP_ADDRESS")->capture_default_str();
+  app.add_option("--http-port", o.httpPort, "TCP port for HTTP(S) and WebSocket signalling (0: any free port)")
+      ->envname("ROUNDS_HTTP_PORT")->capture_default_str();
+  app.add_option("--media-address", o.mediaAddress, "Address the UDP media sockets bind to (IP literal)")
+      ->envname("ROUNDS_MEDIA_ADDRESS")->capture_default_str();
+  app.add_option("--media-port", o.mediaPort,
+                 "UDP port of media worker 0; worker i uses port+i (0: any free ports)")
+      ->envname("ROUNDS_MEDIA_PORT")->capture_default_str();
+  app.add_option("--announced-address", o.announcedAddress,
+                 "Address announced to browsers in ICE candidates: the public address when behind "
+                 "NAT (default: the media address)")
+      ->envname("ROUNDS_ANNOUNCED_ADDRESS");
+  app.add_option("--media-workers", o.mediaWorkers, "Media worker threads (one core and one UDP port each)")
+      ->envname("ROUNDS_MEDIA_WORKERS")->check(CLI::Range(1u, 64u))->capture_default_str();
+  app.add_option("--web-root", o.webRoot, "Directory of the built web client")
+      ->envname("ROUNDS_WEB_ROOT")->capture_default_str();
+  app.add_option("--db", o.db, "SQLite database file (created if missing)")
+      ->envname("ROUNDS_DB")->capture_default_str();
+  app.add_option("--tls-cert", o.tlsCert, "PEM certificate chain: serve HTTPS/WSS (with --tls-key)")
+      ->envname("ROUNDS_TLS_CERT");
+  app.add_option("--tls-key", o.tlsKey, "PEM private key for --tls-cert")->envname("ROUNDS_TLS_KEY");
+  app.add_option("--room-max-participants", o.roomMaxParticipants, "Participants allowed in one room")
+      ->envname("ROUNDS_ROOM_MAX_PARTICIPANTS")->check(CLI::Range(size_t{1}, size_t{1000}))->capture_default_str();
+  app.add_option("--consent-timeout", o.consentTimeout,
+                 "Seconds without ICE consent checks before a participant is dropped (RFC 7675)")
+      ->envname("ROUNDS_CONSENT_TIMEOUT")->check(CLI::Range(5u, 300u))->capture_default_str();
+  app.add_option("--log-level", o.logLevel, "trace, debug, info, warn, error")
+      ->envname("ROUNDS_LOG_LEVEL")->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace rounds;
+  CLI::App app{"Rounds: video and telephone conferencing for cross-border clinical exchange"};
+  Options o;
+  addOptions(app, o);
+  CLI11_PARSE(app, argc, argv);
+  if (o.tlsCert.empty() != o.tlsKey.empty()) {
+    std::cerr << "rounds: --tls-cert and --tls-key go together\n";
+    return 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(o.logLevel));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  boost::asio::io_context io;
+
+  auto store = openSqliteStore(o.db);
+  if (!store) {
+    std::cerr << "rounds: cannot open database " << o.db << ": " << store.error().message << "\n";
+    return 1;
+  }
+  AttendanceService attendance(*store.value(), SystemClock::instance());
+  attendance.recoverAfterRestart();
+
+  MediaConfig mc;
+  mc.listenAddress = o.mediaAddress;
+  mc.basePort = o.mediaPort;
+  mc.announcedAddress = o.announcedAddress;
+  mc.workers = o.mediaWorkers;
+  mc.consentTimeoutMs = o.consentTimeout * 1000;
+
+  // The media engine reports to the conference, which is created after it: a forwarding shim.
+  struct EventsShim : MediaEvents {
+    MediaEvents* target = nullptr;
+    void onMediaPeerConnected(const std::string& id) override {
+      if (target) target->onMediaPeerConnected(id);
+    }
+    void onMediaPeerClosed(const std::string& id, const std::string& reason) override {
+      if (target) target->onMediaPeerClosed(id, reason);
+    }
+  } shim;
+  MediaEngine media(io, mc, shim);
+  if (auto st = media.start(); !st) {
+    std::cerr << "rounds: media: " << st.error().message << "\n";
+    return 1;
+  }
+
+  ConferenceConfig cc;
+  cc.maxParticipantsPerRoom = o.roomMaxParticipants;
+  Conference conference(cc, media, attendance);
+  shim.target = &conference;
+  Api api(conference, attendance);
+
+  HttpServerConfig hc;
+  hc.bindAddress = o.httpAddress;
+  hc.port = o.httpPort;
+  hc.webRoot = o.webRoot;
+  hc.tlsCertFile = o.tlsCert;
+  hc.tlsKeyFile = o.tlsKey;
+  HttpServer http(io, hc, conference, api);
+  if (auto st = http.start(); !st) {
+    std::cerr << "rounds: http: " << st.error().message << "\n";
+    media.stop();
+    return 1;
+  }
+
+  // Media counters for /api/stats, refreshed once a second.
+  boost::asio::steady_timer statsTimer(io);
+  std::function<void()> refreshStats = [&] {
+    media.stats([&](std::vector<WorkerStats> s) { api.setMediaStats(std::move(s)); });
+    statsTimer.expires_after(std::chrono::seconds(1));
+    statsTimer.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) refreshStats();
+    });
+  };
+  refreshStats();
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", sig);
+    // docs/lifecycle.md: participants first (attendance closed, close_notify queued), then the
+    // media workers, then the HTTP server; the loop ends when nothing is left.
+    conference.shutdown();
+    statsTimer.cancel();
+    media.stop();
+    http.stop();
+  });
+
+  std::string scheme = http.tls() ? "https" : "http";
+  std::string shownHost = o.httpAddress == "0.0.0.0" ? "localhost" : o.httpAddress;
+  std::printf("url: %s://%s:%u/\n", scheme.c_str(), shownHost.c_str(), http.port());
+  std::string announced = o.announcedAddress.empty() ? o.mediaAddress : o.announcedAddress;
+  for (uint16_t port : media.ports())
+    std::printf("media: udp %s:%u\n", announced.c_str(), port);
+  std::printf("open %s://%s:%u/r/<room> in a browser to join a room\n", scheme.c_str(),
+              shownHost.c_str(), http.port());
+  std::fflush(stdout);
+
+  io.run();
+  spdlog::info("stopped");
+  return 0;
+}

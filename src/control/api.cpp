@@ -1,0 +1,91 @@
+#include "control/api.hpp"
+
+#include "control/signalling.hpp"
+
+namespace rounds {
+
+using nlohmann::json;
+
+namespace {
+
+HttpResponse jsonResponse(int status, const json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+HttpResponse errorResponse(int status, const std::string& code, const std::string& message) {
+  return jsonResponse(status, json{{"error", {{"code", code}, {"message", message}}}});
+}
+
+json statsJson(const WorkerStats& s) {
+  return json{{"worker", s.index},
+              {"port", s.port},
+              {"peers", s.peers},
+              {"connectedPeers", s.connectedPeers},
+              {"packetsReceived", s.packetsReceived},
+              {"packetsSent", s.packetsSent},
+              {"rtpForwarded", s.rtpForwarded},
+              {"droppedMalformed", s.droppedMalformed},
+              {"droppedUnknownTuple", s.droppedUnknownTuple},
+              {"droppedUnknownSsrc", s.droppedUnknownSsrc},
+              {"droppedAuth", s.droppedAuth},
+              {"keyFrameRequests", s.keyFrameRequests}};
+}
+
+}  // namespace
+
+HttpResponse Api::onHttpRequest(const HttpRequest& req) {
+  const std::string& path = req.path;
+  if (req.method != "GET" && req.method != "HEAD")
+    return errorResponse(405, "method_not_allowed", req.method + " is not supported on " + path);
+
+  if (path == "/api/health") return jsonResponse(200, json{{"status", "ok"}});
+
+  if (path == "/api/stats") {
+    json workers = json::array();
+    for (const auto& s : stats_) workers.push_back(statsJson(s));
+    return jsonResponse(200, json{{"workers", workers}});
+  }
+
+  if (path == "/api/rooms") {
+    json rooms = json::array();
+    for (const auto& r : conference_.rooms())
+      rooms.push_back(json{{"name", r.name}, {"participants", r.participants}});
+    return jsonResponse(200, json{{"rooms", rooms}});
+  }
+
+  const std::string prefix = "/api/rooms/";
+  if (path.rfind(prefix, 0) == 0) {
+    std::string rest = path.substr(prefix.size());
+    std::string room = rest;
+    std::string sub;
+    if (auto slash = rest.find('/'); slash != std::string::npos) {
+      room = rest.substr(0, slash);
+      sub = rest.substr(slash + 1);
+    }
+    if (!signalling::isValidRoomName(room))
+      return errorResponse(400, "bad_request", "room name: 1-64 characters from A-Z a-z 0-9 - _");
+    if (sub.empty())
+      return jsonResponse(200, json{{"name", room},
+                                    {"participants", conference_.participantsJson(room)}});
+    if (sub == "attendance") {
+      auto rows = attendance_.forRoom(room);
+      if (!rows) return errorResponse(500, "store", rows.error().message);
+      json list = json::array();
+      for (const auto& a : rows.value()) {
+        json row{{"participantId", a.participantId},
+                 {"name", a.displayName},
+                 {"joinedAt", a.joinedAtMs},
+                 {"leftAt", a.leftAtMs ? json(*a.leftAtMs) : json(nullptr)},
+                 {"leaveReason", a.leaveReason}};
+        list.push_back(row);
+      }
+      return jsonResponse(200, json{{"room", room}, {"attendance", list}});
+    }
+  }
+  return errorResponse(404, "not_found", "no API endpoint at " + path);
+}
+
+}  // namespace rounds

@@ -1,0 +1,27 @@
+// Api: the REST endpoints under /api (docs/api.md): health, rooms, attendance, media counters.
+// Threading: control thread only.
+#pragma once
+
+#include <vector>
+
+#include "control/conference.hpp"
+#include "control/http_server.hpp"
+#include "services/attendance.hpp"
+
+namespace rounds {
+
+class Api : public HttpHandler {
+ public:
+  Api(Conference& conference, AttendanceService& attendance)
+      : conference_(conference), attendance_(attendance) {}
+  HttpResponse onHttpRequest(const HttpRequest& req) override;
+  // The latest media counters (refreshed by the application once a second).
+  void setMediaStats(std::vector<WorkerStats> stats) { stats_ = std::move(stats); }
+
+ private:
+  Conference& conference_;
+  AttendanceService& attendance_;
+  std::vector<WorkerStats> stats_;
+};
+
+}  // namespace rounds

@@ -1,0 +1,340 @@
+#include "control/conference.hpp"
+
+#include <algorithm>
+
+#include "common/log.hpp"
+
+namespace rounds {
+
+using nlohmann::json;
+
+Conference::Conference(ConferenceConfig config, MediaEngine& media, AttendanceService& attendance,
+                       const Clock& clock, Random& random)
+    : config_(config), media_(media), attendance_(attendance), clock_(clock), random_(random) {}
+
+Conference::~Conference() = default;
+
+Conference::Participant* Conference::find(const std::string& id) {
+  auto it = participants_.find(id);
+  return it == participants_.end() ? nullptr : it->second.get();
+}
+
+json Conference::describe(const Participant& p) const {
+  return json{{"id", p.id}, {"name", p.name}, {"audioMuted", p.audioMuted},
+              {"videoMuted", p.videoMuted}};
+}
+
+json Conference::participantsJson(const std::string& room) const {
+  json list = json::array();
+  auto it = rooms_.find(room);
+  if (it == rooms_.end()) return list;
+  for (const auto& id : it->second) list.push_back(describe(*participants_.at(id)));
+  return list;
+}
+
+std::vector<Conference::RoomSummary> Conference::rooms() const {
+  std::vector<RoomSummary> out;
+  for (const auto& [name, ids] : rooms_) out.push_back({name, ids.size()});
+  return out;
+}
+
+void Conference::broadcast(const std::string& room, const std::string& exceptId,
+                           const std::string& text) {
+  auto it = rooms_.find(room);
+  if (it == rooms_.end()) return;
+  for (const auto& id : it->second)
+    if (id != exceptId) participants_.at(id)->conn->send(text);
+}
+
+void Conference::sendError(const std::shared_ptr<WsConnection>& conn, std::optional<int64_t> id,
+                           const Error& e) {
+  conn->send(signalling::replyError(id, e));
+}
+
+// ---- WebSocket events ----
+
+void Conference::onWsOpen(const std::shared_ptr<WsConnection>& conn) {
+  connections_[conn->id()] = Connection{};
+}
+
+bool Conference::noteBadMessage(const std::shared_ptr<WsConnection>& conn) {
+  auto& c = connections_[conn->id()];
+  TimePoint now = clock_.now();
+  std::erase_if(c.badMessages, [&](TimePoint t) { return now - t > config_.badMessageWindow; });
+  c.badMessages.push_back(now);
+  if (static_cast<int>(c.badMessages.size()) >= config_.maxBadMessages) {
+    conn->close(1008, "too many malformed messages");
+    return false;
+  }
+  return true;
+}
+
+void Conference::onWsMessage(const std::shared_ptr<WsConnection>& conn, std::string_view text) {
+  auto parsed = signalling::parseRequest(text);
+  if (auto* err = std::get_if<signalling::RequestError>(&parsed)) {
+    sendError(conn, err->id, err->error);
+    noteBadMessage(conn);
+    return;
+  }
+  auto& req = std::get<signalling::Request>(parsed);
+  auto& state = connections_[conn->id()];
+  Participant* p = state.participantId.empty() ? nullptr : find(state.participantId);
+
+  if (auto* join = std::get_if<signalling::JoinRequest>(&req.body)) {
+    if (!state.participantId.empty()) {
+      sendError(conn, req.id, makeError("already_joined", "this connection has already joined"));
+      return;
+    }
+    handleJoin(conn, req.id, *join);
+    return;
+  }
+  if (std::holds_alternative<signalling::PingRequest>(req.body)) {
+    conn->send(signalling::replyOk(req.id, json{{"time", clock_.wallMillis()}}));
+    return;
+  }
+  if (!p) {
+    sendError(conn, req.id, makeError("not_joined", "send 'join' first"));
+    return;
+  }
+  if (auto* answer = std::get_if<signalling::AnswerRequest>(&req.body)) {
+    handleAnswer(*p, req.id, *answer);
+  } else if (auto* update = std::get_if<signalling::UpdateRequest>(&req.body)) {
+    handleUpdate(*p, req.id, *update);
+  } else if (std::holds_alternative<signalling::LeaveRequest>(req.body)) {
+    conn->send(signalling::replyOk(req.id, json::object()));
+    removeParticipant(p->id, "left", /*closeSocket=*/true);
+  }
+}
+
+void Conference::onWsClose(const std::shared_ptr<WsConnection>& conn) {
+  auto it = connections_.find(conn->id());
+  if (it == connections_.end()) return;
+  std::string pid = it->second.participantId;
+  connections_.erase(it);
+  if (!pid.empty()) removeParticipant(pid, "disconnected", /*closeSocket=*/false);
+}
+
+// ---- requests ----
+
+void Conference::handleJoin(const std::shared_ptr<WsConnection>& conn, int64_t id,
+                            const signalling::JoinRequest& req) {
+  auto& members = rooms_[req.room];
+  if (members.size() >= config_.maxParticipantsPerRoom) {
+    if (members.empty()) rooms_.erase(req.room);
+    sendError(conn, id,
+              makeError("room_full", "room '" + req.room + "' has reached its limit of " +
+                                         std::to_string(config_.maxParticipantsPerRoom)));
+    return;
+  }
+  auto p = std::make_unique<Participant>();
+  p->id = "p" + random_.token(12);
+  p->name = req.name;
+  p->room = req.room;
+  p->conn = conn;
+  p->audioMuted = !req.audio;
+  p->videoMuted = !req.video;
+  p->sessionId = random_.u64() >> 2;
+  p->attendanceId = attendance_.joined(req.room, p->id, p->name);
+
+  conn->send(signalling::replyOk(
+      id, json{{"participantId", p->id}, {"room", req.room},
+               {"participants", participantsJson(req.room)}}));
+  std::string pid = p->id;
+  broadcast(req.room, pid, signalling::notification("participant-joined",
+                                                    json{{"participant", describe(*p)}}));
+  connections_[conn->id()].participantId = pid;
+  members.push_back(pid);
+  participants_[pid] = std::move(p);
+  spdlog::info("room {}: {} joined ({} present)", req.room, pid, members.size());
+
+  media_.createPeer(pid, req.room,
+                    [this, pid](TransportDescription d) { onTransportReady(pid, d); });
+}
+
+void Conference::onTransportReady(const std::string& participantId, const TransportDescription& d) {
+  Participant* p = find(participantId);
+  if (!p) return;  // left before the worker answered
+  p->transport = d;
+  // mid 0: the participant's microphone, mid 1: its camera (docs/signalling.md).
+  MLinePlan audio;
+  audio.role = MLinePlan::Role::Publish;
+  audio.kind = MediaKind::Audio;
+  audio.mid = "0";
+  MLinePlan video = audio;
+  video.kind = MediaKind::Video;
+  video.mid = "1";
+  p->plan = {audio, video};
+  for (const auto& otherId : rooms_[p->room]) {
+    if (otherId == p->id) continue;
+    const Participant& other = *participants_.at(otherId);
+    for (const auto& t : other.tracks) subscribe(*p, other, t);
+  }
+  sendOfferOrQueue(*p);
+}
+
+void Conference::subscribe(Participant& subscriber, const Participant& publisher,
+                           const Track& track) {
+  MLinePlan m;
+  m.role = MLinePlan::Role::Subscribe;
+  m.kind = track.kind;
+  m.mid = std::to_string(subscriber.plan.size());
+  m.sourceParticipant = publisher.id;
+  m.trackId = track.trackId;
+  m.producerId = track.producerId;
+  m.consumerId = nextObjectId_++;
+  m.codec = track.codec;
+  // An SSRC unique within this subscriber's session (RFC 3550 §8).
+  do {
+    m.ssrc = random_.u32();
+  } while (m.ssrc == 0 || std::any_of(subscriber.plan.begin(), subscriber.plan.end(),
+                                      [&](const MLinePlan& x) { return x.ssrc == m.ssrc; }));
+  ConsumerSpec spec;
+  spec.consumerId = m.consumerId;
+  spec.producerId = track.producerId;
+  spec.kind = track.kind;
+  spec.ssrc = m.ssrc;
+  spec.payloadType = track.codec.payloadType;
+  spec.clockRate = track.codec.clockRate;
+  subscriber.plan.push_back(m);
+  media_.addConsumer(subscriber.id, spec);
+  subscriber.offerNeeded = true;
+}
+
+void Conference::sendOfferOrQueue(Participant& p) {
+  if (!p.transport) return;  // the first offer goes out when the transport exists
+  if (p.offerInFlight) {
+    p.offerNeeded = true;  // serialised: sent when the current offer is answered
+    return;
+  }
+  OfferContext ctx;
+  ctx.transport = *p.transport;
+  ctx.sessionId = p.sessionId;
+  ctx.version = ++p.sdpVersion;
+  ctx.cname = "rounds";
+  std::string sdpText = sdp::serialize(buildOffer(ctx, p.plan));
+  p.offerId += 1;
+  p.offerInFlight = true;
+  p.offerNeeded = false;
+  p.conn->send(signalling::notification("offer", json{{"offerId", p.offerId}, {"sdp", sdpText}}));
+}
+
+void Conference::handleAnswer(Participant& p, int64_t id, const signalling::AnswerRequest& req) {
+  if (!p.offerInFlight || req.offerId != p.offerId) {
+    sendError(p.conn, id,
+              makeError("offer_mismatch", "offer " + std::to_string(req.offerId) +
+                                              " is not awaiting an answer"));
+    return;
+  }
+  auto parsed = sdp::parse(req.sdp);
+  if (!parsed) {
+    sendError(p.conn, id, parsed.error());
+    return;
+  }
+  auto info = readAnswer(parsed.value(), p.plan);
+  if (!info) {
+    sendError(p.conn, id, info.error());
+    return;
+  }
+  p.offerInFlight = false;
+  if (!p.remoteSet) {
+    p.remoteSet = true;
+    media_.setRemoteParameters(p.id, info->iceUfrag, info->fingerprintAlgorithm,
+                               info->fingerprintValue);
+  }
+  p.conn->send(signalling::replyOk(id, json::object()));
+  publishTracks(p, info->published);
+  if (p.offerNeeded) sendOfferOrQueue(p);
+}
+
+void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>& published) {
+  for (const auto& t : published) {
+    bool known = std::any_of(p.tracks.begin(), p.tracks.end(),
+                             [&](const Track& x) { return x.kind == t.kind; });
+    if (known) continue;
+    Track track;
+    track.producerId = nextObjectId_++;
+    track.kind = t.kind;
+    track.trackId = std::string(toString(t.kind)) + "-" + p.id;
+    track.codec = t.codec;
+    ProducerSpec spec;
+    spec.producerId = track.producerId;
+    spec.kind = t.kind;
+    spec.mid = t.mid;
+    spec.ssrc = t.ssrc;
+    spec.payloadType = t.codec.payloadType;
+    spec.clockRate = t.codec.clockRate;
+    media_.addProducer(p.id, spec);
+    p.tracks.push_back(track);
+    for (const auto& otherId : rooms_[p.room]) {
+      if (otherId == p.id) continue;
+      Participant& other = *participants_.at(otherId);
+      if (!other.transport) continue;  // its first offer will include this track
+      subscribe(other, p, track);
+      sendOfferOrQueue(other);
+    }
+  }
+}
+
+void Conference::handleUpdate(Participant& p, int64_t id, const signalling::UpdateRequest& req) {
+  if (req.audioMuted) p.audioMuted = *req.audioMuted;
+  if (req.videoMuted) p.videoMuted = *req.videoMuted;
+  p.conn->send(signalling::replyOk(id, json::object()));
+  broadcast(p.room, p.id,
+            signalling::notification("participant-updated", json{{"participant", describe(p)}}));
+}
+
+// ---- leaving ----
+
+void Conference::removeParticipant(const std::string& participantId, const std::string& reason,
+                                   bool closeSocket) {
+  auto it = participants_.find(participantId);
+  if (it == participants_.end()) return;
+  std::unique_ptr<Participant> p = std::move(it->second);
+  participants_.erase(it);
+  auto& members = rooms_[p->room];
+  std::erase(members, participantId);
+
+  media_.closePeer(p->id);
+  // Every m-line that carried this participant's tracks goes inactive (JSEP never removes one).
+  for (const auto& otherId : members) {
+    Participant& other = *participants_.at(otherId);
+    bool changed = false;
+    for (auto& m : other.plan) {
+      if (m.role == MLinePlan::Role::Subscribe && m.active && m.sourceParticipant == p->id) {
+        m.active = false;
+        media_.removeConsumer(other.id, m.consumerId);
+        changed = true;
+      }
+    }
+    if (changed) sendOfferOrQueue(other);
+  }
+  attendance_.left(p->attendanceId, reason);
+  broadcast(p->room, p->id,
+            signalling::notification("participant-left", json{{"id", p->id}, {"reason", reason}}));
+  if (members.empty()) rooms_.erase(p->room);
+  auto conn = connections_.find(p->conn->id());
+  if (conn != connections_.end()) conn->second.participantId.clear();
+  if (closeSocket) p->conn->close(1000, reason);
+  spdlog::info("room {}: {} left ({})", p->room, p->id, reason);
+}
+
+void Conference::onMediaPeerConnected(const std::string& peerId) {
+  if (Participant* p = find(peerId)) {
+    p->mediaConnected = true;
+    spdlog::info("room {}: {} media connected", p->room, peerId);
+  }
+}
+
+void Conference::onMediaPeerClosed(const std::string& peerId, const std::string& reason) {
+  // A dead network (consent expired) or a closed tab (DTLS close_notify): the participant is
+  // gone even if its WebSocket has not noticed yet.
+  removeParticipant(peerId, reason, /*closeSocket=*/true);
+}
+
+void Conference::shutdown() {
+  std::vector<std::string> ids;
+  for (const auto& [id, p] : participants_) ids.push_back(id);
+  for (const auto& id : ids) removeParticipant(id, "shutdown", /*closeSocket=*/true);
+}
+
+}  // namespace rounds

@@ -1,0 +1,153 @@
+#include "control/offer_builder.hpp"
+
+#include <algorithm>
+
+namespace rounds {
+
+namespace {
+
+constexpr const char* kMidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
+constexpr const char* kAudioLevelUri = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+sdp::Codec toSdpCodec(const CodecChoice& c, MediaKind kind) {
+  sdp::Codec out;
+  out.payloadType = c.payloadType;
+  out.name = c.name;
+  out.clockRate = c.clockRate;
+  out.channels = c.channels;
+  out.fmtp = c.fmtp;
+  if (kind == MediaKind::Video) out.feedback = {"goog-remb", "ccm fir", "nack pli"};
+  return out;
+}
+
+}  // namespace
+
+std::vector<CodecChoice> supportedCodecs(MediaKind kind) {
+  if (kind == MediaKind::Audio) return {{111, "opus", 48000, 2, "minptime=10;useinbandfec=1"}};
+  return {{96, "VP8", 90000, 0, ""},
+          {102, "H264", 90000, 0,
+           "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"}};
+}
+
+sdp::SessionDescription buildOffer(const OfferContext& ctx, const std::vector<MLinePlan>& plan) {
+  sdp::SessionDescription s;
+  s.origin = "rounds " + std::to_string(ctx.sessionId) + " " + std::to_string(ctx.version) +
+             " IN IP4 127.0.0.1";
+  s.sessionName = "Rounds";
+  s.iceLite = true;  // RFC 8445 §2.5: we only answer checks
+  s.msidSemantic = "WMS *";
+  for (const auto& m : plan) {
+    sdp::MediaSection ms;
+    ms.kind = toString(m.kind);
+    ms.port = 9;
+    ms.protocol = "UDP/TLS/RTP/SAVPF";
+    ms.connection = "IN IP4 0.0.0.0";
+    ms.mid = m.mid;
+    ms.iceUfrag = ctx.transport.iceUfrag;
+    ms.icePwd = ctx.transport.icePwd;
+    ms.fingerprint = sdp::Fingerprint{"sha-256", ctx.transport.fingerprintSha256};
+    ms.setup = "actpass";  // the browser answers active: we are the DTLS server
+    ms.rtcpMux = true;
+    ms.rtcpRsize = true;
+    ms.extensions.push_back({ExtensionIds::kMid, kMidUri, std::nullopt});
+    if (m.kind == MediaKind::Audio)
+      ms.extensions.push_back({ExtensionIds::kAudioLevel, kAudioLevelUri, std::nullopt});
+    if (m.role == MLinePlan::Role::Publish) {
+      ms.direction = sdp::Direction::RecvOnly;
+      for (const auto& c : supportedCodecs(m.kind)) ms.codecs.push_back(toSdpCodec(c, m.kind));
+    } else {
+      ms.direction = m.active ? sdp::Direction::SendOnly : sdp::Direction::Inactive;
+      ms.codecs.push_back(toSdpCodec(m.codec, m.kind));
+      if (m.active) {
+        ms.msid = m.sourceParticipant + " " + m.trackId;
+        ms.ssrcs.push_back({m.ssrc, "cname", ctx.cname});
+        ms.ssrcs.push_back({m.ssrc, "msid", ms.msid});
+      }
+    }
+    for (const auto& c : ms.codecs) ms.formats.push_back(std::to_string(c.payloadType));
+    uint32_t prio = 2130706431;
+    int foundation = 1;
+    for (const auto& cand : ctx.transport.candidates) {
+      sdp::Candidate c;
+      c.foundation = std::to_string(foundation++);
+      c.component = 1;
+      c.transport = cand.protocol;
+      c.priority = prio--;
+      c.address = cand.address;
+      c.port = cand.port;
+      c.type = "host";
+      ms.candidates.push_back(c);
+    }
+    ms.endOfCandidates = true;
+    s.bundleMids.push_back(m.mid);
+    s.media.push_back(std::move(ms));
+  }
+  return s;
+}
+
+Result<AnswerInfo> readAnswer(const sdp::SessionDescription& answer,
+                              const std::vector<MLinePlan>& plan) {
+  auto invalid = [](std::string msg) { return makeError("sdp_invalid", std::move(msg)); };
+  if (answer.media.size() != plan.size())
+    return invalid("answer has " + std::to_string(answer.media.size()) + " m-lines, offer had " +
+                   std::to_string(plan.size()));
+  AnswerInfo info;
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const auto& m = answer.media[i];
+    if (m.mid != plan[i].mid)
+      return invalid("m-line " + std::to_string(i) + ": mid '" + m.mid + "', expected '" +
+                     plan[i].mid + "'");
+    if (m.kind != toString(plan[i].kind))
+      return invalid("m-line " + std::to_string(i) + ": kind " + m.kind);
+  }
+  // BUNDLE: transport attributes of the first m-line (or the session) apply to all.
+  const auto& first = answer.media[0];
+  info.iceUfrag = answer.effectiveIceUfrag(first);
+  auto fp = answer.effectiveFingerprint(first);
+  if (info.iceUfrag.empty()) return invalid("missing a=ice-ufrag");
+  if (answer.effectiveIcePwd(first).empty()) return invalid("missing a=ice-pwd");
+  if (!fp) return invalid("missing a=fingerprint");
+  info.fingerprintAlgorithm = fp->algorithm;
+  info.fingerprintValue = fp->value;
+  std::string setup = answer.effectiveSetup(first);
+  if (setup != "active")
+    return invalid("a=setup:" + (setup.empty() ? std::string("(none)") : setup) +
+                   "; the answer must be active (we are the DTLS server)");
+
+  for (size_t i = 0; i < plan.size(); ++i) {
+    if (plan[i].role != MLinePlan::Role::Publish) continue;
+    const auto& m = answer.media[i];
+    if (m.port == 0) continue;
+    if (m.direction != sdp::Direction::SendOnly && m.direction != sdp::Direction::SendRecv) continue;
+    // The answerer's first format is its choice (RFC 3264 §6.1); it must be one we offered.
+    std::optional<CodecChoice> chosen;
+    for (const auto& fmt : m.formats) {
+      for (const auto& ours : supportedCodecs(plan[i].kind)) {
+        if (std::to_string(ours.payloadType) != fmt) continue;
+        const sdp::Codec* theirs = m.codec(ours.payloadType);
+        if (theirs && !iequals(theirs->name, ours.name)) continue;
+        chosen = ours;
+        if (theirs && !theirs->fmtp.empty()) chosen->fmtp = theirs->fmtp;
+        break;
+      }
+      if (chosen) break;
+    }
+    if (!chosen) return invalid("m-line " + m.mid + ": no codec we offered");
+    PublishedTrack t;
+    t.mid = m.mid;
+    t.kind = plan[i].kind;
+    t.codec = *chosen;
+    t.ssrc = m.primarySsrc();
+    info.published.push_back(t);
+  }
+  return info;
+}
+
+}  // namespace rounds

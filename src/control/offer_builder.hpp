@@ -1,0 +1,74 @@
+// Builds the SDP offers the server sends (docs/signalling.md "Media and the SDP the server sends")
+// from a participant's m-line plan, and reads the browser's answer back into producer specs.
+// Pure functions: no I/O. Threading: stateless.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "media/types.hpp"
+#include "proto/sdp.hpp"
+
+namespace rounds {
+
+// A codec as negotiated for one track.
+struct CodecChoice {
+  uint8_t payloadType = 0;
+  std::string name;  // "opus", "VP8", "H264"
+  uint32_t clockRate = 0;
+  uint8_t channels = 0;
+  std::string fmtp;
+};
+
+// One m-line of a participant's session, in order. mid == index as text.
+struct MLinePlan {
+  enum class Role { Publish, Subscribe };
+  Role role = Role::Publish;
+  MediaKind kind = MediaKind::Audio;
+  std::string mid;
+  bool active = true;  // false: a departed participant's track, offered a=inactive
+  // Subscribe only: what we send.
+  std::string sourceParticipant;
+  std::string trackId;
+  uint32_t ssrc = 0;
+  uint64_t producerId = 0;
+  uint64_t consumerId = 0;
+  CodecChoice codec;
+};
+
+struct OfferContext {
+  TransportDescription transport;
+  uint64_t sessionId = 0;
+  uint64_t version = 0;
+  std::string cname;  // our CNAME for the streams we send
+};
+
+// The codecs we accept from publishers, in preference order.
+std::vector<CodecChoice> supportedCodecs(MediaKind kind);
+
+sdp::SessionDescription buildOffer(const OfferContext& ctx, const std::vector<MLinePlan>& plan);
+
+// What the browser's answer says about one of our Publish m-lines.
+struct PublishedTrack {
+  std::string mid;
+  MediaKind kind = MediaKind::Audio;
+  CodecChoice codec;
+  std::optional<uint32_t> ssrc;
+};
+
+struct AnswerInfo {
+  std::string iceUfrag;
+  std::string fingerprintAlgorithm;
+  std::string fingerprintValue;
+  std::vector<PublishedTrack> published;  // Publish m-lines the browser will send on
+};
+
+// Checks the answer against the plan it answers (same m-lines, same mids, DTLS role active,
+// a usable codec) and extracts what the media plane needs. Error code "sdp_invalid".
+Result<AnswerInfo> readAnswer(const sdp::SessionDescription& answer,
+                              const std::vector<MLinePlan>& plan);
+
+}  // namespace rounds

@@ -1,0 +1,186 @@
+#include "control/signalling.hpp"
+
+#include <cctype>
+
+namespace rounds::signalling {
+
+using nlohmann::json;
+
+namespace {
+
+Error badRequest(std::string message) { return makeError("bad_request", std::move(message)); }
+
+// nlohmann parses recursively; cap nesting before handing it the text (outside string literals).
+bool depthWithin(std::string_view text, int limit) {
+  int depth = 0;
+  bool inString = false, escape = false;
+  for (char c : text) {
+    if (inString) {
+      if (escape) escape = false;
+      else if (c == '\\') escape = true;
+      else if (c == '"') inString = false;
+      continue;
+    }
+    if (c == '"') inString = true;
+    else if (c == '{' || c == '[') {
+      if (++depth > limit) return false;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+// Fields: a present field of the wrong type is an error naming it; an absent optional one is not.
+std::optional<Error> getString(const json& j, const char* field, std::string& out, bool required) {
+  auto it = j.find(field);
+  if (it == j.end()) {
+    if (required) return badRequest(std::string("field '") + field + "': required");
+    return std::nullopt;
+  }
+  if (!it->is_string()) return badRequest(std::string("field '") + field + "': must be a string");
+  out = it->get<std::string>();
+  return std::nullopt;
+}
+
+std::optional<Error> getBool(const json& j, const char* field, std::optional<bool>& out) {
+  auto it = j.find(field);
+  if (it == j.end()) return std::nullopt;
+  if (!it->is_boolean()) return badRequest(std::string("field '") + field + "': must be true or false");
+  out = it->get<bool>();
+  return std::nullopt;
+}
+
+size_t utf8Length(std::string_view s, bool& valid) {
+  size_t n = 0;
+  valid = true;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) {
+      valid = false;
+      return n;
+    }
+    for (size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) {
+        valid = false;
+        return n;
+      }
+    if (c < 0x20 || c == 0x7F) {  // ASCII control characters
+      valid = false;
+      return n;
+    }
+    i += len;
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+bool isValidRoomName(std::string_view room) {
+  if (room.empty() || room.size() > 64) return false;
+  for (char c : room)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+  return true;
+}
+
+std::optional<std::string> normalizeDisplayName(std::string_view name) {
+  auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!name.empty() && isSpace(name.front())) name.remove_prefix(1);
+  while (!name.empty() && isSpace(name.back())) name.remove_suffix(1);
+  bool valid = false;
+  size_t n = utf8Length(name, valid);
+  if (!valid || n == 0 || n > 64) return std::nullopt;
+  return std::string(name);
+}
+
+std::variant<Request, RequestError> parseRequest(std::string_view text) {
+  if (text.size() > kMaxMessageBytes)
+    return RequestError{std::nullopt, makeError("too_large", "message over 65536 bytes")};
+  if (!depthWithin(text, kMaxJsonDepth))
+    return RequestError{std::nullopt, badRequest("JSON nested too deeply")};
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return RequestError{std::nullopt, badRequest("not valid JSON")};
+  if (!j.is_object()) return RequestError{std::nullopt, badRequest("message must be a JSON object")};
+
+  std::optional<int64_t> id;
+  auto idIt = j.find("id");
+  if (idIt != j.end() && idIt->is_number_integer()) {
+    int64_t v = idIt->get<int64_t>();
+    if (v >= 1 && v <= (int64_t{1} << 53)) id = v;
+  }
+  auto vIt = j.find("v");
+  if (vIt == j.end() || !vIt->is_number_integer())
+    return RequestError{id, badRequest("field 'v': required, must be 1")};
+  if (vIt->get<int64_t>() != kVersion)
+    return RequestError{id, makeError("version", "unsupported protocol version; this server speaks v1")};
+  if (!id) return RequestError{std::nullopt, badRequest("field 'id': required, an integer from 1 to 2^53")};
+
+  std::string type;
+  if (auto e = getString(j, "type", type, true)) return RequestError{id, *e};
+
+  Request req;
+  req.id = *id;
+  if (type == "join") {
+    JoinRequest r;
+    if (auto e = getString(j, "room", r.room, true)) return RequestError{id, *e};
+    if (!isValidRoomName(r.room))
+      return RequestError{id, badRequest("field 'room': 1-64 characters from A-Z a-z 0-9 - _")};
+    std::string name;
+    if (auto e = getString(j, "name", name, true)) return RequestError{id, *e};
+    auto normalized = normalizeDisplayName(name);
+    if (!normalized)
+      return RequestError{id, badRequest("field 'name': must be 1-64 characters, no control characters")};
+    r.name = *normalized;
+    std::optional<bool> audio, video;
+    if (auto e = getBool(j, "audio", audio)) return RequestError{id, *e};
+    if (auto e = getBool(j, "video", video)) return RequestError{id, *e};
+    r.audio = audio.value_or(true);
+    r.video = video.value_or(true);
+    req.body = r;
+  } else if (type == "answer") {
+    AnswerRequest r;
+    auto it = j.find("offerId");
+    if (it == j.end() || !it->is_number_integer())
+      return RequestError{id, badRequest("field 'offerId': required, an integer")};
+    r.offerId = it->get<int64_t>();
+    if (auto e = getString(j, "sdp", r.sdp, true)) return RequestError{id, *e};
+    if (r.sdp.empty()) return RequestError{id, badRequest("field 'sdp': must not be empty")};
+    req.body = std::move(r);
+  } else if (type == "update") {
+    UpdateRequest r;
+    if (auto e = getBool(j, "audioMuted", r.audioMuted)) return RequestError{id, *e};
+    if (auto e = getBool(j, "videoMuted", r.videoMuted)) return RequestError{id, *e};
+    req.body = r;
+  } else if (type == "leave") {
+    req.body = LeaveRequest{};
+  } else if (type == "ping") {
+    req.body = PingRequest{};
+  } else {
+    return RequestError{id, makeError("unknown_type", "unknown message type '" + type.substr(0, 32) + "'")};
+  }
+  return req;
+}
+
+std::string replyOk(int64_t id, const json& data) {
+  return json{{"v", kVersion}, {"id", id}, {"type", "reply"}, {"ok", true}, {"data", data}}.dump();
+}
+
+std::string replyError(std::optional<int64_t> id, const Error& error) {
+  json j{{"v", kVersion},
+         {"type", "reply"},
+         {"ok", false},
+         {"error", {{"code", error.code}, {"message", error.message}}}};
+  j["id"] = id ? json(*id) : json(nullptr);
+  // Invalid UTF-8 echoed from input must not make dump() throw.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string notification(std::string_view type, json fields) {
+  fields["v"] = kVersion;
+  fields["type"] = std::string(type);
+  return fields.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace rounds::signalling

@@ -1,0 +1,64 @@
+// Signalling messages (docs/signalling.md, version 1): parse and validate what a client sends, and
+// build what the server sends. Pure functions over text/JSON; no I/O. Fuzzed (signalling_fuzz).
+// Threading: stateless; safe from any thread.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "common/result.hpp"
+
+namespace rounds::signalling {
+
+constexpr int kVersion = 1;
+constexpr size_t kMaxMessageBytes = 65536;
+constexpr int kMaxJsonDepth = 16;
+
+struct JoinRequest {
+  std::string room;
+  std::string name;
+  bool audio = true;
+  bool video = true;
+};
+struct AnswerRequest {
+  int64_t offerId = 0;
+  std::string sdp;
+};
+struct UpdateRequest {
+  std::optional<bool> audioMuted;
+  std::optional<bool> videoMuted;
+};
+struct LeaveRequest {};
+struct PingRequest {};
+
+using Body = std::variant<JoinRequest, AnswerRequest, UpdateRequest, LeaveRequest, PingRequest>;
+
+struct Request {
+  int64_t id = 0;
+  Body body;
+};
+
+// A request that failed validation still carries its id when one could be read, so the error
+// reply can name it (docs/signalling.md: "id": null otherwise).
+struct RequestError {
+  std::optional<int64_t> id;
+  Error error;
+};
+
+// Parses and validates one client message. Never throws.
+std::variant<Request, RequestError> parseRequest(std::string_view text);
+
+// Validators shared with the HTTP API.
+bool isValidRoomName(std::string_view room);
+// Trims, then requires 1..64 code points and no control characters; returns the trimmed name.
+std::optional<std::string> normalizeDisplayName(std::string_view name);
+
+// Server messages.
+std::string replyOk(int64_t id, const nlohmann::json& data);
+std::string replyError(std::optional<int64_t> id, const Error& error);
+std::string notification(std::string_view type, nlohmann::json fields);
+
+}  // namespace rounds::signalling

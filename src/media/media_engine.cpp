@@ -1,0 +1,158 @@
+#include "media/media_engine.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "common/log.hpp"
+
+namespace rounds {
+
+MediaEngine::MediaEngine(boost::asio::io_context& control, MediaConfig config, MediaEvents& events)
+    : control_(control), config_(std::move(config)), events_(events),
+      alive_(std::make_shared<bool>(true)) {}
+
+MediaEngine::~MediaEngine() { stop(); }
+
+Status MediaEngine::start() {
+  srtpGlobalInit();
+  auto cert = Certificate::generate();
+  if (!cert) return cert.error();
+  unsigned n = config_.workers == 0 ? 1 : config_.workers;
+  for (unsigned i = 0; i < n; ++i) {
+    auto w = std::make_unique<Worker>(i, config_, cert.value(), *this);
+    if (auto st = w->start(); !st) {
+      stop();
+      return st;
+    }
+    roomsPerWorker_[i] = 0;
+    workers_.push_back(std::move(w));
+  }
+  return Ok{};
+}
+
+void MediaEngine::stop() {
+  *alive_ = false;
+  for (auto& w : workers_) w->stop();
+  workers_.clear();
+  peerWorker_.clear();
+  roomWorker_.clear();
+}
+
+std::vector<uint16_t> MediaEngine::ports() const {
+  std::vector<uint16_t> p;
+  for (auto& w : workers_) p.push_back(w->port());
+  return p;
+}
+
+Worker& MediaEngine::workerForRoom(const std::string& room) {
+  auto it = roomWorker_.find(room);
+  if (it != roomWorker_.end()) return *workers_[it->second];
+  // A room lives on one worker: place it on the one with the fewest rooms.
+  unsigned best = 0;
+  for (auto& [i, count] : roomsPerWorker_)
+    if (count < roomsPerWorker_[best]) best = i;
+  roomWorker_[room] = best;
+  ++roomsPerWorker_[best];
+  return *workers_[best];
+}
+
+Worker* MediaEngine::workerOfPeer(const std::string& peerId) {
+  auto it = peerWorker_.find(peerId);
+  if (it == peerWorker_.end() || it->second.first >= workers_.size()) return nullptr;
+  return workers_[it->second.first].get();
+}
+
+void MediaEngine::createPeer(const std::string& peerId, const std::string& room,
+                             std::function<void(TransportDescription)> done) {
+  Worker& w = workerForRoom(room);
+  peerWorker_[peerId] = {w.index(), room};
+  auto alive = alive_;
+  w.post([this, &w, peerId, room, done = std::move(done), alive] {
+    TransportDescription d = w.createPeer(peerId, room);
+    boost::asio::post(control_, [d = std::move(d), done, alive] {
+      if (*alive) done(d);
+    });
+  });
+}
+
+void MediaEngine::setRemoteParameters(const std::string& peerId, const std::string& ufrag,
+                                      const std::string& fpAlgorithm, const std::string& fpValue) {
+  if (Worker* w = workerOfPeer(peerId))
+    w->post([w, peerId, ufrag, fpAlgorithm, fpValue] {
+      w->setRemoteParameters(peerId, ufrag, fpAlgorithm, fpValue);
+    });
+}
+
+void MediaEngine::addProducer(const std::string& peerId, const ProducerSpec& spec) {
+  if (Worker* w = workerOfPeer(peerId)) w->post([w, peerId, spec] { w->addProducer(peerId, spec); });
+}
+
+void MediaEngine::removeProducer(const std::string& peerId, uint64_t producerId) {
+  if (Worker* w = workerOfPeer(peerId))
+    w->post([w, peerId, producerId] { w->removeProducer(peerId, producerId); });
+}
+
+void MediaEngine::addConsumer(const std::string& peerId, const ConsumerSpec& spec) {
+  if (Worker* w = workerOfPeer(peerId)) w->post([w, peerId, spec] { w->addConsumer(peerId, spec); });
+}
+
+void MediaEngine::removeConsumer(const std::string& peerId, uint64_t consumerId) {
+  if (Worker* w = workerOfPeer(peerId))
+    w->post([w, peerId, consumerId] { w->removeConsumer(peerId, consumerId); });
+}
+
+void MediaEngine::closePeer(const std::string& peerId) {
+  auto it = peerWorker_.find(peerId);
+  if (it == peerWorker_.end()) return;
+  Worker* w = workerOfPeer(peerId);
+  std::string room = it->second.second;
+  peerWorker_.erase(it);
+  if (w) w->post([w, peerId] { w->closePeer(peerId); });
+  // Release the room's placement once its last peer is gone.
+  bool others = false;
+  for (auto& [id, pw] : peerWorker_)
+    if (pw.second == room) others = true;
+  if (!others) {
+    auto rw = roomWorker_.find(room);
+    if (rw != roomWorker_.end()) {
+      --roomsPerWorker_[rw->second];
+      roomWorker_.erase(rw);
+    }
+  }
+}
+
+void MediaEngine::stats(std::function<void(std::vector<WorkerStats>)> done) {
+  auto results = std::make_shared<std::vector<WorkerStats>>();
+  auto remaining = std::make_shared<size_t>(workers_.size());
+  if (workers_.empty()) {
+    done({});
+    return;
+  }
+  auto alive = alive_;
+  for (auto& wp : workers_) {
+    Worker* w = wp.get();
+    w->post([this, w, results, remaining, done, alive] {
+      WorkerStats s = w->stats();
+      boost::asio::post(control_, [s, results, remaining, done, alive] {
+        if (!*alive) return;
+        results->push_back(s);
+        if (--*remaining == 0) done(*results);
+      });
+    });
+  }
+}
+
+void MediaEngine::onWorkerPeerConnected(const std::string& peerId) {
+  auto alive = alive_;
+  boost::asio::post(control_, [this, peerId, alive] {
+    if (*alive) events_.onMediaPeerConnected(peerId);
+  });
+}
+
+void MediaEngine::onWorkerPeerClosed(const std::string& peerId, const std::string& reason) {
+  auto alive = alive_;
+  boost::asio::post(control_, [this, peerId, reason, alive] {
+    if (*alive) events_.onMediaPeerClosed(peerId, reason);
+  });
+}
+
+}  // namespace rounds

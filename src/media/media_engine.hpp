@@ -1,0 +1,70 @@
+// MediaEngine: the control plane's handle on the media plane. It owns N workers (one thread and
+// one UDP port each), places each room on one worker, and turns calls into posted commands.
+// Results and events come back on the control io_context.
+// Threading: every method is called from the control thread; callbacks and MediaEvents run on
+// the control thread too.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "media/types.hpp"
+#include "media/worker.hpp"
+
+namespace rounds {
+
+class MediaEvents {
+ public:
+  virtual ~MediaEvents() = default;
+  virtual void onMediaPeerConnected(const std::string& peerId) = 0;
+  // reason: "disconnected" (DTLS close_notify), "timeout" (ICE consent expired), "dtls_failed"...
+  virtual void onMediaPeerClosed(const std::string& peerId, const std::string& reason) = 0;
+};
+
+class MediaEngine : public Worker::Listener {
+ public:
+  MediaEngine(boost::asio::io_context& control, MediaConfig config, MediaEvents& events);
+  ~MediaEngine() override;
+
+  // Generates the DTLS certificate and starts the workers.
+  Status start();
+  // Stops every worker (their peers send close_notify). No events are delivered afterwards.
+  void stop();
+
+  const MediaConfig& config() const { return config_; }
+  std::vector<uint16_t> ports() const;
+
+  void createPeer(const std::string& peerId, const std::string& room,
+                  std::function<void(TransportDescription)> done);
+  void setRemoteParameters(const std::string& peerId, const std::string& ufrag,
+                           const std::string& fpAlgorithm, const std::string& fpValue);
+  void addProducer(const std::string& peerId, const ProducerSpec& spec);
+  void removeProducer(const std::string& peerId, uint64_t producerId);
+  void addConsumer(const std::string& peerId, const ConsumerSpec& spec);
+  void removeConsumer(const std::string& peerId, uint64_t consumerId);
+  void closePeer(const std::string& peerId);
+  // Gathers every worker's counters.
+  void stats(std::function<void(std::vector<WorkerStats>)> done);
+
+ private:
+  void onWorkerPeerConnected(const std::string& peerId) override;
+  void onWorkerPeerClosed(const std::string& peerId, const std::string& reason) override;
+  Worker* workerOfPeer(const std::string& peerId);
+  Worker& workerForRoom(const std::string& room);
+
+  boost::asio::io_context& control_;
+  MediaConfig config_;
+  MediaEvents& events_;
+  std::shared_ptr<bool> alive_;  // cleared at stop(): late posts from workers are ignored
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::map<std::string, unsigned> roomWorker_;
+  std::map<unsigned, size_t> roomsPerWorker_;
+  std::map<std::string, std::pair<unsigned, std::string>> peerWorker_;  // peer -> (worker, room)
+};
+
+}  // namespace rounds

@@ -1,0 +1,276 @@
+#include "media/peer.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/log.hpp"
+
+namespace rounds {
+
+namespace {
+
+// RFC 8285 §4.2: a zero byte is padding, so zeroing an element (its header and data) removes it
+// without moving anything. Used for the mid extension: the publisher's mid means nothing to a
+// subscriber, and browsers drop packets whose mid they do not know (they demux by SSRC instead).
+void clearExtension(rtp::RtpView& v, uint8_t id) {
+  auto data = v.extension(id);
+  if (!data) return;
+  MutableBytes buf = v.buffer();
+  size_t dataOffset = static_cast<size_t>(data->data() - buf.data());
+  size_t profileOffset = 12 + 4 * size_t{v.csrcCount()};
+  bool oneByte = readU16(buf.data() + profileOffset) == 0xBEDE;
+  size_t headerLen = oneByte ? 1 : 2;
+  if (dataOffset < headerLen) return;
+  std::memset(buf.data() + dataOffset - headerLen, 0, headerLen + data->size());
+}
+
+constexpr size_t kMaxTuples = 8;
+
+}  // namespace
+
+Peer::Peer(std::string id, std::string room, std::string ufrag, std::string pwd,
+           std::shared_ptr<Certificate> cert, UdpSocket& socket, Listener& listener,
+           PacketCounters& counters, const Clock& clock)
+    : id_(std::move(id)),
+      room_(std::move(room)),
+      ice_(std::move(ufrag), std::move(pwd), *this),
+      dtls_(std::move(cert), DtlsTransport::Role::Server, *this),
+      socket_(socket),
+      listener_(listener),
+      counters_(counters),
+      clock_(clock) {}
+
+Peer::~Peer() = default;
+
+void Peer::setRemoteParameters(const std::string& ufrag, const std::string& fpAlgorithm,
+                               const std::string& fpValue) {
+  ice_.setRemoteUfrag(ufrag);
+  dtls_.setRemoteFingerprint(fpAlgorithm, fpValue);
+  if (!dtlsStarted_) {
+    dtlsStarted_ = true;
+    dtls_.start();
+  }
+}
+
+void Peer::receiveStun(Bytes packet, const stun::Message& msg, const SocketAddress& from) {
+  if (closed_) return;
+  MutableBytes slot = socket_.acquireSendSlot();
+  size_t n = ice_.processStun(packet, msg, from, clock_.now(), slot);
+  if (n == 0) return;
+  bool success = readU16(slot.data()) == stun::kBindingSuccess;
+  socket_.commitSend(n, from);
+  if (!success) {
+    ++counters_.droppedAuth;
+    return;
+  }
+  if (std::find(tuples_.begin(), tuples_.end(), from) == tuples_.end() &&
+      tuples_.size() < kMaxTuples) {
+    tuples_.push_back(from);
+    listener_.onPeerTupleAdded(*this, from);
+  }
+}
+
+void Peer::receiveDtls(Bytes packet, const SocketAddress& from) {
+  if (closed_) return;
+  if (!dtlsStarted_) {
+    // The answer (with the browser's fingerprint) has not reached us yet; the browser
+    // retransmits its ClientHello, so dropping it costs one retransmission interval.
+    ++counters_.droppedOther;
+    return;
+  }
+  dtls_.processPacket(packet);
+}
+
+void Peer::receiveSrtp(MutableBytes packet, const SocketAddress& from) {
+  if (closed_ || !srtpIn_) {
+    ++counters_.droppedOther;
+    return;
+  }
+  size_t len = packet.size();
+  if (rtp::isRtcp(packet)) {
+    if (!srtpIn_->unprotectRtcp(packet.data(), len)) {
+      ++counters_.droppedAuth;
+      return;
+    }
+    listener_.onPeerRtcp(*this, Bytes(packet.data(), len));
+    return;
+  }
+  if (!srtpIn_->unprotectRtp(packet.data(), len)) {
+    ++counters_.droppedAuth;
+    return;
+  }
+  auto view = rtp::RtpView::parse(packet.first(len));
+  if (!view) {
+    ++counters_.droppedMalformed;
+    return;
+  }
+  Producer* producer = producerBySsrc(view->ssrc());
+  if (!producer) producer = learnSsrc(*view);
+  if (!producer) {
+    ++counters_.droppedUnknownSsrc;
+    return;
+  }
+  uint32_t nowTicks = static_cast<uint32_t>(
+      static_cast<uint64_t>(clock_.wallMillis()) * producer->spec.clockRate / 1000);
+  producer->stats.onPacket(view->sequenceNumber(), view->timestamp(), nowTicks);
+  listener_.onPeerRtp(*this, *producer, *view);
+}
+
+Producer* Peer::learnSsrc(rtp::RtpView& view) {
+  // RFC 8843 §15: the mid header extension names the m-line an unannounced SSRC belongs to.
+  auto mid = view.extension(ExtensionIds::kMid);
+  if (!mid) return nullptr;
+  std::string_view midText = asText(*mid);
+  for (auto& [id, p] : producers_) {
+    if (!p->ssrc && p->spec.mid == midText) {
+      p->ssrc = view.ssrc();
+      producersBySsrc_[view.ssrc()] = p.get();
+      return p.get();
+    }
+  }
+  return nullptr;
+}
+
+void Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks) {
+  const auto& tuple = ice_.selectedTuple();
+  if (closed_ || !srtpOut_ || !tuple) return;
+  size_t len = packet.size();
+  MutableBytes slot = socket_.acquireSendSlot();
+  if (len + kSrtpMaxTrailer > slot.size()) return;
+  std::memcpy(slot.data(), packet.buffer().data(), len);
+  auto view = rtp::RtpView::parse(slot.first(len));
+  if (!view) return;
+  auto out = consumer.rewriter.rewrite(packet.ssrc(), packet.sequenceNumber(), packet.timestamp(),
+                                       nowTicks);
+  view->setSsrc(consumer.spec.ssrc);
+  view->setSequenceNumber(out.seq);
+  view->setTimestamp(out.timestamp);
+  view->setPayloadType(consumer.spec.payloadType);
+  clearExtension(*view, ExtensionIds::kMid);
+  if (!srtpOut_->protectRtp(slot.data(), len, slot.size())) {
+    ++counters_.droppedOther;
+    return;
+  }
+  socket_.commitSend(len, *tuple);
+  ++consumer.packetsSent;
+  consumer.octetsSent += static_cast<uint32_t>(packet.payloadSize());
+  consumer.lastSourceTs = packet.timestamp();
+  consumer.lastOutTs = out.timestamp;
+}
+
+void Peer::sendRtcp(Bytes compound) {
+  const auto& tuple = ice_.selectedTuple();
+  if (closed_ || !srtpOut_ || !tuple) return;
+  MutableBytes slot = socket_.acquireSendSlot();
+  size_t len = compound.size();
+  if (len + kSrtpMaxTrailer > slot.size()) return;
+  std::memcpy(slot.data(), compound.data(), len);
+  if (!srtpOut_->protectRtcp(slot.data(), len, slot.size())) {
+    ++counters_.droppedOther;
+    return;
+  }
+  socket_.commitSend(len, *tuple);
+}
+
+void Peer::onTick(TimePoint now, Millis consentTimeout) {
+  if (closed_) return;
+  if (auto t = dtls_.nextTimeout(now); t && *t <= now) dtls_.onTimeout();
+  if (!closed_ && ice_.consentExpired(now, consentTimeout)) closeWith("timeout");
+}
+
+void Peer::close() {
+  if (closed_) return;
+  closed_ = true;
+  dtls_.close();
+}
+
+void Peer::closeWith(const std::string& reason) {
+  if (closed_) return;
+  closed_ = true;
+  listener_.onPeerClosed(*this, reason);
+}
+
+void Peer::onIceSelectedTuple(const SocketAddress& tuple) {
+  spdlog::debug("peer {}: ICE selected {}", id_, tuple.toString());
+}
+
+void Peer::onDtlsSend(Bytes record) {
+  // DTLS goes to the nominated tuple; before nomination, to the latest checked one.
+  if (const auto& sel = ice_.selectedTuple()) {
+    socket_.send(record, *sel);
+  } else if (!tuples_.empty()) {
+    socket_.send(record, tuples_.back());
+  }
+}
+
+void Peer::onDtlsConnected(const DtlsTransport::SrtpKeys& keys) {
+  auto in = SrtpSession::create(SrtpSession::Direction::Inbound, keys.profile,
+                                keys.remoteKeyAndSalt);
+  auto out = SrtpSession::create(SrtpSession::Direction::Outbound, keys.profile,
+                                 keys.localKeyAndSalt);
+  if (!in || !out) {
+    closeWith("srtp_failed");
+    return;
+  }
+  srtpIn_ = std::move(in.value());
+  srtpOut_ = std::move(out.value());
+  spdlog::info("peer {}: DTLS connected ({})", id_, toString(keys.profile));
+  listener_.onPeerConnected(*this);
+}
+
+void Peer::onDtlsFailed(const std::string& reason) {
+  spdlog::warn("peer {}: DTLS failed: {}", id_, reason);
+  closeWith("dtls_failed");
+}
+
+void Peer::onDtlsClosed() { closeWith("disconnected"); }
+
+Producer* Peer::addProducer(const ProducerSpec& spec) {
+  auto p = std::make_unique<Producer>();
+  p->spec = spec;
+  p->peer = this;
+  p->ssrc = spec.ssrc;
+  Producer* raw = p.get();
+  if (spec.ssrc) producersBySsrc_[*spec.ssrc] = raw;
+  producers_[spec.producerId] = std::move(p);
+  return raw;
+}
+
+void Peer::removeProducer(uint64_t producerId) {
+  auto it = producers_.find(producerId);
+  if (it == producers_.end()) return;
+  if (it->second->ssrc) producersBySsrc_.erase(*it->second->ssrc);
+  producers_.erase(it);
+}
+
+Producer* Peer::producerById(uint64_t id) {
+  auto it = producers_.find(id);
+  return it == producers_.end() ? nullptr : it->second.get();
+}
+
+Producer* Peer::producerBySsrc(uint32_t ssrc) {
+  auto it = producersBySsrc_.find(ssrc);
+  return it == producersBySsrc_.end() ? nullptr : it->second;
+}
+
+Consumer* Peer::addConsumer(const ConsumerSpec& spec, uint16_t seq0, uint32_t ts0) {
+  auto c = std::make_unique<Consumer>(spec, this, seq0, ts0);
+  Consumer* raw = c.get();
+  consumersBySsrc_[spec.ssrc] = raw;
+  consumers_[spec.consumerId] = std::move(c);
+  return raw;
+}
+
+void Peer::removeConsumer(uint64_t consumerId) {
+  auto it = consumers_.find(consumerId);
+  if (it == consumers_.end()) return;
+  consumersBySsrc_.erase(it->second->spec.ssrc);
+  consumers_.erase(it);
+}
+
+Consumer* Peer::consumerBySsrc(uint32_t ssrc) {
+  auto it = consumersBySsrc_.find(ssrc);
+  return it == consumersBySsrc_.end() ? nullptr : it->second;
+}
+
+}  // namespace rounds

@@ -1,0 +1,142 @@
+// Peer: one participant's WebRTC transport on a worker (ICE-lite + DTLS + SRTP over the worker's
+// shared UDP socket), plus the tracks it sends us (producers) and the tracks we send it
+// (consumers). Decrypted RTP/RTCP go up to the room's Router; the Router hands packets back down
+// through sendRtp/sendRtcp.
+// Threading: belongs to its worker thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/address.hpp"
+#include "common/clock.hpp"
+#include "common/metrics.hpp"
+#include "media/receive_stats.hpp"
+#include "media/rtp_rewriter.hpp"
+#include "media/types.hpp"
+#include "net/udp_socket.hpp"
+#include "proto/rtp.hpp"
+#include "transport/dtls.hpp"
+#include "transport/ice_lite.hpp"
+#include "transport/srtp.hpp"
+
+namespace rounds {
+
+class Peer;
+
+struct Producer {
+  ProducerSpec spec;
+  Peer* peer = nullptr;
+  std::optional<uint32_t> ssrc;  // known from the answer or learned from the mid extension
+  RtpReceiveStats stats;
+  // Last sender report from the publisher (for our RR's LSR/DLSR and to translate SRs).
+  uint64_t lastSrNtp = 0;
+  uint32_t lastSrRtp = 0;
+  TimePoint lastSrArrival{};
+  bool haveSr = false;
+  TimePoint lastKeyFrameRequest{};
+  bool keyFramePending = false;
+  uint8_t firSeq = 0;
+};
+
+struct Consumer {
+  ConsumerSpec spec;
+  Peer* peer = nullptr;  // the subscriber
+  RtpRewriter rewriter;
+  uint32_t packetsSent = 0;
+  uint32_t octetsSent = 0;
+  uint32_t lastSourceTs = 0;  // last forwarded incoming timestamp and its mapped value
+  uint32_t lastOutTs = 0;
+  Consumer(ConsumerSpec s, Peer* p, uint16_t seq0, uint32_t ts0)
+      : spec(s), peer(p), rewriter(seq0, ts0) {}
+};
+
+class Peer : public IceLite::Listener, public DtlsTransport::Listener {
+ public:
+  struct Listener {
+    virtual ~Listener() = default;
+    virtual void onPeerTupleAdded(Peer& peer, const SocketAddress& tuple) = 0;
+    virtual void onPeerConnected(Peer& peer) = 0;
+    virtual void onPeerClosed(Peer& peer, const std::string& reason) = 0;
+    virtual void onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet) = 0;
+    virtual void onPeerRtcp(Peer& peer, Bytes compound) = 0;
+  };
+
+  Peer(std::string id, std::string room, std::string ufrag, std::string pwd,
+       std::shared_ptr<Certificate> cert, UdpSocket& socket, Listener& listener,
+       PacketCounters& counters, const Clock& clock);
+  ~Peer() override;
+
+  const std::string& id() const { return id_; }
+  const std::string& room() const { return room_; }
+  const IceLite& ice() const { return ice_; }
+  bool connected() const { return srtpOut_ != nullptr; }
+  bool closed() const { return closed_; }
+  uint32_t rtcpSsrc() const { return rtcpSsrc_; }
+  void setRtcpSsrc(uint32_t s) { rtcpSsrc_ = s; }
+
+  void setRemoteParameters(const std::string& ufrag, const std::string& fpAlgorithm,
+                           const std::string& fpValue);
+
+  // Packets from the socket (already demultiplexed by first byte).
+  void receiveStun(Bytes packet, const stun::Message& msg, const SocketAddress& from);
+  void receiveDtls(Bytes packet, const SocketAddress& from);
+  void receiveSrtp(MutableBytes packet, const SocketAddress& from);
+
+  // Forwarding: copies `packet` into a send slot, rewrites it for `consumer`, protects and queues.
+  void sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks);
+  // Protects and queues an RTCP compound written by the caller (copied).
+  void sendRtcp(Bytes compound);
+
+  // Periodic work: DTLS retransmission, consent expiry. Returns false once the peer is closed.
+  void onTick(TimePoint now, Millis consentTimeout);
+  // Sends close_notify when connected and marks the peer closed (no listener callback).
+  void close();
+
+  Producer* addProducer(const ProducerSpec& spec);
+  void removeProducer(uint64_t producerId);
+  Producer* producerById(uint64_t id);
+  Producer* producerBySsrc(uint32_t ssrc);
+  Consumer* addConsumer(const ConsumerSpec& spec, uint16_t seq0, uint32_t ts0);
+  void removeConsumer(uint64_t consumerId);
+  Consumer* consumerBySsrc(uint32_t ssrc);
+  std::map<uint64_t, std::unique_ptr<Producer>>& producers() { return producers_; }
+  std::map<uint64_t, std::unique_ptr<Consumer>>& consumers() { return consumers_; }
+
+ private:
+  // IceLite::Listener
+  void onIceSelectedTuple(const SocketAddress& tuple) override;
+  // DtlsTransport::Listener
+  void onDtlsSend(Bytes record) override;
+  void onDtlsConnected(const DtlsTransport::SrtpKeys& keys) override;
+  void onDtlsFailed(const std::string& reason) override;
+  void onDtlsClosed() override;
+
+  void closeWith(const std::string& reason);
+  Producer* learnSsrc(rtp::RtpView& view);
+
+  std::string id_;
+  std::string room_;
+  IceLite ice_;
+  DtlsTransport dtls_;
+  UdpSocket& socket_;
+  Listener& listener_;
+  PacketCounters& counters_;
+  const Clock& clock_;
+  std::vector<SocketAddress> tuples_;  // every tuple that passed a connectivity check
+  std::unique_ptr<SrtpSession> srtpIn_;
+  std::unique_ptr<SrtpSession> srtpOut_;
+  bool dtlsStarted_ = false;
+  bool closed_ = false;
+  uint32_t rtcpSsrc_ = 0;
+  std::map<uint64_t, std::unique_ptr<Producer>> producers_;
+  std::unordered_map<uint32_t, Producer*> producersBySsrc_;
+  std::map<uint64_t, std::unique_ptr<Consumer>> consumers_;
+  std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;
+};
+
+}  // namespace rounds

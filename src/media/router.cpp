@@ -1,0 +1,160 @@
+#include "media/router.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "common/log.hpp"
+#include "proto/rtcp.hpp"
+
+namespace rounds {
+
+namespace {
+constexpr uint64_t kRembBitrate = 2'000'000;  // cap we grant publishers until real BWE (issue 5)
+
+}  // namespace
+
+Router::Router(std::string room, const MediaConfig& config, const Clock& clock,
+               PacketCounters& counters)
+    : room_(std::move(room)), config_(config), clock_(clock), counters_(counters) {}
+
+void Router::addProducer(Producer& producer) { producers_[producer.spec.producerId] = &producer; }
+
+void Router::removeProducer(uint64_t producerId) {
+  producers_.erase(producerId);
+  consumers_.erase(producerId);
+}
+
+void Router::addConsumer(Consumer& consumer) {
+  consumers_[consumer.spec.producerId].push_back(&consumer);
+  // A new subscriber needs a key frame to start decoding (RFC 4585 §6.3.1).
+  auto it = producers_.find(consumer.spec.producerId);
+  if (it != producers_.end() && it->second->spec.kind == MediaKind::Video)
+    requestKeyFrame(*it->second, clock_.now());
+}
+
+void Router::removeConsumer(uint64_t consumerId) {
+  for (auto& [pid, list] : consumers_)
+    std::erase_if(list, [&](Consumer* c) { return c->spec.consumerId == consumerId; });
+}
+
+void Router::removePeer(Peer& peer) {
+  for (auto& [id, p] : peer.producers()) removeProducer(id);
+  for (auto& [pid, list] : consumers_)
+    std::erase_if(list, [&](Consumer* c) { return c->peer == &peer; });
+}
+
+void Router::onRtp(Producer& producer, rtp::RtpView& packet) {
+  auto it = consumers_.find(producer.spec.producerId);
+  if (it == consumers_.end() || it->second.empty()) return;
+  uint32_t nowTicks = static_cast<uint32_t>(
+      static_cast<uint64_t>(clock_.wallMillis()) * producer.spec.clockRate / 1000);
+  for (Consumer* c : it->second) {
+    c->peer->sendRtp(*c, packet, nowTicks);
+    ++forwarded_;
+  }
+}
+
+void Router::onRtcp(Peer& from, Bytes compound) {
+  rtcp::CompoundReader reader(compound);
+  while (auto p = reader.next()) {
+    switch (p->packetType) {
+      case rtcp::kSenderReport:
+        onSenderReport(from, *p);
+        break;
+      case rtcp::kPayloadFeedback:
+        if (p->count == 1) {
+          if (auto media = rtcp::pliMediaSsrc(*p)) onKeyFrameRequest(from, *media);
+        } else if (p->count == 4) {
+          if (auto fir = rtcp::firEntry(*p)) onKeyFrameRequest(from, fir->ssrc);
+        }
+        break;
+      default:
+        // RR, SDES, BYE, NACK, REMB, transport-cc: read later (issue 5); nothing to do yet.
+        break;
+    }
+  }
+  if (!reader.valid()) ++counters_.droppedMalformed;
+}
+
+void Router::onSenderReport(Peer& from, const rtcp::PacketView& p) {
+  auto info = rtcp::senderInfo(p);
+  if (!info) return;
+  Producer* producer = from.producerBySsrc(p.senderSsrc());
+  if (!producer) return;
+  producer->lastSrNtp = info->ntpTimestamp;
+  producer->lastSrRtp = info->rtpTimestamp;
+  producer->lastSrArrival = clock_.now();
+  producer->haveSr = true;
+  // Translate for each subscriber: same NTP time, RTP time shifted by that consumer's offset,
+  // so that lip sync between a publisher's audio and video survives the rewriting.
+  auto it = consumers_.find(producer->spec.producerId);
+  if (it == consumers_.end()) return;
+  std::array<uint8_t, 64> buf;
+  for (Consumer* c : it->second) {
+    if (!c->rewriter.started()) continue;
+    rtcp::SenderInfo out = *info;
+    out.rtpTimestamp = info->rtpTimestamp + (c->lastOutTs - c->lastSourceTs);
+    out.packetCount = c->packetsSent;
+    out.octetCount = c->octetsSent;
+    size_t n = rtcp::writeSenderReport(buf, c->spec.ssrc, out, {});
+    if (n) c->peer->sendRtcp(Bytes(buf.data(), n));
+  }
+}
+
+void Router::onKeyFrameRequest(Peer& from, uint32_t mediaSsrc) {
+  Consumer* consumer = from.consumerBySsrc(mediaSsrc);
+  if (!consumer) return;
+  auto it = producers_.find(consumer->spec.producerId);
+  if (it == producers_.end()) return;
+  requestKeyFrame(*it->second, clock_.now());
+}
+
+void Router::requestKeyFrame(Producer& producer, TimePoint now) {
+  if (!producer.ssrc || !producer.peer->connected()) {
+    producer.keyFramePending = true;
+    return;
+  }
+  if (now - producer.lastKeyFrameRequest < Millis(config_.keyFrameMinIntervalMs)) {
+    producer.keyFramePending = true;  // de-duplicated: one PLI covers every waiting subscriber
+    return;
+  }
+  std::array<uint8_t, 32> buf;
+  size_t n = rtcp::writePli(buf, producer.peer->rtcpSsrc(), *producer.ssrc);
+  if (n) producer.peer->sendRtcp(Bytes(buf.data(), n));
+  producer.lastKeyFrameRequest = now;
+  producer.keyFramePending = false;
+  ++keyFrameRequests_;
+}
+
+void Router::onReportTimer(TimePoint now) {
+  // Group by publishing peer: one compound (RR + REMB) per peer.
+  std::map<Peer*, std::vector<Producer*>> byPeer;
+  for (auto& [id, p] : producers_) {
+    if (p->keyFramePending) requestKeyFrame(*p, now);
+    if (p->ssrc && p->stats.started() && p->peer->connected()) byPeer[p->peer].push_back(p);
+  }
+  std::array<uint8_t, 512> buf;
+  for (auto& [peer, list] : byPeer) {
+    std::array<rtcp::ReportBlock, 8> blocks;
+    std::array<uint32_t, 8> videoSsrcs;
+    size_t nb = 0, nv = 0;
+    for (Producer* p : list) {
+      if (nb == blocks.size()) break;
+      uint32_t lsr = 0, dlsr = 0;
+      if (p->haveSr) {
+        lsr = static_cast<uint32_t>(p->lastSrNtp >> 16);
+        auto delay = std::chrono::duration_cast<std::chrono::microseconds>(now - p->lastSrArrival);
+        dlsr = static_cast<uint32_t>(delay.count() * 65536 / 1'000'000);
+      }
+      blocks[nb++] = p->stats.makeReport(*p->ssrc, lsr, dlsr);
+      if (p->spec.kind == MediaKind::Video && nv < videoSsrcs.size()) videoSsrcs[nv++] = *p->ssrc;
+    }
+    size_t n = rtcp::writeReceiverReport(buf, peer->rtcpSsrc(), {blocks.data(), nb});
+    if (nv > 0 && n > 0)
+      n += rtcp::writeRemb(MutableBytes(buf).subspan(n), peer->rtcpSsrc(), kRembBitrate,
+                           {videoSsrcs.data(), nv});
+    if (n) peer->sendRtcp(Bytes(buf.data(), n));
+  }
+}
+
+}  // namespace rounds

@@ -1,0 +1,56 @@
+// Router: the forwarding table of one room on one worker. It hands each publisher's RTP to the
+// consumers of that track, turns subscribers' key-frame requests into rate-limited PLIs towards the
+// publisher, translates publishers' sender reports for each subscriber, and sends receiver reports
+// (and a REMB) to publishers.
+// Threading: belongs to its worker thread.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/metrics.hpp"
+#include "media/peer.hpp"
+
+namespace rounds {
+
+class Router {
+ public:
+  Router(std::string room, const MediaConfig& config, const Clock& clock, PacketCounters& counters);
+
+  const std::string& room() const { return room_; }
+  bool empty() const { return producers_.empty() && consumers_.empty(); }
+
+  void addProducer(Producer& producer);
+  void removeProducer(uint64_t producerId);
+  void addConsumer(Consumer& consumer);
+  void removeConsumer(uint64_t consumerId);
+  // Forgets every producer and consumer that belongs to `peer` (before the peer is destroyed).
+  void removePeer(Peer& peer);
+
+  void onRtp(Producer& producer, rtp::RtpView& packet);
+  void onRtcp(Peer& from, Bytes compound);
+  // Once a second: receiver reports + REMB to publishers, pending key-frame requests.
+  void onReportTimer(TimePoint now);
+  void requestKeyFrame(Producer& producer, TimePoint now);
+
+  uint64_t forwarded() const { return forwarded_; }
+  uint64_t keyFrameRequests() const { return keyFrameRequests_; }
+
+ private:
+  void onSenderReport(Peer& from, const rtcp::PacketView& p);
+  void onKeyFrameRequest(Peer& from, uint32_t mediaSsrc);
+
+  std::string room_;
+  const MediaConfig& config_;
+  const Clock& clock_;
+  PacketCounters& counters_;
+  std::map<uint64_t, Producer*> producers_;
+  // producer id -> its consumers (subscribers' copies)
+  std::map<uint64_t, std::vector<Consumer*>> consumers_;
+  uint64_t forwarded_ = 0;
+  uint64_t keyFrameRequests_ = 0;
+};
+
+}  // namespace rounds

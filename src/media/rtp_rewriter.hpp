@@ -1,0 +1,37 @@
+// RtpRewriter: maps one consumer's incoming sequence numbers and timestamps onto a continuous
+// outgoing sequence, also across a change of source (a publisher that re-joined, later a simulcast
+// layer switch), so the subscriber's jitter buffer never sees a jump.
+// Threading: belongs to one worker thread.
+#pragma once
+
+#include <cstdint>
+
+namespace rounds {
+
+class RtpRewriter {
+ public:
+  struct Out {
+    uint16_t seq;
+    uint32_t timestamp;
+  };
+  // `initialSeq` / `initialTs`: random starting points (RFC 3550 §5.1) for the outgoing stream.
+  RtpRewriter(uint16_t initialSeq, uint32_t initialTs) : nextSeq_(initialSeq), lastTs_(initialTs) {}
+
+  // Maps an incoming packet. `sourceSsrc` identifies the incoming stream; a change starts a new
+  // mapping that continues right after the last packet sent. `nowTicks` is the current time in the
+  // stream's clock (used for the timestamp gap across a switch).
+  Out rewrite(uint32_t sourceSsrc, uint16_t seq, uint32_t ts, uint32_t nowTicks);
+  bool started() const { return started_; }
+
+ private:
+  bool started_ = false;
+  uint32_t source_ = 0;
+  uint16_t seqOffset_ = 0;
+  uint32_t tsOffset_ = 0;
+  uint16_t nextSeq_;
+  uint16_t highestInSeq_ = 0;
+  uint32_t lastTs_;
+  uint32_t lastTick_ = 0;
+};
+
+}  // namespace rounds

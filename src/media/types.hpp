@@ -1,0 +1,81 @@
+// Value types the control plane and the media plane exchange: what a transport looks like to the
+// browser, and what a producer (a track a peer sends us) and a consumer (a track we send) are.
+// Threading: plain values, copied across threads in posted commands.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rounds {
+
+enum class MediaKind { Audio, Video };
+inline const char* toString(MediaKind k) { return k == MediaKind::Audio ? "audio" : "video"; }
+
+// RTP header extension ids: fixed for the whole server, so every offer uses the same map
+// (RFC 8285: the answerer must keep the offerer's ids).
+struct ExtensionIds {
+  static constexpr uint8_t kMid = 1;         // urn:ietf:params:rtp-hdrext:sdes:mid
+  static constexpr uint8_t kAudioLevel = 2;  // urn:ietf:params:rtp-hdrext:ssrc-audio-level
+};
+
+struct MediaConfig {
+  std::string listenAddress = "127.0.0.1";
+  uint16_t basePort = 40000;  // worker i listens on basePort + i (0: any free port, tests)
+  std::string announcedAddress;  // address put in ICE candidates; defaults to listenAddress
+  unsigned workers = 1;
+  uint32_t consentTimeoutMs = 20000;  // RFC 7675 consent expiry for a silent peer
+  uint32_t keyFrameMinIntervalMs = 500;  // PLI/FIR towards one publisher at most this often
+};
+
+struct IceCandidateInfo {
+  std::string address;
+  uint16_t port = 0;
+  std::string protocol = "udp";
+};
+
+// What the browser needs to reach a peer's transport: ICE-lite credentials, our DTLS
+// fingerprint, and the candidates of the worker that owns the room.
+struct TransportDescription {
+  std::string iceUfrag;
+  std::string icePwd;
+  std::string fingerprintSha256;
+  std::vector<IceCandidateInfo> candidates;
+};
+
+struct ProducerSpec {
+  uint64_t producerId = 0;
+  MediaKind kind = MediaKind::Audio;
+  std::string mid;                  // the m-line this track arrives on
+  std::optional<uint32_t> ssrc;     // from the answer's a=ssrc; else learned from the mid extension
+  uint8_t payloadType = 0;
+  uint32_t clockRate = 90000;
+};
+
+struct ConsumerSpec {
+  uint64_t consumerId = 0;
+  uint64_t producerId = 0;
+  MediaKind kind = MediaKind::Audio;
+  uint32_t ssrc = 0;  // the SSRC the subscriber sees (declared in its offer)
+  uint8_t payloadType = 0;
+  uint32_t clockRate = 90000;
+};
+
+// Counters of one worker, posted to the control plane on request (metrics, tests).
+struct WorkerStats {
+  unsigned index = 0;
+  uint16_t port = 0;
+  size_t peers = 0;
+  size_t connectedPeers = 0;
+  uint64_t packetsReceived = 0;
+  uint64_t packetsSent = 0;
+  uint64_t rtpForwarded = 0;
+  uint64_t droppedMalformed = 0;
+  uint64_t droppedUnknownTuple = 0;
+  uint64_t droppedUnknownSsrc = 0;
+  uint64_t droppedAuth = 0;
+  uint64_t keyFrameRequests = 0;
+};
+
+}  // namespace rounds

@@ -1,0 +1,275 @@
+#include "media/worker.hpp"
+
+#include "common/log.hpp"
+#include "proto/stun.hpp"
+
+namespace rounds {
+
+namespace {
+constexpr Millis kTickInterval{100};
+constexpr Millis kReportInterval{1000};
+RateLimit gDropLog(5);
+}  // namespace
+
+Worker::Worker(unsigned index, const MediaConfig& config, std::shared_ptr<Certificate> cert,
+               Listener& listener, const Clock& clock, Random& random)
+    : index_(index),
+      config_(config),
+      cert_(std::move(cert)),
+      listener_(listener),
+      clock_(clock),
+      random_(random),
+      timer_(io_) {}
+
+Worker::~Worker() { stop(); }
+
+Status Worker::start() {
+  uint16_t port = config_.basePort == 0 ? 0 : static_cast<uint16_t>(config_.basePort + index_);
+  auto local = SocketAddress::parse(config_.listenAddress, port);
+  if (!local) return makeError("config", "media address is not an IP literal: " + config_.listenAddress);
+  auto sock = UdpSocket::bind(io_, *local, *this);
+  if (!sock) return sock.error();
+  socket_ = std::move(sock.value());
+  port_ = socket_->localPort();
+  work_ = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+      io_.get_executor());
+  socket_->start();
+  scheduleTick();
+  thread_ = std::thread([this] { io_.run(); });
+  return Ok{};
+}
+
+void Worker::stop() {
+  if (!thread_.joinable()) return;
+  post([this] {
+    // Teardown order (docs/lifecycle.md): peers say goodbye (close_notify), the socket flushes
+    // and closes, then the loop ends.
+    for (auto& [id, peer] : peers_) {
+      if (auto* r = routerOf(*peer)) r->removePeer(*peer);
+      peer->close();
+    }
+    peers_.clear();
+    peersByUfrag_.clear();
+    peersByTuple_.clear();
+    routers_.clear();
+    timer_.cancel();
+    if (socket_) socket_->close();
+    work_.reset();
+  });
+  thread_.join();
+}
+
+void Worker::scheduleTick() {
+  timer_.expires_after(kTickInterval);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    onTick();
+    scheduleTick();
+  });
+}
+
+void Worker::onTick() {
+  TimePoint now = clock_.now();
+  for (auto& [id, peer] : peers_) peer->onTick(now, Millis(config_.consentTimeoutMs));
+  if (now - lastReport_ >= kReportInterval) {
+    lastReport_ = now;
+    for (auto& [room, router] : routers_) router->onReportTimer(now);
+  }
+  socket_->flush();
+}
+
+TransportDescription Worker::createPeer(const std::string& peerId, const std::string& room) {
+  TransportDescription d;
+  // RFC 8445 §5.3: ufrag >= 4 and pwd >= 22 characters of ice-char; ours are unguessable.
+  d.iceUfrag = random_.iceString(8);
+  while (peersByUfrag_.count(d.iceUfrag)) d.iceUfrag = random_.iceString(8);
+  d.icePwd = random_.iceString(24);
+  d.fingerprintSha256 = cert_->fingerprintSha256();
+  std::string announced = config_.announcedAddress.empty() ? config_.listenAddress
+                                                           : config_.announcedAddress;
+  d.candidates.push_back({announced, port_, "udp"});
+  closePeer(peerId);  // a re-join with the same id replaces the old transport
+  auto peer = std::make_unique<Peer>(peerId, room, d.iceUfrag, d.icePwd, cert_, *socket_, *this,
+                                     counters_, clock_);
+  peer->setRtcpSsrc(random_.u32());
+  peersByUfrag_[d.iceUfrag] = peer.get();
+  peers_[peerId] = std::move(peer);
+  auto& router = routers_[room];
+  if (!router) router = std::make_unique<Router>(room, config_, clock_, counters_);
+  return d;
+}
+
+Peer* Worker::findPeer(const std::string& id) {
+  auto it = peers_.find(id);
+  return it == peers_.end() ? nullptr : it->second.get();
+}
+
+Router* Worker::routerOf(const Peer& peer) {
+  auto it = routers_.find(peer.room());
+  return it == routers_.end() ? nullptr : it->second.get();
+}
+
+void Worker::setRemoteParameters(const std::string& peerId, const std::string& ufrag,
+                                 const std::string& fpAlgorithm, const std::string& fpValue) {
+  if (Peer* p = findPeer(peerId)) p->setRemoteParameters(ufrag, fpAlgorithm, fpValue);
+}
+
+void Worker::addProducer(const std::string& peerId, const ProducerSpec& spec) {
+  Peer* p = findPeer(peerId);
+  if (!p) return;
+  Producer* producer = p->addProducer(spec);
+  if (auto* r = routerOf(*p)) r->addProducer(*producer);
+}
+
+void Worker::removeProducer(const std::string& peerId, uint64_t producerId) {
+  Peer* p = findPeer(peerId);
+  if (!p) return;
+  if (auto* r = routerOf(*p)) r->removeProducer(producerId);
+  p->removeProducer(producerId);
+}
+
+void Worker::addConsumer(const std::string& peerId, const ConsumerSpec& spec) {
+  Peer* p = findPeer(peerId);
+  if (!p) return;
+  // RFC 3550 §5.1: random initial sequence number and timestamp.
+  Consumer* c = p->addConsumer(spec, static_cast<uint16_t>(random_.u32()), random_.u32());
+  if (auto* r = routerOf(*p)) r->addConsumer(*c);
+}
+
+void Worker::removeConsumer(const std::string& peerId, uint64_t consumerId) {
+  Peer* p = findPeer(peerId);
+  if (!p) return;
+  if (auto* r = routerOf(*p)) r->removeConsumer(consumerId);
+  p->removeConsumer(consumerId);
+}
+
+void Worker::closePeer(const std::string& peerId) {
+  Peer* p = findPeer(peerId);
+  if (!p) return;
+  p->close();
+  destroyPeer(peerId);
+}
+
+void Worker::destroyPeer(const std::string& peerId) {
+  auto it = peers_.find(peerId);
+  if (it == peers_.end()) return;
+  Peer* p = it->second.get();
+  if (auto* r = routerOf(*p)) {
+    r->removePeer(*p);
+    if (r->empty()) {
+      bool others = false;
+      for (auto& [id, q] : peers_)
+        if (q.get() != p && q->room() == p->room()) others = true;
+      if (!others) routers_.erase(p->room());
+    }
+  }
+  peersByUfrag_.erase(p->ice().localUfrag());
+  std::erase_if(peersByTuple_, [&](const auto& kv) { return kv.second == p; });
+  peers_.erase(it);
+}
+
+WorkerStats Worker::stats() const {
+  WorkerStats s;
+  s.index = index_;
+  s.port = port_;
+  s.peers = peers_.size();
+  for (auto& [id, p] : peers_)
+    if (p->connected()) ++s.connectedPeers;
+  if (socket_) {
+    s.packetsReceived = socket_->counters().received;
+    s.packetsSent = socket_->counters().sent;
+  }
+  for (auto& [room, r] : routers_) {
+    s.rtpForwarded += r->forwarded();
+    s.keyFrameRequests += r->keyFrameRequests();
+  }
+  s.droppedMalformed = counters_.droppedMalformed;
+  s.droppedUnknownTuple = counters_.droppedUnknownTuple;
+  s.droppedUnknownSsrc = counters_.droppedUnknownSsrc;
+  s.droppedAuth = counters_.droppedAuth;
+  return s;
+}
+
+// ---- the per-packet path ----
+
+void Worker::onUdpPacket(MutableBytes data, const SocketAddress& from) {
+  ++counters_.received;
+  if (data.empty()) {
+    ++counters_.droppedMalformed;
+    return;
+  }
+  uint8_t b0 = data[0];
+  if (b0 < 4) {  // RFC 7983 §7: STUN
+    handleStun(data, from);
+    return;
+  }
+  auto it = peersByTuple_.find(from);
+  if (it == peersByTuple_.end()) {
+    ++counters_.droppedUnknownTuple;
+    ROUNDS_LOG_RATE_LIMITED(gDropLog, debug, "worker {}: packet from unknown tuple {}", index_,
+                            from.toString());
+    return;
+  }
+  Peer* peer = it->second;
+  if (b0 >= 20 && b0 <= 63) {
+    peer->receiveDtls(data, from);
+  } else if (b0 >= 128 && b0 <= 191) {
+    peer->receiveSrtp(data, from);
+  } else {
+    ++counters_.droppedMalformed;
+  }
+}
+
+void Worker::handleStun(MutableBytes data, const SocketAddress& from) {
+  if (!stun::isStun(data)) {
+    ++counters_.droppedMalformed;
+    return;
+  }
+  auto msg = stun::parse(data);
+  if (!msg) {
+    ++counters_.droppedMalformed;
+    return;
+  }
+  if (msg->type != stun::kBindingRequest) return;  // indications/responses: nothing to do (lite)
+  // The ufrag before ':' names our peer (RFC 8445 §7.2.2): one port serves everyone.
+  auto it = peersByUfrag_.find(std::string(stun::localUfragOf(msg->username)));
+  if (it == peersByUfrag_.end()) {
+    ++counters_.droppedUnknownTuple;
+    return;
+  }
+  it->second->receiveStun(data, *msg, from);
+}
+
+void Worker::onPeerTupleAdded(Peer& peer, const SocketAddress& tuple) {
+  peersByTuple_[tuple] = &peer;
+}
+
+void Worker::onPeerConnected(Peer& peer) {
+  // Subscribers whose consumers were added before DTLS finished need a fresh key frame now.
+  if (auto* r = routerOf(peer)) {
+    for (auto& [id, c] : peer.consumers())
+      if (c->spec.kind == MediaKind::Video) {
+        for (auto& [pid, other] : peers_)
+          if (Producer* prod = other->producerById(c->spec.producerId))
+            r->requestKeyFrame(*prod, clock_.now());
+      }
+  }
+  listener_.onWorkerPeerConnected(peer.id());
+}
+
+void Worker::onPeerClosed(Peer& peer, const std::string& reason) {
+  std::string id = peer.id();
+  listener_.onWorkerPeerClosed(id, reason);
+  // Destroy later: we may be deep inside this peer's own DTLS or SRTP processing.
+  post([this, id] { destroyPeer(id); });
+}
+
+void Worker::onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet) {
+  if (auto* r = routerOf(peer)) r->onRtp(producer, packet);
+}
+
+void Worker::onPeerRtcp(Peer& peer, Bytes compound) {
+  if (auto* r = routerOf(peer)) r->onRtcp(peer, compound);
+}
+
+}  // namespace rounds

@@ -1,0 +1,102 @@
+// Worker: one media thread with its own event loop and its own UDP port. It owns the peers and
+// routers of the rooms assigned to it and does the whole per-packet path (demux, ICE, DTLS, SRTP,
+// forwarding) with no locks. The control plane talks to it only by posting commands.
+// Threading: public methods marked [any] may be called from any thread; all others run on the
+// worker thread (inside a posted command).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "common/clock.hpp"
+#include "common/metrics.hpp"
+#include "common/random.hpp"
+#include "media/peer.hpp"
+#include "media/router.hpp"
+#include "media/types.hpp"
+#include "net/udp_socket.hpp"
+
+namespace rounds {
+
+class Worker : public UdpSocket::Listener, public Peer::Listener {
+ public:
+  // Called on the worker thread; implementations post to their own thread.
+  struct Listener {
+    virtual ~Listener() = default;
+    virtual void onWorkerPeerConnected(const std::string& peerId) = 0;
+    virtual void onWorkerPeerClosed(const std::string& peerId, const std::string& reason) = 0;
+  };
+
+  Worker(unsigned index, const MediaConfig& config, std::shared_ptr<Certificate> cert,
+         Listener& listener, const Clock& clock = SystemClock::instance(),
+         Random& random = CryptoRandom::instance());
+  ~Worker() override;
+
+  // [any] Binds the UDP port and starts the thread.
+  Status start();
+  // [any] Closes every peer (close_notify), stops the loop and joins the thread.
+  void stop();
+  // [any] Runs `fn` on the worker thread.
+  template <typename F>
+  void post(F&& fn) {
+    boost::asio::post(io_, std::forward<F>(fn));
+  }
+  unsigned index() const { return index_; }
+  uint16_t port() const { return port_; }  // [any] after start()
+
+  // ---- worker thread ----
+  TransportDescription createPeer(const std::string& peerId, const std::string& room);
+  void setRemoteParameters(const std::string& peerId, const std::string& ufrag,
+                           const std::string& fpAlgorithm, const std::string& fpValue);
+  void addProducer(const std::string& peerId, const ProducerSpec& spec);
+  void removeProducer(const std::string& peerId, uint64_t producerId);
+  void addConsumer(const std::string& peerId, const ConsumerSpec& spec);
+  void removeConsumer(const std::string& peerId, uint64_t consumerId);
+  // Closes (close_notify) and destroys the peer; no event is reported for it.
+  void closePeer(const std::string& peerId);
+  WorkerStats stats() const;
+
+ private:
+  // UdpSocket::Listener
+  void onUdpPacket(MutableBytes data, const SocketAddress& from) override;
+  // Peer::Listener
+  void onPeerTupleAdded(Peer& peer, const SocketAddress& tuple) override;
+  void onPeerConnected(Peer& peer) override;
+  void onPeerClosed(Peer& peer, const std::string& reason) override;
+  void onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet) override;
+  void onPeerRtcp(Peer& peer, Bytes compound) override;
+
+  void handleStun(MutableBytes data, const SocketAddress& from);
+  void destroyPeer(const std::string& peerId);
+  void scheduleTick();
+  void onTick();
+  Peer* findPeer(const std::string& id);
+  Router* routerOf(const Peer& peer);
+
+  unsigned index_;
+  const MediaConfig& config_;
+  std::shared_ptr<Certificate> cert_;
+  Listener& listener_;
+  const Clock& clock_;
+  Random& random_;
+  boost::asio::io_context io_;
+  std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  boost::asio::steady_timer timer_;
+  std::thread thread_;
+  std::unique_ptr<UdpSocket> socket_;
+  uint16_t port_ = 0;
+  PacketCounters counters_;
+  std::map<std::string, std::unique_ptr<Peer>> peers_;
+  std::unordered_map<std::string, Peer*> peersByUfrag_;
+  std::unordered_map<SocketAddress, Peer*, SocketAddressHash> peersByTuple_;
+  std::map<std::string, std::unique_ptr<Router>> routers_;
+  TimePoint lastReport_{};
+};
+
+}  // namespace rounds

@@ -1,0 +1,151 @@
+#include "net/udp_socket.hpp"
+
+#include <sys/socket.h>
+
+#include <boost/asio/post.hpp>
+#include <cerrno>
+#include <cstring>
+
+#include "common/log.hpp"
+
+namespace rounds {
+
+// Preallocated storage for one recvmmsg/sendmmsg batch.
+struct UdpSocket::Batch {
+  std::array<std::array<uint8_t, kSlotSize>, kBatch> buffers;
+  std::array<iovec, kBatch> iov;
+  std::array<mmsghdr, kBatch> hdr;
+  std::array<sockaddr_storage, kBatch> addr;
+  Batch() {
+    std::memset(hdr.data(), 0, sizeof(mmsghdr) * kBatch);
+    for (size_t i = 0; i < kBatch; ++i) {
+      iov[i].iov_base = buffers[i].data();
+      iov[i].iov_len = kSlotSize;
+      hdr[i].msg_hdr.msg_iov = &iov[i];
+      hdr[i].msg_hdr.msg_iovlen = 1;
+      hdr[i].msg_hdr.msg_name = &addr[i];
+      hdr[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    }
+  }
+};
+
+UdpSocket::UdpSocket(boost::asio::io_context& io, Listener& listener)
+    : socket_(io), listener_(listener), recv_(std::make_unique<Batch>()),
+      send_(std::make_unique<Batch>()) {}
+
+UdpSocket::~UdpSocket() { close(); }
+
+Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(boost::asio::io_context& io,
+                                                   const SocketAddress& local,
+                                                   Listener& listener) {
+  std::unique_ptr<UdpSocket> s(new UdpSocket(io, listener));
+  boost::system::error_code ec;
+  auto proto = local.isV6() ? boost::asio::ip::udp::v6() : boost::asio::ip::udp::v4();
+  s->socket_.open(proto, ec);
+  if (ec) return makeError("bind_failed", "udp open: " + ec.message());
+  int size = 4 << 20;  // room for bursts (key frames to many subscribers)
+  ::setsockopt(s->socket_.native_handle(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  ::setsockopt(s->socket_.native_handle(), SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  if (::bind(s->socket_.native_handle(), local.sockaddrPtr(), local.length()) != 0)
+    return makeError("bind_failed",
+                     "udp bind " + local.toString() + ": " + std::strerror(errno));
+  s->socket_.non_blocking(true, ec);
+  sockaddr_storage bound{};
+  socklen_t len = sizeof bound;
+  ::getsockname(s->socket_.native_handle(), reinterpret_cast<sockaddr*>(&bound), &len);
+  auto addr = SocketAddress::fromSockaddr(reinterpret_cast<sockaddr*>(&bound), len);
+  s->localPort_ = addr ? addr->port() : 0;
+  return s;
+}
+
+void UdpSocket::start() { waitReadable(); }
+
+void UdpSocket::close() {
+  if (closed_) return;
+  flush();
+  closed_ = true;
+  boost::system::error_code ec;
+  socket_.close(ec);
+}
+
+void UdpSocket::waitReadable() {
+  if (closed_) return;
+  socket_.async_wait(boost::asio::ip::udp::socket::wait_read,
+                     [this](const boost::system::error_code& ec) {
+                       if (ec || closed_) return;
+                       drain();
+                       waitReadable();
+                     });
+}
+
+void UdpSocket::drain() {
+  // Bounded so one busy socket cannot starve timers and posted commands on the same loop.
+  for (int round = 0; round < 8 && !closed_; ++round) {
+    for (size_t i = 0; i < kBatch; ++i) {
+      recv_->hdr[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      recv_->hdr[i].msg_hdr.msg_flags = 0;
+    }
+    int n = ::recvmmsg(socket_.native_handle(), recv_->hdr.data(), kBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) break;
+    ++counters_.recvBatches;
+    for (int i = 0; i < n; ++i) {
+      auto& h = recv_->hdr[i];
+      ++counters_.received;
+      if (h.msg_hdr.msg_flags & MSG_TRUNC) {
+        ++counters_.truncated;
+        continue;
+      }
+      auto from = SocketAddress::fromSockaddr(reinterpret_cast<sockaddr*>(&recv_->addr[i]),
+                                              h.msg_hdr.msg_namelen);
+      if (!from) continue;
+      listener_.onUdpPacket(MutableBytes(recv_->buffers[i].data(), h.msg_len), *from);
+      if (closed_) return;
+    }
+    listener_.onUdpBatchEnd();
+    flush();
+    if (static_cast<size_t>(n) < kBatch) break;
+  }
+}
+
+MutableBytes UdpSocket::acquireSendSlot() {
+  if (pendingSends_ == kBatch) flush();
+  return MutableBytes(send_->buffers[pendingSends_].data(), kSlotSize);
+}
+
+void UdpSocket::commitSend(size_t size, const SocketAddress& to) {
+  if (size == 0 || size > kSlotSize) return;
+  auto& h = send_->hdr[pendingSends_];
+  send_->iov[pendingSends_].iov_len = size;
+  std::memcpy(&send_->addr[pendingSends_], to.sockaddrPtr(), to.length());
+  h.msg_hdr.msg_namelen = to.length();
+  ++pendingSends_;
+  if (pendingSends_ == kBatch) flush();
+}
+
+void UdpSocket::send(Bytes data, const SocketAddress& to) {
+  if (data.size() > kSlotSize) return;
+  MutableBytes slot = acquireSendSlot();
+  std::memcpy(slot.data(), data.data(), data.size());
+  commitSend(data.size(), to);
+}
+
+void UdpSocket::flush() {
+  size_t done = 0;
+  while (done < pendingSends_ && !closed_) {
+    int n = ::sendmmsg(socket_.native_handle(), send_->hdr.data() + done,
+                       static_cast<unsigned>(pendingSends_ - done), MSG_DONTWAIT);
+    ++counters_.sendBatches;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      // The first datagram was refused (e.g. buffer full or ICMP unreachable): drop it, go on.
+      ++counters_.sendErrors;
+      ++done;
+      continue;
+    }
+    counters_.sent += static_cast<uint64_t>(n);
+    done += static_cast<size_t>(n);
+  }
+  pendingSends_ = 0;
+}
+
+}  // namespace rounds

@@ -1,0 +1,75 @@
+// UdpSocket: one non-blocking UDP socket on an Asio io_context, receiving in batches (recvmmsg)
+// into preallocated buffers and sending in batches (sendmmsg) from preallocated slots.
+// No heap allocation per packet. Threading: belongs to the thread running its io_context.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "common/address.hpp"
+#include "common/bytes.hpp"
+#include "common/result.hpp"
+
+namespace rounds {
+
+class UdpSocket {
+ public:
+  static constexpr size_t kSlotSize = 2048;  // > any datagram we accept (MTU 1500) + SRTP trailer
+  static constexpr size_t kBatch = 32;
+
+  struct Listener {
+    virtual ~Listener() = default;
+    // `data` is valid (and writable, e.g. for in-place SRTP unprotect) only during the call.
+    virtual void onUdpPacket(MutableBytes data, const SocketAddress& from) = 0;
+    // After each received batch: the moment to flush what the batch produced.
+    virtual void onUdpBatchEnd() {}
+  };
+
+  struct Counters {
+    uint64_t received = 0;
+    uint64_t sent = 0;
+    uint64_t sendErrors = 0;   // dropped because the kernel refused them (EAGAIN, unreachable)
+    uint64_t truncated = 0;    // datagrams larger than a slot
+    uint64_t recvBatches = 0;
+    uint64_t sendBatches = 0;
+  };
+
+  static Result<std::unique_ptr<UdpSocket>> bind(boost::asio::io_context& io,
+                                                 const SocketAddress& local, Listener& listener);
+  ~UdpSocket();
+
+  uint16_t localPort() const { return localPort_; }
+  void start();
+  void close();
+
+  // Zero-copy send: write the datagram into the returned slot, then commit its size. The slot is
+  // valid until commitSend or the next acquireSendSlot. Sends go out at flush() (or when full).
+  MutableBytes acquireSendSlot();
+  void commitSend(size_t size, const SocketAddress& to);
+  // Copying convenience for control-ish traffic (STUN answers, DTLS records).
+  void send(Bytes data, const SocketAddress& to);
+  void flush();
+  const Counters& counters() const { return counters_; }
+
+ private:
+  UdpSocket(boost::asio::io_context& io, Listener& listener);
+  void waitReadable();
+  void drain();
+
+  boost::asio::ip::udp::socket socket_;
+  Listener& listener_;
+  uint16_t localPort_ = 0;
+  bool closed_ = false;
+  Counters counters_;
+
+  struct Batch;
+  std::unique_ptr<Batch> recv_;
+  std::unique_ptr<Batch> send_;
+  size_t pendingSends_ = 0;
+};
+
+}  // namespace rounds
