@@ -1,0 +1,72 @@
+// TestPeer: the browser's side of a WebRTC transport, in-process, for integration tests: a
+// controlling ICE agent (RFC 8445) that nominates the server's candidate, a DTLS client, and SRTP.
+// Uses a blocking loopback UDP socket with timeouts; no threads of its own.
+// Threading: one test thread.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/address.hpp"
+#include "media/types.hpp"
+#include "transport/dtls.hpp"
+#include "transport/srtp.hpp"
+
+namespace rounds::test {
+
+class TestPeer : public DtlsTransport::Listener {
+ public:
+  explicit TestPeer(std::shared_ptr<Certificate> cert);
+  ~TestPeer() override;
+
+  const std::string& ufrag() const { return ufrag_; }
+  const std::string& fingerprint() const { return cert_->fingerprintSha256(); }
+  const SocketAddress& local() const { return local_; }
+
+  // ICE check with USE-CANDIDATE, then the DTLS handshake. False on timeout or failure.
+  bool connect(const TransportDescription& server, std::chrono::milliseconds timeout);
+  bool connected() const { return srtpOut_ != nullptr; }
+  // A consent-freshness check (RFC 7675); the response is consumed by receive().
+  void sendConsentCheck();
+
+  void sendRtp(uint32_t ssrc, uint16_t seq, uint32_t ts, uint8_t pt,
+               const std::vector<uint8_t>& payload, const std::string& mid = "");
+  void sendRtcp(const std::vector<uint8_t>& compound);
+  void sendRaw(const std::vector<uint8_t>& datagram);
+
+  struct Packet {
+    bool rtcp = false;
+    std::vector<uint8_t> data;  // unprotected
+  };
+  // Next RTP/RTCP packet (STUN and DTLS are handled on the way), or nullopt on timeout.
+  std::optional<Packet> receive(std::chrono::milliseconds timeout);
+  // Sends close_notify.
+  void closeDtls();
+
+ private:
+  void onDtlsSend(Bytes record) override;
+  void onDtlsConnected(const DtlsTransport::SrtpKeys& keys) override;
+  void onDtlsFailed(const std::string& reason) override;
+  void onDtlsClosed() override {}
+  // Receives one datagram into buf_ (returns its size) or 0 on timeout.
+  size_t receiveDatagram(std::chrono::milliseconds timeout);
+
+  std::shared_ptr<Certificate> cert_;
+  std::unique_ptr<DtlsTransport> dtls_;
+  int fd_ = -1;
+  SocketAddress local_;
+  SocketAddress server_;
+  std::string ufrag_;
+  std::string pwd_;
+  std::string serverUfrag_;
+  std::string serverPwd_;
+  std::unique_ptr<SrtpSession> srtpIn_;
+  std::unique_ptr<SrtpSession> srtpOut_;
+  bool failed_ = false;
+  std::vector<uint8_t> buf_;
+};
+
+}  // namespace rounds::test

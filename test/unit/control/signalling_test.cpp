@@ -1,0 +1,98 @@
+#include "control/signalling.hpp"
+
+#include <gtest/gtest.h>
+
+namespace rounds::signalling {
+namespace {
+
+Request ok(std::string_view text) {
+  auto r = parseRequest(text);
+  if (auto* e = std::get_if<RequestError>(&r)) {
+    ADD_FAILURE() << "unexpected error: " << e->error.code << " " << e->error.message;
+    return {};
+  }
+  return std::get<Request>(r);
+}
+
+RequestError err(std::string_view text) {
+  auto r = parseRequest(text);
+  if (!std::holds_alternative<RequestError>(r)) {
+    ADD_FAILURE() << "expected an error for " << text;
+    return {};
+  }
+  return std::get<RequestError>(r);
+}
+
+TEST(Signalling, ParsesJoin) {
+  auto r = ok(R"({"v":1,"id":3,"type":"join","room":"icu-briefing","name":"  Dr. Li Wen  ","audio":true,"video":false})");
+  EXPECT_EQ(r.id, 3);
+  auto& j = std::get<JoinRequest>(r.body);
+  EXPECT_EQ(j.room, "icu-briefing");
+  EXPECT_EQ(j.name, "Dr. Li Wen");
+  EXPECT_TRUE(j.audio);
+  EXPECT_FALSE(j.video);
+}
+
+TEST(Signalling, AcceptsUnicodeNames) {
+  auto r = ok(R"({"v":1,"id":1,"type":"join","room":"r","name":"李文 医生"})");
+  EXPECT_EQ(std::get<JoinRequest>(r.body).name, "李文 医生");
+}
+
+TEST(Signalling, ErrorsNameTheField) {
+  auto e = err(R"({"v":1,"id":4,"type":"join","room":"bad room!","name":"A"})");
+  EXPECT_EQ(e.id, 4);
+  EXPECT_EQ(e.error.code, "bad_request");
+  EXPECT_NE(e.error.message.find("'room'"), std::string::npos);
+
+  e = err(R"({"v":1,"id":5,"type":"join","room":"r","name":""})");
+  EXPECT_NE(e.error.message.find("'name'"), std::string::npos);
+
+  e = err(R"({"v":1,"id":6,"type":"join","room":"r","name":"A","audio":"yes"})");
+  EXPECT_NE(e.error.message.find("'audio'"), std::string::npos);
+
+  e = err(R"({"v":1,"id":7,"type":"answer","offerId":"1","sdp":"x"})");
+  EXPECT_NE(e.error.message.find("'offerId'"), std::string::npos);
+}
+
+TEST(Signalling, RejectsLongAndControlCharacterNames) {
+  std::string longName(65, 'a');
+  err(R"({"v":1,"id":1,"type":"join","room":"r","name":")" + longName + R"("})");
+  auto e = err(R"({"v":1,"id":1,"type":"join","room":"r","name":"a\u0007b"})");
+  EXPECT_EQ(e.error.code, "bad_request");
+}
+
+TEST(Signalling, VersionAndTypeErrors) {
+  EXPECT_EQ(err(R"({"v":2,"id":1,"type":"ping"})").error.code, "version");
+  EXPECT_EQ(err(R"({"v":1,"id":1,"type":"dance"})").error.code, "unknown_type");
+  auto noId = err(R"({"v":1,"type":"ping"})");
+  EXPECT_FALSE(noId.id.has_value());
+  EXPECT_EQ(noId.error.code, "bad_request");
+}
+
+TEST(Signalling, MalformedInputIsAnErrorNotACrash) {
+  for (std::string_view bad : {"", "{", "[]", "null", "1", "{\"v\":1,\"id\":1e400}", "\xff\xfe",
+                               "{\"v\":1,\"id\":1,\"type\":\"join\",\"room\":\"\xc3\"}"}) {
+    auto e = err(bad);
+    EXPECT_EQ(e.error.code, "bad_request") << bad;
+  }
+  std::string deep(1000, '[');
+  EXPECT_EQ(err(deep).error.code, "bad_request");
+  std::string huge(kMaxMessageBytes + 1, ' ');
+  EXPECT_EQ(err(huge).error.code, "too_large");
+}
+
+TEST(Signalling, RepliesAreVersionedJson) {
+  auto j = nlohmann::json::parse(replyOk(9, {{"a", 1}}));
+  EXPECT_EQ(j["v"], 1);
+  EXPECT_EQ(j["id"], 9);
+  EXPECT_EQ(j["ok"], true);
+  auto e = nlohmann::json::parse(replyError(std::nullopt, makeError("bad_request", "x")));
+  EXPECT_TRUE(e["id"].is_null());
+  EXPECT_EQ(e["error"]["code"], "bad_request");
+  auto n = nlohmann::json::parse(notification("participant-left", {{"id", "p1"}}));
+  EXPECT_EQ(n["type"], "participant-left");
+  EXPECT_EQ(n["v"], 1);
+}
+
+}  // namespace
+}  // namespace rounds::signalling

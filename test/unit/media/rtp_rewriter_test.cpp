@@ -1,0 +1,55 @@
+#include "media/rtp_rewriter.hpp"
+
+#include <gtest/gtest.h>
+
+namespace rounds {
+namespace {
+
+TEST(RtpRewriter, ContinuesFromInitialValues) {
+  RtpRewriter r(1000, 50000);
+  auto a = r.rewrite(0xAAAA, 7, 900, 0);
+  EXPECT_EQ(a.seq, 1000);
+  EXPECT_EQ(a.timestamp, 50000u);
+  auto b = r.rewrite(0xAAAA, 8, 1800, 10);
+  EXPECT_EQ(b.seq, 1001);
+  EXPECT_EQ(b.timestamp, 50900u);
+}
+
+TEST(RtpRewriter, WrapsSequenceNumbers) {
+  RtpRewriter r(65534, 0);
+  EXPECT_EQ(r.rewrite(1, 100, 0, 0).seq, 65534);
+  EXPECT_EQ(r.rewrite(1, 101, 0, 0).seq, 65535);
+  EXPECT_EQ(r.rewrite(1, 102, 0, 0).seq, 0);
+}
+
+TEST(RtpRewriter, LatePacketKeepsItsSlotAndDoesNotMoveTheEnd) {
+  RtpRewriter r(10, 0);
+  r.rewrite(1, 500, 0, 0);
+  r.rewrite(1, 502, 0, 0);            // 501 missing
+  auto late = r.rewrite(1, 501, 0, 0);
+  EXPECT_EQ(late.seq, 11);
+  EXPECT_EQ(r.rewrite(1, 503, 0, 0).seq, 13);
+}
+
+TEST(RtpRewriter, SourceSwitchIsContinuous) {
+  RtpRewriter r(100, 1000);
+  r.rewrite(1, 40000, 90000, 0);
+  auto last = r.rewrite(1, 40001, 93000, 33);
+  // A new source with unrelated numbering continues right after the last packet.
+  auto first = r.rewrite(2, 7, 123456789, 66);
+  EXPECT_EQ(first.seq, static_cast<uint16_t>(last.seq + 1));
+  EXPECT_EQ(first.timestamp, last.timestamp + 33);  // the wall time that passed, in ticks
+  auto next = r.rewrite(2, 8, 123456789 + 3000, 99);
+  EXPECT_EQ(next.seq, static_cast<uint16_t>(last.seq + 2));
+  EXPECT_EQ(next.timestamp, first.timestamp + 3000);
+}
+
+TEST(RtpRewriter, SwitchWithNoTimePassedStillAdvancesTimestamp) {
+  RtpRewriter r(0, 0);
+  auto a = r.rewrite(1, 1, 500, 10);
+  auto b = r.rewrite(2, 9, 77, 10);
+  EXPECT_GT(b.timestamp, a.timestamp);
+}
+
+}  // namespace
+}  // namespace rounds
