@@ -137,7 +137,8 @@ TEST_P(StunSuccessWriter, RoundTrip) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Families, StunSuccessWriter, ::testing::Values("203.0.113.7", "2001:db8::42"));
+INSTANTIATE_TEST_SUITE_P(Families, StunSuccessWriter,
+                         ::testing::Values("203.0.113.7", "2001:db8::42"));
 
 TEST(StunWriters, SuccessWithoutKeyHasNoIntegrity) {
   std::array<uint8_t, 128> buf{};
@@ -356,7 +357,8 @@ TEST(StunMalformed, AttributeAfterFingerprint) {
 }
 
 TEST(StunMalformed, WrongFixedLengths) {
-  // MESSAGE-INTEGRITY must be 20 bytes, FINGERPRINT 4, PRIORITY 4, ICE-CONTROLL* 8, USE-CANDIDATE 0.
+  // Fixed sizes: MESSAGE-INTEGRITY 20, FINGERPRINT 4, PRIORITY 4, ICE-CONTROLLING 8,
+  // USE-CANDIDATE 0.
   EXPECT_FALSE(parse(view(message(kBindingRequest, std::vector<uint8_t>{0x00, 0x08, 0x00, 0x10,
                                                                         0, 0, 0, 0, 0, 0, 0, 0, 0,
                                                                         0, 0, 0, 0, 0, 0, 0}))));
