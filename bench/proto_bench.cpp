@@ -13,8 +13,8 @@ using namespace rounds;
 
 namespace {
 
-constexpr uint8_t kAbsSendTimeId = 3;   // 3 bytes
-constexpr uint8_t kTransportCcId = 5;   // 2 bytes
+constexpr uint8_t kAbsSendTimeId = 3;  // 3 bytes
+constexpr uint8_t kTransportCcId = 5;  // 2 bytes
 constexpr size_t kVideoPacketSize = 1200;
 
 // A 1,200-byte VP8 packet (PT 96) with abs-send-time and transport-wide-cc one-byte extensions.
@@ -34,7 +34,7 @@ std::vector<uint8_t> vp8Packet() {
   p[20] = static_cast<uint8_t>(kTransportCcId << 4 | 1);
   p[21] = 0x01;
   p[22] = 0x02;
-  p[23] = 0;  // padding to the word boundary
+  p[23] = 0;     // padding to the word boundary
   p[24] = 0x90;  // VP8 payload descriptor: X=1, S=1
   for (size_t i = 25; i < p.size(); ++i) p[i] = static_cast<uint8_t>(i * 31);
   return p;
@@ -81,11 +81,10 @@ BENCHMARK(BM_RtpExtensionLookup);
 
 void BM_RtcpCompoundWalk(benchmark::State& state) {
   std::array<uint8_t, 256> buffer{};
-  std::array<rtcp::ReportBlock, 1> blocks = {rtcp::ReportBlock{0x1234ABCD, 3, 17, 70000, 42,
-                                                               0x11112222, 3000}};
-  size_t n = rtcp::writeSenderReport(buffer, 0x55667788,
-                                     rtcp::SenderInfo{0xE000000012345678ull, 90000, 1000, 1200000},
-                                     blocks);
+  std::array<rtcp::ReportBlock, 1> blocks = {
+      rtcp::ReportBlock{0x1234ABCD, 3, 17, 70000, 42, 0x11112222, 3000}};
+  size_t n = rtcp::writeSenderReport(
+      buffer, 0x55667788, rtcp::SenderInfo{0xE000000012345678ull, 90000, 1000, 1200000}, blocks);
   n += rtcp::writeSdesCname(MutableBytes(buffer).subspan(n), 0x55667788, "AbCdEfGh12345678");
   const Bytes compound(buffer.data(), n);
   for (auto _ : state) {

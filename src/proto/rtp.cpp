@@ -11,7 +11,7 @@ namespace {
 
 constexpr size_t kFixedHeaderSize = 12;
 constexpr uint8_t kVersion = 2;
-constexpr uint16_t kOneByteProfile = 0xBEDE;     // RFC 8285 §4.2
+constexpr uint16_t kOneByteProfile = 0xBEDE;      // RFC 8285 §4.2
 constexpr uint16_t kTwoByteProfileMask = 0xFFF0;  // RFC 8285 §4.3: 0x100 + 4 "appbits"
 constexpr uint16_t kTwoByteProfile = 0x1000;
 constexpr uint8_t kOneByteStopId = 15;  // RFC 8285 §4.2: reserved, ends parsing of the block

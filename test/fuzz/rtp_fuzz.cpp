@@ -35,8 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (uint8_t b : view->payload()) sink += b;
 
   // ids 1..15 cover the one-byte form; a few more exercise the two-byte form.
-  for (unsigned id : {0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u, 11u, 12u, 13u, 14u, 15u, 16u,
-                      128u, 255u}) {
+  for (unsigned id :
+       {0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u, 11u, 12u, 13u, 14u, 15u, 16u, 128u, 255u}) {
     auto ext = view->extension(static_cast<uint8_t>(id));
     if (!ext) continue;
     check(ext->data() >= packet.data() + 12 && ext->data() + ext->size() <= packet.data() + size);

@@ -177,7 +177,8 @@ TEST(RtcpWrite, FirRoundTrip) {
 
 TEST(RtcpWrite, RembRoundTrip) {
   std::array<uint32_t, 2> ssrcs = {0x1000, 0x2000};
-  for (uint64_t bitrate : {uint64_t{0}, uint64_t{262143}, uint64_t{1500000}, uint64_t{187500} << 30}) {
+  for (uint64_t bitrate :
+       {uint64_t{0}, uint64_t{262143}, uint64_t{1500000}, uint64_t{187500} << 30}) {
     Buffer out(28);
     ASSERT_EQ(writeRemb(out, 0x99, bitrate, ssrcs), 28u);
     PacketView p = single(out);
