@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include "common/bytes.hpp"
 
@@ -23,12 +24,13 @@ constexpr uint8_t kPayloadFeedback = 206;  // FMT 1 PLI, 4 FIR, 15 REMB (AFB)
 struct PacketView {
   uint8_t packetType = 0;
   uint8_t count = 0;  // RC / SC / FMT (5 bits)
-  Bytes bytes;        // whole packet, 4 * (length + 1) bytes
+  Bytes bytes;        // whole packet, 4 * (length + 1) bytes, less its padding if P is set
   uint32_t senderSsrc() const;  // first word after the header (0 if too short)
 };
 
 // Iterates the packets of a compound packet. valid() is false after a malformed packet (the
-// iteration then stops): callers drop the whole compound in that case.
+// iteration then stops): callers drop the whole compound in that case. Malformed: an empty
+// compound, version != 2, a length or padding count past the end, trailing bytes (RFC 3550 §A.2).
 class CompoundReader {
  public:
   explicit CompoundReader(Bytes compound) : data_(compound) {}
@@ -76,7 +78,13 @@ std::optional<FirEntry> firEntry(const PacketView& p);
 template <typename F>
 std::optional<uint32_t> forEachNack(const PacketView& p, F&& visit);
 // REMB (PSFB FMT 15 "REMB"): bitrate in bits per second and the SSRCs it applies to.
+// nullopt also when the identifier is not "REMB", the SSRC list overruns the packet, or the
+// exponent/mantissa pair does not fit in 64 bits.
 std::optional<uint64_t> rembBitrate(const PacketView& p);
+// The SSRCs a valid REMB applies to; writes up to out.size() and returns how many were written.
+size_t rembSsrcs(const PacketView& p, std::span<uint32_t> out);
+// SDES (RFC 3550 §6.5.1): the CNAME of the first chunk; it points into the packet's bytes.
+std::optional<std::string_view> sdesCname(const PacketView& p);
 // BYE: the SSRCs leaving; returns how many were written into out.
 size_t byeSsrcs(const PacketView& p, std::span<uint32_t> out);
 
@@ -88,10 +96,15 @@ size_t writeReceiverReport(MutableBytes out, uint32_t ssrc, std::span<const Repo
 size_t writeSdesCname(MutableBytes out, uint32_t ssrc, std::string_view cname);
 size_t writePli(MutableBytes out, uint32_t senderSsrc, uint32_t mediaSsrc);
 size_t writeFir(MutableBytes out, uint32_t senderSsrc, uint32_t mediaSsrc, uint8_t seq);
+// Packs seqs into PID+BLP entries in the order given (sort them in RTP order, wrap-aware, for
+// the fewest entries); 0 for an empty list. A caller with a long list splits it per MTU.
 size_t writeNack(MutableBytes out, uint32_t senderSsrc, uint32_t mediaSsrc,
                  std::span<const uint16_t> seqs);
+// The bitrate is rounded down to what 18 bits of mantissa can carry.
 size_t writeRemb(MutableBytes out, uint32_t senderSsrc, uint64_t bitrate,
                  std::span<const uint32_t> ssrcs);
+// BYE without a reason (RFC 3550 §6.6), at most 31 SSRCs.
+size_t writeBye(MutableBytes out, std::span<const uint32_t> ssrcs);
 
 // ---- template implementation ----
 template <typename F>

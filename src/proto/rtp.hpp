@@ -11,6 +11,7 @@
 namespace rounds::rtp {
 
 // RFC 7983 + RFC 5761 §4: first byte 128..191 and payload type outside 64..95 (those are RTCP).
+// isRtp also needs the 12-byte fixed header; isRtcp the 4-byte common header (second byte 192..223).
 bool isRtp(Bytes packet);
 bool isRtcp(Bytes packet);
 
@@ -26,6 +27,8 @@ class RtpView {
   uint32_t ssrc() const;
   uint8_t csrcCount() const;
   bool hasExtension() const;
+  uint32_t csrc(size_t index) const;  // 0 if index >= csrcCount()
+  uint16_t extensionProfile() const { return extProfile_; }  // 0xBEDE, 0x100x, or other
   size_t headerSize() const { return headerSize_; }  // fixed header + CSRCs + extension block
   size_t payloadSize() const { return payloadSize_; }
   size_t paddingSize() const { return paddingSize_; }
@@ -45,6 +48,9 @@ class RtpView {
   bool setExtension(uint8_t id, Bytes value);
 
  private:
+  // The element's data in the buffer; data() == nullptr when absent or the block is malformed.
+  MutableBytes findExtension(uint8_t id) const;
+
   MutableBytes data_;
   size_t headerSize_ = 0;
   size_t payloadSize_ = 0;
