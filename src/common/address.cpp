@@ -54,8 +54,14 @@ std::string SocketAddress::ip() const {
 }
 
 std::string SocketAddress::toString() const {
-  if (isV6()) return "[" + ip() + "]:" + std::to_string(port());
-  return ip() + ":" + std::to_string(port());
+  // Built piecewise: GCC 12 warns (-Wrestrict, a false positive) on the chained operator+.
+  std::string s;
+  if (isV6()) s += '[';
+  s += ip();
+  if (isV6()) s += ']';
+  s += ':';
+  s += std::to_string(port());
+  return s;
 }
 
 socklen_t SocketAddress::length() const {
