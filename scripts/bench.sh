@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# make bench: runs the microbenchmarks of the per-packet path and writes their figures, with a
+# description of the machine, into docs/performance.md (between the BENCH markers) and
+# bench/results/<date>-micro.json.
+set -euo pipefail
+build=${1:-build/release}
+root=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$root/bench/results"
+out="$root/bench/results/$(date -u +%Y-%m-%d)-micro.json"
+"$build/rounds_bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+  --benchmark_out="$out" --benchmark_out_format=json
+python3 "$root/scripts/bench_report.py" "$out" "$root/docs/performance.md"
+echo "bench: figures in docs/performance.md and $out"
