@@ -22,10 +22,14 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
 std::string_view toString(Direction d) {
   // RFC 8866 §6.7
   switch (d) {
-    case Direction::SendRecv: return "sendrecv";
-    case Direction::SendOnly: return "sendonly";
-    case Direction::RecvOnly: return "recvonly";
-    case Direction::Inactive: return "inactive";
+    case Direction::SendRecv:
+      return "sendrecv";
+    case Direction::SendOnly:
+      return "sendonly";
+    case Direction::RecvOnly:
+      return "recvonly";
+    case Direction::Inactive:
+      return "inactive";
   }
   return "sendrecv";
 }

@@ -92,14 +92,12 @@ struct StaticType {
   uint8_t channels;
 };
 constexpr StaticType kStaticTypes[] = {
-    {0, "PCMU", 8000, 0},     {3, "GSM", 8000, 0},      {4, "G723", 8000, 0},
-    {5, "DVI4", 8000, 0},     {6, "DVI4", 16000, 0},    {7, "LPC", 8000, 0},
-    {8, "PCMA", 8000, 0},     {9, "G722", 8000, 0},     {10, "L16", 44100, 2},
-    {11, "L16", 44100, 0},    {12, "QCELP", 8000, 0},   {13, "CN", 8000, 0},
-    {14, "MPA", 90000, 0},    {15, "G728", 8000, 0},    {16, "DVI4", 11025, 0},
-    {17, "DVI4", 22050, 0},   {18, "G729", 8000, 0},    {25, "CelB", 90000, 0},
-    {26, "JPEG", 90000, 0},   {28, "nv", 90000, 0},     {31, "H261", 90000, 0},
-    {32, "MPV", 90000, 0},    {33, "MP2T", 90000, 0},   {34, "H263", 90000, 0},
+    {0, "PCMU", 8000, 0},   {3, "GSM", 8000, 0},    {4, "G723", 8000, 0},   {5, "DVI4", 8000, 0},
+    {6, "DVI4", 16000, 0},  {7, "LPC", 8000, 0},    {8, "PCMA", 8000, 0},   {9, "G722", 8000, 0},
+    {10, "L16", 44100, 2},  {11, "L16", 44100, 0},  {12, "QCELP", 8000, 0}, {13, "CN", 8000, 0},
+    {14, "MPA", 90000, 0},  {15, "G728", 8000, 0},  {16, "DVI4", 11025, 0}, {17, "DVI4", 22050, 0},
+    {18, "G729", 8000, 0},  {25, "CelB", 90000, 0}, {26, "JPEG", 90000, 0}, {28, "nv", 90000, 0},
+    {31, "H261", 90000, 0}, {32, "MPV", 90000, 0},  {33, "MP2T", 90000, 0}, {34, "H263", 90000, 0},
 };
 
 Codec makeCodec(uint8_t pt) {
@@ -215,8 +213,10 @@ Result<SessionDescription> Parser::run(std::string_view text) {
   line_ = 1;
   if (lines.empty()) return fail("missing v= line (empty SDP)");
   // RFC 8866 §5.1: "v=0" comes first.
-  if (lines[0].substr(0, 2) != "v=") return fail("expected v=0 as the first line, found " + quote(lines[0]));
-  if (lines[0] != "v=0") return fail("unsupported protocol version " + quote(lines[0]) + " (want v=0)");
+  if (lines[0].substr(0, 2) != "v=")
+    return fail("expected v=0 as the first line, found " + quote(lines[0]));
+  if (lines[0] != "v=0")
+    return fail("unsupported protocol version " + quote(lines[0]) + " (want v=0)");
   codecIndex_.fill(-1);
   for (size_t i = 1; i < lines.size(); ++i) {
     line_ = i + 1;
@@ -231,20 +231,29 @@ Parser::Problem Parser::onLine(std::string_view line) {
     // RFC 8866 §9: text excludes NUL, CR and LF.
     if (c == '\0' || c == '\r') return fail("control character in line");
   }
-  if (line.size() < 2 || line[1] != '=') return fail("expected <type>=<value>, found " + quote(line));
+  if (line.size() < 2 || line[1] != '=')
+    return fail("expected <type>=<value>, found " + quote(line));
   std::string_view value = line.substr(2);
   switch (line[0]) {
-    case 'v': return fail("duplicate v= line");
-    case 'o': sdp_.origin = std::string(value); return std::nullopt;
-    case 's': sdp_.sessionName = std::string(value); return std::nullopt;
-    case 'c': return onConnection(value);
-    case 'm': return onMediaLine(value);
-    case 'a': return onAttribute(value);
-    // Accepted and ignored: information, URI, email, phone, bandwidth, timing, repeat, zone, key.
-    case 'i': case 'u': case 'e': case 'p': case 'b': case 't': case 'r': case 'z': case 'k':
+    case 'v':
+      return fail("duplicate v= line");
+    case 'o':
+      sdp_.origin = std::string(value);
       return std::nullopt;
-    default: break;
+    case 's':
+      sdp_.sessionName = std::string(value);
+      return std::nullopt;
+    case 'c':
+      return onConnection(value);
+    case 'm':
+      return onMediaLine(value);
+    case 'a':
+      return onAttribute(value);
+    default:
+      break;
   }
+  // Accepted and ignored: information, URI, email, phone, bandwidth, timing, repeat, zone, key.
+  if (std::string_view("iuepbtrzk").find(line[0]) != std::string_view::npos) return std::nullopt;
   // RFC 8866 §5: a parser must reject a description with a type letter it does not understand.
   return fail("unknown line type " + quote(line.substr(0, 1)));
 }
@@ -252,7 +261,8 @@ Parser::Problem Parser::onLine(std::string_view line) {
 Parser::Problem Parser::onConnection(std::string_view value) {
   // RFC 8866 §5.7: c=<nettype> <addrtype> <connection-address>
   auto w = words(value);
-  if (w.size() != 3) return fail("bad c= line " + quote(value) + " (want '<nettype> <addrtype> <address>')");
+  if (w.size() != 3)
+    return fail("bad c= line " + quote(value) + " (want '<nettype> <addrtype> <address>')");
   std::string c = std::string(w[0]) + " " + std::string(w[1]) + " " + std::string(w[2]);
   if (inMedia_) {
     media().connection = std::move(c);
@@ -268,7 +278,8 @@ Parser::Problem Parser::onMediaLine(std::string_view value) {
   }
   // RFC 8866 §5.14: m=<media> <port>[/<number of ports>] <proto> <fmt> ...
   auto w = words(value);
-  if (w.size() < 3) return fail("bad m= line " + quote(value) + " (want '<media> <port> <proto> <fmt> ...')");
+  if (w.size() < 3)
+    return fail("bad m= line " + quote(value) + " (want '<media> <port> <proto> <fmt> ...')");
   Cut port = cut(w[1], '/');
   auto portNumber = parseUint<uint16_t>(port.before, 65535);
   if (!portNumber || (port.found && !parseUint<uint32_t>(port.after, 65535))) {
@@ -357,7 +368,8 @@ Parser::Problem Parser::onSessionAttribute(std::string_view raw, std::string_vie
       for (auto w : words(value)) s.iceOptions.emplace_back(w);
       return std::nullopt;
     }
-    if (name == "fingerprint") return parseFingerprint(value, s.fingerprint, s.otherAttributes, raw);
+    if (name == "fingerprint")
+      return parseFingerprint(value, s.fingerprint, s.otherAttributes, raw);
   } else {
     if (name == "ice-lite") {
       s.iceLite = true;  // RFC 8839 §5.3
@@ -380,8 +392,8 @@ Parser::Problem Parser::onMediaAttribute(std::string_view raw, std::string_view 
       m.direction = *d;  // RFC 8866 §6.7
       return std::nullopt;
     }
-    bool* flag = name == "rtcp-mux"            ? &m.rtcpMux  // RFC 5761 §5.1.1
-                 : name == "rtcp-rsize"        ? &m.rtcpRsize  // RFC 5506 §5
+    bool* flag = name == "rtcp-mux"            ? &m.rtcpMux          // RFC 5761 §5.1.1
+                 : name == "rtcp-rsize"        ? &m.rtcpRsize        // RFC 5506 §5
                  : name == "end-of-candidates" ? &m.endOfCandidates  // RFC 8840 §8.2
                                                : nullptr;
     if (flag) {
@@ -389,7 +401,7 @@ Parser::Problem Parser::onMediaAttribute(std::string_view raw, std::string_view 
       return std::nullopt;
     }
   }
-  std::string* field = name == "mid"         ? &m.mid  // RFC 8843 §7.2 / RFC 5888 §4
+  std::string* field = name == "mid"         ? &m.mid   // RFC 8843 §7.2 / RFC 5888 §4
                        : name == "msid"      ? &m.msid  // RFC 8830 §2
                        : name == "setup"     ? &m.setup
                        : name == "ice-ufrag" ? &m.iceUfrag

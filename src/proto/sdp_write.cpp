@@ -109,7 +109,7 @@ void writeMedia(Writer& w, const MediaSection& m) {
     w.attr("ssrc", v);
   }
   for (const std::string& rid : m.rids) w.attr("rid", rid);  // RFC 8851
-  w.attrIfSet("simulcast", m.simulcast);                      // RFC 8853
+  w.attrIfSet("simulcast", m.simulcast);                     // RFC 8853
   for (const Candidate& c : m.candidates) w.attr("candidate", candidateValue(c));
   if (m.endOfCandidates) w.attr("end-of-candidates");  // RFC 8840 §8.2
   for (const std::string& a : m.otherAttributes) w.line('a', a);

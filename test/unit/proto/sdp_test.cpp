@@ -80,7 +80,9 @@ TEST(SdpParse, ChromeOfferAudio) {
   EXPECT_EQ(a.extensionId("urn:ietf:params:rtp-hdrext:ssrc-audio-level"), 1);
   EXPECT_EQ(a.extensionId("urn:ietf:params:rtp-hdrext:sdes:mid"), 4);
   EXPECT_EQ(a.extensionId("http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"), 2);
-  EXPECT_EQ(a.extensionId("http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"), 3);
+  EXPECT_EQ(
+      a.extensionId("http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"),
+      3);
   EXPECT_EQ(a.extensionId("urn:nope"), std::nullopt);
   EXPECT_EQ(a.msid, "6b4a2bd4-a2c3-4f5e-9b3c-0c5d4a1f9e21 3f2a7c1e-58d4-4b0a-a9c2-7e1d2f3b4c5d");
   ASSERT_EQ(a.ssrcs.size(), 2u);
@@ -104,7 +106,8 @@ TEST(SdpParse, ChromeOfferCandidates) {
   EXPECT_EQ(c[0].port, 54321);
   EXPECT_EQ(c[0].type, "host");
   EXPECT_EQ(c[0].tcpType, "");
-  EXPECT_EQ(c[0].raw, "1467250027 1 udp 2122260223 192.168.1.20 54321 typ host generation 0 network-id 1");
+  EXPECT_EQ(c[0].raw,
+            "1467250027 1 udp 2122260223 192.168.1.20 54321 typ host generation 0 network-id 1");
   EXPECT_EQ(c[1].transport, "tcp");
   EXPECT_EQ(c[1].port, 9);
   EXPECT_EQ(c[1].tcpType, "active");
@@ -245,7 +248,11 @@ SessionDescription serverOffer() {
 
   Codec opus{111, "opus", 48000, 2, "minptime=10;useinbandfec=1", {"transport-cc"}};
   Codec vp8{96, "VP8", 90000, 0, "", {"nack", "nack pli", "ccm fir"}};
-  Codec h264{102, "H264", 90000, 0, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+  Codec h264{102,
+             "H264",
+             90000,
+             0,
+             "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
              {"nack", "nack pli", "ccm fir"}};
   Candidate host;
   host.foundation = "1";
@@ -264,7 +271,8 @@ SessionDescription serverOffer() {
     m.codecs = std::move(codecs);
     m.rtcpMux = true;
     m.extensions = {{1, "urn:ietf:params:rtp-hdrext:sdes:mid", std::nullopt}};
-    if (m.kind == "audio") m.extensions.push_back({2, "urn:ietf:params:rtp-hdrext:ssrc-audio-level", std::nullopt});
+    if (m.kind == "audio")
+      m.extensions.push_back({2, "urn:ietf:params:rtp-hdrext:ssrc-audio-level", std::nullopt});
     m.candidates = {host};
     m.endOfCandidates = true;
     return m;
@@ -447,9 +455,9 @@ TEST(SdpParse, RepeatedSingleValuedAttributesAreKept) {
   EXPECT_EQ(m.msid, "a b");
   EXPECT_EQ(m.fingerprint->algorithm, "sha-256");
   EXPECT_FALSE(m.rtcpMux);
-  EXPECT_EQ(m.otherAttributes, (std::vector<std::string>{"mid:zero", "msid:c d",
-                                                         "fingerprint:sha-1 BB", "rtcp-mux:weird",
-                                                         "ice-lite"}));
+  EXPECT_EQ(m.otherAttributes,
+            (std::vector<std::string>{"mid:zero", "msid:c d", "fingerprint:sha-1 BB",
+                                      "rtcp-mux:weird", "ice-lite"}));
   EXPECT_EQ(mustParse(serialize(s)), s);
 }
 
@@ -492,30 +500,42 @@ TEST(SdpErrors, NameTheLineAndTheProblem) {
       {"v=0\r\ns=-\r\nm=audio\r\n", "line 3: bad m= line"},
       {"v=0\r\nm=audio 70000 RTP/AVP 0\r\n", "line 2: bad m= line: bad port '70000'"},
       {"v=0\r\nm=audio x RTP/AVP 0\r\n", "line 2: bad m= line: bad port 'x'"},
-      {"v=0\r\nm=audio 9 RTP/AVP 0 opus\r\n", "line 2: bad m= line: bad payload type number 'opus'"},
+      {"v=0\r\nm=audio 9 RTP/AVP 0 opus\r\n",
+       "line 2: bad m= line: bad payload type number 'opus'"},
       {"v=0\r\nm=audio 9 RTP/AVP 128\r\n", "line 2: bad m= line: bad payload type number '128'"},
-      {"v=0\r\nm=audio 9 RTP/AVP 18446744073709551617\r\n", "line 2: bad m= line: bad payload type"},
-      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:x PCMU/8000\r\n", "line 3: bad payload type number 'x' in a=rtpmap"},
+      {"v=0\r\nm=audio 9 RTP/AVP 18446744073709551617\r\n",
+       "line 2: bad m= line: bad payload type"},
+      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:x PCMU/8000\r\n",
+       "line 3: bad payload type number 'x' in a=rtpmap"},
       {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU\r\n", "line 3: bad a=rtpmap"},
       {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 /8000\r\n", "line 3: bad a=rtpmap"},
       {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 opus/48000/300\r\n", "line 3: bad a=rtpmap"},
-      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=fmtp:-1 x\r\n", "line 3: bad payload type number '-1' in a=fmtp"},
+      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=fmtp:-1 x\r\n",
+       "line 3: bad payload type number '-1' in a=fmtp"},
       {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=rtcp-fb:0\r\n", "line 3: bad a=rtcp-fb"},
-      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=rtcp-fb:200 nack\r\n", "line 3: bad payload type number '200' in a=rtcp-fb"},
+      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=rtcp-fb:200 nack\r\n",
+       "line 3: bad payload type number '200' in a=rtcp-fb"},
       {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=extmap:0 urn:x\r\n", "line 3: bad a=extmap id '0'"},
-      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=extmap:1/sideways urn:x\r\n", "line 3: bad a=extmap direction"},
+      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=extmap:1/sideways urn:x\r\n",
+       "line 3: bad a=extmap direction"},
       {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=extmap:1\r\n", "line 3: bad a=extmap"},
       {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=ssrc:abc cname:x\r\n", "line 3: bad a=ssrc"},
       {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=ssrc:4294967296 cname:x\r\n", "line 3: bad a=ssrc"},
       {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=ssrc:1\r\n", "line 3: bad a=ssrc"},
-      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=ssrc-group:FID 1 x\r\n", "line 3: bad a=ssrc-group SSRC 'x'"},
+      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=ssrc-group:FID 1 x\r\n",
+       "line 3: bad a=ssrc-group SSRC 'x'"},
       {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=fingerprint:sha-256\r\n", "line 3: bad a=fingerprint"},
       {"v=0\r\na=fingerprint:sha-256\r\n", "line 2: bad a=fingerprint"},
-      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=candidate:1 1 udp 1 1.2.3.4 9 host\r\n", "line 3: bad a=candidate: too few fields"},
-      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=candidate:1 1 udp 1 1.2.3.4 9 type host\r\n", "line 3: bad a=candidate: missing 'typ'"},
-      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=candidate:1 1 udp 99999999999 1.2.3.4 9 typ host\r\n", "line 3: bad a=candidate: bad priority"},
-      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=candidate:f.o 1 udp 1 1.2.3.4 9 typ host\r\n", "line 3: bad a=candidate: bad foundation"},
-      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=candidate:1 1 udp 1 1.2.3.4 9 typ host generation\r\n", "line 3: bad a=candidate: extension without a value"},
+      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=candidate:1 1 udp 1 1.2.3.4 9 host\r\n",
+       "line 3: bad a=candidate: too few fields"},
+      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=candidate:1 1 udp 1 1.2.3.4 9 type host\r\n",
+       "line 3: bad a=candidate: missing 'typ'"},
+      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=candidate:1 1 udp 99999999999 1.2.3.4 9 typ host\r\n",
+       "line 3: bad a=candidate: bad priority"},
+      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=candidate:f.o 1 udp 1 1.2.3.4 9 typ host\r\n",
+       "line 3: bad a=candidate: bad foundation"},
+      {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=candidate:1 1 udp 1 1.2.3.4 9 typ host generation\r\n",
+       "line 3: bad a=candidate: extension without a value"},
       {"v=0\r\nm=audio 9 RTP/AVP 0\r\na=\r\n", "line 3: empty attribute name"},
   };
   for (const Case& c : cases) {
