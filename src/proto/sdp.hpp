@@ -5,6 +5,7 @@
 // Threading: value types; safe from any thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +15,11 @@
 #include "common/result.hpp"
 
 namespace rounds::sdp {
+
+// Limits on untrusted input (parse() rejects anything larger).
+constexpr size_t kMaxSdpBytes = 256 * 1024;
+constexpr size_t kMaxSdpLines = 10000;
+constexpr size_t kMaxMediaSections = 256;
 
 enum class Direction { SendRecv, SendOnly, RecvOnly, Inactive };
 std::string_view toString(Direction d);
@@ -25,23 +31,31 @@ struct Codec {
   uint8_t channels = 0;  // 0 when absent
   std::string fmtp;      // the a=fmtp value after "<pt> ", empty if none
   std::vector<std::string> feedback;  // a=rtcp-fb values after "<pt> ": "nack", "nack pli", ...
+
+  bool operator==(const Codec&) const = default;
 };
 
 struct Extension {
   uint8_t id = 0;
   std::string uri;
   std::optional<Direction> direction;  // a=extmap:<id>/<direction>
+
+  bool operator==(const Extension&) const = default;
 };
 
 struct SsrcAttribute {
   uint32_t ssrc = 0;
   std::string name;   // "cname", "msid", ...
   std::string value;  // may be empty
+
+  bool operator==(const SsrcAttribute&) const = default;
 };
 
 struct SsrcGroup {
   std::string semantics;  // "FID", "SIM"
   std::vector<uint32_t> ssrcs;
+
+  bool operator==(const SsrcGroup&) const = default;
 };
 
 struct Candidate {
@@ -54,11 +68,15 @@ struct Candidate {
   std::string type;  // "host", "srflx", "relay", "prflx"
   std::string tcpType;  // "passive" etc., empty for udp
   std::string raw;   // the whole value after "candidate:", as received
+
+  bool operator==(const Candidate&) const = default;
 };
 
 struct Fingerprint {
   std::string algorithm;  // "sha-256"
   std::string value;      // "AB:CD:..."
+
+  bool operator==(const Fingerprint&) const = default;
 };
 
 struct MediaSection {
@@ -93,6 +111,8 @@ struct MediaSection {
   std::optional<uint8_t> extensionId(std::string_view uri) const;
   // First SSRC that is not the second member of an FID group (i.e. the primary media SSRC).
   std::optional<uint32_t> primarySsrc() const;
+
+  bool operator==(const MediaSection&) const = default;
 };
 
 struct SessionDescription {
@@ -114,6 +134,8 @@ struct SessionDescription {
   std::string effectiveIcePwd(const MediaSection& m) const;
   std::optional<Fingerprint> effectiveFingerprint(const MediaSection& m) const;
   std::string effectiveSetup(const MediaSection& m) const;
+
+  bool operator==(const SessionDescription&) const = default;
 };
 
 // Parses CRLF or LF separated SDP. Errors name the line number and what is wrong
