@@ -210,7 +210,6 @@ void Conference::sendOfferOrQueue(Participant& p) {
   ctx.transport = *p.transport;
   ctx.sessionId = p.sessionId;
   ctx.version = ++p.sdpVersion;
-  ctx.cname = "rounds";
   std::string sdpText = sdp::serialize(buildOffer(ctx, p.plan));
   p.offerId += 1;
   p.offerInFlight = true;

@@ -67,7 +67,8 @@ sdp::SessionDescription buildOffer(const OfferContext& ctx, const std::vector<ML
       ms.codecs.push_back(toSdpCodec(m.codec, m.kind));
       if (m.active) {
         ms.msid = m.sourceParticipant + " " + m.trackId;
-        ms.ssrcs.push_back({m.ssrc, "cname", ctx.cname});
+        // One CNAME per source participant: browsers sync audio and video that share it.
+        ms.ssrcs.push_back({m.ssrc, "cname", m.sourceParticipant});
         ms.ssrcs.push_back({m.ssrc, "msid", ms.msid});
       }
     }

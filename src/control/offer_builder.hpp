@@ -43,7 +43,6 @@ struct OfferContext {
   TransportDescription transport;
   uint64_t sessionId = 0;
   uint64_t version = 0;
-  std::string cname;  // our CNAME for the streams we send
 };
 
 // The codecs we accept from publishers, in preference order.

@@ -13,7 +13,6 @@ OfferContext context() {
   ctx.transport.candidates.push_back({"127.0.0.1", 40000, "udp"});
   ctx.sessionId = 42;
   ctx.version = 3;
-  ctx.cname = "rounds";
   return ctx;
 }
 
