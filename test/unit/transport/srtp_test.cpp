@@ -288,6 +288,29 @@ std::vector<uint8_t> referenceProtect(Bytes masterKey, Bytes masterSalt, Bytes p
   return out;
 }
 
+// RFC 7714 §8.1 and §11 (with erratum 4938: the 96-bit master salt is zero-extended for the
+// RFC 3711 KDF) for one RTP packet with ROC 0.
+std::vector<uint8_t> referenceProtectGcm(Bytes masterKey, Bytes masterSalt, Bytes packet) {
+  auto encKey = deriveKey(masterKey, masterSalt, 0, 16);
+  auto salt = deriveKey(masterKey, masterSalt, 2, 12);
+  std::array<uint8_t, 12> iv{};
+  for (int i = 0; i < 4; ++i) iv[2 + i] = packet[8 + i];  // SSRC
+  for (int i = 0; i < 2; ++i) iv[10 + i] = packet[2 + i];  // ROC (0) || SEQ
+  for (size_t i = 0; i < iv.size(); ++i) iv[i] ^= salt[i];
+  std::vector<uint8_t> out(packet.begin(), packet.end());
+  out.resize(packet.size() + 16);
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  int n = 0;
+  EVP_EncryptInit_ex(ctx, EVP_aes_128_gcm(), nullptr, encKey.data(), iv.data());
+  EVP_EncryptUpdate(ctx, nullptr, &n, packet.data(), 12);  // AAD: the RTP header
+  EVP_EncryptUpdate(ctx, out.data() + 12, &n, packet.data() + 12,
+                    static_cast<int>(packet.size() - 12));
+  EVP_EncryptFinal_ex(ctx, out.data() + 12 + n, &n);
+  EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, out.data() + packet.size());
+  EVP_CIPHER_CTX_free(ctx);
+  return out;
+}
+
 TEST(SrtpKnownAnswer, Rfc3711AppendixB3KeyDerivation) {
   auto mk = fromHex("E1F97A0D3E018BE0D64FA32C06DE4139");
   auto ms = fromHex("0EC675AD498AFEEBB6960B3AABE6");
@@ -324,6 +347,30 @@ TEST(SrtpKnownAnswer, LibsrtpMatchesReferenceWithAppendixB3MasterKey) {
     ASSERT_TRUE(pair.in->unprotectRtp(expected.data(), len));
     expected.resize(len);
     EXPECT_EQ(expected, plain);
+  }
+}
+
+}  // namespace
+}  // namespace rounds
+
+namespace rounds {
+namespace {
+
+TEST(SrtpKnownAnswer, LibsrtpGcmMatchesReference) {
+  if (!srtpProfileSupported(SrtpProfile::AeadAes128Gcm)) GTEST_SKIP() << "no AES-GCM in libsrtp2";
+  auto keyAndSalt = fromHex("E1F97A0D3E018BE0D64FA32C06DE4139 0EC675AD498AFEEBB6960B3A");
+  Bytes mk(keyAndSalt.data(), 16);
+  Bytes ms(keyAndSalt.data() + 16, 12);
+  auto pair = makePair(SrtpProfile::AeadAes128Gcm, keyAndSalt);
+  ASSERT_TRUE(pair.out && pair.in);
+  for (uint16_t seq : {uint16_t{1}, uint16_t{0x4321}}) {
+    auto plain = rtpPacket(seq, 0x12345678, 41);
+    auto expected = referenceProtectGcm(mk, ms, plain);
+    auto pkt = plain;
+    ASSERT_TRUE(protectRtp(*pair.out, pkt));
+    EXPECT_EQ(toHex(pkt), toHex(expected)) << "seq " << seq;
+    size_t len = expected.size();
+    ASSERT_TRUE(pair.in->unprotectRtp(expected.data(), len));
   }
 }
 
