@@ -68,7 +68,7 @@ Result<std::shared_ptr<Certificate>> Certificate::generate() {
             X509_sign(x509, key, EVP_sha256()) > 0;
   if (!ok) return makeError("dtls_cert", lastOpensslError("building the self-signed certificate"));
 
-  // RFC 8122 §5: the fingerprint is a hash of the DER certificate, upper-case hex pairs with colons.
+  // RFC 8122 §5: a hash of the DER certificate as upper-case hex pairs joined by colons.
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int mdLen = 0;
   if (X509_digest(x509, EVP_sha256(), md, &mdLen) != 1) {

@@ -111,7 +111,8 @@ TEST(Certificate, GeneratedCertificateShape) {
     if (i % 3 == 2) {
       EXPECT_EQ(fp[i], ':');
     } else {
-      EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(fp[i])) || (fp[i] >= 'A' && fp[i] <= 'F'));
+      const char ch = fp[i];
+      EXPECT_TRUE((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'F'));
     }
   }
   EXPECT_EQ(fp, fingerprintOf(*cert, EVP_sha256()));
