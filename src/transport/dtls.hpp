@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,8 +55,20 @@ class DtlsTransport {
     virtual void onDtlsClosed() = 0;  // peer sent close_notify
   };
 
+  // Largest datagram onDtlsSend() hands out: fits a 1280-byte IPv6 path with UDP/TURN headroom.
+  static constexpr size_t kMtu = 1200;
+  // RFC 6347 §4.2.4.1: initial retransmission timeout, doubled on each expiry (max 60 s).
+  static constexpr Millis kDefaultInitialTimeout{1000};
+
   DtlsTransport(std::shared_ptr<Certificate> cert, Role role, Listener& listener);
   ~DtlsTransport();
+  DtlsTransport(const DtlsTransport&) = delete;
+  DtlsTransport& operator=(const DtlsTransport&) = delete;
+
+  // Before start(); clamped to [20 ms, 60 s]. OpenSSL 3.0 runs this timer on its own wall clock
+  // and treats one with under 15 ms left as expired, so shorter values would retransmit at once.
+  static constexpr Millis kMinInitialTimeout{20};
+  void setInitialRetransmitTimeout(Millis timeout);
 
   // From the remote SDP's a=fingerprint; must be set before the handshake completes.
   void setRemoteFingerprint(std::string algorithm, std::string value);
@@ -63,9 +76,11 @@ class DtlsTransport {
   void start();
   void processPacket(Bytes record);
   // Retransmission timer: call at or after nextTimeout(); handles DTLSv1_handle_timeout.
+  // nextTimeout() is `now` plus what OpenSSL's own timer has left (nullopt when none runs).
   std::optional<TimePoint> nextTimeout(TimePoint now) const;
   void onTimeout();
-  // Sends close_notify (if connected) and stops.
+  // Sends close_notify (if connected) and stops. No listener callback follows. Safe to call from
+  // inside a listener callback; destroying the transport from inside a callback is also safe.
   void close();
   State state() const { return state_; }
 
