@@ -92,24 +92,25 @@ export class Call {
       other: [t('mediaOtherHeading'), t('mediaOther', { detail: problem.detail })],
     } as const;
     const [heading, text] = headings[problem.kind];
+    // The way forward first (it gets the focus); retrying only helps once the cause is fixed.
     const actions = [];
-    if (problem.kind !== 'insecure') {
-      actions.push({ label: t('tryAgain'), id: 'media-retry', onClick: () => void this.start(wish) });
-      if (wish.video) {
-        actions.push({
-          label: t('joinAudioOnly'),
-          id: 'join-audio-only',
-          primary: true,
-          onClick: () => void this.start({ audio: true, video: false }),
-        });
-      }
+    if (problem.kind !== 'insecure' && wish.video) {
+      actions.push({
+        label: t('joinAudioOnly'),
+        id: 'join-audio-only',
+        primary: true,
+        onClick: () => void this.start({ audio: true, video: false }),
+      });
     }
     actions.push({
       label: t('joinWatchOnly'),
       id: 'join-watch-only',
-      primary: problem.kind === 'insecure' || !wish.video,
+      primary: actions.length === 0,
       onClick: () => void this.start({ audio: false, video: false }),
     });
+    if (problem.kind !== 'insecure') {
+      actions.push({ label: t('tryAgain'), id: 'media-retry', onClick: () => void this.start(wish) });
+    }
     showMessage('media-problem', heading, text, actions);
   }
 

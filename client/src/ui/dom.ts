@@ -39,7 +39,10 @@ export function announce(text: string): void {
 }
 
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
+  const all = name.trim().split(/\s+/).filter(Boolean);
+  // Skip abbreviated titles ("Dr.", "Prof.") so "Dr. Zhang Wei" becomes ZW, not DW.
+  const words = all.length > 1 ? all.filter((word) => !word.endsWith('.')) : all;
+  if (words.length === 0) words.push(...all);
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words.slice(0, 1);
   const result = letters.map((word) => [...word][0] ?? '').join('');
   return result.toLocaleUpperCase() || '?';
