@@ -48,6 +48,9 @@ export class Call {
   private videoMuted = false;
   private readonly participants = new Map<string, Participant>();
   private readonly pendingTracks = new Map<string, MediaStreamTrack[]>();
+  // Our own ids from earlier connections: after a reconnect the server may still list the old
+  // participant until it notices the dead socket; that ghost is not shown as somebody else.
+  private readonly ownPastIds = new Set<string>();
   private generation = 0;
   private reconnectAttempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -160,6 +163,7 @@ export class Call {
     try {
       const reply = await signalling.join(this.room, this.name, hasAudio, hasVideo);
       if (stale()) return 'stale';
+      if (this.hook.participantId) this.ownPastIds.add(this.hook.participantId);
       this.hook.participantId = reply.participantId;
       this.enterCall(reply.participants);
     } catch (error) {
@@ -215,12 +219,13 @@ export class Call {
   }
 
   private onParticipantJoined(participant: Participant): void {
+    if (participant.id === this.hook.participantId || this.ownPastIds.has(participant.id)) return;
     this.addParticipant(participant);
     announce(t('announceJoined', { name: participant.name }));
   }
 
   private addParticipant(participant: Participant): void {
-    if (!this.view || participant.id === this.hook.participantId) return;
+    if (!this.view || participant.id === this.hook.participantId || this.ownPastIds.has(participant.id)) return;
     this.participants.set(participant.id, participant);
     let tile = this.view.grid.get(participant.id);
     if (!tile) {

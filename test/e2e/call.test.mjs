@@ -245,7 +245,6 @@ describe('a call of three', { skip }, () => {
   test('Bob closes his page: his tile disappears for Alice within 30 s', { timeout: 45_000 }, async () => {
     const bob = people.Bob;
     await bob.context.close();
-    delete people.Bob;
     const { page } = people.Alice;
     await eventually(
       "Bob's tile gone for Alice",
