@@ -69,8 +69,9 @@ export class Tile {
     this.attach();
   }
 
-  /** Retries playback after a click when the browser blocked autoplay with sound. */
+  /** After a click: unmutes a tile that autoplay policy forced to play silently, and plays it. */
   play(): void {
+    if (!this.local) this.video.muted = false;
     this.video.play().catch(() => undefined);
   }
 
@@ -91,7 +92,12 @@ export class Tile {
     this.video.srcObject = this.stream.getTracks().length > 0 ? this.stream : null;
     if (this.video.srcObject) {
       this.video.play().catch((error: unknown) => {
-        if (error instanceof DOMException && error.name === 'NotAllowedError') this.onAutoplayBlocked();
+        if (!(error instanceof DOMException) || error.name !== 'NotAllowedError') return;
+        // Without a camera or microphone in use and before any click, browsers refuse to start
+        // sound. Show the picture silently meanwhile; the sound banner's click unmutes (play()).
+        this.video.muted = true;
+        this.video.play().catch(() => undefined);
+        this.onAutoplayBlocked();
       });
     }
     this.refresh();
