@@ -1,0 +1,440 @@
+// A person's presence in one room: local media, the signalling socket, the peer connection, the
+// tiles, and the reconnect loop. Each connection attempt has a generation number; callbacks from an
+// older socket or peer connection see a stale generation and do nothing.
+import { acquireMedia, MediaProblem, stopStream, type MediaWish } from './media';
+import { PeerSession } from './peer';
+import { signallingUrl } from './room';
+import { SignallingClient, SignallingError, type LeftReason, type Participant } from './signalling';
+import { t } from './strings';
+import { announce } from './ui/dom';
+import { CallView, showMessage, showProgress } from './ui/screens';
+import { Tile } from './ui/tiles';
+
+export type CallState =
+  | 'idle'
+  | 'acquiring-media'
+  | 'media-problem'
+  | 'connecting'
+  | 'joined'
+  | 'reconnecting'
+  | 'failed'
+  | 'left';
+
+/** window.__rounds: read by the browser tests and useful in the console (docs/client.md). */
+export interface DiagnosticsHook {
+  state: CallState;
+  room: string | null;
+  participantId: string | null;
+  pc: RTCPeerConnection | null;
+  /** The other participants: id → display name. */
+  participants: Record<string, string>;
+  /** Last error code shown to the person (unreachable, room_full, lost, …), or null. */
+  error: string | null;
+}
+
+// Backoff before reconnect attempt n: 1, 2, 4, 8, 8, … seconds; then give up and show "Try again".
+const kMaxReconnectAttempts = 10;
+const kMaxBackoffMs = 8_000;
+const kLeaveReplyWaitMs = 1_500;
+
+export class Call {
+  private signalling: SignallingClient | null = null;
+  private peer: PeerSession | null = null;
+  private view: CallView | null = null;
+  private selfTile: Tile | null = null;
+  private local: MediaStream | null = null;
+  private wish: MediaWish = { audio: true, video: true };
+  private audioMuted = false;
+  private videoMuted = false;
+  private readonly participants = new Map<string, Participant>();
+  private readonly pendingTracks = new Map<string, MediaStreamTrack[]>();
+  // Our own ids from earlier connections: after a reconnect the server may still list the old
+  // participant until it notices the dead socket; that ghost is not shown as somebody else.
+  private readonly ownPastIds = new Set<string>();
+  private generation = 0;
+  private reconnectAttempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private attempting = false;
+
+  constructor(
+    private readonly room: string,
+    private readonly name: string,
+    private readonly hook: DiagnosticsHook,
+    private readonly onChangeRoomOrName: () => void,
+  ) {
+    hook.room = room;
+  }
+
+  /** Asks for camera and microphone (as wished), then joins. */
+  async start(wish: MediaWish = { audio: true, video: true }): Promise<void> {
+    this.wish = wish;
+    this.setState('acquiring-media');
+    showProgress(t('acquiringMedia'));
+    stopStream(this.local);
+    this.local = null;
+    try {
+      this.local = await acquireMedia(wish);
+    } catch (error) {
+      if (error instanceof MediaProblem) {
+        this.showMediaProblem(error, wish);
+        return;
+      }
+      throw error;
+    }
+    await this.connectFirst();
+  }
+
+  private showMediaProblem(problem: MediaProblem, wish: MediaWish): void {
+    console.warn('rounds: media problem', problem.kind, problem.detail);
+    this.setState('media-problem', problem.kind);
+    const headings = {
+      denied: [t('mediaDeniedHeading'), t('mediaDenied')],
+      missing: [t('mediaMissingHeading'), t('mediaMissing')],
+      'in-use': [t('mediaInUseHeading'), t('mediaInUse')],
+      insecure: [t('mediaInsecureHeading'), t('mediaInsecure')],
+      other: [t('mediaOtherHeading'), t('mediaOther', { detail: problem.detail })],
+    } as const;
+    const [heading, text] = headings[problem.kind];
+    // The way forward first (it gets the focus); retrying only helps once the cause is fixed.
+    const actions = [];
+    if (problem.kind !== 'insecure' && wish.video) {
+      actions.push({
+        label: t('joinAudioOnly'),
+        id: 'join-audio-only',
+        primary: true,
+        onClick: () => void this.start({ audio: true, video: false }),
+      });
+    }
+    actions.push({
+      label: t('joinWatchOnly'),
+      id: 'join-watch-only',
+      primary: actions.length === 0,
+      onClick: () => void this.start({ audio: false, video: false }),
+    });
+    if (problem.kind !== 'insecure') {
+      actions.push({ label: t('tryAgain'), id: 'media-retry', onClick: () => void this.start(wish) });
+    }
+    showMessage('media-problem', heading, text, actions);
+  }
+
+  private async connectFirst(): Promise<void> {
+    this.reconnectAttempt = 0;
+    this.setState('connecting');
+    showProgress(t('connecting', { room: this.room }));
+    const error = await this.connect();
+    if (error === 'stale') return;
+    if (error) {
+      this.showFailure(error);
+      return;
+    }
+    announce(t('announceInRoom', { room: this.room }));
+  }
+
+  /** One attempt: new socket, new peer connection, join. Returns null on success. */
+  private async connect(): Promise<SignallingError | 'stale' | null> {
+    const generation = ++this.generation;
+    this.teardownConnection();
+    const stale = () => generation !== this.generation;
+    let signalling: SignallingClient;
+    try {
+      signalling = await SignallingClient.connect(signallingUrl(window.location), {
+        onOffer: (offerId, sdp) => !stale() && this.onOffer(offerId, sdp),
+        onParticipantJoined: (p) => !stale() && this.onParticipantJoined(p),
+        onParticipantUpdated: (p) => !stale() && this.onParticipantUpdated(p),
+        onParticipantLeft: (id, reason) => !stale() && this.onParticipantLeft(id, reason),
+        onClose: (code) => !stale() && this.onConnectionLost(`socket closed (${code})`),
+      });
+    } catch (error) {
+      return stale() ? 'stale' : asSignallingError(error);
+    }
+    if (stale()) {
+      signalling.close();
+      return 'stale';
+    }
+    this.signalling = signalling;
+    // The peer connection exists before join: the server's offer follows the join reply at once.
+    this.peer = new PeerSession(this.local, {
+      onRemoteTrack: (id, track) => !stale() && this.onRemoteTrack(id, track),
+      onPeerLost: (state) => !stale() && this.onConnectionLost(`peer connection ${state}`),
+    });
+    this.hook.pc = this.peer.pc;
+    const hasAudio = !!this.local?.getAudioTracks().length;
+    const hasVideo = !!this.local?.getVideoTracks().length;
+    try {
+      const reply = await signalling.join(this.room, this.name, hasAudio, hasVideo);
+      if (stale()) return 'stale';
+      if (this.hook.participantId) this.ownPastIds.add(this.hook.participantId);
+      this.hook.participantId = reply.participantId;
+      this.enterCall(reply.participants);
+    } catch (error) {
+      if (stale()) return 'stale';
+      this.teardownConnection();
+      return asSignallingError(error);
+    }
+    if (this.audioMuted || this.videoMuted) {
+      signalling.update({ audioMuted: this.audioMuted, videoMuted: this.videoMuted }).catch(logUpdateError);
+    }
+    this.setState('joined');
+    return null;
+  }
+
+  private enterCall(others: Participant[]): void {
+    if (!this.view) {
+      this.view = new CallView(this.room, {
+        onToggleMic: () => this.toggleMic(),
+        onToggleCamera: () => this.toggleCamera(),
+        onLeave: () => void this.leave(),
+        onReconnectNow: () => this.reconnectNow(),
+        onEnableSound: () => {
+          this.view?.grid.playAll();
+          this.view?.showSoundBlocked(false);
+        },
+      });
+      this.selfTile = new Tile('self', this.name, true, () => undefined);
+      this.selfTile.setLocalStream(this.local);
+      this.view.grid.add(this.selfTile);
+    }
+    this.view.grid.clearRemote();
+    this.participants.clear();
+    this.pendingTracks.clear();
+    for (const participant of others) this.addParticipant(participant);
+    this.view.showReconnecting(null);
+    this.refreshControls();
+    this.syncHook();
+  }
+
+  private onOffer(offerId: number, sdp: string): void {
+    const peer = this.peer;
+    const signalling = this.signalling;
+    if (!peer || !signalling) return;
+    peer
+      .answerOffer(sdp)
+      .then((answer) => signalling.answer(offerId, answer))
+      .catch((error: unknown) => {
+        if (error instanceof SignallingError && error.code === 'closed') return;
+        // An unanswered offer stalls the session (one offer in flight); start afresh.
+        console.error('rounds: could not answer offer', offerId, error);
+        this.onConnectionLost('offer not answered');
+      });
+  }
+
+  private onParticipantJoined(participant: Participant): void {
+    if (participant.id === this.hook.participantId || this.ownPastIds.has(participant.id)) return;
+    this.addParticipant(participant);
+    announce(t('announceJoined', { name: participant.name }));
+  }
+
+  private addParticipant(participant: Participant): void {
+    if (!this.view || participant.id === this.hook.participantId || this.ownPastIds.has(participant.id)) return;
+    this.participants.set(participant.id, participant);
+    let tile = this.view.grid.get(participant.id);
+    if (!tile) {
+      tile = new Tile(participant.id, participant.name, false, () => this.view?.showSoundBlocked(true));
+      this.view.grid.add(tile);
+    }
+    tile.setName(participant.name);
+    tile.setMuted(participant.audioMuted, participant.videoMuted);
+    for (const track of this.pendingTracks.get(participant.id) ?? []) tile.addTrack(track);
+    this.pendingTracks.delete(participant.id);
+    this.view.updateCount();
+    this.syncHook();
+  }
+
+  private onParticipantUpdated(participant: Participant): void {
+    if (!this.participants.has(participant.id)) return;
+    this.participants.set(participant.id, participant);
+    const tile = this.view?.grid.get(participant.id);
+    tile?.setName(participant.name);
+    tile?.setMuted(participant.audioMuted, participant.videoMuted);
+  }
+
+  private onParticipantLeft(id: string, _reason: LeftReason): void {
+    const participant = this.participants.get(id);
+    this.participants.delete(id);
+    this.pendingTracks.delete(id);
+    this.view?.grid.remove(id);
+    this.view?.updateCount();
+    this.syncHook();
+    if (participant) announce(t('announceLeft', { name: participant.name }));
+  }
+
+  private onRemoteTrack(participantId: string, track: MediaStreamTrack): void {
+    const tile = this.view?.grid.get(participantId);
+    if (tile) {
+      tile.addTrack(track);
+    } else {
+      // The offer normally follows participant-joined; hold the track until the name is known.
+      const held = this.pendingTracks.get(participantId) ?? [];
+      held.push(track);
+      this.pendingTracks.set(participantId, held);
+    }
+  }
+
+  private onConnectionLost(why: string): void {
+    if (this.hook.state !== 'joined' && this.hook.state !== 'connecting') return;
+    console.warn('rounds: connection lost:', why);
+    this.generation++;
+    this.teardownConnection();
+    if (!this.view) {
+      this.showFailure(new SignallingError('lost', why));
+      return;
+    }
+    this.setState('reconnecting');
+    announce(t('announceReconnecting'));
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    this.reconnectAttempt++;
+    if (this.reconnectAttempt > kMaxReconnectAttempts) {
+      this.showFailure(new SignallingError('lost', 'gave up reconnecting'));
+      return;
+    }
+    this.view?.showReconnecting(this.reconnectAttempt);
+    const delay = Math.min(1000 * 2 ** (this.reconnectAttempt - 1), kMaxBackoffMs);
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);
+  }
+
+  private reconnectNow(): void {
+    if (this.hook.state !== 'reconnecting' || this.attempting) return;
+    clearTimeout(this.reconnectTimer);
+    void this.reconnect();
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.hook.state !== 'reconnecting' || this.attempting) return;
+    this.attempting = true;
+    const error = await this.connect();
+    this.attempting = false;
+    if (error === 'stale') return;
+    if (error) {
+      console.warn('rounds: reconnect attempt failed:', error.code, error.message);
+      if (this.hook.state === 'reconnecting') this.scheduleReconnect();
+      return;
+    }
+    this.reconnectAttempt = 0;
+    announce(t('announceReconnected'));
+  }
+
+  private toggleMic(): void {
+    const track = this.local?.getAudioTracks()[0];
+    if (!track) return;
+    this.audioMuted = !this.audioMuted;
+    track.enabled = !this.audioMuted;
+    this.signalling?.update({ audioMuted: this.audioMuted }).catch(logUpdateError);
+    this.refreshControls();
+    announce(t(this.audioMuted ? 'announceMuted' : 'announceUnmuted'));
+  }
+
+  private toggleCamera(): void {
+    const track = this.local?.getVideoTracks()[0];
+    if (!track) return;
+    this.videoMuted = !this.videoMuted;
+    track.enabled = !this.videoMuted;
+    this.signalling?.update({ videoMuted: this.videoMuted }).catch(logUpdateError);
+    this.refreshControls();
+    announce(t(this.videoMuted ? 'announceCameraOff' : 'announceCameraOn'));
+  }
+
+  private refreshControls(): void {
+    const hasAudio = !!this.local?.getAudioTracks().length;
+    const hasVideo = !!this.local?.getVideoTracks().length;
+    this.view?.setControls({ hasAudio, hasVideo, audioMuted: this.audioMuted, videoMuted: this.videoMuted });
+    this.selfTile?.setMuted(this.audioMuted || !hasAudio, this.videoMuted || !hasVideo);
+  }
+
+  async leave(): Promise<void> {
+    this.generation++;
+    clearTimeout(this.reconnectTimer);
+    this.setState('left');
+    const signalling = this.signalling;
+    if (signalling?.isOpen) {
+      // The server closes the socket after its reply; do not wait long for it.
+      await Promise.race([signalling.leave().catch(() => undefined), sleep(kLeaveReplyWaitMs)]);
+    }
+    this.teardownConnection();
+    this.dropCall();
+    stopStream(this.local);
+    this.local = null;
+    showMessage('left', t('leftHeading'), t('left', { room: this.room }), [
+      {
+        label: t('rejoin'),
+        ariaLabel: t('rejoinLabel', { room: this.room }),
+        id: 'rejoin',
+        primary: true,
+        onClick: () => void this.start(this.wish),
+      },
+    ]);
+  }
+
+  private showFailure(error: SignallingError): void {
+    this.generation++;
+    clearTimeout(this.reconnectTimer);
+    this.teardownConnection();
+    this.dropCall();
+    const code = error.code === 'closed' || error.code === 'timeout' ? 'unreachable' : error.code;
+    this.setState('failed', code);
+    const retry = { label: t('tryAgain'), id: 'retry', primary: true, onClick: () => void this.connectFirst() };
+    const back = {
+      label: t('backToJoin'),
+      id: 'back',
+      onClick: () => {
+        this.generation++;
+        stopStream(this.local);
+        this.local = null;
+        this.setState('idle');
+        this.onChangeRoomOrName();
+      },
+    };
+    if (code === 'unreachable') {
+      showMessage('error', t('unreachableHeading'), t('unreachable'), [retry, back]);
+    } else if (code === 'room_full') {
+      showMessage('error', t('roomFullHeading'), t('roomFull', { room: this.room }), [retry, back]);
+    } else if (code === 'lost') {
+      showMessage('error', t('lostHeading'), t('lost'), [retry, back]);
+    } else {
+      showMessage('error', t('joinFailedHeading'), t('joinFailed', { detail: error.message }), [retry, back]);
+    }
+  }
+
+  private teardownConnection(): void {
+    this.signalling?.close();
+    this.signalling = null;
+    this.peer?.close();
+    this.peer = null;
+    this.hook.pc = null;
+  }
+
+  private dropCall(): void {
+    this.view = null;
+    this.selfTile = null;
+    this.participants.clear();
+    this.pendingTracks.clear();
+    this.hook.participantId = null;
+    this.syncHook();
+  }
+
+  private setState(state: CallState, error: string | null = null): void {
+    this.hook.state = state;
+    this.hook.error = error;
+    document.body.dataset.state = state;
+  }
+
+  private syncHook(): void {
+    this.hook.participants = Object.fromEntries([...this.participants].map(([id, p]) => [id, p.name]));
+  }
+}
+
+function asSignallingError(error: unknown): SignallingError {
+  if (error instanceof SignallingError) return error;
+  return new SignallingError('internal', error instanceof Error ? error.message : String(error));
+}
+
+function logUpdateError(error: unknown): void {
+  console.warn('rounds: update not sent', error);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

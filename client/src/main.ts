@@ -1,0 +1,72 @@
+// Entry point: reads /r/<room>?name=…&autojoin=1, shows the join form or joins at once, and
+// publishes the diagnostics hook window.__rounds.
+import { Call, type DiagnosticsHook } from './call';
+import { normaliseName, readPageParams, roomPath } from './room';
+import { language, t } from './strings';
+import { showJoin } from './ui/screens';
+
+declare global {
+  interface Window {
+    __rounds: DiagnosticsHook;
+  }
+}
+
+const kNameKey = 'rounds.name';
+
+const hook: DiagnosticsHook = {
+  state: 'idle',
+  room: null,
+  participantId: null,
+  pc: null,
+  participants: {},
+  error: null,
+};
+window.__rounds = hook;
+document.documentElement.lang = language;
+
+function rememberedName(): string {
+  try {
+    return localStorage.getItem(kNameKey) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function rememberName(name: string): void {
+  try {
+    localStorage.setItem(kNameKey, name);
+  } catch {
+    // Private windows may refuse storage; the name is simply asked again next time.
+  }
+}
+
+function startCall(room: string, name: string): void {
+  document.title = t('documentTitle', { room });
+  const call = new Call(room, name, hook, () => showJoinScreen(room, name, true));
+  void call.start();
+}
+
+function showJoinScreen(room: string | null, name: string, roomEditable = false): void {
+  hook.state = 'idle';
+  document.body.dataset.state = 'idle';
+  document.title = room ? t('documentTitle', { room }) : t('appName');
+  showJoin({ room, name, roomEditable }, (chosenRoom, chosenName) => {
+    rememberName(chosenName);
+    if (window.location.pathname !== roomPath(chosenRoom)) {
+      window.history.replaceState(null, '', roomPath(chosenRoom));
+    }
+    startCall(chosenRoom, chosenName);
+  });
+}
+
+function main(): void {
+  const params = readPageParams(window.location);
+  const name = normaliseName(params.name);
+  if (params.room && params.autojoin && name) {
+    startCall(params.room, name);
+    return;
+  }
+  showJoinScreen(params.room, params.name || rememberedName());
+}
+
+main();

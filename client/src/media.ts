@@ -1,0 +1,58 @@
+// Local camera and microphone: asks getUserMedia and turns its failures into a few kinds a person
+// can act on (blocked, missing, busy, insecure page).
+
+export type MediaProblemKind = 'denied' | 'missing' | 'in-use' | 'insecure' | 'other';
+
+export class MediaProblem extends Error {
+  constructor(
+    readonly kind: MediaProblemKind,
+    readonly detail: string,
+  ) {
+    super(`${kind}: ${detail}`);
+    this.name = 'MediaProblem';
+  }
+}
+
+export interface MediaWish {
+  audio: boolean;
+  video: boolean;
+}
+
+/** Returns a stream with the tracks asked for, or null when nothing was asked (watch only). */
+export async function acquireMedia(wish: MediaWish): Promise<MediaStream | null> {
+  if (!wish.audio && !wish.video) return null;
+  if (!navigator.mediaDevices?.getUserMedia) {
+    throw new MediaProblem(window.isSecureContext ? 'missing' : 'insecure', 'no mediaDevices');
+  }
+  try {
+    return await navigator.mediaDevices.getUserMedia({
+      audio: wish.audio ? { echoCancellation: true, noiseSuppression: true, autoGainControl: true } : false,
+      // 640x480 keeps a room of many tiles within a hospital uplink; the SFU forwards, never scales.
+      video: wish.video ? { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } } : false,
+    });
+  } catch (error) {
+    throw classify(error);
+  }
+}
+
+function classify(error: unknown): MediaProblem {
+  const name = error instanceof DOMException ? error.name : '';
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return new MediaProblem('denied', detail);
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return new MediaProblem('missing', detail);
+    case 'NotReadableError':
+    case 'AbortError':
+      return new MediaProblem('in-use', detail);
+    default:
+      return new MediaProblem('other', detail);
+  }
+}
+
+export function stopStream(stream: MediaStream | null): void {
+  for (const track of stream?.getTracks() ?? []) track.stop();
+}

@@ -1,0 +1,225 @@
+// WebSocket client for the Rounds signalling protocol, version 1 (docs/signalling.md): requests with
+// ids and their replies as promises, server notifications as listener calls. One object per socket.
+
+export interface Participant {
+  id: string;
+  name: string;
+  audioMuted: boolean;
+  videoMuted: boolean;
+}
+
+export interface JoinReply {
+  participantId: string;
+  room: string;
+  participants: Participant[];
+}
+
+export type LeftReason = 'left' | 'disconnected' | 'timeout';
+
+export interface SignallingListener {
+  onOffer(offerId: number, sdp: string): void;
+  onParticipantJoined(participant: Participant): void;
+  onParticipantUpdated(participant: Participant): void;
+  onParticipantLeft(id: string, reason: LeftReason): void;
+  /** The socket closed without close() being called on this side. */
+  onClose(code: number, reason: string): void;
+}
+
+/** An error reply from the server, or a local failure ('closed', 'timeout', 'unreachable'). */
+export class SignallingError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SignallingError';
+  }
+}
+
+interface Pending {
+  resolve(data: unknown): void;
+  reject(error: SignallingError): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const kProtocolVersion = 1;
+const kRequestTimeoutMs = 10_000;
+const kConnectTimeoutMs = 10_000;
+
+export class SignallingClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closedByUs = false;
+
+  private constructor(
+    private readonly socket: WebSocket,
+    private readonly listener: SignallingListener,
+  ) {
+    socket.addEventListener('message', (event) => this.onMessage(event));
+    socket.addEventListener('close', (event) => this.onSocketClose(event));
+  }
+
+  /** Opens the socket; rejects with code 'unreachable' when it cannot be opened in time. */
+  static connect(url: string, listener: SignallingListener): Promise<SignallingClient> {
+    return new Promise((resolve, reject) => {
+      let socket: WebSocket;
+      try {
+        socket = new WebSocket(url);
+      } catch (error) {
+        reject(new SignallingError('unreachable', String(error)));
+        return;
+      }
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        socket.removeEventListener('open', onOpen);
+        socket.removeEventListener('close', onEarlyClose);
+        try {
+          socket.close();
+        } catch {
+          // Closing a socket that never opened can throw in some browsers; nothing to undo.
+        }
+        reject(new SignallingError('unreachable', why));
+      };
+      const onOpen = () => {
+        clearTimeout(timer);
+        socket.removeEventListener('close', onEarlyClose);
+        resolve(new SignallingClient(socket, listener));
+      };
+      const onEarlyClose = (event: CloseEvent) => fail(`closed before open (code ${event.code})`);
+      const timer = setTimeout(() => fail('timed out'), kConnectTimeoutMs);
+      socket.addEventListener('open', onOpen, { once: true });
+      socket.addEventListener('close', onEarlyClose, { once: true });
+    });
+  }
+
+  join(room: string, name: string, audio: boolean, video: boolean): Promise<JoinReply> {
+    return this.request('join', { room, name, audio, video }) as Promise<JoinReply>;
+  }
+
+  answer(offerId: number, sdp: string): Promise<unknown> {
+    return this.request('answer', { offerId, sdp });
+  }
+
+  update(fields: { audioMuted?: boolean; videoMuted?: boolean }): Promise<unknown> {
+    return this.request('update', fields);
+  }
+
+  leave(): Promise<unknown> {
+    return this.request('leave', {});
+  }
+
+  ping(): Promise<unknown> {
+    return this.request('ping', {});
+  }
+
+  close(): void {
+    this.closedByUs = true;
+    this.failPending('closed', 'connection closed');
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+      this.socket.close(1000);
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  private request(type: string, fields: Record<string, unknown>): Promise<unknown> {
+    if (!this.isOpen) {
+      return Promise.reject(new SignallingError('closed', 'connection is not open'));
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new SignallingError('timeout', `no reply to ${type}`));
+      }, kRequestTimeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.socket.send(JSON.stringify({ v: kProtocolVersion, id, type, ...fields }));
+    });
+  }
+
+  private onMessage(event: MessageEvent): void {
+    if (typeof event.data !== 'string') return;
+    let message: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(event.data);
+      if (typeof parsed !== 'object' || parsed === null) return;
+      message = parsed as Record<string, unknown>;
+    } catch {
+      console.warn('rounds: ignoring a signalling message that is not JSON');
+      return;
+    }
+    if (message.type === 'reply') {
+      this.onReply(message);
+      return;
+    }
+    switch (message.type) {
+      case 'offer':
+        if (typeof message.offerId === 'number' && typeof message.sdp === 'string') {
+          this.listener.onOffer(message.offerId, message.sdp);
+        }
+        break;
+      case 'participant-joined': {
+        const participant = toParticipant(message.participant);
+        if (participant) this.listener.onParticipantJoined(participant);
+        break;
+      }
+      case 'participant-updated': {
+        const participant = toParticipant(message.participant);
+        if (participant) this.listener.onParticipantUpdated(participant);
+        break;
+      }
+      case 'participant-left':
+        if (typeof message.id === 'string') {
+          this.listener.onParticipantLeft(message.id, (message.reason as LeftReason) ?? 'left');
+        }
+        break;
+      default:
+        console.warn('rounds: ignoring unknown notification', message.type);
+    }
+  }
+
+  private onReply(message: Record<string, unknown>): void {
+    const id = message.id;
+    if (typeof id !== 'number') {
+      console.warn('rounds: server could not read a request', message.error);
+      return;
+    }
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    if (message.ok === true) {
+      pending.resolve(message.data ?? {});
+    } else {
+      const error = (message.error ?? {}) as { code?: unknown; message?: unknown };
+      pending.reject(
+        new SignallingError(
+          typeof error.code === 'string' ? error.code : 'internal',
+          typeof error.message === 'string' ? error.message : 'request failed',
+        ),
+      );
+    }
+  }
+
+  private onSocketClose(event: CloseEvent): void {
+    this.failPending('closed', `connection closed (code ${event.code})`);
+    if (!this.closedByUs) this.listener.onClose(event.code, event.reason);
+  }
+
+  private failPending(code: string, why: string): void {
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(new SignallingError(code, why));
+    }
+    this.pending.clear();
+  }
+}
+
+export function toParticipant(value: unknown): Participant | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const p = value as Record<string, unknown>;
+  if (typeof p.id !== 'string' || typeof p.name !== 'string') return null;
+  return { id: p.id, name: p.name, audioMuted: p.audioMuted === true, videoMuted: p.videoMuted === true };
+}

@@ -1,0 +1,95 @@
+// English strings: every text a person sees or hears (including aria-labels) lives here, so that a
+// translation (zh.ts next) is one new file. Placeholders are written {name} and filled by t().
+
+export const en = {
+  appName: 'Rounds',
+  documentTitle: '{room} · Rounds',
+
+  // Join screen
+  joinHeading: 'Join a room',
+  roomLabel: 'Room',
+  roomHint: 'Letters, digits, - and _ (up to 64).',
+  roomInvalid: 'Enter a room name of 1–64 letters, digits, - or _.',
+  nameLabel: 'Your name',
+  nameHint: 'Shown to the others in the room.',
+  nameInvalid: 'Enter a name of 1–64 characters.',
+  joinButton: 'Join',
+  joinButtonLabel: 'Join room {room}',
+
+  // Camera and microphone
+  acquiringMedia: 'Asking for your camera and microphone…',
+  mediaDeniedHeading: 'Camera or microphone blocked',
+  mediaDenied:
+    'The browser did not allow Rounds to use your camera and microphone. You can allow them in the ' +
+    'address bar and try again, or join without them.',
+  mediaMissingHeading: 'No camera or microphone found',
+  mediaMissing: 'Rounds could not find a camera or microphone on this device. You can still join.',
+  mediaInUseHeading: 'Camera or microphone busy',
+  mediaInUse:
+    'Another program is using your camera or microphone. Close it and try again, or join without them.',
+  mediaInsecureHeading: 'Camera needs a secure address',
+  mediaInsecure:
+    'Browsers only share the camera and microphone with pages opened over https. Ask your IT team ' +
+    'for the https address of this server, or join to watch only.',
+  mediaOtherHeading: 'Camera or microphone unavailable',
+  mediaOther: 'The camera or microphone could not be started ({detail}).',
+  joinAudioOnly: 'Join with audio only',
+  joinWatchOnly: 'Join to watch only',
+  tryAgain: 'Try again',
+
+  // Connecting and errors
+  connecting: 'Connecting to room {room}…',
+  unreachableHeading: 'Cannot reach the server',
+  unreachable:
+    'The Rounds server did not answer. Check your network connection, or ask your IT team whether ' +
+    'the server is running.',
+  roomFullHeading: 'This room is full',
+  roomFull: 'Room {room} has reached its participant limit. Try again later or ask the host.',
+  lostHeading: 'Connection lost',
+  lost: 'The connection to the room was lost and could not be restored.',
+  joinFailedHeading: 'Could not join',
+  joinFailed: 'The server refused to join this room: {detail}',
+  backToJoin: 'Change room or name',
+
+  // Call screen
+  roomHeading: 'Room {room}',
+  participantCount: '{n} in the room',
+  participantCountOne: 'Only you in the room',
+  you: '{name} (you)',
+  micOffBadge: 'Mic off',
+  cameraOffBadge: 'Camera off',
+  muteButton: 'Mute',
+  muteButtonLabel: 'Mute microphone',
+  cameraButton: 'Stop camera',
+  cameraButtonLabel: 'Stop camera',
+  leaveButton: 'Leave',
+  leaveButtonLabel: 'Leave the room',
+  noMicrophone: 'No microphone',
+  noCamera: 'No camera',
+  enableSound: 'Click to turn on sound',
+  enableSoundLabel: 'Turn on sound from the other participants',
+  reconnecting: 'Reconnecting… (attempt {n})',
+  reconnectNow: 'Try again',
+  reconnectNowLabel: 'Try to reconnect now',
+  videoOf: 'Video of {name}',
+
+  // Announcements for screen readers
+  announceJoined: '{name} joined',
+  announceLeft: '{name} left',
+  announceInRoom: 'You joined room {room}',
+  announceReconnecting: 'Connection lost. Reconnecting.',
+  announceReconnected: 'Reconnected',
+  announceMuted: 'Microphone muted',
+  announceUnmuted: 'Microphone on',
+  announceCameraOff: 'Camera off',
+  announceCameraOn: 'Camera on',
+
+  // After leaving
+  leftHeading: 'You left',
+  left: 'You left room {room}.',
+  rejoin: 'Rejoin',
+  rejoinLabel: 'Rejoin room {room}',
+} as const;
+
+export type StringKey = keyof typeof en;
+export type Catalogue = { readonly [K in StringKey]: string };
