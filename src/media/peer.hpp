@@ -96,6 +96,9 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   void onTick(TimePoint now, Millis consentTimeout);
   // Sends close_notify when connected and marks the peer closed (no listener callback).
   void close();
+  // Installs SRTP keys negotiated elsewhere, as if DTLS had just completed: for benchmarks of
+  // the data path (and, later, for relays between workers that share keys out of band).
+  void installSrtpKeys(const DtlsTransport::SrtpKeys& keys) { onDtlsConnected(keys); }
 
   Producer* addProducer(const ProducerSpec& spec);
   void removeProducer(uint64_t producerId);

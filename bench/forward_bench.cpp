@@ -1,0 +1,173 @@
+// The per-packet forwarding path: one publisher's RTP fanned out to N subscribers (rewrite,
+// SRTP protect, batched send over real loopback UDP), with and without the receive side
+// (SRTP unprotect + parse + lookup) in front.
+#include <benchmark/benchmark.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <vector>
+
+#include "common/random.hpp"
+#include "media/peer.hpp"
+#include "media/router.hpp"
+#include "proto/stun.hpp"
+
+namespace rounds {
+namespace {
+
+struct NullListener : Peer::Listener {
+  Router* router = nullptr;
+  void onPeerTupleAdded(Peer&, const SocketAddress&) override {}
+  void onPeerConnected(Peer&) override {}
+  void onPeerClosed(Peer&, const std::string&) override {}
+  void onPeerRtp(Peer&, Producer& p, rtp::RtpView& v) override { router->onRtp(p, v); }
+  void onPeerRtcp(Peer&, Bytes) override {}
+};
+
+struct SocketListener : UdpSocket::Listener {
+  void onUdpPacket(MutableBytes, const SocketAddress&) override {}
+};
+
+// A room with one publisher and N subscribers whose tuples point at a loopback sink socket that
+// nobody reads (the kernel drops once its buffer is full; sends still cost a real syscall).
+struct Room {
+  boost::asio::io_context io;
+  SocketListener sockListener;
+  std::unique_ptr<UdpSocket> socket;
+  MediaConfig config;
+  PacketCounters counters;
+  NullListener listener;
+  std::unique_ptr<Router> router;
+  std::shared_ptr<Certificate> cert;
+  std::vector<std::unique_ptr<Peer>> peers;
+  int sink = -1;
+  SocketAddress sinkAddr;
+  std::unique_ptr<SrtpSession> publisherOut;  // the browser's side: protects what it sends
+  Producer* producer = nullptr;
+
+  explicit Room(int subscribers) {
+    srtpGlobalInit();
+    socket = std::move(UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), sockListener).value());
+    router = std::make_unique<Router>("bench", config, SystemClock::instance(), counters);
+    listener.router = router.get();
+    cert = Certificate::generate().value();
+    sink = ::socket(AF_INET, SOCK_DGRAM, 0);
+    auto any = *SocketAddress::parse("127.0.0.1", 0);
+    ::bind(sink, any.sockaddrPtr(), any.length());
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    ::getsockname(sink, reinterpret_cast<sockaddr*>(&ss), &len);
+    sinkAddr = *SocketAddress::fromSockaddr(reinterpret_cast<sockaddr*>(&ss), len);
+
+    DtlsTransport::SrtpKeys keys;
+    keys.profile = SrtpProfile::AeadAes128Gcm;
+    keys.localKeyAndSalt.assign(28, 1);
+    keys.remoteKeyAndSalt.assign(28, 2);
+    publisherOut = std::move(SrtpSession::create(SrtpSession::Direction::Outbound, keys.profile,
+                                                 keys.remoteKeyAndSalt).value());
+    for (int i = 0; i <= subscribers; ++i) {
+      std::string ufrag = "u" + std::to_string(i) + "xyz";
+      auto p = std::make_unique<Peer>("p" + std::to_string(i), "bench", ufrag,
+                                      "passwordpasswordpassword", cert, *socket, listener,
+                                      counters, SystemClock::instance());
+      select(*p, ufrag);
+      p->installSrtpKeys(keys);
+      peers.push_back(std::move(p));
+    }
+    ProducerSpec ps{1, MediaKind::Video, "1", 0xA11CE, 96, 90000};
+    producer = peers[0]->addProducer(ps);
+    router->addProducer(*producer);
+    for (int i = 1; i <= subscribers; ++i) {
+      ConsumerSpec cs{static_cast<uint64_t>(100 + i), 1, MediaKind::Video,
+                      static_cast<uint32_t>(0xB000 + i), 96, 90000};
+      router->addConsumer(*peers[i]->addConsumer(cs, 1, 1));
+    }
+  }
+  ~Room() { ::close(sink); }
+
+  // Nominates the sink address as the peer's tuple through a real ICE check.
+  void select(Peer& p, const std::string& ufrag) {
+    std::vector<uint8_t> req(256);
+    stun::BindingRequestParams bp;
+    std::string user = ufrag + ":remote";
+    bp.username = user;
+    bp.key = "passwordpasswordpassword";
+    bp.priority = 1;
+    bp.tieBreaker = 7;
+    bp.useCandidate = true;
+    req.resize(stun::writeBindingRequest(req, bp));
+    auto msg = stun::parse(req);
+    p.receiveStun(req, *msg, sinkAddr);
+    socket->flush();
+  }
+};
+
+std::vector<uint8_t> vp8Packet(uint16_t seq) {
+  std::vector<uint8_t> p(1200, 0x5A);
+  p[0] = 0x90;  // V=2, X=1
+  p[1] = 96;
+  writeU16(&p[2], seq);
+  writeU32(&p[4], seq * 3000u);
+  writeU32(&p[8], 0xA11CE);
+  writeU16(&p[12], 0xBEDE);  // one-byte extensions: mid "1"
+  writeU16(&p[14], 1);
+  p[16] = (ExtensionIds::kMid << 4) | 0;
+  p[17] = '1';
+  p[18] = 0;
+  p[19] = 0;
+  return p;
+}
+
+// Fan-out only: an already-decrypted, parsed packet to N subscribers.
+void BM_ForwardFanOut(benchmark::State& state) {
+  Room room(static_cast<int>(state.range(0)));
+  auto pkt = vp8Packet(1);
+  auto view = *rtp::RtpView::parse(pkt);
+  for (auto _ : state) {
+    room.router->onRtp(*room.producer, view);
+    room.socket->flush();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.counters["subscribers"] = static_cast<double>(state.range(0));
+}
+BENCHMARK(BM_ForwardFanOut)->Arg(1)->Arg(10)->Arg(50);
+
+// Receive to send: SRTP unprotect, parse, producer lookup, fan-out to N, batched send. The
+// publisher's packets are protected ahead of time in batches (outside the timing).
+void BM_ReceiveToSend(benchmark::State& state) {
+  Room room(static_cast<int>(state.range(0)));
+  constexpr int kBatch = 512;
+  std::vector<std::vector<uint8_t>> ready;
+  uint16_t seq = 0;
+  auto refill = [&] {
+    ready.clear();
+    for (int i = 0; i < kBatch; ++i) {
+      auto p = vp8Packet(++seq);
+      size_t len = p.size();
+      p.resize(len + kSrtpMaxTrailer);
+      room.publisherOut->protectRtp(p.data(), len, p.size());
+      p.resize(len);
+      ready.push_back(std::move(p));
+    }
+  };
+  size_t next = kBatch;
+  for (auto _ : state) {
+    if (next == kBatch) {
+      state.PauseTiming();
+      refill();
+      next = 0;
+      state.ResumeTiming();
+    }
+    auto& p = ready[next++];
+    room.peers[0]->receiveSrtp(MutableBytes(p.data(), p.size()), room.sinkAddr);
+    room.socket->flush();
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["subscribers"] = static_cast<double>(state.range(0));
+}
+BENCHMARK(BM_ReceiveToSend)->Arg(1)->Arg(10)->Arg(50);
+
+}  // namespace
+}  // namespace rounds
