@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/log.hpp"
 #include "common/random.hpp"
 #include "media/peer.hpp"
 #include "media/router.hpp"
@@ -48,6 +49,7 @@ struct Room {
   Producer* producer = nullptr;
 
   explicit Room(int subscribers) {
+    spdlog::set_level(spdlog::level::warn);
     srtpGlobalInit();
     socket = std::move(UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), sockListener).value());
     router = std::make_unique<Router>("bench", config, SystemClock::instance(), counters);
