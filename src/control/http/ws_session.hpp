@@ -171,7 +171,8 @@ class WsSession final : public WsConnection,
     if (!isSendableCloseCode(code)) code = websocket::close_code::normal;
     websocket::close_reason cr;
     cr.code = code;
-    cr.reason.assign(reason.data(), reason.size());
+    // Not assign(ptr, n): in Beast 1.74 that picks a (view, pos) overload and yields "".
+    cr.reason = beast::string_view(reason.data(), reason.size());
     queue_.push_back(Outgoing{Kind::kClose, {}, cr});
     armKillTimer(grace);
     pump();
