@@ -187,6 +187,36 @@ class PlainWsClient {
   websocket::stream<tcp::socket> ws_;
 };
 
+// Writes a fresh self-signed P-256 certificate and key (PEM) for "localhost".
+bool writeSelfSignedCert(const fs::path& certFile, const fs::path& keyFile) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  bool ok = key && cert;
+  if (ok) {
+    X509_set_version(cert, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -60);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    X509_set_pubkey(cert, key);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    ok = X509_sign(cert, key, EVP_sha256()) > 0;
+  }
+  if (ok) {
+    FILE* c = std::fopen(certFile.c_str(), "w");
+    FILE* k = std::fopen(keyFile.c_str(), "w");
+    ok = c && k && PEM_write_X509(c, cert) == 1 &&
+         PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
+    if (c) std::fclose(c);
+    if (k) std::fclose(k);
+  }
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return ok;
+}
+
 class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -511,6 +541,52 @@ TEST_F(HttpServerTest, SilentPeerTimesOut) {
   EXPECT_EQ(ws_.closeCount(id), 1);
 }
 
+TEST_F(HttpServerTest, TlsServesHttpsAndWss) {
+  const fs::path cert = web_.path() / "cert.pem";
+  const fs::path key = web_.path() / "key.pem";
+  ASSERT_TRUE(writeSelfSignedCert(cert, key));
+  auto cfg = config();
+  cfg.tlsCertFile = cert.string();
+  cfg.tlsKeyFile = key.string();
+  auto started = startServer(cfg);
+  ASSERT_TRUE(started.ok()) << started.error().message;
+  EXPECT_TRUE(server_->tls());
+
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_verify_mode(asio::ssl::verify_none);
+  const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port());
+  {
+    asio::io_context io;
+    asio::ssl::stream<tcp::socket> stream(io, ctx);
+    stream.next_layer().connect(ep);
+    stream.handshake(asio::ssl::stream_base::client);
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, "/healthz", 11};
+    req.set(bhttp::field::host, "localhost");
+    bhttp::write(stream, req);
+    beast::flat_buffer buf;
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(stream, buf, res);
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res.body(), "ok");
+  }
+  {
+    asio::io_context io;
+    websocket::stream<asio::ssl::stream<tcp::socket>> ws(io, ctx);
+    ws.next_layer().next_layer().connect(ep);
+    ws.next_layer().handshake(asio::ssl::stream_base::client);
+    ws.handshake("localhost", "/ws");
+    uint64_t id = ws_.waitOpened(1);
+    ws.text(true);
+    ws.write(asio::buffer(std::string("secure hello")));
+    beast::flat_buffer buf;
+    ws.read(buf);
+    EXPECT_EQ(beast::buffers_to_string(buf.data()), "secure hello");
+    ws.close(websocket::close_code::normal);
+    ASSERT_TRUE(ws_.waitClosed(id));
+    EXPECT_EQ(ws_.closeCount(id), 1);
+  }
+}
+
 TEST_F(HttpServerTest, ErrorsFromStart) {
   auto cfg = config();
   cfg.bindAddress = "not-an-address";
@@ -527,6 +603,17 @@ TEST_F(HttpServerTest, ErrorsFromStart) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, "tls_config");
   EXPECT_NE(s.error().message.find("missing-cert.pem"), std::string::npos) << s.error().message;
+
+  // A key that does not match the certificate is refused too, naming the key file.
+  ASSERT_TRUE(writeSelfSignedCert(web_.path() / "a.pem", web_.path() / "a.key"));
+  ASSERT_TRUE(writeSelfSignedCert(web_.path() / "b.pem", web_.path() / "b.key"));
+  cfg.tlsCertFile = (web_.path() / "a.pem").string();
+  cfg.tlsKeyFile = (web_.path() / "b.key").string();
+  HttpServer mismatched(io_, cfg, ws_, api_);
+  s = mismatched.start();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, "tls_config");
+  EXPECT_NE(s.error().message.find("b.key"), std::string::npos) << s.error().message;
 }
 
 }  // namespace
