@@ -213,6 +213,7 @@ void Conference::sendOfferOrQueue(Participant& p) {
   std::string sdpText = sdp::serialize(buildOffer(ctx, p.plan));
   p.offerId += 1;
   p.offerInFlight = true;
+  p.offeredLines = p.plan.size();
   p.offerNeeded = false;
   p.conn->send(signalling::notification("offer", json{{"offerId", p.offerId}, {"sdp", sdpText}}));
 }
@@ -229,7 +230,9 @@ void Conference::handleAnswer(Participant& p, int64_t id, const signalling::Answ
     sendError(p.conn, id, parsed.error());
     return;
   }
-  auto info = readAnswer(parsed.value(), p.plan);
+  // Tracks added while this offer was in flight are not in it: check against what was offered.
+  std::vector<MLinePlan> offered(p.plan.begin(), p.plan.begin() + p.offeredLines);
+  auto info = readAnswer(parsed.value(), offered);
   if (!info) {
     sendError(p.conn, id, info.error());
     return;

@@ -75,6 +75,7 @@ class Conference : public WsHandler, public MediaEvents {
     uint64_t sdpVersion = 0;
     int64_t offerId = 0;
     bool offerInFlight = false;
+    size_t offeredLines = 0;  // m-lines in the offer in flight (the plan may have grown since)
     bool offerNeeded = false;
     bool remoteSet = false;
   };
