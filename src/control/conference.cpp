@@ -249,6 +249,7 @@ void Conference::handleAnswer(Participant& p, int64_t id, const signalling::Answ
 }
 
 void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>& published) {
+  std::vector<Track> added;
   for (const auto& t : published) {
     bool known = std::any_of(p.tracks.begin(), p.tracks.end(),
                              [&](const Track& x) { return x.kind == t.kind; });
@@ -267,13 +268,16 @@ void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>
     spec.clockRate = t.codec.clockRate;
     media_.addProducer(p.id, spec);
     p.tracks.push_back(track);
-    for (const auto& otherId : rooms_[p.room]) {
-      if (otherId == p.id) continue;
-      Participant& other = *participants_.at(otherId);
-      if (!other.transport) continue;  // its first offer will include this track
-      subscribe(other, p, track);
-      sendOfferOrQueue(other);
-    }
+    added.push_back(track);
+  }
+  if (added.empty()) return;
+  // One renegotiation per subscriber for all of this participant's new tracks.
+  for (const auto& otherId : rooms_[p.room]) {
+    if (otherId == p.id) continue;
+    Participant& other = *participants_.at(otherId);
+    if (!other.transport) continue;  // its first offer will include these tracks
+    for (const auto& track : added) subscribe(other, p, track);
+    sendOfferOrQueue(other);
   }
 }
 
@@ -297,7 +301,11 @@ void Conference::removeParticipant(const std::string& participantId, const std::
   std::erase(members, participantId);
 
   media_.closePeer(p->id);
-  // Every m-line that carried this participant's tracks goes inactive (JSEP never removes one).
+  attendance_.left(p->attendanceId, reason);
+  // Tell the others first (their UI drops the tile now), then renegotiate: every m-line that
+  // carried this participant's tracks goes inactive (JSEP never removes one).
+  broadcast(p->room, p->id,
+            signalling::notification("participant-left", json{{"id", p->id}, {"reason", reason}}));
   for (const auto& otherId : members) {
     Participant& other = *participants_.at(otherId);
     bool changed = false;
@@ -310,9 +318,6 @@ void Conference::removeParticipant(const std::string& participantId, const std::
     }
     if (changed) sendOfferOrQueue(other);
   }
-  attendance_.left(p->attendanceId, reason);
-  broadcast(p->room, p->id,
-            signalling::notification("participant-left", json{{"id", p->id}, {"reason", reason}}));
   if (members.empty()) rooms_.erase(p->room);
   auto conn = connections_.find(p->conn->id());
   if (conn != connections_.end()) conn->second.participantId.clear();

@@ -1,0 +1,282 @@
+// Integration: the control plane's conference logic with a real MediaEngine and a real (in-memory)
+// SQLite store, driven through fake WebSocket connections that answer offers like a browser would.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <deque>
+
+#include "control/conference.hpp"
+#include "proto/sdp.hpp"
+
+namespace rounds {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+class FakeWs : public WsConnection {
+ public:
+  explicit FakeWs(uint64_t id) : id_(id) {}
+  uint64_t id() const override { return id_; }
+  std::string remoteAddress() const override { return "127.0.0.1:1"; }
+  void send(std::string text) override { inbox.push_back(json::parse(text)); }
+  void close(uint16_t code, std::string) override {
+    closeCode = code;
+    open_ = false;
+  }
+  bool isOpen() const override { return open_; }
+
+  std::deque<json> inbox;
+  std::optional<uint16_t> closeCode;
+
+ private:
+  uint64_t id_;
+  bool open_ = true;
+};
+
+// What a browser answers to one of our offers: it sends on our recvonly m-lines (one SSRC each),
+// receives on our sendonly ones, and is the DTLS client.
+std::string browserAnswer(const std::string& offerSdp, bool sendMedia = true) {
+  auto offer = sdp::parse(offerSdp);
+  EXPECT_TRUE(offer.ok());
+  sdp::SessionDescription a;
+  a.iceUfrag = "brwz";
+  a.icePwd = "browserbrowserbrowser123";
+  a.fingerprint = sdp::Fingerprint{"sha-256", "00:11:22:33"};
+  a.setup = "active";
+  a.bundleMids = offer.value().bundleMids;
+  uint32_t ssrc = 1000;
+  for (const auto& m : offer.value().media) {
+    sdp::MediaSection s;
+    s.kind = m.kind;
+    s.mid = m.mid;
+    s.protocol = m.protocol;
+    s.codecs = {m.codecs.at(0)};
+    s.rtcpMux = true;
+    if (m.direction == sdp::Direction::RecvOnly) {
+      s.direction = sendMedia ? sdp::Direction::SendOnly : sdp::Direction::Inactive;
+      if (sendMedia) s.ssrcs.push_back({ssrc++, "cname", "browser"});
+    } else if (m.direction == sdp::Direction::SendOnly) {
+      s.direction = sdp::Direction::RecvOnly;
+    } else {
+      s.direction = sdp::Direction::Inactive;
+    }
+    a.media.push_back(s);
+  }
+  return sdp::serialize(a);
+}
+
+struct Events : MediaEvents {
+  MediaEvents* target = nullptr;
+  void onMediaPeerConnected(const std::string& id) override { target->onMediaPeerConnected(id); }
+  void onMediaPeerClosed(const std::string& id, const std::string& r) override {
+    target->onMediaPeerClosed(id, r);
+  }
+};
+
+class ConferenceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(openSqliteStore(":memory:").value());
+    attendance_ = std::make_unique<AttendanceService>(*store_, SystemClock::instance());
+    MediaConfig mc;
+    mc.basePort = 0;
+    media_ = std::make_unique<MediaEngine>(io_, mc, events_);
+    ASSERT_TRUE(media_->start().ok());
+    ConferenceConfig cc;
+    cc.maxParticipantsPerRoom = 3;
+    conf_ = std::make_unique<Conference>(cc, *media_, *attendance_);
+    events_.target = conf_.get();
+  }
+  void TearDown() override {
+    conf_->shutdown();
+    media_->stop();
+  }
+
+  // Runs the control loop for `d`; the work guard keeps it waiting for the workers' posts.
+  void pump(std::chrono::milliseconds d = 30ms) {
+    io_.restart();
+    io_.run_for(d);
+  }
+
+  std::shared_ptr<FakeWs> open() {
+    auto ws = std::make_shared<FakeWs>(nextId_++);
+    conf_->onWsOpen(ws);
+    return ws;
+  }
+
+  void sendReq(const std::shared_ptr<FakeWs>& ws, json msg) {
+    msg["v"] = 1;
+    msg["id"] = reqId_++;
+    conf_->onWsMessage(ws, msg.dump());
+  }
+
+  // Pops messages until one of `type` arrives (pumping the loop), failing after a timeout.
+  json next(const std::shared_ptr<FakeWs>& ws, const std::string& type) {
+    for (int i = 0; i < 100; ++i) {
+      while (!ws->inbox.empty()) {
+        json m = ws->inbox.front();
+        ws->inbox.pop_front();
+        if (m["type"] == type) return m;
+      }
+      pump(10ms);
+    }
+    ADD_FAILURE() << "no '" << type << "' message";
+    return json{};
+  }
+
+  json join(const std::shared_ptr<FakeWs>& ws, const std::string& name, const std::string& room = "r1") {
+    sendReq(ws, {{"type", "join"}, {"room", room}, {"name", name}});
+    return next(ws, "reply");
+  }
+
+  // Answers the next offer; returns the offer.
+  json answerNextOffer(const std::shared_ptr<FakeWs>& ws) {
+    json offer = next(ws, "offer");
+    sendReq(ws, {{"type", "answer"}, {"offerId", offer["offerId"]},
+                 {"sdp", browserAnswer(offer["sdp"].get<std::string>())}});
+    json reply = next(ws, "reply");
+    EXPECT_TRUE(reply["ok"].get<bool>()) << reply.dump();
+    return offer;
+  }
+
+  static size_t countDirection(const json& offer, sdp::Direction d) {
+    auto s = sdp::parse(offer["sdp"].get<std::string>());
+    size_t n = 0;
+    for (const auto& m : s.value().media) n += m.direction == d;
+    return n;
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_{io_.get_executor()};
+  Events events_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<AttendanceService> attendance_;
+  std::unique_ptr<MediaEngine> media_;
+  std::unique_ptr<Conference> conf_;
+  uint64_t nextId_ = 1;
+  int64_t reqId_ = 1;
+};
+
+TEST_F(ConferenceTest, ThreeJoinWhileOffersAreInFlight) {
+  auto a = open(), b = open(), c = open();
+  json ra = join(a, "Alice");
+  ASSERT_TRUE(ra["ok"].get<bool>());
+  EXPECT_TRUE(ra["data"]["participants"].empty());
+  answerNextOffer(a);  // Alice publishes audio + video
+
+  json rb = join(b, "Bob");
+  ASSERT_EQ(rb["data"]["participants"].size(), 1u);
+  EXPECT_EQ(next(a, "participant-joined")["participant"]["name"], "Bob");
+  json bOffer = answerNextOffer(b);
+  EXPECT_EQ(countDirection(bOffer, sdp::Direction::SendOnly), 2u);  // Alice's two tracks
+
+  // Bob's tracks are now offered to Alice. Before she answers, Carol joins and publishes, so
+  // Alice's plan grows while her offer is in flight: her answer must still be accepted.
+  json aOffer2 = next(a, "offer");
+  join(c, "Carol");
+  answerNextOffer(c);
+  sendReq(a, {{"type", "answer"}, {"offerId", aOffer2["offerId"]},
+              {"sdp", browserAnswer(aOffer2["sdp"].get<std::string>())}});
+  json reply = next(a, "reply");
+  ASSERT_TRUE(reply["ok"].get<bool>()) << reply.dump();
+  // The queued offer follows with Carol's tracks too.
+  json aOffer3 = answerNextOffer(a);
+  EXPECT_EQ(countDirection(aOffer3, sdp::Direction::SendOnly), 4u);
+
+  auto rooms = conf_->rooms();
+  ASSERT_EQ(rooms.size(), 1u);
+  EXPECT_EQ(rooms[0].participants, 3u);
+}
+
+TEST_F(ConferenceTest, LeavingMakesTracksInactiveAndRecordsAttendance) {
+  auto a = open(), b = open();
+  join(a, "Alice");
+  answerNextOffer(a);
+  json rb = join(b, "Bob");
+  std::string bobId = rb["data"]["participantId"];
+  answerNextOffer(b);
+  answerNextOffer(a);  // Bob's tracks
+
+  sendReq(b, {{"type", "leave"}});
+  EXPECT_TRUE(next(b, "reply")["ok"].get<bool>());
+  EXPECT_EQ(b->closeCode, 1000);
+  json left = next(a, "participant-left");
+  EXPECT_EQ(left["id"], bobId);
+  EXPECT_EQ(left["reason"], "left");
+  json offer = answerNextOffer(a);
+  EXPECT_EQ(countDirection(offer, sdp::Direction::SendOnly), 0u);
+  EXPECT_EQ(countDirection(offer, sdp::Direction::Inactive), 2u);
+
+  auto rows = attendance_->forRoom("r1");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows.value().size(), 2u);
+  bool bobLeft = false;
+  for (const auto& r : rows.value())
+    if (r.participantId == bobId) bobLeft = r.leftAtMs.has_value() && r.leaveReason == "left";
+  EXPECT_TRUE(bobLeft);
+}
+
+TEST_F(ConferenceTest, ClosedSocketRemovesParticipant) {
+  auto a = open(), b = open();
+  join(a, "Alice");
+  json rb = join(b, "Bob");
+  conf_->onWsClose(b);
+  json left = next(a, "participant-left");
+  EXPECT_EQ(left["id"], rb["data"]["participantId"]);
+  EXPECT_EQ(left["reason"], "disconnected");
+}
+
+TEST_F(ConferenceTest, ErrorsHaveCodes) {
+  auto a = open();
+  sendReq(a, {{"type", "update"}, {"audioMuted", true}});
+  EXPECT_EQ(next(a, "reply")["error"]["code"], "not_joined");
+  join(a, "Alice");
+  sendReq(a, {{"type", "join"}, {"room", "r1"}, {"name", "Again"}});
+  EXPECT_EQ(next(a, "reply")["error"]["code"], "already_joined");
+  json offer = next(a, "offer");
+  sendReq(a, {{"type", "answer"}, {"offerId", 999}, {"sdp", "v=0"}});
+  EXPECT_EQ(next(a, "reply")["error"]["code"], "offer_mismatch");
+  sendReq(a, {{"type", "answer"}, {"offerId", offer["offerId"]}, {"sdp", "this is not sdp"}});
+  json bad = next(a, "reply");
+  EXPECT_EQ(bad["error"]["code"], "sdp_invalid");
+  // The offer is still open: a correct answer after a wrong one is accepted.
+  sendReq(a, {{"type", "answer"}, {"offerId", offer["offerId"]},
+              {"sdp", browserAnswer(offer["sdp"].get<std::string>())}});
+  EXPECT_TRUE(next(a, "reply")["ok"].get<bool>());
+}
+
+TEST_F(ConferenceTest, RoomFull) {
+  auto a = open(), b = open(), c = open(), d = open();
+  join(a, "A");
+  join(b, "B");
+  join(c, "C");
+  json r = join(d, "D");
+  EXPECT_FALSE(r["ok"].get<bool>());
+  EXPECT_EQ(r["error"]["code"], "room_full");
+  // Another room is unaffected.
+  EXPECT_TRUE(join(d, "D", "r2")["ok"].get<bool>());
+}
+
+TEST_F(ConferenceTest, MuteIsBroadcast) {
+  auto a = open(), b = open();
+  join(a, "Alice");
+  join(b, "Bob");
+  sendReq(b, {{"type", "update"}, {"audioMuted", true}});
+  EXPECT_TRUE(next(b, "reply")["ok"].get<bool>());
+  json u = next(a, "participant-updated");
+  EXPECT_EQ(u["participant"]["audioMuted"], true);
+  EXPECT_EQ(u["participant"]["videoMuted"], false);
+}
+
+TEST_F(ConferenceTest, FloodOfMalformedMessagesClosesOnlyThatSocket) {
+  auto a = open(), b = open();
+  join(b, "Bob");
+  for (int i = 0; i < 25 && !a->closeCode; ++i) conf_->onWsMessage(a, "{not json");
+  EXPECT_EQ(a->closeCode, 1008);
+  EXPECT_FALSE(b->closeCode.has_value());
+  EXPECT_EQ(next(a, "reply")["error"]["code"], "bad_request");
+}
+
+}  // namespace
+}  // namespace rounds
