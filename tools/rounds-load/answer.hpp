@@ -31,8 +31,8 @@ struct OfferedTrack {
   std::string mid;
   std::string publisherId;  // first token of a=msid
   bool video = false;
-  uint32_t ssrc = 0;        // the SSRC the server will send it with (0 if none declared)
-  bool active = false;      // offered sendonly and answered recvonly
+  uint32_t ssrc = 0;    // the SSRC the server will send it with (0 if none declared)
+  bool active = false;  // offered sendonly and answered recvonly
 };
 
 // The server's transport, taken from the first m-line (everything is BUNDLEd on it).

@@ -41,8 +41,8 @@ std::optional<Probe> readProbe(Bytes payload) {
 size_t writeVp8Descriptor(MutableBytes out, const Vp8Descriptor& d) {
   if (out.size() < kVp8DescriptorSize) return 0;
   // RFC 7741 §4.2: |X|R|N|S|R| PID |, then |I|L|T|K| RSV |, then |M| PictureID (15 bits)|.
-  out[0] = static_cast<uint8_t>(0x80 | (d.nonReference ? 0x20 : 0) | (d.startOfPartition ? 0x10 : 0) |
-                                (d.partitionIndex & 0x07));
+  out[0] = static_cast<uint8_t>(0x80 | (d.nonReference ? 0x20 : 0) |
+                                (d.startOfPartition ? 0x10 : 0) | (d.partitionIndex & 0x07));
   out[1] = 0x80;  // I: PictureID present
   out[2] = static_cast<uint8_t>(0x80 | ((d.pictureId >> 8) & 0x7F));
   out[3] = static_cast<uint8_t>(d.pictureId & 0xFF);
@@ -71,8 +71,8 @@ std::optional<ParsedVp8Descriptor> parseVp8Descriptor(Bytes payload) {
         pos += 1;
       }
     }
-    if (x & 0x40) ++pos;           // L: TL0PICIDX
-    if (x & 0x30) ++pos;           // T and/or K share one octet (TID|Y|KEYIDX)
+    if (x & 0x40) ++pos;  // L: TL0PICIDX
+    if (x & 0x30) ++pos;  // T and/or K share one octet (TID|Y|KEYIDX)
     if (payload.size() < pos) return std::nullopt;
   }
   r.size = pos;
@@ -85,7 +85,8 @@ size_t writeVp8PayloadHeader(MutableBytes out, bool keyFrame, uint32_t firstPart
   if (out.size() < need) return 0;
   // RFC 6386 §9.1 frame tag, little-endian: P (bit 0, 0 = key frame), version (3 bits),
   // show_frame (1 bit), first_part_size (19 bits).
-  uint32_t tag = (keyFrame ? 0u : 1u) | (0u << 1) | (1u << 4) | ((firstPartitionSize & 0x7FFFF) << 5);
+  uint32_t tag =
+      (keyFrame ? 0u : 1u) | (0u << 1) | (1u << 4) | ((firstPartitionSize & 0x7FFFF) << 5);
   out[0] = static_cast<uint8_t>(tag);
   out[1] = static_cast<uint8_t>(tag >> 8);
   out[2] = static_cast<uint8_t>(tag >> 16);

@@ -57,7 +57,7 @@ std::optional<Probe> readProbe(Bytes payload);
 // RFC 7741 §4.2 VP8 payload descriptor, in the form browsers send: X=1 with a 15-bit PictureID
 // (I=1, M=1), no TL0PICIDX/TID/KEYIDX. Always 4 bytes.
 struct Vp8Descriptor {
-  bool nonReference = false;     // N
+  bool nonReference = false;      // N
   bool startOfPartition = false;  // S
   uint8_t partitionIndex = 0;     // PID (3 bits)
   uint16_t pictureId = 0;         // 15 bits

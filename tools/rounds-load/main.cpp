@@ -20,7 +20,7 @@ using namespace rounds::load;
 using std::chrono::milliseconds;
 
 constexpr auto kTick = milliseconds(2);
-constexpr auto kDrain = milliseconds(500);        // after the senders stop, before the snapshot
+constexpr auto kDrain = milliseconds(500);          // after the senders stop, before the snapshot
 constexpr auto kLeaveTimeout = milliseconds(3000);  // for every `leave` to be answered
 constexpr auto kSampleInterval = milliseconds(1000);
 
@@ -47,28 +47,40 @@ enum class Phase { Running, Draining, Leaving, Done };
 int main(int argc, char** argv) {
   CLI::App app{"rounds-load: simulated participants against a Rounds server on loopback"};
   Options o;
-  app.add_option("--url", o.url, "Server URL as `rounds` prints it (http://IP:PORT/), ws://IP:PORT/ws, or IP:PORT")
+  app.add_option("--url", o.url,
+                 "Server URL as `rounds` prints it (http://IP:PORT/), ws://IP:PORT/ws, or IP:PORT")
       ->capture_default_str();
   app.add_option("--room", o.room, "Room to join")->capture_default_str();
   app.add_option("--participants", o.participants, "Participants to simulate")
-      ->required()->check(CLI::Range(1u, 500u));
+      ->required()
+      ->check(CLI::Range(1u, 500u));
   app.add_option("--publishers", o.publishers, "How many of them publish audio+video (the first N)")
-      ->required()->check(CLI::Range(0u, 500u));
+      ->required()
+      ->check(CLI::Range(0u, 500u));
   app.add_option("--duration", o.duration, "Seconds from the first join until the senders stop")
-      ->required()->check(CLI::Range(1.0, 3600.0));
+      ->required()
+      ->check(CLI::Range(1.0, 3600.0));
   app.add_option("--join-interval-ms", o.joinIntervalMs, "Delay between two participants' joins")
-      ->capture_default_str()->check(CLI::Range(0u, 60000u));
-  app.add_flag("--publish-only", o.publishOnly, "Publishers do not subscribe (answer the others' tracks inactive)");
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 60000u));
+  app.add_flag("--publish-only", o.publishOnly,
+               "Publishers do not subscribe (answer the others' tracks inactive)");
   app.add_flag("--no-audio", o.noAudio, "Publishers send no audio");
   app.add_flag("--no-video", o.noVideo, "Publishers send no video");
-  app.add_option("--audio-bytes", o.media.audioPayloadBytes, "RTP payload bytes per audio packet (50/s)")
-      ->capture_default_str()->check(CLI::Range(21u, 1000u));
+  app.add_option("--audio-bytes", o.media.audioPayloadBytes,
+                 "RTP payload bytes per audio packet (50/s)")
+      ->capture_default_str()
+      ->check(CLI::Range(21u, 1000u));
   app.add_option("--video-fps", o.media.videoFps, "Video frames per second")
-      ->capture_default_str()->check(CLI::Range(1u, 120u));
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 120u));
   app.add_option("--video-kbps", o.media.videoKbps, "Video bitrate in kbit/s (RTP payload)")
-      ->capture_default_str()->check(CLI::Range(10u, 20000u));
-  app.add_option("--keyframe-interval", o.media.keyFrameIntervalS, "Seconds between key frames (0: only on PLI/FIR)")
-      ->capture_default_str()->check(CLI::Range(0u, 3600u));
+      ->capture_default_str()
+      ->check(CLI::Range(10u, 20000u));
+  app.add_option("--keyframe-interval", o.media.keyFrameIntervalS,
+                 "Seconds between key frames (0: only on PLI/FIR)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 3600u));
   app.add_option("--json-out", o.jsonOut, "Write every figure as JSON to this file");
   app.add_option("--server-pid", o.serverPid, "Sample this process's CPU time and RSS from /proc");
   app.add_flag("--quiet", o.quiet, "No summary on stdout");
@@ -143,7 +155,8 @@ int main(int argc, char** argv) {
     SteadyTime now = std::chrono::steady_clock::now();
     for (uint32_t i = 0; i < participants.size(); ++i) {
       Participant& p = *participants[i];
-      if (!p.started() && phase == Phase::Running && now >= start + milliseconds(o.joinIntervalMs) * i)
+      if (!p.started() && phase == Phase::Running &&
+          now >= start + milliseconds(o.joinIntervalMs) * i)
         p.start();
       p.tick(now);
     }
@@ -193,6 +206,7 @@ int main(int argc, char** argv) {
   }
   // Exit status: 0 when every participant connected and none reported an error.
   const auto& t = report["totals"];
-  bool ok = t["participantsConnected"].get<uint32_t>() == o.participants && t["errors"].get<uint64_t>() == 0;
+  bool ok = t["participantsConnected"].get<uint32_t>() == o.participants &&
+            t["errors"].get<uint64_t>() == 0;
   return ok ? 0 : 3;
 }

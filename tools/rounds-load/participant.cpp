@@ -101,7 +101,8 @@ void Participant::onWsConnected() {
   readWs();
   bool audio = config_.publish && config_.media.audio;
   bool video = config_.publish && config_.media.video;
-  json fields = {{"room", config_.room}, {"name", config_.name}, {"audio", audio}, {"video", video}};
+  json fields = {
+      {"room", config_.room}, {"name", config_.name}, {"audio", audio}, {"video", video}};
   joinSentAt_ = std::chrono::steady_clock::now();
   joinRequestId_ = sendRequest("join", fields.dump());
 }
@@ -332,8 +333,10 @@ void Participant::onDtlsSend(Bytes record) {
 }
 
 void Participant::onDtlsConnected(const DtlsTransport::SrtpKeys& keys) {
-  auto in = SrtpSession::create(SrtpSession::Direction::Inbound, keys.profile, keys.remoteKeyAndSalt);
-  auto out = SrtpSession::create(SrtpSession::Direction::Outbound, keys.profile, keys.localKeyAndSalt);
+  auto in =
+      SrtpSession::create(SrtpSession::Direction::Inbound, keys.profile, keys.remoteKeyAndSalt);
+  auto out =
+      SrtpSession::create(SrtpSession::Direction::Outbound, keys.profile, keys.localKeyAndSalt);
   if (!in || !out) return fail("srtp session: " + (in ? out.error().message : in.error().message));
   srtpIn_ = std::move(in.value());
   srtpOut_ = std::move(out.value());
@@ -438,9 +441,11 @@ void Participant::sendAudio(SteadyTime) {
 
 void Participant::sendVideoFrame(SteadyTime now) {
   const MediaOptions& m = config_.media;
-  bool key = keyFrameRequested_ ||
-             (m.keyFrameIntervalS > 0 && now - lastKeyFrameAt_ >= std::chrono::seconds(m.keyFrameIntervalS));
-  FramePlan plan = planFrame(m.videoKbps * 1000, m.videoFps, key, kMaxVideoPayload, kMinVideoPacket);
+  bool key =
+      keyFrameRequested_ || (m.keyFrameIntervalS > 0 &&
+                             now - lastKeyFrameAt_ >= std::chrono::seconds(m.keyFrameIntervalS));
+  FramePlan plan =
+      planFrame(m.videoKbps * 1000, m.videoFps, key, kMaxVideoPayload, kMinVideoPacket);
   uint32_t ts = videoTsBase_ + static_cast<uint32_t>(videoFrameIndex_ * 90000 / m.videoFps);
   for (uint32_t i = 0; i < plan.packets; ++i) {
     uint32_t size = plan.packetBytes(i);

@@ -103,7 +103,7 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
     uint64_t consentResponses = 0;
     uint64_t unrecognisedRtp = 0;  // no probe trailer or bad VP8 descriptor
     uint64_t srtpErrors = 0;
-    uint64_t pacingSkipped = 0;    // ticks dropped because the loop fell behind
+    uint64_t pacingSkipped = 0;  // ticks dropped because the loop fell behind
   };
   const Counters& counters() const { return counters_; }
 

@@ -19,7 +19,7 @@ std::optional<uint64_t> parseProcStatusKb(std::string_view status, std::string_v
 struct ProcSample {
   double cpuSeconds = 0;  // user + system since the process started
   uint64_t rssKb = 0;
-  uint64_t hwmKb = 0;     // peak RSS since the process started
+  uint64_t hwmKb = 0;  // peak RSS since the process started
 };
 
 class ProcSampler {

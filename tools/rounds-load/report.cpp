@@ -24,8 +24,11 @@ double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 json latencyJson(std::vector<int64_t>& samples) {
   LatencySummary s = summarizeLatency(samples);
   if (s.count == 0) return nullptr;
-  return {{"p50", round3(s.p50Ms)}, {"p99", round3(s.p99Ms)}, {"max", round3(s.maxMs)},
-          {"mean", round3(s.meanMs)}, {"samples", s.count}};
+  return {{"p50", round3(s.p50Ms)},
+          {"p99", round3(s.p99Ms)},
+          {"max", round3(s.maxMs)},
+          {"mean", round3(s.meanMs)},
+          {"samples", s.count}};
 }
 
 json distributionJson(std::vector<int64_t> v) {  // values in ns, reported in ms
@@ -37,8 +40,11 @@ json distributionJson(std::vector<int64_t> v) {  // values in ns, reported in ms
 
 json streamJson(StreamStats* s, const std::string& from, std::optional<uint32_t> fromIndex,
                 bool video, uint32_t ssrc, bool subscribed, const Participant& p) {
-  json j = {{"from", from}, {"fromIndex", fromIndex ? json(*fromIndex) : json(nullptr)},
-            {"kind", video ? "video" : "audio"}, {"ssrc", ssrc}, {"subscribed", subscribed}};
+  json j = {{"from", from},
+            {"fromIndex", fromIndex ? json(*fromIndex) : json(nullptr)},
+            {"kind", video ? "video" : "audio"},
+            {"ssrc", ssrc},
+            {"subscribed", subscribed}};
   if (!s) {
     j.update({{"packets", 0}, {"lost", 0}, {"duplicates", 0}, {"latencyMs", nullptr}});
     return j;
@@ -92,8 +98,10 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
         if (isSubscribed) ++silent;
         return;
       }
-      if (s->packets() > 0) ++receiving;
-      else if (isSubscribed) ++silent;
+      if (s->packets() > 0)
+        ++receiving;
+      else if (isSubscribed)
+        ++silent;
       received += s->packets();
       lost += s->counter().lost();
       dups += s->counter().duplicates();
@@ -129,8 +137,10 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
     sent += c.audioSent + c.videoSent;
     errors += p.errors().size();
     if (p.connected()) ++connected;
-    if (p.joinSentAt() && p.dtlsConnectedAt()) connectTimes.push_back((*p.dtlsConnectedAt() - *p.joinSentAt()).count());
-    if (p.joinSentAt() && p.firstPacketAt()) firstPacketTimes.push_back((*p.firstPacketAt() - *p.joinSentAt()).count());
+    if (p.joinSentAt() && p.dtlsConnectedAt())
+      connectTimes.push_back((*p.dtlsConnectedAt() - *p.joinSentAt()).count());
+    if (p.joinSentAt() && p.firstPacketAt())
+      firstPacketTimes.push_back((*p.firstPacketAt() - *p.joinSentAt()).count());
     parts.push_back({
         {"index", p.config().index},
         {"id", p.id()},
@@ -143,8 +153,11 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
         {"dtlsConnectedMs", optionalMs(p.joinSentAt(), p.dtlsConnectedAt())},
         {"joinToFirstPacketMs", optionalMs(p.joinSentAt(), p.firstPacketAt())},
         {"offers", c.offers},
-        {"sent", {{"audioPackets", c.audioSent}, {"videoPackets", c.videoSent},
-                  {"videoFrames", c.videoFrames}, {"keyFrames", c.keyFramesSent}}},
+        {"sent",
+         {{"audioPackets", c.audioSent},
+          {"videoPackets", c.videoSent},
+          {"videoFrames", c.videoFrames},
+          {"keyFrames", c.keyFramesSent}}},
         {"pliReceived", c.pliReceived},
         {"firReceived", c.firReceived},
         {"rtcpReceived", c.rtcpReceived},
@@ -192,7 +205,8 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
         if (i == 0) continue;
         double dt = smp[i].first - smp[i - 1].first;
         if (dt > 0.2)
-          peak = std::max(peak, (smp[i].second.cpuSeconds - smp[i - 1].second.cpuSeconds) / dt * 100);
+          peak =
+              std::max(peak, (smp[i].second.cpuSeconds - smp[i - 1].second.cpuSeconds) / dt * 100);
       }
       server.update({{"wallSeconds", round3(wall)},
                      {"cpuSeconds", round3(cpu)},
@@ -213,10 +227,13 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
           {"publishers", info.publishers},
           {"durationS", info.durationS},
           {"elapsedS", round3(info.elapsedS)},
-          {"media", {{"audio", info.media.audio}, {"audioPayloadBytes", info.media.audioPayloadBytes},
-                     {"video", info.media.video}, {"videoFps", info.media.videoFps},
-                     {"videoKbps", info.media.videoKbps},
-                     {"keyFrameIntervalS", info.media.keyFrameIntervalS}}},
+          {"media",
+           {{"audio", info.media.audio},
+            {"audioPayloadBytes", info.media.audioPayloadBytes},
+            {"video", info.media.video},
+            {"videoFps", info.media.videoFps},
+            {"videoKbps", info.media.videoKbps},
+            {"keyFrameIntervalS", info.media.keyFrameIntervalS}}},
           {"totals", totals},
           {"server", server},
           {"participantReports", parts}};
@@ -237,8 +254,8 @@ void printSummary(const json& r, std::ostream& out) {
       << r["publishers"].get<int>() << " publishing) for " << r["durationS"].get<double>()
       << " s against " << r["url"].get<std::string>() << "\n";
   out << "  connected       " << t["participantsConnected"] << "/" << r["participants"]
-      << ", join->connected p50 " << num(sub(t["joinToConnectedMs"], "p50"))
-      << " ms, max " << num(sub(t["joinToConnectedMs"], "max")) << " ms\n";
+      << ", join->connected p50 " << num(sub(t["joinToConnectedMs"], "p50")) << " ms, max "
+      << num(sub(t["joinToConnectedMs"], "max")) << " ms\n";
   out << "  streams         " << t["streamsReceiving"] << " receiving of " << t["streamsSubscribed"]
       << " subscribed (" << t["streamsSilent"] << " silent)\n";
   out << "  packets         sent " << t["packetsSent"] << ", received " << t["packetsReceived"]
@@ -246,13 +263,11 @@ void printSummary(const json& r, std::ostream& out) {
       << t["duplicates"] << "\n";
   const json& l = t["latencyMs"];
   out << "  latency (ms)    p50 " << num(sub(l, "p50"), "%.3f") << ", p99 "
-      << num(sub(l, "p99"), "%.3f") << ", max "
-      << num(sub(l, "max"), "%.3f") << "\n";
+      << num(sub(l, "p99"), "%.3f") << ", max " << num(sub(l, "max"), "%.3f") << "\n";
   out << "  jitter (ms)     mean " << num(t["jitterMsMean"], "%.3f") << ", max "
       << num(t["jitterMsMax"], "%.3f") << "\n";
   out << "  first packet    p50 " << num(sub(t["joinToFirstPacketMs"], "p50"))
-      << " ms after join, max " << num(sub(t["joinToFirstPacketMs"], "max"))
-      << " ms\n";
+      << " ms after join, max " << num(sub(t["joinToFirstPacketMs"], "max")) << " ms\n";
   const json& s = r["server"];
   if (!s.is_null() && s.contains("cpuSeconds")) {
     out << "  server pid " << s["pid"] << "  cpu " << num(s["cpuSeconds"], "%.2f") << " s ("
@@ -262,7 +277,8 @@ void printSummary(const json& r, std::ostream& out) {
   if (t["errors"].get<int>() > 0) {
     out << "  errors:\n";
     for (const auto& p : r["participantReports"])
-      for (const auto& e : p["errors"]) out << "    #" << p["index"] << ": " << e.get<std::string>() << "\n";
+      for (const auto& e : p["errors"])
+        out << "    #" << p["index"] << ": " << e.get<std::string>() << "\n";
   }
 }
 

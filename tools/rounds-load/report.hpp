@@ -25,8 +25,8 @@ struct RunInfo {
   std::string room;
   uint32_t participants = 0;
   uint32_t publishers = 0;
-  double durationS = 0;     // requested media duration
-  double elapsedS = 0;      // from first join to the stats snapshot
+  double durationS = 0;  // requested media duration
+  double elapsedS = 0;   // from first join to the stats snapshot
   SteadyTime start{};
   MediaOptions media;
   std::optional<ServerUsage> server;

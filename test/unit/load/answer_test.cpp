@@ -1,8 +1,9 @@
 // Unit tests for the load participant's answer (docs/signalling.md): directions per role, SSRCs,
 // codecs, transport attributes, and what it learns about the server and the offered tracks.
+#include "answer.hpp"
+
 #include <gtest/gtest.h>
 
-#include "answer.hpp"
 #include "proto/sdp.hpp"
 
 namespace rounds::load {

@@ -1,11 +1,11 @@
 // Unit tests for the load generator's media pieces: pacing, probe trailer, VP8 descriptor and
 // payload header (RFC 7741, RFC 6386), frame sizing.
+#include "load_media.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
 #include <vector>
-
-#include "load_media.hpp"
 
 namespace rounds::load {
 namespace {
@@ -125,9 +125,9 @@ TEST(Vp8PayloadHeader, KeyFrameCarriesStartCodeAndSize) {
   ASSERT_EQ(writeVp8PayloadHeader(out, true, 1000, 640, 360), kVp8KeyHeaderSize);
   EXPECT_TRUE(isVp8KeyFrameHeader(out));
   uint32_t tag = out[0] | (out[1] << 8) | (out[2] << 16);
-  EXPECT_EQ(tag & 1, 0u);          // P = 0: key frame
-  EXPECT_EQ((tag >> 4) & 1, 1u);   // show_frame
-  EXPECT_EQ(tag >> 5, 1000u);      // first_part_size
+  EXPECT_EQ(tag & 1, 0u);         // P = 0: key frame
+  EXPECT_EQ((tag >> 4) & 1, 1u);  // show_frame
+  EXPECT_EQ(tag >> 5, 1000u);     // first_part_size
   EXPECT_EQ(out[3], 0x9d);
   EXPECT_EQ(out[4], 0x01);
   EXPECT_EQ(out[5], 0x2a);

@@ -9,8 +9,10 @@ namespace rounds::load {
 namespace {
 
 TEST(ProcStat, SumsUserAndSystemTicks) {
-  // Fields: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
-  std::string stat = "4242 (rounds) S 1 4242 4242 0 -1 4194560 1000 0 0 0 150 37 0 0 20 0 3 0 12345\n";
+  // Fields: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime
+  // stime ...
+  std::string stat =
+      "4242 (rounds) S 1 4242 4242 0 -1 4194560 1000 0 0 0 150 37 0 0 20 0 3 0 12345\n";
   EXPECT_EQ(parseProcStatCpuTicks(stat), 187u);
 }
 
@@ -28,7 +30,8 @@ TEST(ProcStat, RejectsTruncatedOrGarbage) {
 
 TEST(ProcStatus, ReadsKbLines) {
   std::string status =
-      "Name:\trounds\nVmPeak:\t  300000 kB\nVmHWM:\t   20480 kB\nVmRSS:\t   18864 kB\nThreads:\t3\n";
+      "Name:\trounds\nVmPeak:\t  300000 kB\nVmHWM:\t   20480 kB\nVmRSS:\t   18864 "
+      "kB\nThreads:\t3\n";
   EXPECT_EQ(parseProcStatusKb(status, "VmRSS"), 18864u);
   EXPECT_EQ(parseProcStatusKb(status, "VmHWM"), 20480u);
   EXPECT_FALSE(parseProcStatusKb(status, "VmSwap"));

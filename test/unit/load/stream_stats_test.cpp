@@ -1,10 +1,10 @@
 // Unit tests for the load generator's receive accounting: loss, duplicates, reordering across
 // counter wrap; nearest-rank percentiles; RFC 3550 jitter.
+#include "stream_stats.hpp"
+
 #include <gtest/gtest.h>
 
 #include <vector>
-
-#include "stream_stats.hpp"
 
 namespace rounds::load {
 namespace {
@@ -116,7 +116,7 @@ TEST(Jitter, ConstantTransitIsZeroAndAStepDecaysBySixteenths) {
   for (int i = 0; i < 10; ++i) j.add(i * 20'000'000, i * 20'000'000 + 500'000);
   EXPECT_DOUBLE_EQ(j.jitterMs(), 0.0);
   j.add(200'000'000, 200'000'000 + 2'100'000);  // transit up by 1.6 ms
-  EXPECT_DOUBLE_EQ(j.jitterMs(), 0.1);           // 1.6 / 16
+  EXPECT_DOUBLE_EQ(j.jitterMs(), 0.1);          // 1.6 / 16
 }
 
 TEST(StreamStats, DuplicatesDoNotAddLatencySamples) {
