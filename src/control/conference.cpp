@@ -303,7 +303,8 @@ void Conference::handleUpdate(Participant& p, int64_t id, const signalling::Upda
 json Conference::iceServersJson(const std::string& participantId) const {
   json list = json::array();
   if (auto s = turn_.issue(participantId))
-    list.push_back(json{{"urls", s->urls}, {"username", s->username}, {"credential", s->credential}});
+    list.push_back(
+        json{{"urls", s->urls}, {"username", s->username}, {"credential", s->credential}});
   return list;
 }
 

@@ -80,7 +80,7 @@ class Conference : public WsHandler, public MediaEvents {
     size_t offeredLines = 0;  // m-lines in the offer in flight (the plan may have grown since)
     bool offerNeeded = false;
     bool remoteSet = false;
-    std::string remoteIceUfrag;     // the browser's, from its last answer
+    std::string remoteIceUfrag;      // the browser's, from its last answer
     bool iceRestartPending = false;  // a restart-ice is on its way to the worker
   };
   struct Connection {

@@ -52,8 +52,8 @@ bool TestPeer::restartIce(const TransportDescription& server, std::chrono::milli
     Bytes pkt(buf_.data(), n);
     if (!stun::isStun(pkt)) continue;  // media still on its way to the old path, or DTLS
     auto msg = stun::parse(pkt);
-    if (msg && msg->type == stun::kBindingSuccess &&
-        stun::checkIntegrity(pkt, *msg, serverPwd_) && msg->xorMappedAddress == local_)
+    if (msg && msg->type == stun::kBindingSuccess && stun::checkIntegrity(pkt, *msg, serverPwd_) &&
+        msg->xorMappedAddress == local_)
       return true;
   }
   return false;
