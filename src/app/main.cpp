@@ -25,6 +25,7 @@ struct Options {
   uint16_t mediaPort = 40000;
   std::string announcedAddress;
   unsigned mediaWorkers = 1;
+  int iceTcpPort = -1;
   std::string webRoot = "client/dist";
   std::string db = "rounds.db";
   std::string tlsCert;
@@ -48,6 +49,10 @@ void addOptions(CLI::App& app, Options& o) {
   app.add_option("--media-port", o.mediaPort,
                  "UDP port of media worker 0; worker i uses port+i (0: any free ports)")
       ->envname("ROUNDS_MEDIA_PORT")->capture_default_str();
+  app.add_option("--ice-tcp-port", o.iceTcpPort,
+                 "TCP port for ICE-TCP (RFC 6544), for networks that block UDP; worker i uses port+i. "
+                 "-1: the same number as the UDP media port, 0: off")
+      ->envname("ROUNDS_ICE_TCP_PORT")->check(CLI::Range(-1, 65535))->capture_default_str();
   app.add_option("--announced-address", o.announcedAddress,
                  "Address announced to browsers in ICE candidates: the public address when behind "
                  "NAT (default: the media address)")
@@ -117,6 +122,7 @@ int main(int argc, char** argv) {
   mc.basePort = o.mediaPort;
   mc.announcedAddress = o.announcedAddress;
   mc.workers = o.mediaWorkers;
+  mc.tcpBasePort = o.iceTcpPort;
   mc.consentTimeoutMs = o.consentTimeout * 1000;
 
   // The media engine reports to the conference, which is created after it: a forwarding shim.
@@ -186,6 +192,8 @@ int main(int argc, char** argv) {
   std::string announced = o.announcedAddress.empty() ? o.mediaAddress : o.announcedAddress;
   for (uint16_t port : media.ports())
     std::printf("media: udp %s:%u\n", announced.c_str(), port);
+  for (uint16_t port : media.tcpPorts())
+    std::printf("media: tcp %s:%u (ICE-TCP)\n", announced.c_str(), port);
   for (const auto& url : o.turnUrls) std::printf("turn: %s\n", url.c_str());
   std::printf("open %s://%s:%u/r/<room> in a browser to join a room\n", scheme.c_str(),
               shownHost.c_str(), http.port());

@@ -75,7 +75,7 @@ const uint8_t* SocketAddress::addressBytes() const {
 }
 
 bool SocketAddress::operator==(const SocketAddress& o) const {
-  if (storage_.ss_family != o.storage_.ss_family) return false;
+  if (storage_.ss_family != o.storage_.ss_family || tcp_ != o.tcp_) return false;
   return port() == o.port() && std::memcmp(addressBytes(), o.addressBytes(), addressSize()) == 0;
 }
 
@@ -83,7 +83,8 @@ size_t SocketAddress::hash() const {
   size_t h = 1469598103934665603ull;
   const uint8_t* p = addressBytes();
   for (size_t i = 0; i < addressSize(); ++i) h = (h ^ p[i]) * 1099511628211ull;
-  return (h ^ port()) * 1099511628211ull;
+  h = (h ^ port()) * 1099511628211ull;
+  return tcp_ ? ~h : h;
 }
 
 }  // namespace rounds

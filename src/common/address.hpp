@@ -1,4 +1,6 @@
 // SocketAddress: an IPv4 or IPv6 address and port, comparable and hashable (the ICE "tuple" key).
+// A tuple reached over TCP (ICE-TCP, RFC 6544) carries a flag so it never equals the UDP tuple
+// with the same address and port.
 // Threading: value type; safe from any thread.
 #pragma once
 
@@ -34,11 +36,16 @@ class SocketAddress {
   const uint8_t* addressBytes() const;
   size_t addressSize() const { return isV4() ? 4 : 16; }
 
+  // The peer's end of an ICE-TCP connection (RFC 6544) rather than a UDP source address.
+  bool isTcp() const { return tcp_; }
+  void setTcp(bool tcp) { tcp_ = tcp; }
+
   bool operator==(const SocketAddress& o) const;
   size_t hash() const;
 
  private:
   sockaddr_storage storage_;
+  bool tcp_ = false;
 };
 
 struct SocketAddressHash {

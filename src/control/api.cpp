@@ -22,6 +22,8 @@ HttpResponse errorResponse(int status, const std::string& code, const std::strin
 json statsJson(const WorkerStats& s) {
   return json{{"worker", s.index},
               {"port", s.port},
+              {"tcpPort", s.tcpPort},
+              {"tcpConnections", s.tcpConnections},
               {"peers", s.peers},
               {"connectedPeers", s.connectedPeers},
               {"packetsReceived", s.packetsReceived},

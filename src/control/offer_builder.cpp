@@ -73,14 +73,18 @@ sdp::SessionDescription buildOffer(const OfferContext& ctx, const std::vector<ML
       }
     }
     for (const auto& c : ms.codecs) ms.formats.push_back(std::to_string(c.payloadType));
-    uint32_t prio = 2130706431;
     int foundation = 1;
     for (const auto& cand : ctx.transport.candidates) {
       sdp::Candidate c;
-      c.foundation = std::to_string(foundation++);
+      c.foundation = std::to_string(foundation);
       c.component = 1;
       c.transport = cand.protocol;
-      c.priority = prio--;
+      // RFC 8445 §5.1.2.1: type preference 126 (host); RFC 6544 §4.2: a TCP candidate's local
+      // preference puts direction first (passive host: 4), so UDP stays preferred.
+      uint32_t localPref = cand.protocol == "tcp" ? (4u << 13) + 8191u : 65536u - static_cast<uint32_t>(foundation);
+      c.priority = (126u << 24) + (localPref << 8) + 255u;
+      ++foundation;
+      if (cand.protocol == "tcp") c.tcpType = "passive";
       c.address = cand.address;
       c.port = cand.port;
       c.type = "host";

@@ -43,6 +43,13 @@ std::vector<uint16_t> MediaEngine::ports() const {
   return p;
 }
 
+std::vector<uint16_t> MediaEngine::tcpPorts() const {
+  std::vector<uint16_t> p;
+  for (auto& w : workers_)
+    if (w->tcpPort() != 0) p.push_back(w->tcpPort());
+  return p;
+}
+
 Worker& MediaEngine::workerForRoom(const std::string& room) {
   auto it = roomWorker_.find(room);
   if (it != roomWorker_.end()) return *workers_[it->second];

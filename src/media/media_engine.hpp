@@ -38,6 +38,8 @@ class MediaEngine : public Worker::Listener {
 
   const MediaConfig& config() const { return config_; }
   std::vector<uint16_t> ports() const;
+  // ICE-TCP ports, one per worker (empty when ICE-TCP is off).
+  std::vector<uint16_t> tcpPorts() const;
 
   void createPeer(const std::string& peerId, const std::string& room,
                   std::function<void(TransportDescription)> done);

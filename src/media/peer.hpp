@@ -1,5 +1,5 @@
 // Peer: one participant's WebRTC transport on a worker (ICE-lite + DTLS + SRTP over the worker's
-// shared UDP socket), plus the tracks it sends us (producers) and the tracks we send it
+// shared UDP socket or its ICE-TCP port), plus the tracks it sends us (producers) and the tracks we send it
 // (consumers). Decrypted RTP/RTCP go up to the room's Router; the Router hands packets back down
 // through sendRtp/sendRtcp.
 // Threading: belongs to its worker thread.
@@ -18,6 +18,7 @@
 #include "media/receive_stats.hpp"
 #include "media/rtp_rewriter.hpp"
 #include "media/types.hpp"
+#include "net/packet_sender.hpp"
 #include "net/udp_socket.hpp"
 #include "proto/rtp.hpp"
 #include "transport/dtls.hpp"
@@ -77,6 +78,8 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   bool connected() const { return srtpOut_ != nullptr; }
   bool closed() const { return closed_; }
   uint32_t rtcpSsrc() const { return rtcpSsrc_; }
+  // ICE-TCP (RFC 6544): where packets for TCP tuples go; null when the worker has no TCP port.
+  void setTcp(TcpMediaServer* tcp) { socket_.setTcp(tcp); }
   void setRtcpSsrc(uint32_t s) { rtcpSsrc_ = s; }
 
   void setRemoteParameters(const std::string& ufrag, const std::string& fpAlgorithm,
@@ -129,7 +132,7 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   std::string room_;
   IceLite ice_;
   DtlsTransport dtls_;
-  UdpSocket& socket_;
+  PacketSender socket_;  // UDP, or the ICE-TCP connection when the tuple isTcp()
   Listener& listener_;
   PacketCounters& counters_;
   const Clock& clock_;

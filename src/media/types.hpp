@@ -24,6 +24,9 @@ struct MediaConfig {
   std::string listenAddress = "127.0.0.1";
   uint16_t basePort = 40000;  // worker i listens on basePort + i (0: any free port, tests)
   std::string announcedAddress;  // address put in ICE candidates; defaults to listenAddress
+  // ICE-TCP (RFC 6544 passive candidates): -1 = the same port number as the worker's UDP port,
+  // 0 = off, N = worker i listens on TCP N + i.
+  int tcpBasePort = -1;
   unsigned workers = 1;
   uint32_t consentTimeoutMs = 20000;  // RFC 7675 consent expiry for a silent peer
   uint32_t keyFrameMinIntervalMs = 500;  // PLI/FIR towards one publisher at most this often
@@ -66,6 +69,8 @@ struct ConsumerSpec {
 struct WorkerStats {
   unsigned index = 0;
   uint16_t port = 0;
+  uint16_t tcpPort = 0;  // 0 when ICE-TCP is off
+  size_t tcpConnections = 0;
   size_t peers = 0;
   size_t connectedPeers = 0;
   uint64_t packetsReceived = 0;

@@ -31,6 +31,17 @@ Status Worker::start() {
   if (!sock) return sock.error();
   socket_ = std::move(sock.value());
   port_ = socket_->localPort();
+  if (config_.tcpBasePort != 0) {
+    // ICE-TCP beside UDP (RFC 6544): by default the same port number, over TCP.
+    int tcpPort = config_.tcpBasePort > 0 ? config_.tcpBasePort + static_cast<int>(index_)
+                                          : (config_.basePort == 0 ? 0 : port_);
+    auto tcpLocal = SocketAddress::parse(config_.listenAddress, static_cast<uint16_t>(tcpPort));
+    auto tcp = TcpMediaServer::listen(io_, *tcpLocal, *this, clock_);
+    if (!tcp) return tcp.error();
+    tcp_ = std::move(tcp.value());
+    tcpPort_ = tcp_->localPort();
+    tcp_->start();
+  }
   work_ = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
       io_.get_executor());
   socket_->start();
@@ -53,6 +64,7 @@ void Worker::stop() {
     peersByTuple_.clear();
     routers_.clear();
     timer_.cancel();
+    if (tcp_) tcp_->close();
     if (socket_) socket_->close();
     work_.reset();
   });
@@ -71,6 +83,7 @@ void Worker::scheduleTick() {
 void Worker::onTick() {
   TimePoint now = clock_.now();
   for (auto& [id, peer] : peers_) peer->onTick(now, Millis(config_.consentTimeoutMs));
+  if (tcp_) tcp_->onTick(now);
   if (now - lastReport_ >= kReportInterval) {
     lastReport_ = now;
     for (auto& [room, router] : routers_) router->onReportTimer(now);
@@ -88,6 +101,7 @@ TransportDescription Worker::newTransportDescription() {
   std::string announced = config_.announcedAddress.empty() ? config_.listenAddress
                                                            : config_.announcedAddress;
   d.candidates.push_back({announced, port_, "udp"});
+  if (tcp_) d.candidates.push_back({announced, tcpPort_, "tcp"});
   return d;
 }
 
@@ -111,6 +125,7 @@ TransportDescription Worker::createPeer(const std::string& peerId, const std::st
   auto peer = std::make_unique<Peer>(peerId, room, d.iceUfrag, d.icePwd, cert_, *socket_, *this,
                                      counters_, clock_);
   peer->setRtcpSsrc(random_.u32());
+  peer->setTcp(tcp_.get());
   peersByUfrag_[d.iceUfrag] = peer.get();
   peers_[peerId] = std::move(peer);
   auto& router = routers_[room];
@@ -191,6 +206,8 @@ WorkerStats Worker::stats() const {
   WorkerStats s;
   s.index = index_;
   s.port = port_;
+  s.tcpPort = tcpPort_;
+  if (tcp_) s.tcpConnections = tcp_->connections();
   s.peers = peers_.size();
   for (auto& [id, p] : peers_)
     if (p->connected()) ++s.connectedPeers;
@@ -237,6 +254,17 @@ void Worker::onUdpPacket(MutableBytes data, const SocketAddress& from) {
   } else {
     ++counters_.droppedMalformed;
   }
+}
+
+void Worker::onTcpPacket(MutableBytes data, const SocketAddress& from) {
+  onUdpPacket(data, from);
+  // What this frame produced for UDP tuples (e.g. forwarded media) goes out now, not at the tick.
+  socket_->flush();
+}
+
+void Worker::onTcpClosed(const SocketAddress& from) {
+  // The tuple is dead; a peer that used it recovers by ICE restart or is closed by consent expiry.
+  peersByTuple_.erase(from);
 }
 
 void Worker::handleStun(MutableBytes data, const SocketAddress& from) {

@@ -21,11 +21,12 @@
 #include "media/peer.hpp"
 #include "media/router.hpp"
 #include "media/types.hpp"
+#include "net/tcp_media_server.hpp"
 #include "net/udp_socket.hpp"
 
 namespace rounds {
 
-class Worker : public UdpSocket::Listener, public Peer::Listener {
+class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, public Peer::Listener {
  public:
   // Called on the worker thread; implementations post to their own thread.
   struct Listener {
@@ -50,6 +51,7 @@ class Worker : public UdpSocket::Listener, public Peer::Listener {
   }
   unsigned index() const { return index_; }
   uint16_t port() const { return port_; }  // [any] after start()
+  uint16_t tcpPort() const { return tcpPort_; }  // [any] after start(); 0 when ICE-TCP is off
 
   // ---- worker thread ----
   TransportDescription createPeer(const std::string& peerId, const std::string& room);
@@ -69,6 +71,9 @@ class Worker : public UdpSocket::Listener, public Peer::Listener {
  private:
   // UdpSocket::Listener
   void onUdpPacket(MutableBytes data, const SocketAddress& from) override;
+  // TcpMediaServer::Listener (ICE-TCP): the same demultiplexing as UDP
+  void onTcpPacket(MutableBytes data, const SocketAddress& from) override;
+  void onTcpClosed(const SocketAddress& from) override;
   // Peer::Listener
   void onPeerTupleAdded(Peer& peer, const SocketAddress& tuple) override;
   void onPeerConnected(Peer& peer) override;
@@ -97,6 +102,8 @@ class Worker : public UdpSocket::Listener, public Peer::Listener {
   std::thread thread_;
   std::unique_ptr<UdpSocket> socket_;
   uint16_t port_ = 0;
+  std::unique_ptr<TcpMediaServer> tcp_;
+  uint16_t tcpPort_ = 0;
   PacketCounters counters_;
   std::map<std::string, std::unique_ptr<Peer>> peers_;
   std::unordered_map<std::string, Peer*> peersByUfrag_;

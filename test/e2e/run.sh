@@ -2,7 +2,7 @@
 # Browser end-to-end tests: runs the rounds server and headless Chromium together inside a private
 # network namespace that has only loopback, so no packet leaves the machine (TESTING.md), then runs
 # `node --test test/e2e/` against it. A second rounds with TURN beside coturn and an nftables rule
-# serves turn.test.mjs (see below). Usage: test/e2e/run.sh <path-to-rounds-binary>
+# serves turn.test.mjs, and a third whose UDP media port is closed serves icetcp.test.mjs (below). Usage: test/e2e/run.sh <path-to-rounds-binary>
 # Exit status: the test runner's (0 when every test passed); 2 when the server would not start.
 set -euo pipefail
 
@@ -37,6 +37,7 @@ cleanup() {
     wait "$pid" 2>/dev/null || true
   done
   nft delete table inet rounds_e2e 2>/dev/null || true
+  nft delete table inet rounds_e2e_icetcp 2>/dev/null || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -85,7 +86,8 @@ table inet rounds_e2e {
   }
 }
 NFT
-  start_rounds turn-server --http-port 8081 --media-port 40100 \
+  # ICE-TCP off here: its TCP candidate would be a way in that bypasses the relay.
+  start_rounds turn-server --http-port 8081 --media-port 40100 --ice-tcp-port 0 \
     --turn-url 'turn:127.0.0.1:3478?transport=tcp' --turn-secret "$turn_secret"
   for _ in $(seq 50); do ss -ltn | grep -q '127.0.0.1:3478 ' && break; sleep 0.1; done
   turn_env=(ROUNDS_TURN_URL=http://127.0.0.1:8081)
@@ -93,14 +95,29 @@ else
   echo "e2e: turnserver (coturn) is missing: the TURN test is skipped" >&2
 fi
 
+# The ICE-TCP test (icetcp.test.mjs): UDP to this server's media port is dropped (a firewall that
+# blocks UDP), so browsers must use its passive TCP candidate on the same port number.
+nft -f - <<NFT
+table inet rounds_e2e_icetcp {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    udp dport 40200 counter drop
+  }
+}
+NFT
+start_rounds icetcp-server --http-port 8082 --media-port 40200
+icetcp_env=(ROUNDS_ICETCP_URL=http://127.0.0.1:8082 ROUNDS_ICETCP_PORT=40200)
+
 set +e
-env ROUNDS_URL=http://127.0.0.1:8080 "${turn_env[@]}" node --test --test-concurrency=1 "$root/test/e2e/"
+env ROUNDS_URL=http://127.0.0.1:8080 "${turn_env[@]}" "${icetcp_env[@]}" node --test --test-concurrency=1 "$root/test/e2e/"
 status=$?
 set -e
 if [ "$status" != 0 ]; then
   echo "e2e: tests failed; last lines of the servers' logs:" >&2
   tail -n 60 "$tmp/server.err" >&2 || true
   tail -n 30 "$tmp/turn-server.err" "$tmp/turn.log" >&2 2>/dev/null || true
+  tail -n 30 "$tmp/icetcp-server.err" >&2 2>/dev/null || true
+  nft list table inet rounds_e2e_icetcp >&2 2>/dev/null || true
   nft list table inet rounds_e2e >&2 2>/dev/null || true
 fi
 exit "$status"

@@ -5,97 +5,19 @@
 // coturn and that server and sets ROUNDS_TURN_URL; without it the test is skipped.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const requireFromClient = createRequire(path.join(repoRoot, 'client', 'package.json'));
-const { chromium } = requireFromClient('playwright-core');
+import { closeParticipants, eventually, launchChromium, openParticipant, transportStats } from './lib/browser.mjs';
 
 const baseUrl = process.env.ROUNDS_TURN_URL?.replace(/\/$/, '');
 const skip = baseUrl ? false : 'ROUNDS_TURN_URL is not set: run test/e2e/run.sh <rounds-binary>';
-
-// The flags of call.test.mjs (shared/design/TESTING.md): loopback only, fake camera and microphone.
-const kChromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-  '--disable-features=WebRtcHideLocalIpsWithMdns,MediaRouter,OptimizationHints',
-];
-
-/** Polls fn until it returns a truthy value; fails with the last value after timeoutMs. */
-async function eventually(what, fn, timeoutMs, intervalMs = 250) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      const shown = last instanceof Error ? last.message : JSON.stringify(last);
-      assert.fail(`${what}: not true within ${timeoutMs} ms (last: ${shown})`);
-    }
-    await sleep(intervalMs);
-  }
-}
-
-async function openParticipant(browser, room, name) {
-  const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
-  await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-  });
-  await page.goto(`${baseUrl}/r/${room}?name=${encodeURIComponent(name)}&autojoin=1`);
-  return { name, context, page, problems };
-}
-
-/** Video frames this page decoded in total, and what its selected candidate pair looks like. */
-async function transportStats(page) {
-  return page.evaluate(async () => {
-    const pc = window.__rounds.pc;
-    if (!pc) return null;
-    const stats = await pc.getStats();
-    let framesDecoded = 0;
-    let pairId;
-    stats.forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') framesDecoded += s.framesDecoded ?? 0;
-      if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
-    });
-    const pair = pairId ? stats.get(pairId) : undefined;
-    const local = pair ? stats.get(pair.localCandidateId) : undefined;
-    const remote = pair ? stats.get(pair.remoteCandidateId) : undefined;
-    return {
-      framesDecoded,
-      iceServers: pc.getConfiguration().iceServers?.flatMap((s) => s.urls) ?? [],
-      local: local && { type: local.candidateType, relayProtocol: local.relayProtocol, port: local.port },
-      remote: remote && { type: remote.candidateType, port: remote.port },
-    };
-  });
-}
 
 let browser;
 
 before(async () => {
   if (skip) return;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: kChromiumArgs });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -106,15 +28,10 @@ describe('a call through TURN over TCP', { skip }, () => {
   const room = `turn-${randomBytes(6).toString('hex')}`;
   const people = [];
 
-  after(async () => {
-    for (const person of people) {
-      if (person.problems.length) console.error(`[${person.name}]\n  ${person.problems.join('\n  ')}`);
-      await person.context.close().catch(() => undefined);
-    }
-  });
+  after(() => closeParticipants(people));
 
   test('two pages decode each other over a relayed candidate pair', { timeout: 90_000 }, async () => {
-    for (const name of ['Ann', 'Ben']) people.push(await openParticipant(browser, room, name));
+    for (const name of ['Ann', 'Ben']) people.push(await openParticipant(browser, baseUrl, room, name));
     for (const { name, page } of people) {
       await eventually(`${name} joined`, () => page.evaluate(() => window.__rounds.state === 'joined'), 20_000);
     }

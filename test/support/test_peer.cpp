@@ -14,11 +14,41 @@ namespace rounds::test {
 
 using Clock = std::chrono::steady_clock;
 
-TestPeer::TestPeer(std::shared_ptr<Certificate> cert) : cert_(std::move(cert)), buf_(2048) {
+TestPeer::TestPeer(std::shared_ptr<Certificate> cert, bool tcp)
+    : cert_(std::move(cert)), tcp_(tcp), buf_(2048) {
   ufrag_ = CryptoRandom::instance().iceString(8);
   pwd_ = CryptoRandom::instance().iceString(24);
-  openSocket();
+  if (!tcp_) openSocket();
   dtls_ = std::make_unique<DtlsTransport>(cert_, DtlsTransport::Role::Client, *this);
+}
+
+bool TestPeer::useServer(const TransportDescription& server) {
+  const IceCandidateInfo* cand = nullptr;
+  for (const auto& c : server.candidates)
+    if (c.protocol == (tcp_ ? "tcp" : "udp")) cand = &c;
+  if (!cand) return false;
+  server_ = *SocketAddress::parse(cand->address, cand->port);
+  if (!tcp_) return true;
+  if (fd_ >= 0) ::close(fd_);
+  stream_.clear();
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (::connect(fd_, server_.sockaddrPtr(), server_.length()) != 0) return false;
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  ::getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len);
+  local_ = *SocketAddress::fromSockaddr(reinterpret_cast<sockaddr*>(&ss), len);
+  return true;
+}
+
+void TestPeer::sendPacket(Bytes packet) {
+  if (!tcp_) {
+    ::sendto(fd_, packet.data(), packet.size(), 0, server_.sockaddrPtr(), server_.length());
+    return;
+  }
+  std::vector<uint8_t> framed{static_cast<uint8_t>(packet.size() >> 8),
+                              static_cast<uint8_t>(packet.size() & 0xff)};
+  framed.insert(framed.end(), packet.begin(), packet.end());
+  ::send(fd_, framed.data(), framed.size(), MSG_NOSIGNAL);
 }
 
 void TestPeer::openSocket() {
@@ -34,10 +64,12 @@ void TestPeer::openSocket() {
 
 bool TestPeer::restartIce(const TransportDescription& server, std::chrono::milliseconds timeout,
                           bool newSocket) {
-  if (newSocket) openSocket();
+  if (newSocket && !tcp_) openSocket();
   ufrag_ = CryptoRandom::instance().iceString(8);
   pwd_ = CryptoRandom::instance().iceString(24);
-  server_ = *SocketAddress::parse(server.candidates.at(0).address, server.candidates.at(0).port);
+  // Over TCP, a restart without a network change keeps its connection (only credentials change).
+  bool keepConnection = tcp_ && !newSocket;
+  if (!keepConnection && !useServer(server)) return false;
   serverUfrag_ = server.iceUfrag;
   serverPwd_ = server.icePwd;
   auto deadline = Clock::now() + timeout;
@@ -64,9 +96,7 @@ TestPeer::~TestPeer() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void TestPeer::sendRaw(const std::vector<uint8_t>& datagram) {
-  ::sendto(fd_, datagram.data(), datagram.size(), 0, server_.sockaddrPtr(), server_.length());
-}
+void TestPeer::sendRaw(const std::vector<uint8_t>& datagram) { sendPacket(datagram); }
 
 void TestPeer::sendConsentCheck() {
   std::vector<uint8_t> out(512);
@@ -85,6 +115,28 @@ void TestPeer::sendConsentCheck() {
 }
 
 size_t TestPeer::receiveDatagram(std::chrono::milliseconds timeout) {
+  if (tcp_) {
+    // RFC 4571: reassemble one frame from the stream.
+    auto deadline = Clock::now() + timeout;
+    for (;;) {
+      if (stream_.size() >= 2) {
+        size_t len = (size_t{stream_[0]} << 8) | stream_[1];
+        if (len <= buf_.size() && stream_.size() >= 2 + len) {
+          std::memcpy(buf_.data(), stream_.data() + 2, len);
+          stream_.erase(stream_.begin(), stream_.begin() + static_cast<std::ptrdiff_t>(2 + len));
+          return len;
+        }
+      }
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) return 0;
+      pollfd pfd{fd_, POLLIN, 0};
+      if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return 0;
+      uint8_t chunk[4096];
+      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n <= 0) return 0;
+      stream_.insert(stream_.end(), chunk, chunk + n);
+    }
+  }
   pollfd pfd{fd_, POLLIN, 0};
   if (::poll(&pfd, 1, static_cast<int>(timeout.count())) <= 0) return 0;
   ssize_t n = ::recv(fd_, buf_.data(), buf_.size(), 0);
@@ -92,7 +144,7 @@ size_t TestPeer::receiveDatagram(std::chrono::milliseconds timeout) {
 }
 
 bool TestPeer::connect(const TransportDescription& server, std::chrono::milliseconds timeout) {
-  server_ = *SocketAddress::parse(server.candidates.at(0).address, server.candidates.at(0).port);
+  if (!useServer(server)) return false;
   serverUfrag_ = server.iceUfrag;
   serverPwd_ = server.icePwd;
   dtls_->setRemoteFingerprint("sha-256", server.fingerprintSha256);
@@ -190,9 +242,7 @@ std::optional<TestPeer::Packet> TestPeer::receive(std::chrono::milliseconds time
 
 void TestPeer::closeDtls() { dtls_->close(); }
 
-void TestPeer::onDtlsSend(Bytes record) {
-  ::sendto(fd_, record.data(), record.size(), 0, server_.sockaddrPtr(), server_.length());
-}
+void TestPeer::onDtlsSend(Bytes record) { sendPacket(record); }
 
 void TestPeer::onDtlsConnected(const DtlsTransport::SrtpKeys& keys) {
   auto in = SrtpSession::create(SrtpSession::Direction::Inbound, keys.profile, keys.remoteKeyAndSalt);

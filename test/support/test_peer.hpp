@@ -19,7 +19,9 @@ namespace rounds::test {
 
 class TestPeer : public DtlsTransport::Listener {
  public:
-  explicit TestPeer(std::shared_ptr<Certificate> cert);
+  // With `tcp`, the peer is an ICE-TCP active client (RFC 6544): it connects to the server's
+  // "tcp" candidate and frames every packet with RFC 4571's 2-byte length.
+  explicit TestPeer(std::shared_ptr<Certificate> cert, bool tcp = false);
   ~TestPeer() override;
 
   const std::string& ufrag() const { return ufrag_; }
@@ -58,6 +60,9 @@ class TestPeer : public DtlsTransport::Listener {
   void onDtlsFailed(const std::string& reason) override;
   void onDtlsClosed() override {}
   void openSocket();
+  // Picks the server's candidate for our transport; with TCP, (re)connects to it.
+  bool useServer(const TransportDescription& server);
+  void sendPacket(Bytes packet);
   // Receives one datagram into buf_ (returns its size) or 0 on timeout.
   size_t receiveDatagram(std::chrono::milliseconds timeout);
 
@@ -73,7 +78,9 @@ class TestPeer : public DtlsTransport::Listener {
   std::unique_ptr<SrtpSession> srtpIn_;
   std::unique_ptr<SrtpSession> srtpOut_;
   bool failed_ = false;
+  bool tcp_ = false;
   std::vector<uint8_t> buf_;
+  std::vector<uint8_t> stream_;  // TCP bytes received but not yet returned as a frame
 };
 
 }  // namespace rounds::test
