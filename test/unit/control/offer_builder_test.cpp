@@ -66,6 +66,26 @@ TEST(OfferBuilder, BuildsIceLiteBundledOffer) {
   EXPECT_EQ(reparsed.value().media.size(), 4u);
 }
 
+TEST(OfferBuilder, TcpCandidateIsPassiveAndRanksBelowUdp) {
+  OfferContext ctx = context();
+  ctx.transport.candidates.push_back({"127.0.0.1", 40000, "tcp"});
+  auto offer = buildOffer(ctx, plan());
+  const auto& cands = offer.media[0].candidates;
+  ASSERT_EQ(cands.size(), 2u);
+  EXPECT_EQ(cands[0].transport, "udp");
+  EXPECT_EQ(cands[0].priority, 2130706431u);  // RFC 8445 §5.1.2.1: 126 << 24 | 65535 << 8 | 255
+  EXPECT_TRUE(cands[0].tcpType.empty());
+  EXPECT_EQ(cands[1].transport, "tcp");
+  EXPECT_EQ(cands[1].tcpType, "passive");  // RFC 6544 §4.5
+  EXPECT_LT(cands[1].priority, cands[0].priority);
+  EXPECT_NE(cands[1].foundation, cands[0].foundation);
+  std::string text = sdp::serialize(offer);
+  EXPECT_NE(text.find("a=candidate:2 1 tcp " + std::to_string(cands[1].priority) +
+                      " 127.0.0.1 40000 typ host tcptype passive\r\n"),
+            std::string::npos)
+      << text;
+}
+
 sdp::SessionDescription answerFor(const std::vector<MLinePlan>& p) {
   sdp::SessionDescription a;
   a.iceUfrag = "brow";
