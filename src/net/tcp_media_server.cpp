@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "proto/rfc4571.hpp"
 
 namespace rounds {
 
@@ -42,10 +43,10 @@ class TcpMediaServer::Connection : public std::enable_shared_from_this<Connectio
 
   bool send(Bytes data) {
     if (closed_) return false;
-    if (queued_.size() + 2 + data.size() > kMaxQueuedBytes) return false;
-    // RFC 4571 §2: a 16-bit big-endian length, then the packet.
-    queued_.push_back(static_cast<uint8_t>(data.size() >> 8));
-    queued_.push_back(static_cast<uint8_t>(data.size() & 0xff));
+    if (queued_.size() + rfc4571::kHeaderSize + data.size() > kMaxQueuedBytes) return false;
+    uint8_t header[rfc4571::kHeaderSize];
+    if (!rfc4571::writeHeader(data.size(), header)) return false;
+    queued_.insert(queued_.end(), header, header + sizeof header);
     queued_.insert(queued_.end(), data.begin(), data.end());
     if (!writing_now_) write();
     return true;
@@ -72,20 +73,21 @@ class TcpMediaServer::Connection : public std::enable_shared_from_this<Connectio
   // Hands every complete frame to the listener; false when the connection was closed meanwhile.
   bool deliverFrames() {
     size_t offset = 0;
-    while (filled_ - offset >= 2) {
-      size_t len = (size_t{buffer_[offset]} << 8) | buffer_[offset + 1];
-      if (len == 0 || len > kMaxFrame) {
+    for (;;) {
+      auto frame = rfc4571::peekFrame(Bytes(buffer_.data() + offset, filled_ - offset), kMaxFrame);
+      if (frame.status == rfc4571::FrameStatus::NeedMore) break;
+      if (frame.status == rfc4571::FrameStatus::Invalid) {
         ++server_.counters_.badFrames;
-        ROUNDS_LOG_RATE_LIMITED(gTcpLog, debug, "ice-tcp: bad frame length {} from {}", len,
-                                remote_.toString());
+        ROUNDS_LOG_RATE_LIMITED(gTcpLog, debug, "ice-tcp: bad frame length {} from {}",
+                                frame.length, remote_.toString());
         close(true);
         return false;
       }
-      if (filled_ - offset < 2 + len) break;
       ++server_.counters_.framesReceived;
-      server_.listener_.onTcpPacket(MutableBytes(buffer_.data() + offset + 2, len), remote_);
+      server_.listener_.onTcpPacket(
+          MutableBytes(buffer_.data() + offset + rfc4571::kHeaderSize, frame.length), remote_);
       if (closed_) return false;
-      offset += 2 + len;
+      offset += rfc4571::kHeaderSize + frame.length;
     }
     if (offset > 0) {
       std::memmove(buffer_.data(), buffer_.data() + offset, filled_ - offset);
