@@ -1,4 +1,5 @@
-// Store: the persistence interface of Rounds (rooms and attendance for now). Implementations:
+// Store: the persistence interface of Rounds (rooms, attendance, and the clinical directory,
+// accounts, sessions, series and invitations of issue 4; records in clinical_records.hpp). Implementations:
 // SqliteStore (the embedded default). Every method is one transaction: it completes or leaves
 // nothing behind.
 // Threading: a Store is used from the control thread only.
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "store/clinical_records.hpp"
 
 namespace rounds {
 
@@ -42,6 +44,42 @@ class Store {
   // Closes every open attendance row (start-up after a crash, or shutdown).
   virtual Status closeOpenAttendance(int64_t leftAtMs, const std::string& reason) = 0;
   virtual Result<std::vector<AttendanceRecord>> attendance(const std::string& room) = 0;
+
+  // --- Directory (issue 4). Lookups return nullopt when the row does not exist.
+  virtual Result<int64_t> createOrganisation(const OrganisationRecord& org) = 0;
+  virtual Result<std::optional<OrganisationRecord>> organisation(int64_t id) = 0;
+  virtual Result<std::vector<OrganisationRecord>> organisations() = 0;
+  virtual Result<int64_t> createPerson(const PersonRecord& person) = 0;
+  virtual Result<std::optional<PersonRecord>> person(int64_t id) = 0;
+  virtual Result<std::vector<PersonRecord>> people() = 0;
+
+  // --- Host accounts and sign-in sessions. createAccount writes the person and the account
+  // together (one transaction); an e-mail already in use is Error{"conflict"}.
+  virtual Result<int64_t> countAccounts() = 0;
+  virtual Result<AccountRecord> createAccount(const PersonRecord& person, const std::string& email,
+                                              const std::string& passwordHash, int64_t nowMs) = 0;
+  virtual Result<std::optional<AccountRecord>> accountByEmail(const std::string& email) = 0;
+  virtual Result<std::optional<AccountRecord>> account(int64_t id) = 0;
+  virtual Status createSession(const SessionRecord& session) = 0;
+  // The session with this token hash if it exists, is unrevoked and has not expired at nowMs.
+  virtual Result<std::optional<SessionRecord>> liveSession(const std::string& tokenHash,
+                                                           int64_t nowMs) = 0;
+  virtual Status revokeSession(const std::string& tokenHash, int64_t nowMs) = 0;
+
+  // --- Series (with their exceptions, written in the same transaction) and invitations.
+  virtual Result<int64_t> createSeries(const SeriesRecord& series) = 0;
+  virtual Result<std::optional<SeriesRecord>> series(int64_t id) = 0;
+  virtual Result<std::vector<SeriesRecord>> seriesOwnedBy(int64_t accountId) = 0;
+  // Adds or replaces the exception for ex.originalLocal.
+  virtual Status putSeriesException(int64_t seriesId, const SeriesException& ex) = 0;
+  // All of them or none (one transaction); returns the new ids in order.
+  virtual Result<std::vector<int64_t>> createInvitations(
+      const std::vector<InvitationRecord>& invitations) = 0;
+  virtual Result<std::vector<InvitationRecord>> invitationsFor(int64_t seriesId) = 0;
+  virtual Result<std::optional<InvitationRecord>> invitationByTokenHash(
+      const std::string& tokenHash) = 0;
+  // false if there is no such invitation in that series.
+  virtual Result<bool> revokeInvitation(int64_t seriesId, int64_t invitationId, int64_t nowMs) = 0;
 };
 
 // Opens (creating if needed) a SQLite database file in WAL mode and applies numbered migrations.
