@@ -30,9 +30,20 @@ Status AccountService::validatePerson(PersonRecord& p) {
 Result<AccountRecord> AccountService::createAccount(const std::optional<Caller>& caller,
                                                     NewAccount in) {
   if (!caller) {
+    if (config_.bootstrapToken.empty())
+      return makeError("forbidden",
+                       "sign in as a host to create accounts (the server was started without "
+                       "--bootstrap-token)");
     auto n = store_.countAccounts();
     if (!n) return n.error();
-    if (*n > 0) return makeError("unauthorized", "sign in as a host to create further accounts");
+    if (*n > 0) return makeError("forbidden", "sign in as a host to create further accounts");
+    // Compare digests so that the time taken says nothing about the token.
+    const std::string want = tokenHash(config_.bootstrapToken);
+    const std::string got = tokenHash(in.bootstrapToken);
+    unsigned diff = 0;
+    for (size_t i = 0; i < want.size(); ++i) diff |= static_cast<unsigned>(want[i] ^ got[i]);
+    if (in.bootstrapToken.empty() || diff != 0)
+      return makeError("unauthorized", "X-Rounds-Bootstrap: missing or wrong bootstrap token");
   }
   if (auto s = validate::email("email", in.email); !s) return s.error();
   if (auto s = validate::password("password", in.password); !s) return s.error();
@@ -49,7 +60,17 @@ Result<SignIn> AccountService::login(const std::string& email, const std::string
   if (email.empty() || email.size() > 254 || password.size() > 256) return denied;
   auto acc = store_.accountByEmail(validate::asciiLower(email));
   if (!acc) return acc.error();
-  if (!*acc || !verifyPassword(password, (*acc)->passwordHash)) return denied;
+  if (!*acc) {
+    // Spend the same Argon2 work as for a real account, so timing does not reveal which
+    // addresses have accounts.
+    static const std::string kDummy = [&] {
+      auto h = hashPassword("not-a-password", random_, config_.argon2);
+      return h ? *h : std::string();
+    }();
+    (void)verifyPassword(password, kDummy);
+    return denied;
+  }
+  if (!verifyPassword(password, (*acc)->passwordHash)) return denied;
   SignIn out;
   out.token = newSecretToken(random_);
   out.expiresAtMs = clock_.wallMillis() + config_.sessionTtlMs;
@@ -91,7 +112,8 @@ Result<OrganisationRecord> AccountService::createOrganisation(OrganisationRecord
   if (auto s = validate::country("country", in.country); !s) return s.error();
   bool known = false;
   for (const char* k : kKinds) known = known || in.kind == k;
-  if (!known) return validate::fieldError("kind", "must be health_commission, hospital or province");
+  if (!known)
+    return validate::fieldError("kind", "must be health_commission, hospital or province");
   in.createdAtMs = clock_.wallMillis();
   auto id = store_.createOrganisation(in);
   if (!id) return id.error();

@@ -19,6 +19,9 @@ namespace rounds {
 struct AccountsConfig {
   int64_t sessionTtlMs = 12LL * 3600 * 1000;
   Argon2Params argon2;
+  // Operator-chosen secret (--bootstrap-token / ROUNDS_BOOTSTRAP_TOKEN) that allows creating the
+  // first host account while none exists. Empty: no account can be created without signing in.
+  std::string bootstrapToken;
 };
 
 // Who is calling: a signed-in host.
@@ -30,7 +33,8 @@ struct Caller {
 struct NewAccount {
   std::string email;
   std::string password;
-  PersonRecord person;  // its email is set from `email`
+  PersonRecord person;         // its email is set from `email`
+  std::string bootstrapToken;  // needed for the first account only
 };
 
 struct SignIn {
@@ -44,8 +48,9 @@ class AccountService {
   AccountService(Store& store, const Clock& clock, Random& random, AccountsConfig config = {})
       : store_(store), clock_(clock), random_(random), config_(config) {}
 
-  // The first account may be created by anyone (setting up the server); after that only a
-  // signed-in host may create accounts (`caller` set), else Error{"unauthorized"}.
+  // The first account needs the operator's bootstrap token (there is no default password); after
+  // that only a signed-in host may create accounts (`caller` set). Without a caller: unauthorized
+  // for a wrong or missing token, forbidden when bootstrap is off or an account already exists.
   Result<AccountRecord> createAccount(const std::optional<Caller>& caller, NewAccount in);
   // A wrong e-mail and a wrong password give the same unauthorized error.
   Result<SignIn> login(const std::string& email, const std::string& password);
@@ -53,10 +58,13 @@ class AccountService {
   Result<Caller> authenticate(std::string_view bearerToken);
   Status logout(std::string_view bearerToken);
   Result<AccountRecord> account(int64_t id);
+  int64_t nowMs() const { return clock_.wallMillis(); }
 
   Result<OrganisationRecord> createOrganisation(OrganisationRecord in);
   Result<std::vector<OrganisationRecord>> organisations() { return store_.organisations(); }
   Result<PersonRecord> createPerson(PersonRecord in);
+  // Checks (and normalises) every field of a person; the organisation must exist.
+  Status checkPerson(PersonRecord& p) { return validatePerson(p); }
   Result<PersonRecord> person(int64_t id);
   Result<std::vector<PersonRecord>> people() { return store_.people(); }
 

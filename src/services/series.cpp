@@ -54,7 +54,8 @@ Result<SeriesException> SeriesService::exceptionFrom(const schedule::Rule& rule,
     ex.kind = "cancelled";
     return ex;
   }
-  if (in.action != "move") return fieldError(field(inList, index, "action"), "must be cancel or move");
+  if (in.action != "move")
+    return fieldError(field(inList, index, "action"), "must be cancel or move");
   auto moved = schedule::parseLocalDateTime(in.newStart);
   if (!moved)
     return fieldError(field(inList, index, "newStart"),
@@ -70,7 +71,7 @@ Result<SeriesException> SeriesService::exceptionFrom(const schedule::Rule& rule,
   return ex;
 }
 
-Result<SeriesRecord> SeriesService::create(const Caller& caller, const NewSeries& in) {
+Result<SeriesRecord> SeriesService::build(const NewSeries& in) {
   if (auto s = validate::text("title", in.title, 1, 200); !s) return s.error();
   if (auto s = validate::timeZone("timeZone", in.timeZone); !s) return s.error();
   schedule::Rule rule;
@@ -88,42 +89,43 @@ Result<SeriesRecord> SeriesService::create(const Caller& caller, const NewSeries
   if (in.frequency == "weekly") {
     rule.weekly = true;
     if (in.intervalWeeks < 1 || in.intervalWeeks > 52)
-      return fieldError("intervalWeeks", "must be between 1 and 52");
+      return fieldError("recurrence.intervalWeeks", "must be between 1 and 52");
     rule.intervalWeeks = in.intervalWeeks;
     for (size_t i = 0; i < in.weekdays.size(); ++i) {
       auto wd = schedule::parseWeekday(in.weekdays[i]);
       if (!wd)
-        return fieldError("weekdays[" + std::to_string(i) + "]", "must be one of MO TU WE TH FR SA SU");
+        return fieldError("recurrence.weekdays[" + std::to_string(i) + "]",
+                          "must be one of MO TU WE TH FR SA SU");
       rule.weekdayMask |= schedule::weekdayBit(*wd);
     }
     if (rule.weekdayMask == 0) rule.weekdayMask = schedule::weekdayBit(startDay);
     // RFC 5545 §3.3.10: a DTSTART outside the pattern makes the recurrence set undefined.
     if (!(rule.weekdayMask & schedule::weekdayBit(startDay)))
-      return fieldError("weekdays", std::string("must include the weekday of start (") +
-                                        schedule::weekdayCode(startDay) + ")");
+      return fieldError("recurrence.weekdays", std::string("must include the weekday of start (") +
+                                                   schedule::weekdayCode(startDay) + ")");
     if (!in.until.empty() && in.count > 0)
-      return fieldError("until", "give either until or count, not both");
+      return fieldError("recurrence.until", "give either until or count, not both");
     if (!in.until.empty()) {
       auto until = schedule::parseLocalDate(in.until);
-      if (!until) return fieldError("until", "must be a date YYYY-MM-DD");
-      if (*until < date::floor<date::days>(*start)) return fieldError("until", "must not be before start");
+      if (!until) return fieldError("recurrence.until", "must be a date YYYY-MM-DD");
+      if (*until < date::floor<date::days>(*start))
+        return fieldError("recurrence.until", "must not be before start");
       if (*until > date::floor<date::days>(*start) + date::years{schedule::kMaxSeriesYears})
-        return fieldError("until", "must be within 10 years of start");
+        return fieldError("recurrence.until", "must be within 10 years of start");
       rule.until = *until;
     }
     if (in.count < 0 || in.count > schedule::kMaxCount)
-      return fieldError("count", "must be between 1 and 500");
+      return fieldError("recurrence.count", "must be between 1 and 500");
     rule.count = in.count;
   } else if (in.frequency == "once") {
     if (!in.weekdays.empty() || !in.until.empty() || in.count != 0 || in.intervalWeeks != 1)
-      return fieldError("frequency", "a one-off series takes no weekdays, until, count or interval");
+      return fieldError("recurrence.frequency",
+                        "a one-off series takes no weekdays, until, count or interval");
   } else {
-    return fieldError("frequency", "must be once or weekly");
+    return fieldError("recurrence.frequency", "must be once or weekly");
   }
 
   SeriesRecord rec;
-  rec.ownerAccountId = caller.accountId;
-  rec.uid = newSecretToken(random_).substr(0, 24);
   rec.title = in.title;
   rec.timeZone = std::string(rule.zone->name());
   rec.startLocal = schedule::formatLocal(rule.start);
@@ -136,28 +138,134 @@ Result<SeriesRecord> SeriesService::create(const Caller& caller, const NewSeries
   rec.weekdayMask = rule.weekly ? rule.weekdayMask : 0;
   rec.untilLocalDate = rule.until ? schedule::formatDate(*rule.until) : "";
   rec.count = rule.count;
-  rec.createdAtMs = clock_.wallMillis();
   if (in.exceptions.size() > 200) return fieldError("exceptions", "at most 200");
   std::set<std::string> seen;
   for (size_t i = 0; i < in.exceptions.size(); ++i) {
     auto ex = exceptionFrom(rule, in.exceptions[i], i, true);
     if (!ex) return ex.error();
     if (!seen.insert(ex->originalLocal).second)
-      return fieldError(field(true, i, "originalStart"), "this occurrence already has an exception");
+      return fieldError(field(true, i, "originalStart"),
+                        "this occurrence already has an exception");
     rec.exceptions.push_back(std::move(*ex));
   }
-  auto id = store_.createSeries(rec);
-  if (!id) return id.error();
-  rec.id = *id;
   return rec;
+}
+
+Result<SeriesRecord> SeriesService::create(const Caller& caller, const NewSeries& in) {
+  auto rec = build(in);
+  if (!rec) return rec;
+  rec->ownerAccountId = caller.accountId;
+  rec->uid = newSecretToken(random_).substr(0, 24);
+  rec->createdAtMs = clock_.wallMillis();
+  auto id = store_.createSeries(*rec);
+  if (!id) return id.error();
+  rec->id = *id;
+  return rec;
+}
+
+Result<SeriesRecord> SeriesService::update(const Caller& caller, int64_t id, const NewSeries& in) {
+  auto old = get(caller, id);
+  if (!old) return old;
+  auto rec = build(in);
+  if (!rec) return rec;
+  rec->id = old->id;
+  rec->ownerAccountId = old->ownerAccountId;
+  rec->uid = old->uid;
+  rec->createdAtMs = old->createdAtMs;
+  if (auto st = store_.updateSeries(*rec); !st) return st.error();
+  return found(store_.series(id), id);
 }
 
 Result<SeriesRecord> SeriesService::get(const Caller& caller, int64_t id) {
   auto s = found(store_.series(id), id);
   if (!s) return s;
+  if (s->ownerAccountId == caller.accountId) return s;
+  auto role = store_.roleOf(id, caller.personId);
+  if (!role) return role.error();
+  if (*role && **role == "co-host") return s;
+  return makeError("forbidden", "series " + std::to_string(id) + " belongs to another host");
+}
+
+Result<std::vector<SeriesRecord>> SeriesService::list(const Caller& caller) {
+  auto own = store_.seriesOwnedBy(caller.accountId);
+  if (!own) return own;
+  auto co = store_.seriesCoHostedBy(caller.personId);
+  if (!co) return co;
+  for (auto& s : *co)
+    if (s.ownerAccountId != caller.accountId) own->push_back(std::move(s));
+  return own;
+}
+
+bool SeriesService::isAssignableRole(std::string_view role) {
+  for (const char* r : {"co-host", "presenter", "interpreter", "participant", "observer"})
+    if (role == r) return true;
+  return false;
+}
+
+Result<std::string> SeriesService::roleIn(const SeriesRecord& series, int64_t personId) {
+  auto owner = store_.account(series.ownerAccountId);
+  if (!owner) return owner.error();
+  if (*owner && (*owner)->personId == personId) return std::string("host");
+  auto role = store_.roleOf(series.id, personId);
+  if (!role) return role.error();
+  return role->value_or("");
+}
+
+Result<std::vector<RoleRecord>> SeriesService::roles(const Caller& caller, int64_t id) {
+  auto s = get(caller, id);
+  if (!s) return s.error();
+  auto owner = store_.account(s->ownerAccountId);
+  if (!owner) return owner.error();
+  std::vector<RoleRecord> out;
+  if (*owner) out.push_back(RoleRecord{id, (*owner)->personId, "host"});
+  auto stored = store_.roles(id);
+  if (!stored) return stored.error();
+  out.insert(out.end(), stored->begin(), stored->end());
+  return out;
+}
+
+Status SeriesService::setRole(const Caller& caller, int64_t id, int64_t personId,
+                              const std::string& role) {
+  auto s = get(caller, id);
+  if (!s) return s.error();
+  if (role == "host")
+    return fieldError("role", "host rights move only by hand-over (POST .../host)");
+  if (!isAssignableRole(role))
+    return fieldError("role", "must be co-host, presenter, interpreter, participant or observer");
+  auto p = store_.person(personId);
+  if (!p) return p.error();
+  if (!*p) return makeError("not_found", "no person " + std::to_string(personId));
+  auto current = roleIn(*s, personId);
+  if (!current) return current.error();
+  if (*current == "host")
+    return makeError("conflict", "this person is the host; hand host rights on first");
+  return store_.putRole(RoleRecord{id, personId, role});
+}
+
+Status SeriesService::removeRole(const Caller& caller, int64_t id, int64_t personId) {
+  auto s = get(caller, id);
+  if (!s) return s.error();
+  auto done = store_.deleteRole(id, personId);
+  if (!done) return done.error();
+  if (!*done)
+    return makeError("not_found", "person " + std::to_string(personId) + " has no role in series " +
+                                      std::to_string(id));
+  return Ok{};
+}
+
+Result<SeriesRecord> SeriesService::handOver(const Caller& caller, int64_t id,
+                                             int64_t newOwnerAccountId) {
+  auto s = get(caller, id);
+  if (!s) return s;
   if (s->ownerAccountId != caller.accountId)
-    return makeError("forbidden", "series " + std::to_string(id) + " belongs to another host");
-  return s;
+    return makeError("forbidden", "only the host may hand host rights on");
+  auto target = store_.account(newOwnerAccountId);
+  if (!target) return target.error();
+  if (!*target) return fieldError("accountId", "no host account has this id");
+  if ((*target)->id == caller.accountId) return fieldError("accountId", "is already the host");
+  if (auto st = store_.handOverHost(id, (*target)->id, caller.personId, (*target)->personId); !st)
+    return st.error();
+  return found(store_.series(id), id);
 }
 
 Result<SeriesRecord> SeriesService::putException(const Caller& caller, int64_t id,

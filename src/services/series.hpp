@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -68,11 +69,23 @@ class SeriesService {
       : store_(store), clock_(clock), random_(random), config_(std::move(config)) {}
 
   Result<SeriesRecord> create(const Caller& caller, const NewSeries& in);
-  // The caller's own series; another host's is forbidden, a missing one not_found.
+  // Replaces title, zone, timing, recurrence and exceptions (validated as create); keeps id, uid,
+  // owner, roles and invitations. Host or co-host.
+  Result<SeriesRecord> update(const Caller& caller, int64_t id, const NewSeries& in);
+  // A series the caller hosts or co-hosts; another host's is forbidden, a missing one not_found.
   Result<SeriesRecord> get(const Caller& caller, int64_t id);
-  Result<std::vector<SeriesRecord>> list(const Caller& caller) {
-    return store_.seriesOwnedBy(caller.accountId);
-  }
+  // Series the caller hosts, then those they co-host.
+  Result<std::vector<SeriesRecord>> list(const Caller& caller);
+
+  // Roles (migration 4). The list starts with the host (the owner account's person).
+  static bool isAssignableRole(std::string_view role);
+  Result<std::vector<RoleRecord>> roles(const Caller& caller, int64_t id);
+  Status setRole(const Caller& caller, int64_t id, int64_t personId, const std::string& role);
+  Status removeRole(const Caller& caller, int64_t id, int64_t personId);
+  // Only the host: the series passes to `newOwnerAccountId`; the caller stays on as co-host.
+  Result<SeriesRecord> handOver(const Caller& caller, int64_t id, int64_t newOwnerAccountId);
+  // "host", a stored role, or "" if the person has none in this series.
+  Result<std::string> roleIn(const SeriesRecord& series, int64_t personId);
   Result<SeriesRecord> putException(const Caller& caller, int64_t id, const ExceptionInput& in);
   Result<std::vector<schedule::Occurrence>> occurrences(const SeriesRecord& series,
                                                         schedule::UtcTime from,
@@ -87,12 +100,17 @@ class SeriesService {
   Result<OpenedInvitation> open(std::string_view token);
   Result<std::string> calendar(const OpenedInvitation& opened);
 
+  // Set once at start-up when the listening port is known.
+  void setPublicUrl(std::string url) { config_.publicUrl = std::move(url); }
+  const std::string& publicUrl() const { return config_.publicUrl; }
   std::string joinUrl(const SeriesRecord& series, std::string_view token) const;
   std::string calendarUrl(std::string_view token) const;
   // The conference room a series meets in (a valid room name, docs/signalling.md).
   static std::string roomOf(const SeriesRecord& series);
 
  private:
+  // Validates everything create and update accept; id, owner, uid and createdAt are left unset.
+  Result<SeriesRecord> build(const NewSeries& in);
   // Validates `in` against `rule` and turns it into a stored exception.
   Result<SeriesException> exceptionFrom(const schedule::Rule& rule, const ExceptionInput& in,
                                         size_t index, bool inList);

@@ -50,9 +50,9 @@ struct SessionRecord {
 // series' zone, as RFC 5545 RECURRENCE-ID identifies it).
 struct SeriesException {
   std::string originalLocal;
-  std::string kind;           // "cancelled" or "moved"
-  std::string newStartLocal;  // moved only, in the series' zone
-  int newDurationMinutes = 0; // moved only
+  std::string kind;            // "cancelled" or "moved"
+  std::string newStartLocal;   // moved only, in the series' zone
+  int newDurationMinutes = 0;  // moved only
 };
 
 struct SeriesRecord {
@@ -64,7 +64,7 @@ struct SeriesRecord {
   std::string startLocal;  // first occurrence, "YYYY-MM-DDTHH:MM:SS" in timeZone
   int64_t startUtcMs = 0;  // the same instant in UTC
   int durationMinutes = 0;
-  std::string frequency;   // "once" or "weekly"
+  std::string frequency;  // "once" or "weekly"
   int intervalWeeks = 1;
   int weekdayMask = 0;         // bit 0 = Monday ... bit 6 = Sunday
   std::string untilLocalDate;  // "YYYY-MM-DD" (inclusive) or empty
@@ -81,6 +81,27 @@ struct InvitationRecord {
   int64_t createdAtMs = 0;
   int64_t expiresAtMs = 0;
   std::optional<int64_t> revokedAtMs;
+};
+
+// A person's role in one conference (series). The host is the series' owner account and is not
+// stored here; hand-over moves ownership (Store::handOverHost).
+struct RoleRecord {
+  int64_t seriesId = 0;
+  int64_t personId = 0;
+  std::string role;  // "co-host", "presenter", "interpreter", "participant", "observer"
+};
+
+// A delegation invite: a coordinator may add up to `quota` delegates (each gets an invitation).
+struct DelegationRecord {
+  int64_t id = 0;
+  int64_t seriesId = 0;
+  int64_t coordinatorPersonId = 0;
+  int quota = 0;
+  std::string tokenHash;  // hex SHA-256 of the coordinator's token
+  int64_t createdAtMs = 0;
+  int64_t expiresAtMs = 0;
+  std::optional<int64_t> revokedAtMs;
+  int used = 0;  // invitations issued through it (computed when read)
 };
 
 }  // namespace rounds

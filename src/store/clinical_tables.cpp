@@ -64,10 +64,11 @@ std::optional<int64_t> optInt(const Statement& st, int col) {
   return st.columnInt64(col);
 }
 
-constexpr const char* kOrgColumns = "SELECT id, name, country, kind, created_at_ms FROM organisations ";
+constexpr const char* kOrgColumns =
+    "SELECT id, name, country, kind, created_at_ms FROM organisations ";
 OrganisationRecord readOrg(const Statement& st) {
-  return OrganisationRecord{st.columnInt64(0), st.columnText(1), st.columnText(2),
-                            st.columnText(3), st.columnInt64(4)};
+  return OrganisationRecord{st.columnInt64(0), st.columnText(1), st.columnText(2), st.columnText(3),
+                            st.columnInt64(4)};
 }
 
 constexpr const char* kPersonColumns =
@@ -129,7 +130,8 @@ Result<int64_t> ClinicalTables::createOrganisation(const OrganisationRecord& o) 
     if (!dup) return dup.error();
     auto exists = dup->step();
     if (!exists) return exists.error();
-    if (*exists) return makeError("conflict", "name: an organisation of that name exists in " + o.country);
+    if (*exists)
+      return makeError("conflict", "name: an organisation of that name exists in " + o.country);
     auto st = query(db_,
                     "INSERT INTO organisations(name, country, kind, created_at_ms) "
                     "VALUES (?1, ?2, ?3, ?4)",
@@ -157,11 +159,12 @@ Result<std::vector<OrganisationRecord>> ClinicalTables::organisations() {
 }
 
 Result<int64_t> ClinicalTables::insertPersonLocked(const PersonRecord& p) {
-  auto st = query(db_,
-                  "INSERT INTO people(display_name, organisation_id, country, discipline, language, "
-                  "time_zone, email, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                  p.displayName, p.organisationId, p.country, p.discipline, p.language,
-                  p.timeZone, p.email, p.createdAtMs);
+  auto st =
+      query(db_,
+            "INSERT INTO people(display_name, organisation_id, country, discipline, language, "
+            "time_zone, email, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            p.displayName, p.organisationId, p.country, p.discipline, p.language, p.timeZone,
+            p.email, p.createdAtMs);
   if (!st) return st.error();
   ROUNDS_TRY(st->run());
   return db_.lastInsertRowId();
@@ -344,8 +347,8 @@ Result<std::optional<SeriesRecord>> ClinicalTables::series(int64_t id) {
 }
 
 Result<std::vector<SeriesRecord>> ClinicalTables::seriesOwnedBy(int64_t accountId) {
-  return inTransaction(db_, false,
-                       [&] { return selectSeriesLocked("WHERE owner_account_id = ?1", accountId); });
+  return inTransaction(
+      db_, false, [&] { return selectSeriesLocked("WHERE owner_account_id = ?1", accountId); });
 }
 
 Status ClinicalTables::putSeriesException(int64_t seriesId, const SeriesException& ex) {
@@ -370,16 +373,17 @@ Result<std::vector<int64_t>> ClinicalTables::createInvitations(
 }
 
 Result<std::vector<InvitationRecord>> ClinicalTables::invitationsFor(int64_t seriesId) {
-  auto st = query(db_, (std::string(kInvitationColumns) + "WHERE series_id = ?1 ORDER BY id").c_str(),
-                  seriesId);
+  auto st =
+      query(db_, (std::string(kInvitationColumns) + "WHERE series_id = ?1 ORDER BY id").c_str(),
+            seriesId);
   if (!st) return st.error();
   return collect<InvitationRecord>(*st, readInvitation);
 }
 
 Result<std::optional<InvitationRecord>> ClinicalTables::invitationByTokenHash(
     const std::string& tokenHash) {
-  auto st = query(db_, (std::string(kInvitationColumns) + "WHERE token_hash = ?1").c_str(),
-                  tokenHash);
+  auto st =
+      query(db_, (std::string(kInvitationColumns) + "WHERE token_hash = ?1").c_str(), tokenHash);
   if (!st) return st.error();
   return firstOf(collect<InvitationRecord>(*st, readInvitation));
 }
@@ -394,6 +398,194 @@ Result<bool> ClinicalTables::revokeInvitation(int64_t seriesId, int64_t invitati
     if (!st) return st.error();
     ROUNDS_TRY(st->run());
     return db_.changes() == 1;
+  });
+}
+
+// --- Migration 4: series update, roles, host hand-over, delegations.
+
+Status ClinicalTables::updateSeries(const SeriesRecord& s) {
+  return inTransaction(db_, true, [&]() -> Status {
+    auto st =
+        query(db_,
+              "UPDATE series SET title = ?2, time_zone = ?3, start_local = ?4, "
+              "start_utc_ms = ?5, duration_minutes = ?6, frequency = ?7, interval_weeks = ?8, "
+              "weekday_mask = ?9, until_local_date = ?10, count = ?11 WHERE id = ?1",
+              s.id, s.title, s.timeZone, s.startLocal, s.startUtcMs, s.durationMinutes, s.frequency,
+              s.intervalWeeks, s.weekdayMask, s.untilLocalDate, s.count);
+    if (!st) return st.error();
+    ROUNDS_TRY(st->run());
+    if (db_.changes() != 1) return makeError("not_found", "no series " + std::to_string(s.id));
+    auto del = query(db_, "DELETE FROM series_exceptions WHERE series_id = ?1", s.id);
+    if (!del) return del.error();
+    ROUNDS_TRY(del->run());
+    for (const auto& ex : s.exceptions) ROUNDS_TRY(insertExceptionLocked(s.id, ex));
+    return Ok{};
+  });
+}
+
+Result<std::vector<RoleRecord>> ClinicalTables::roles(int64_t seriesId) {
+  auto st = query(db_,
+                  "SELECT series_id, person_id, role FROM conference_roles WHERE series_id = ?1 "
+                  "ORDER BY person_id",
+                  seriesId);
+  if (!st) return st.error();
+  return collect<RoleRecord>(*st, [](const Statement& q) {
+    return RoleRecord{q.columnInt64(0), q.columnInt64(1), q.columnText(2)};
+  });
+}
+
+Result<std::optional<std::string>> ClinicalTables::roleOf(int64_t seriesId, int64_t personId) {
+  auto st = query(db_, "SELECT role FROM conference_roles WHERE series_id = ?1 AND person_id = ?2",
+                  seriesId, personId);
+  if (!st) return st.error();
+  return firstOf(collect<std::string>(*st, [](const Statement& q) { return q.columnText(0); }));
+}
+
+Status ClinicalTables::putRole(const RoleRecord& r) {
+  return inTransaction(db_, true, [&]() -> Status {
+    auto st = query(db_,
+                    "INSERT INTO conference_roles(series_id, person_id, role) VALUES (?1, ?2, ?3) "
+                    "ON CONFLICT(series_id, person_id) DO UPDATE SET role = excluded.role",
+                    r.seriesId, r.personId, r.role);
+    if (!st) return st.error();
+    return st->run();
+  });
+}
+
+Result<bool> ClinicalTables::deleteRole(int64_t seriesId, int64_t personId) {
+  return inTransaction(db_, true, [&]() -> Result<bool> {
+    auto st = query(db_, "DELETE FROM conference_roles WHERE series_id = ?1 AND person_id = ?2",
+                    seriesId, personId);
+    if (!st) return st.error();
+    ROUNDS_TRY(st->run());
+    return db_.changes() == 1;
+  });
+}
+
+Result<std::vector<SeriesRecord>> ClinicalTables::seriesCoHostedBy(int64_t personId) {
+  return inTransaction(db_, false, [&] {
+    return selectSeriesLocked(
+        "WHERE id IN (SELECT series_id FROM conference_roles WHERE person_id = ?1 "
+        "AND role = 'co-host')",
+        personId);
+  });
+}
+
+Status ClinicalTables::handOverHost(int64_t seriesId, int64_t newOwnerAccountId,
+                                    int64_t previousHostPersonId, int64_t newHostPersonId) {
+  return inTransaction(db_, true, [&]() -> Status {
+    auto up = query(db_, "UPDATE series SET owner_account_id = ?2 WHERE id = ?1", seriesId,
+                    newOwnerAccountId);
+    if (!up) return up.error();
+    ROUNDS_TRY(up->run());
+    if (db_.changes() != 1) return makeError("not_found", "no series " + std::to_string(seriesId));
+    auto del = query(db_, "DELETE FROM conference_roles WHERE series_id = ?1 AND person_id = ?2",
+                     seriesId, newHostPersonId);
+    if (!del) return del.error();
+    ROUNDS_TRY(del->run());
+    auto put = query(db_,
+                     "INSERT INTO conference_roles(series_id, person_id, role) "
+                     "VALUES (?1, ?2, 'co-host') "
+                     "ON CONFLICT(series_id, person_id) DO UPDATE SET role = 'co-host'",
+                     seriesId, previousHostPersonId);
+    if (!put) return put.error();
+    return put->run();
+  });
+}
+
+namespace {
+constexpr const char* kDelegationColumns =
+    "SELECT d.id, d.series_id, d.coordinator_person_id, d.quota, d.token_hash, d.created_at_ms, "
+    "d.expires_at_ms, d.revoked_at_ms, "
+    "(SELECT COUNT(*) FROM invitations i WHERE i.delegation_id = d.id) FROM delegations d ";
+DelegationRecord readDelegation(const Statement& q) {
+  DelegationRecord d;
+  d.id = q.columnInt64(0);
+  d.seriesId = q.columnInt64(1);
+  d.coordinatorPersonId = q.columnInt64(2);
+  d.quota = static_cast<int>(q.columnInt64(3));
+  d.tokenHash = q.columnText(4);
+  d.createdAtMs = q.columnInt64(5);
+  d.expiresAtMs = q.columnInt64(6);
+  d.revokedAtMs = optInt(q, 7);
+  d.used = static_cast<int>(q.columnInt64(8));
+  return d;
+}
+}  // namespace
+
+Result<int64_t> ClinicalTables::createDelegation(const DelegationRecord& d) {
+  return inTransaction(db_, true, [&]() -> Result<int64_t> {
+    auto st = query(db_,
+                    "INSERT INTO delegations(series_id, coordinator_person_id, quota, token_hash, "
+                    "created_at_ms, expires_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    d.seriesId, d.coordinatorPersonId, d.quota, d.tokenHash, d.createdAtMs,
+                    d.expiresAtMs);
+    if (!st) return st.error();
+    ROUNDS_TRY(st->run());
+    return db_.lastInsertRowId();
+  });
+}
+
+Result<std::vector<DelegationRecord>> ClinicalTables::delegationsFor(int64_t seriesId) {
+  auto st =
+      query(db_, (std::string(kDelegationColumns) + "WHERE d.series_id = ?1 ORDER BY d.id").c_str(),
+            seriesId);
+  if (!st) return st.error();
+  return collect<DelegationRecord>(*st, readDelegation);
+}
+
+Result<std::optional<DelegationRecord>> ClinicalTables::delegationByTokenHash(
+    const std::string& tokenHash) {
+  auto st =
+      query(db_, (std::string(kDelegationColumns) + "WHERE d.token_hash = ?1").c_str(), tokenHash);
+  if (!st) return st.error();
+  return firstOf(collect<DelegationRecord>(*st, readDelegation));
+}
+
+Result<bool> ClinicalTables::revokeDelegation(int64_t seriesId, int64_t delegationId,
+                                              int64_t nowMs) {
+  return inTransaction(db_, true, [&]() -> Result<bool> {
+    auto st = query(db_,
+                    "UPDATE delegations SET revoked_at_ms = COALESCE(revoked_at_ms, ?3) "
+                    "WHERE id = ?1 AND series_id = ?2",
+                    delegationId, seriesId, nowMs);
+    if (!st) return st.error();
+    ROUNDS_TRY(st->run());
+    return db_.changes() == 1;
+  });
+}
+
+Result<std::pair<int64_t, int64_t>> ClinicalTables::addDelegate(int64_t delegationId,
+                                                                const PersonRecord& person,
+                                                                const InvitationRecord& inv) {
+  // IMMEDIATE transaction: the quota check and the insert cannot interleave with another writer.
+  return inTransaction(db_, true, [&]() -> Result<std::pair<int64_t, int64_t>> {
+    auto q =
+        query(db_,
+              "SELECT d.quota - (SELECT COUNT(*) FROM invitations i WHERE i.delegation_id = d.id) "
+              "FROM delegations d WHERE d.id = ?1",
+              delegationId);
+    if (!q) return q.error();
+    auto left = firstOf(collect<int64_t>(*q, [](const Statement& r) { return r.columnInt64(0); }));
+    if (!left) return left.error();
+    if (!*left) return makeError("not_found", "no delegation " + std::to_string(delegationId));
+    if (**left <= 0) return makeError("quota_exceeded", "this delegation's quota is used up");
+    auto pid = insertPersonLocked(person);
+    if (!pid) return pid.error();
+    auto role = query(db_,
+                      "INSERT INTO conference_roles(series_id, person_id, role) "
+                      "VALUES (?1, ?2, 'participant')",
+                      inv.seriesId, *pid);
+    if (!role) return role.error();
+    ROUNDS_TRY(role->run());
+    auto st =
+        query(db_,
+              "INSERT INTO invitations(series_id, person_id, token_hash, created_at_ms, "
+              "expires_at_ms, delegation_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+              inv.seriesId, *pid, inv.tokenHash, inv.createdAtMs, inv.expiresAtMs, delegationId);
+    if (!st) return st.error();
+    ROUNDS_TRY(st->run());
+    return std::pair<int64_t, int64_t>{*pid, db_.lastInsertRowId()};
   });
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
@@ -40,6 +41,21 @@ class ClinicalTables {
   Result<std::vector<InvitationRecord>> invitationsFor(int64_t seriesId);
   Result<std::optional<InvitationRecord>> invitationByTokenHash(const std::string& tokenHash);
   Result<bool> revokeInvitation(int64_t seriesId, int64_t invitationId, int64_t nowMs);
+
+  Status updateSeries(const SeriesRecord& series);
+  Result<std::vector<RoleRecord>> roles(int64_t seriesId);
+  Result<std::optional<std::string>> roleOf(int64_t seriesId, int64_t personId);
+  Status putRole(const RoleRecord& role);
+  Result<bool> deleteRole(int64_t seriesId, int64_t personId);
+  Result<std::vector<SeriesRecord>> seriesCoHostedBy(int64_t personId);
+  Status handOverHost(int64_t seriesId, int64_t newOwnerAccountId, int64_t previousHostPersonId,
+                      int64_t newHostPersonId);
+  Result<int64_t> createDelegation(const DelegationRecord& delegation);
+  Result<std::vector<DelegationRecord>> delegationsFor(int64_t seriesId);
+  Result<std::optional<DelegationRecord>> delegationByTokenHash(const std::string& tokenHash);
+  Result<bool> revokeDelegation(int64_t seriesId, int64_t delegationId, int64_t nowMs);
+  Result<std::pair<int64_t, int64_t>> addDelegate(int64_t delegationId, const PersonRecord& person,
+                                                  const InvitationRecord& invitation);
 
  private:
   // Bodies that run inside the caller's transaction.

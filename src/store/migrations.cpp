@@ -100,6 +100,30 @@ CREATE TABLE invitations (
 );
 CREATE INDEX invitations_by_series ON invitations(series_id);
 )sql"},
+    // Issue 4, continued: per-conference roles and delegation invites. Numbered 4 because 3 is
+    // taken by the Q&A/cases/attendance branch; the runner applies versions in ascending order.
+    {4, R"sql(
+CREATE TABLE conference_roles (
+  series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  role      TEXT NOT NULL
+            CHECK (role IN ('co-host', 'presenter', 'interpreter', 'participant', 'observer')),
+  PRIMARY KEY (series_id, person_id)
+);
+CREATE TABLE delegations (
+  id                    INTEGER PRIMARY KEY,
+  series_id             INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+  coordinator_person_id INTEGER NOT NULL REFERENCES people(id),
+  quota                 INTEGER NOT NULL CHECK (quota BETWEEN 1 AND 500),
+  token_hash            TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+  created_at_ms         INTEGER NOT NULL,
+  expires_at_ms         INTEGER NOT NULL,
+  revoked_at_ms         INTEGER NULL
+);
+CREATE INDEX delegations_by_series ON delegations(series_id);
+ALTER TABLE invitations ADD COLUMN delegation_id INTEGER NULL REFERENCES delegations(id);
+CREATE INDEX invitations_by_delegation ON invitations(delegation_id) WHERE delegation_id IS NOT NULL;
+)sql"},
 };
 // clang-format on
 

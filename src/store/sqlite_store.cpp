@@ -92,6 +92,38 @@ class SqliteStore final : public Store {
   Result<bool> revokeInvitation(int64_t seriesId, int64_t id, int64_t nowMs) override {
     return clinical_.revokeInvitation(seriesId, id, nowMs);
   }
+  Status updateSeries(const SeriesRecord& s) override { return clinical_.updateSeries(s); }
+  Result<std::vector<RoleRecord>> roles(int64_t seriesId) override { return clinical_.roles(seriesId); }
+  Result<std::optional<std::string>> roleOf(int64_t seriesId, int64_t personId) override {
+    return clinical_.roleOf(seriesId, personId);
+  }
+  Status putRole(const RoleRecord& r) override { return clinical_.putRole(r); }
+  Result<bool> deleteRole(int64_t seriesId, int64_t personId) override {
+    return clinical_.deleteRole(seriesId, personId);
+  }
+  Result<std::vector<SeriesRecord>> seriesCoHostedBy(int64_t personId) override {
+    return clinical_.seriesCoHostedBy(personId);
+  }
+  Status handOverHost(int64_t seriesId, int64_t newOwner, int64_t previousHostPerson,
+                      int64_t newHostPerson) override {
+    return clinical_.handOverHost(seriesId, newOwner, previousHostPerson, newHostPerson);
+  }
+  Result<int64_t> createDelegation(const DelegationRecord& d) override {
+    return clinical_.createDelegation(d);
+  }
+  Result<std::vector<DelegationRecord>> delegationsFor(int64_t seriesId) override {
+    return clinical_.delegationsFor(seriesId);
+  }
+  Result<std::optional<DelegationRecord>> delegationByTokenHash(const std::string& h) override {
+    return clinical_.delegationByTokenHash(h);
+  }
+  Result<bool> revokeDelegation(int64_t seriesId, int64_t id, int64_t nowMs) override {
+    return clinical_.revokeDelegation(seriesId, id, nowMs);
+  }
+  Result<std::pair<int64_t, int64_t>> addDelegate(int64_t delegationId, const PersonRecord& p,
+                                                  const InvitationRecord& inv) override {
+    return clinical_.addDelegate(delegationId, p, inv);
+  }
 
  private:
   struct Statements {

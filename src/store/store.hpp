@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
@@ -80,6 +81,30 @@ class Store {
       const std::string& tokenHash) = 0;
   // false if there is no such invitation in that series.
   virtual Result<bool> revokeInvitation(int64_t seriesId, int64_t invitationId, int64_t nowMs) = 0;
+
+  // --- Series update, roles, host hand-over, delegations (migration 4).
+  // Rewrites the series row and replaces its exceptions (one transaction).
+  virtual Status updateSeries(const SeriesRecord& series) = 0;
+  virtual Result<std::vector<RoleRecord>> roles(int64_t seriesId) = 0;
+  virtual Result<std::optional<std::string>> roleOf(int64_t seriesId, int64_t personId) = 0;
+  virtual Status putRole(const RoleRecord& role) = 0;
+  virtual Result<bool> deleteRole(int64_t seriesId, int64_t personId) = 0;
+  // Series ids where the person is a co-host.
+  virtual Result<std::vector<SeriesRecord>> seriesCoHostedBy(int64_t personId) = 0;
+  // One transaction: the series gets the new owner account, the previous host's person becomes
+  // co-host, and any stored role of the new host's person is removed.
+  virtual Status handOverHost(int64_t seriesId, int64_t newOwnerAccountId,
+                              int64_t previousHostPersonId, int64_t newHostPersonId) = 0;
+  virtual Result<int64_t> createDelegation(const DelegationRecord& delegation) = 0;
+  virtual Result<std::vector<DelegationRecord>> delegationsFor(int64_t seriesId) = 0;
+  virtual Result<std::optional<DelegationRecord>> delegationByTokenHash(
+      const std::string& tokenHash) = 0;
+  virtual Result<bool> revokeDelegation(int64_t seriesId, int64_t delegationId, int64_t nowMs) = 0;
+  // One transaction: checks the delegation's quota (Error{"quota_exceeded"} when full), writes the
+  // person, a participant role and the invitation (its delegation set). Returns {personId, invitationId}.
+  virtual Result<std::pair<int64_t, int64_t>> addDelegate(int64_t delegationId,
+                                                          const PersonRecord& person,
+                                                          const InvitationRecord& invitation) = 0;
 };
 
 // Opens (creating if needed) a SQLite database file in WAL mode and applies numbered migrations.
