@@ -2,6 +2,7 @@
 // publishes the diagnostics hook window.__rounds.
 import { Call, type DiagnosticsHook } from './call';
 import { normaliseName, readPageParams, roomPath } from './room';
+import { showSchedule } from './schedule';
 import { language, t } from './strings';
 import { showJoin } from './ui/screens';
 
@@ -67,6 +68,10 @@ function main(): void {
     return;
   }
   showJoinScreen(params.room, params.name || rememberedName());
+  // An invitee's personal link: show the series' dates in the viewer's zone under the join form.
+  const invite = new URLSearchParams(window.location.search).get('invite');
+  const app = document.getElementById('app');
+  if (invite && app) void showSchedule(invite, app);
 }
 
 main();

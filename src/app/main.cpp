@@ -12,8 +12,11 @@
 #include "control/conference.hpp"
 #include "control/http_server.hpp"
 #include "media/media_engine.hpp"
+#include "services/accounts.hpp"
 #include "services/attendance.hpp"
 #include "services/turn_credentials.hpp"
+#include "services/delegations.hpp"
+#include "services/series.hpp"
 #include "store/store.hpp"
 
 namespace {
@@ -36,6 +39,8 @@ struct Options {
   std::string turnSecret;
   unsigned turnTtl = 3600;
   std::string logLevel = "info";
+  std::string publicUrl;
+  std::string bootstrapToken;
 };
 
 void addOptions(CLI::App& app, Options& o) {
@@ -83,6 +88,17 @@ void addOptions(CLI::App& app, Options& o) {
       ->envname("ROUNDS_TURN_SECRET");
   app.add_option("--turn-ttl", o.turnTtl, "Seconds a participant's TURN credentials stay valid")
       ->envname("ROUNDS_TURN_TTL")->check(CLI::Range(60u, 7u * 24 * 3600))->capture_default_str();
+  app.add_option("--public-url", o.publicUrl,
+                 "Base URL invitees use to reach this server, in invitation links and .ics files "
+                 "(default: the URL printed at start-up)")
+      ->envname("ROUNDS_PUBLIC_URL");
+  app.add_option("--bootstrap-token", o.bootstrapToken,
+                 "Secret that allows creating the first host account (POST /api/accounts with "
+                 "X-Rounds-Bootstrap) while none exists; at least 16 characters (docs/api.md)")
+      ->envname("ROUNDS_BOOTSTRAP_TOKEN")
+      ->check([](const std::string& t) {
+        return t.size() >= 16 ? std::string() : "the bootstrap token needs at least 16 characters";
+      });
   app.add_option("--log-level", o.logLevel, "trace, debug, info, warn, error")
       ->envname("ROUNDS_LOG_LEVEL")->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -148,7 +164,22 @@ int main(int argc, char** argv) {
   cc.turn.ttl = std::chrono::seconds(o.turnTtl);
   Conference conference(cc, media, attendance);
   shim.target = &conference;
-  Api api(conference, attendance);
+  // Issue 4: accounts, directory, series, invitations (docs/api.md).
+  AccountsConfig ac;
+  ac.bootstrapToken = o.bootstrapToken;
+  AccountService accounts(*store.value(), SystemClock::instance(), CryptoRandom::instance(), ac);
+  SeriesService seriesService(*store.value(), SystemClock::instance(), CryptoRandom::instance());
+  DelegationService delegations(*store.value(), SystemClock::instance(), CryptoRandom::instance(),
+                                accounts, seriesService);
+  ClinicalApi clinicalApi(accounts, seriesService, delegations);
+  if (auto n = store.value()->countAccounts(); n && *n == 0) {
+    if (o.bootstrapToken.empty())
+      spdlog::warn("no host account yet: restart with --bootstrap-token (ROUNDS_BOOTSTRAP_TOKEN) "
+                   "to create the first one (docs/api.md)");
+    else
+      spdlog::info("no host account yet: POST /api/accounts with X-Rounds-Bootstrap creates the first");
+  }
+  Api api(conference, attendance, clinicalApi);
 
   HttpServerConfig hc;
   hc.bindAddress = o.httpAddress;
@@ -188,6 +219,13 @@ int main(int argc, char** argv) {
 
   std::string scheme = http.tls() ? "https" : "http";
   std::string shownHost = o.httpAddress == "0.0.0.0" ? "localhost" : o.httpAddress;
+  {
+    std::string url = o.publicUrl.empty()
+                          ? scheme + "://" + shownHost + ":" + std::to_string(http.port())
+                          : o.publicUrl;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    seriesService.setPublicUrl(url);
+  }
   std::printf("url: %s://%s:%u/\n", scheme.c_str(), shownHost.c_str(), http.port());
   std::string announced = o.announcedAddress.empty() ? o.mediaAddress : o.announcedAddress;
   for (uint16_t port : media.ports())

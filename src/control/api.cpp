@@ -40,10 +40,16 @@ json statsJson(const WorkerStats& s) {
 
 HttpResponse Api::onHttpRequest(const HttpRequest& req) {
   const std::string& path = req.path;
+  if (clinical_) {
+    if (auto r = clinical_->handle(req)) return *r;
+  }
   if (req.method != "GET" && req.method != "HEAD")
     return errorResponse(405, "method_not_allowed", req.method + " is not supported on " + path);
 
   if (path == "/api/health") return jsonResponse(200, json{{"status", "ok"}});
+  if (clinical_) {
+    if (auto denied = clinical_->requireHost(req)) return *denied;
+  }
 
   if (path == "/api/stats") {
     json workers = json::array();

@@ -28,6 +28,102 @@ CREATE TABLE attendance (
 CREATE INDEX attendance_by_room ON attendance(room_id, joined_at_ms);
 CREATE INDEX attendance_open ON attendance(id) WHERE left_at_ms IS NULL;
 )sql"},
+    // Issue 4: directory, host accounts, sessions, series, exceptions, invitations.
+    {2, R"sql(
+CREATE TABLE organisations (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL CHECK (name <> ''),
+  country       TEXT NOT NULL CHECK (length(country) = 2),
+  kind          TEXT NOT NULL CHECK (kind IN ('health_commission', 'hospital', 'province')),
+  created_at_ms INTEGER NOT NULL,
+  UNIQUE (name, country)
+);
+CREATE TABLE people (
+  id              INTEGER PRIMARY KEY,
+  display_name    TEXT NOT NULL CHECK (display_name <> ''),
+  organisation_id INTEGER NULL REFERENCES organisations(id),
+  country         TEXT NOT NULL CHECK (length(country) = 2),
+  discipline      TEXT NOT NULL,
+  language        TEXT NOT NULL,
+  time_zone       TEXT NOT NULL CHECK (time_zone <> ''),
+  email           TEXT NOT NULL DEFAULT '',
+  created_at_ms   INTEGER NOT NULL
+);
+CREATE TABLE accounts (
+  id            INTEGER PRIMARY KEY,
+  person_id     INTEGER NOT NULL UNIQUE REFERENCES people(id),
+  email         TEXT NOT NULL UNIQUE CHECK (email <> ''),
+  password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  id            INTEGER PRIMARY KEY,
+  account_id    INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  token_hash    TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  revoked_at_ms INTEGER NULL
+);
+CREATE TABLE series (
+  id               INTEGER PRIMARY KEY,
+  owner_account_id INTEGER NOT NULL REFERENCES accounts(id),
+  uid              TEXT NOT NULL UNIQUE,
+  title            TEXT NOT NULL CHECK (title <> ''),
+  time_zone        TEXT NOT NULL,
+  start_local      TEXT NOT NULL,
+  start_utc_ms     INTEGER NOT NULL,
+  duration_minutes INTEGER NOT NULL CHECK (duration_minutes > 0),
+  frequency        TEXT NOT NULL CHECK (frequency IN ('once', 'weekly')),
+  interval_weeks   INTEGER NOT NULL CHECK (interval_weeks >= 1),
+  weekday_mask     INTEGER NOT NULL CHECK (weekday_mask BETWEEN 0 AND 127),
+  until_local_date TEXT NOT NULL DEFAULT '',
+  count            INTEGER NOT NULL DEFAULT 0 CHECK (count >= 0),
+  created_at_ms    INTEGER NOT NULL
+);
+CREATE INDEX series_by_owner ON series(owner_account_id);
+CREATE TABLE series_exceptions (
+  series_id            INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+  original_local       TEXT NOT NULL,
+  kind                 TEXT NOT NULL CHECK (kind IN ('cancelled', 'moved')),
+  new_start_local      TEXT NOT NULL DEFAULT '',
+  new_duration_minutes INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (series_id, original_local)
+);
+CREATE TABLE invitations (
+  id            INTEGER PRIMARY KEY,
+  series_id     INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+  person_id     INTEGER NOT NULL REFERENCES people(id),
+  token_hash    TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  revoked_at_ms INTEGER NULL
+);
+CREATE INDEX invitations_by_series ON invitations(series_id);
+)sql"},
+    // Issue 4, continued: per-conference roles and delegation invites. Numbered 4 because 3 is
+    // taken by the Q&A/cases/attendance branch; the runner applies versions in ascending order.
+    {4, R"sql(
+CREATE TABLE conference_roles (
+  series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  role      TEXT NOT NULL
+            CHECK (role IN ('co-host', 'presenter', 'interpreter', 'participant', 'observer')),
+  PRIMARY KEY (series_id, person_id)
+);
+CREATE TABLE delegations (
+  id                    INTEGER PRIMARY KEY,
+  series_id             INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+  coordinator_person_id INTEGER NOT NULL REFERENCES people(id),
+  quota                 INTEGER NOT NULL CHECK (quota BETWEEN 1 AND 500),
+  token_hash            TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+  created_at_ms         INTEGER NOT NULL,
+  expires_at_ms         INTEGER NOT NULL,
+  revoked_at_ms         INTEGER NULL
+);
+CREATE INDEX delegations_by_series ON delegations(series_id);
+ALTER TABLE invitations ADD COLUMN delegation_id INTEGER NULL REFERENCES delegations(id);
+CREATE INDEX invitations_by_delegation ON invitations(delegation_id) WHERE delegation_id IS NOT NULL;
+)sql"},
 };
 // clang-format on
 

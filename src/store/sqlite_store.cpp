@@ -3,6 +3,7 @@
 // Threading: one thread (the control thread), as Store requires.
 #include <chrono>
 
+#include "store/clinical_tables.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
@@ -38,6 +39,92 @@ class SqliteStore final : public Store {
   Status closeOpenAttendance(int64_t leftAtMs, const std::string& reason) override;
   Result<std::vector<AttendanceRecord>> attendance(const std::string& room) override;
 
+  // Issue 4: forwarded to ClinicalTables (clinical_tables.cpp).
+  Result<int64_t> createOrganisation(const OrganisationRecord& o) override {
+    return clinical_.createOrganisation(o);
+  }
+  Result<std::optional<OrganisationRecord>> organisation(int64_t id) override {
+    return clinical_.organisation(id);
+  }
+  Result<std::vector<OrganisationRecord>> organisations() override {
+    return clinical_.organisations();
+  }
+  Result<int64_t> createPerson(const PersonRecord& p) override { return clinical_.createPerson(p); }
+  Result<std::optional<PersonRecord>> person(int64_t id) override { return clinical_.person(id); }
+  Result<std::vector<PersonRecord>> people() override { return clinical_.people(); }
+  Result<int64_t> countAccounts() override { return clinical_.countAccounts(); }
+  Result<AccountRecord> createAccount(const PersonRecord& p, const std::string& email,
+                                      const std::string& hash, int64_t nowMs) override {
+    return clinical_.createAccount(p, email, hash, nowMs);
+  }
+  Result<std::optional<AccountRecord>> accountByEmail(const std::string& email) override {
+    return clinical_.accountByEmail(email);
+  }
+  Result<std::optional<AccountRecord>> account(int64_t id) override {
+    return clinical_.account(id);
+  }
+  Status createSession(const SessionRecord& s) override { return clinical_.createSession(s); }
+  Result<std::optional<SessionRecord>> liveSession(const std::string& hash,
+                                                   int64_t nowMs) override {
+    return clinical_.liveSession(hash, nowMs);
+  }
+  Status revokeSession(const std::string& hash, int64_t nowMs) override {
+    return clinical_.revokeSession(hash, nowMs);
+  }
+  Result<int64_t> createSeries(const SeriesRecord& s) override { return clinical_.createSeries(s); }
+  Result<std::optional<SeriesRecord>> series(int64_t id) override { return clinical_.series(id); }
+  Result<std::vector<SeriesRecord>> seriesOwnedBy(int64_t accountId) override {
+    return clinical_.seriesOwnedBy(accountId);
+  }
+  Status putSeriesException(int64_t seriesId, const SeriesException& ex) override {
+    return clinical_.putSeriesException(seriesId, ex);
+  }
+  Result<std::vector<int64_t>> createInvitations(
+      const std::vector<InvitationRecord>& invitations) override {
+    return clinical_.createInvitations(invitations);
+  }
+  Result<std::vector<InvitationRecord>> invitationsFor(int64_t seriesId) override {
+    return clinical_.invitationsFor(seriesId);
+  }
+  Result<std::optional<InvitationRecord>> invitationByTokenHash(const std::string& hash) override {
+    return clinical_.invitationByTokenHash(hash);
+  }
+  Result<bool> revokeInvitation(int64_t seriesId, int64_t id, int64_t nowMs) override {
+    return clinical_.revokeInvitation(seriesId, id, nowMs);
+  }
+  Status updateSeries(const SeriesRecord& s) override { return clinical_.updateSeries(s); }
+  Result<std::vector<RoleRecord>> roles(int64_t seriesId) override { return clinical_.roles(seriesId); }
+  Result<std::optional<std::string>> roleOf(int64_t seriesId, int64_t personId) override {
+    return clinical_.roleOf(seriesId, personId);
+  }
+  Status putRole(const RoleRecord& r) override { return clinical_.putRole(r); }
+  Result<bool> deleteRole(int64_t seriesId, int64_t personId) override {
+    return clinical_.deleteRole(seriesId, personId);
+  }
+  Result<std::vector<SeriesRecord>> seriesCoHostedBy(int64_t personId) override {
+    return clinical_.seriesCoHostedBy(personId);
+  }
+  Status handOverHost(int64_t seriesId, int64_t newOwner, int64_t previousHostPerson,
+                      int64_t newHostPerson) override {
+    return clinical_.handOverHost(seriesId, newOwner, previousHostPerson, newHostPerson);
+  }
+  Result<int64_t> createDelegation(const DelegationRecord& d) override {
+    return clinical_.createDelegation(d);
+  }
+  Result<std::vector<DelegationRecord>> delegationsFor(int64_t seriesId) override {
+    return clinical_.delegationsFor(seriesId);
+  }
+  Result<std::optional<DelegationRecord>> delegationByTokenHash(const std::string& h) override {
+    return clinical_.delegationByTokenHash(h);
+  }
+  Result<bool> revokeDelegation(int64_t seriesId, int64_t id, int64_t nowMs) override {
+    return clinical_.revokeDelegation(seriesId, id, nowMs);
+  }
+  Result<std::pair<int64_t, int64_t>> addDelegate(int64_t delegationId, const PersonRecord& p,
+                                                  const InvitationRecord& inv) override {
+    return clinical_.addDelegate(delegationId, p, inv);
+  }
+
  private:
   struct Statements {
     Statement insertRoom;
@@ -47,13 +134,14 @@ class SqliteStore final : public Store {
     Statement closeAllOpen;
     Statement selectAttendance;
   };
-  SqliteStore(Db db, Statements st) : db_(std::move(db)), st_(std::move(st)) {}
+  SqliteStore(Db db, Statements st) : db_(std::move(db)), st_(std::move(st)), clinical_(db_) {}
   // The body of ensureRoom, run inside the caller's transaction.
   Result<RoomRecord> ensureRoomLocked(const std::string& name, int64_t nowMs);
 
   // Declared before st_ so that statements are finalized before the connection closes.
   Db db_;
   Statements st_;
+  sqlite::ClinicalTables clinical_;  // refers to db_; SqliteStore is never moved (heap only)
 };
 
 Status configure(Db& db, bool inMemory) {

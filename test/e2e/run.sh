@@ -61,8 +61,10 @@ start_rounds() {
   exit 2
 }
 
-# The call tests (call.test.mjs): browsers reach the media port directly.
-start_rounds server --http-port 8080 --media-port 40000
+# The call tests (call.test.mjs): browsers reach the media port directly. The bootstrap token lets
+# schedule.test.mjs create the first host account (docs/api.md).
+bootstrap_token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+start_rounds server --http-port 8080 --media-port 40000 --bootstrap-token "$bootstrap_token"
 
 # The TURN test (turn.test.mjs, docs/turn.md): coturn on 127.0.0.1:3478 (TCP only, as through a
 # firewall that allows nothing else) relays to a second rounds whose media port drops every UDP
@@ -109,7 +111,7 @@ start_rounds icetcp-server --http-port 8082 --media-port 40200
 icetcp_env=(ROUNDS_ICETCP_URL=http://127.0.0.1:8082 ROUNDS_ICETCP_PORT=40200)
 
 set +e
-env ROUNDS_URL=http://127.0.0.1:8080 "${turn_env[@]}" "${icetcp_env[@]}" node --test --test-concurrency=1 "$root/test/e2e/"
+env ROUNDS_URL=http://127.0.0.1:8080 ROUNDS_BOOTSTRAP_TOKEN="$bootstrap_token" "${turn_env[@]}" "${icetcp_env[@]}" node --test --test-concurrency=1 "$root/test/e2e/"
 status=$?
 set -e
 if [ "$status" != 0 ]; then

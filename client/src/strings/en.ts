@@ -1,5 +1,5 @@
 // English strings: every text a person sees or hears (including aria-labels) lives here, so that a
-// translation (zh.ts next) is one new file. Placeholders are written {name} and filled by t().
+// translation (zh.ts) is one more file. Placeholders are written {name} and filled by t().
 
 export const en = {
   appName: 'Rounds',
@@ -89,6 +89,19 @@ export const en = {
   left: 'You left room {room}.',
   rejoin: 'Rejoin',
   rejoinLabel: 'Rejoin room {room}',
+
+  // Invitee's schedule (join screen with ?invite=)
+  scheduleHeading: 'Your schedule',
+  scheduleLoading: 'Loading the dates of this series…',
+  scheduleZone: 'Times shown in {zone}',
+  scheduleDate: 'Date',
+  scheduleTime: 'Time',
+  scheduleStatus: 'Status',
+  scheduleScheduled: 'Scheduled',
+  scheduleCancelled: 'Cancelled',
+  scheduleMoved: 'Moved',
+  scheduleRevoked: 'This invitation was revoked or has expired. Ask the host for a new one.',
+  scheduleUnavailable: 'The dates of this series could not be loaded.',
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -1,8 +1,9 @@
 // String lookup: t('key', {n: 2}) returns the text for the page's language with {n} filled in.
-// Only English exists today; a new language is a catalogue file registered in `catalogues`.
+// English and Simplified Chinese; a new language is a catalogue file registered in `catalogues`.
 import { en, type Catalogue, type StringKey } from './en';
+import { zh } from './zh';
 
-const catalogues: Record<string, Catalogue> = { en };
+const catalogues: Record<string, Catalogue> = { en, zh };
 
 function pickLanguage(): string {
   for (const tag of navigator.languages ?? [navigator.language]) {
