@@ -9,6 +9,7 @@
 
 #include "common/log.hpp"
 #include "control/api.hpp"
+#include "control/api/knowledge_api.hpp"
 #include "control/conference.hpp"
 #include "control/http_server.hpp"
 #include "media/media_engine.hpp"
@@ -143,6 +144,14 @@ int main(int argc, char** argv) {
   Conference conference(cc, media, attendance);
   shim.target = &conference;
   Api api(conference, attendance);
+  // In the room (issue 4): meetings, agenda, cases, Q&A/FAQ, attendance reports.
+  AccountService accounts(*store.value(), SystemClock::instance(), CryptoRandom::instance());
+  SeriesService seriesService(*store.value(), SystemClock::instance(), CryptoRandom::instance());
+  MeetingService meetings(*store.value(), SystemClock::instance(), accounts, seriesService);
+  CaseService cases(meetings);
+  QuestionService questions(meetings);
+  KnowledgeApi knowledgeApi(meetings, cases, questions, attendance);
+  registerKnowledgeApi(api, knowledgeApi);
 
   HttpServerConfig hc;
   hc.bindAddress = o.httpAddress;

@@ -38,6 +38,8 @@ json statsJson(const WorkerStats& s) {
 
 HttpResponse Api::onHttpRequest(const HttpRequest& req) {
   const std::string& path = req.path;
+  for (const auto& routes : routes_)
+    if (auto r = routes(req)) return std::move(*r);
   if (req.method != "GET" && req.method != "HEAD")
     return errorResponse(405, "method_not_allowed", req.method + " is not supported on " + path);
 

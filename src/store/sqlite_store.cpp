@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "store/clinical_tables.hpp"
+#include "store/knowledge_tables.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
@@ -92,6 +93,7 @@ class SqliteStore final : public Store {
   Result<bool> revokeInvitation(int64_t seriesId, int64_t id, int64_t nowMs) override {
     return clinical_.revokeInvitation(seriesId, id, nowMs);
   }
+  sqlite::KnowledgeTables& knowledge() override { return knowledge_; }
 
  private:
   struct Statements {
@@ -102,7 +104,7 @@ class SqliteStore final : public Store {
     Statement closeAllOpen;
     Statement selectAttendance;
   };
-  SqliteStore(Db db, Statements st) : db_(std::move(db)), st_(std::move(st)), clinical_(db_) {}
+  SqliteStore(Db db, Statements st) : db_(std::move(db)), st_(std::move(st)), clinical_(db_), knowledge_(db_) {}
   // The body of ensureRoom, run inside the caller's transaction.
   Result<RoomRecord> ensureRoomLocked(const std::string& name, int64_t nowMs);
 
@@ -110,6 +112,7 @@ class SqliteStore final : public Store {
   Db db_;
   Statements st_;
   sqlite::ClinicalTables clinical_;  // refers to db_; SqliteStore is never moved (heap only)
+  sqlite::KnowledgeTables knowledge_;  // likewise
 };
 
 Status configure(Db& db, bool inMemory) {

@@ -16,6 +16,10 @@
 
 namespace rounds {
 
+namespace sqlite {
+class KnowledgeTables;  // meetings, agenda, cases, Q&A, FAQ (store/knowledge_tables.hpp)
+}
+
 struct RoomRecord {
   int64_t id = 0;
   std::string name;
@@ -80,6 +84,9 @@ class Store {
       const std::string& tokenHash) = 0;
   // false if there is no such invitation in that series.
   virtual Result<bool> revokeInvitation(int64_t seriesId, int64_t invitationId, int64_t nowMs) = 0;
+
+  // --- In the room (issue 4): meetings, agenda, cases, questions, FAQ; same database.
+  virtual sqlite::KnowledgeTables& knowledge() = 0;
 };
 
 // Opens (creating if needed) a SQLite database file in WAL mode and applies numbered migrations.
