@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/questions.hpp"  // multilineText
 #include "services/validation.hpp"
 #include "store/knowledge_tables.hpp"
 
@@ -64,13 +65,7 @@ Status CaseService::validateFields(const CaseFields& fields) {
       return validate::fieldError("fields.ageBand", "an age band such as \"60-69\" or \"90+\", not an exact age");
     if (k == "sex" && v != "female" && v != "male" && v != "other" && v != "unknown")
       return validate::fieldError("fields.sex", "one of female, male, other, unknown");
-    if (auto t = validate::text("fields." + k, v, 0, kMaxFieldBytes); !t) {
-      // Free text may contain line breaks; only reject other control characters.
-      bool onlyNewlines = std::all_of(v.begin(), v.end(), [](char c) {
-        return static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\r' || c == '\t';
-      });
-      if (!onlyNewlines) return t.error();
-    }
+    if (auto t = multilineText("fields." + k, v, 0, kMaxFieldBytes); !t) return t.error();
   }
   return Ok{};
 }

@@ -43,6 +43,19 @@ std::string mdInline(std::string_view s) {
 
 }  // namespace
 
+Status multilineText(std::string_view field, std::string_view value, size_t min, size_t max) {
+  for (char c : value) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\n' && c != '\r' && c != '\t') || u == 0x7F)
+      return validate::fieldError(field, "must not contain control characters");
+  }
+  size_t b = value.find_first_not_of(" \t\r\n");
+  size_t len = b == std::string_view::npos ? 0 : value.find_last_not_of(" \t\r\n") - b + 1;
+  if (len < min) return validate::fieldError(field, min == 1 ? "must not be empty" : "is too short");
+  if (value.size() > max) return validate::fieldError(field, "is too long (at most " + std::to_string(max) + " bytes)");
+  return Ok{};
+}
+
 std::string csvField(std::string_view value) {
   std::string v;
   if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@'))
@@ -60,7 +73,7 @@ std::string csvField(std::string_view value) {
 
 Result<QuestionRecord> QuestionService::ask(const MeetingAccess& a, const std::string& text,
                                             bool anonymous, std::optional<int64_t> agendaItemId) {
-  if (auto v = validate::text("text", text, 3, 2000); !v) return v.error();
+  if (auto v = multilineText("text", text, 3, 2000); !v) return v.error();
   if (agendaItemId) {
     auto items = meetings_.store().knowledge().agenda(a.meeting.id);
     if (!items) return items.error();
@@ -127,7 +140,7 @@ Status QuestionService::merge(const MeetingAccess& a, int64_t duplicateId, int64
 Result<QuestionRecord> QuestionService::answer(const MeetingAccess& a, int64_t questionId,
                                                const std::string& text) {
   if (auto h = requireHost(a.actor); !h) return h.error();
-  if (auto v = validate::text("answer", text, 1, 8000); !v) return v.error();
+  if (auto v = multilineText("answer", text, 1, 8000); !v) return v.error();
   auto q = load(a, questionId);
   if (!q) return q;
   if (q->status == "merged") return makeError("conflict", "answer the question it was merged into");

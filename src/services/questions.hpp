@@ -40,6 +40,9 @@ class QuestionService {
   MeetingService& meetings_;
 };
 
+// Like validate::text, but line breaks and tabs are allowed (answers and case fields are prose).
+Status multilineText(std::string_view field, std::string_view value, size_t min, size_t max);
+
 // One CSV field per RFC 4180 §2 (quoted only when it must be). A leading = + - @ is prefixed
 // with ' so that spreadsheets do not run it as a formula.
 std::string csvField(std::string_view value);

@@ -53,6 +53,7 @@ class KnowledgeApiTest : public ::testing::Test {
     AccountsConfig ac;
     ac.argon2.memoryKiB = 1024;  // fast hashing in tests
     ac.argon2.timeCost = 1;
+    ac.sessionTtlMs = 30LL * 24 * 3600 * 1000;  // tests jump a week ahead
     accounts_ = std::make_unique<AccountService>(*store_, clock_, CryptoRandom::instance(), ac);
     series_ = std::make_unique<SeriesService>(*store_, clock_, CryptoRandom::instance());
     meetings_ = std::make_unique<MeetingService>(*store_, clock_, *accounts_, *series_);
@@ -354,6 +355,188 @@ TEST_F(KnowledgeApiTest, CaseFieldsAreValidatedByName) {
                          json::object(), a);
   EXPECT_EQ(incomplete.status, 400);
   EXPECT_EQ(incomplete.body["error"]["field"], "fields.sex");
+}
+
+TEST_F(KnowledgeApiTest, QuestionsOrderByVotesWithAnonymityAndMerging) {
+  auto a = host("a@example.org", "Host A");
+  auto sid = series(a, "ICU briefing");
+  auto alice = invitee(a, sid, "Alice");
+  auto bob = invitee(a, sid, "Bob");
+  auto mid = meeting(a, sid);
+  const std::string q = "/api/meetings/" + std::to_string(mid) + "/questions";
+
+  auto q1 = call("POST", q, {{"text", "How do you mobilise ICU beds?"}}, "", alice);
+  ASSERT_EQ(q1.status, 201) << q1.raw;
+  auto q2 = call("POST", q, {{"text", "Which sedation protocol?"}, {"anonymous", true}}, "", bob);
+  ASSERT_EQ(q2.status, 201);
+  auto q3 = call("POST", q, {{"text", "How to find more ICU beds quickly?"}}, "", bob);
+  const std::string v2 = q + "/" + std::to_string(q2.body["id"].get<int64_t>());
+  const std::string v3 = q + "/" + std::to_string(q3.body["id"].get<int64_t>());
+  const std::string v1 = q + "/" + std::to_string(q1.body["id"].get<int64_t>());
+
+  auto first = call("POST", v2 + "/vote", nullptr, "", alice);
+  EXPECT_TRUE(first.body["voted"].get<bool>());
+  EXPECT_EQ(first.body["votes"], 1);
+  auto again = call("POST", v2 + "/vote", nullptr, "", alice);
+  EXPECT_FALSE(again.body["voted"].get<bool>());
+  EXPECT_EQ(again.body["votes"], 1);
+  EXPECT_EQ(call("POST", v2 + "/vote", nullptr, a).body["votes"], 2);
+  EXPECT_EQ(call("POST", v3 + "/vote", nullptr, "", alice).body["votes"], 1);
+
+  auto list = call("GET", q, nullptr, "", alice);
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.body["questions"].size(), 3u);
+  EXPECT_EQ(list.body["questions"][0]["text"], "Which sedation protocol?");
+  EXPECT_TRUE(list.body["questions"][0]["askedBy"].is_null());  // anonymous to the room
+  EXPECT_EQ(list.body["questions"][1]["askedBy"], "Bob");
+  auto hostView = call("GET", q, nullptr, a);
+  EXPECT_EQ(hostView.body["questions"][0]["askedBy"], "Bob");  // known to hosts
+  EXPECT_FALSE(hostView.body["questions"][0]["askerKey"].get<std::string>().empty());
+
+  // Merge the duplicate: its vote moves (Alice voted for both: counted once).
+  EXPECT_EQ(call("POST", v3 + "/merge", {{"into", q1.body["id"]}}, "", alice).status, 403);
+  EXPECT_EQ(call("POST", v3 + "/merge", {{"into", "one"}}, a).body["error"]["field"], "into");
+  EXPECT_EQ(call("POST", v3 + "/merge", {{"into", 9999}}, a).body["error"]["field"], "into");
+  ASSERT_EQ(call("POST", v3 + "/merge", {{"into", q1.body["id"]}}, a).status, 200);
+  ASSERT_EQ(call("POST", v1 + "/vote", nullptr, "", alice).body["votes"], 1);
+  auto merged = call("GET", q, nullptr, a);
+  EXPECT_EQ(merged.body["questions"].size(), 2u);
+  EXPECT_EQ(call("POST", v3 + "/vote", nullptr, "", bob).status, 409);
+
+  EXPECT_EQ(call("POST", q, {{"text", ""}}, "", alice).body["error"]["field"], "text");
+  EXPECT_EQ(call("POST", q, {{"text", "Why?"}, {"anonymous", "yes"}}, "", alice).body["error"]["field"],
+            "anonymous");
+  EXPECT_EQ(call("POST", v1 + "/answer", {{"answer", "x"}}, "", alice).status, 403);
+}
+
+TEST_F(KnowledgeApiTest, AnsweredQuestionsBecomeASearchableFaqAcrossTheSeries) {
+  auto a = host("a@example.org", "Host A");
+  auto b = host("b@example.org", "Host B");
+  auto sid = series(a, "ICU briefing");
+  auto other = series(b, "Other series");
+  auto guest = invitee(a, sid, "Guest");
+  auto outsider = invitee(b, other, "Outsider");
+  auto week1 = meeting(a, sid, "Week 1");
+  const std::string m1 = "/api/meetings/" + std::to_string(week1);
+  auto item = call("POST", m1 + "/agenda", {{"title", "Mobilising ICU staff and beds"}, {"minutes", 20}}, a);
+  auto q1 = call("POST", m1 + "/questions",
+                 {{"text", "How to mobilise ICU beds, fast?"}, {"agendaItemId", item.body["id"]}}, "", guest);
+  ASSERT_EQ(q1.status, 201) << q1.raw;
+  const std::string answerText = "Convert step-down units first; \"surge\" teams of 1 doctor, 3 nurses.\nReview daily.";
+  auto answered = call("POST", m1 + "/questions/" + std::to_string(q1.body["id"].get<int64_t>()) + "/answer",
+                       {{"answer", answerText}}, a);
+  ASSERT_EQ(answered.status, 200) << answered.raw;
+  EXPECT_EQ(answered.body["status"], "answered");
+  call("POST", m1 + "/questions", {{"text", "Unanswered question about masks"}}, "", guest);
+  auto zh = call("POST", m1 + "/questions", {{"text", "如何快速调配ICU床位？"}}, "", guest);
+  ASSERT_EQ(call("POST", m1 + "/questions/" + std::to_string(zh.body["id"].get<int64_t>()) + "/answer",
+                 {{"answer", "先改造过渡病房。"}}, a).status, 200);
+
+  // A week later, someone in another meeting of the series searches.
+  clock_.advance(std::chrono::hours(24 * 7));
+  meeting(a, sid, "Week 2");
+  const std::string faq = "/api/series/" + std::to_string(sid) + "/faq";
+  auto hit = call("GET", faq + "?q=mobilise%20ICU", nullptr, "", guest);
+  ASSERT_EQ(hit.status, 200) << hit.raw;
+  ASSERT_EQ(hit.body["results"].size(), 1u);
+  EXPECT_EQ(hit.body["results"][0]["topic"], "Mobilising ICU staff and beds");
+  EXPECT_EQ(hit.body["results"][0]["meeting"], "Week 1");
+  EXPECT_EQ(hit.body["results"][0]["answer"], answerText);
+  EXPECT_EQ(call("GET", faq + "?q=surge", nullptr, a).body["results"].size(), 1u);
+  auto zhHit = call("GET", faq + "?q=%E8%B0%83%E9%85%8DICU", nullptr, a);  // 调配ICU
+  ASSERT_EQ(zhHit.body["results"].size(), 1u) << zhHit.raw;
+  EXPECT_EQ(zhHit.body["results"][0]["answer"], "先改造过渡病房。");
+  EXPECT_EQ(call("GET", faq + "?q=masks", nullptr, a).body["results"].size(), 0u);  // not answered
+  EXPECT_EQ(call("GET", faq + "?q=%22OR%20*", nullptr, a).status, 200);  // FTS syntax is inert
+  EXPECT_EQ(call("GET", faq + "?q=beds", nullptr, "", outsider).status, 403);
+  EXPECT_EQ(call("GET", faq + "?q=beds").status, 401);
+  EXPECT_EQ(call("GET", faq + "?q=", nullptr, a).body["error"]["field"], "q");
+  EXPECT_EQ(call("GET", faq + "?q=beds&limit=0", nullptr, a).body["error"]["field"], "limit");
+
+  auto csv = call("GET", faq + ".csv", nullptr, "", guest);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.contentType, "text/csv; charset=utf-8");
+  EXPECT_NE(csv.raw.find(",\"How to mobilise ICU beds, fast?\","), std::string::npos) << csv.raw;
+  EXPECT_NE(csv.raw.find("\"Convert step-down units first; \"\"surge\"\" teams of 1 doctor, 3 nurses.\nReview daily.\""),
+            std::string::npos)
+      << csv.raw;
+  EXPECT_EQ(csv.raw.substr(0, csv.raw.find("\r\n")),
+            "question_id,meeting_id,meeting,meeting_start_utc,topic,question,answer,answered_at_utc");
+  auto md = call("GET", faq + ".md", nullptr, a);
+  ASSERT_EQ(md.status, 200);
+  EXPECT_NE(md.raw.find("# FAQ: ICU briefing"), std::string::npos);
+  EXPECT_NE(md.raw.find("### How to mobilise ICU beds, fast?"), std::string::npos) << md.raw;
+  EXPECT_NE(md.raw.find("Review daily."), std::string::npos);
+  EXPECT_NE(md.raw.find("### 如何快速调配ICU床位？"), std::string::npos);
+}
+
+TEST_F(KnowledgeApiTest, FaqSurvivesARestart) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("rounds-faq-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  open(path.string());
+  auto a = host("a@example.org", "Host A");
+  auto sid = series(a, "ICU briefing");
+  auto mid = meeting(a, sid);
+  const std::string m = "/api/meetings/" + std::to_string(mid);
+  auto q = call("POST", m + "/questions", {{"text", "Oxygen targets in pregnancy?"}}, a);
+  ASSERT_EQ(call("POST", m + "/questions/" + std::to_string(q.body["id"].get<int64_t>()) + "/answer",
+                 {{"answer", "SpO2 at least 95 percent"}}, a).status, 200);
+  open(path.string());  // a new store on the same file, as after a restart
+  auto hit = call("GET", "/api/series/" + std::to_string(sid) + "/faq?q=pregnancy", nullptr, a);
+  EXPECT_EQ(hit.status, 200) << hit.raw;
+  EXPECT_EQ(hit.body["results"].size(), 1u);
+  knowledge_.reset();
+  store_.reset();
+  std::filesystem::remove(path);
+  std::filesystem::remove(path.string() + "-wal");
+  std::filesystem::remove(path.string() + "-shm");
+}
+
+TEST_F(KnowledgeApiTest, AttendanceReportCountsReconnectsAndThreshold) {
+  auto a = host("a@example.org", "Host A");
+  auto sid = series(a, "ICU briefing");
+  auto guest = invitee(a, sid, "Guest");
+  auto mid = meeting(a, sid);  // starts now, 60 minutes
+  const std::string room = "series-" + std::to_string(sid);
+  // Dr Li: 0-30 min, drops, back 33-60. Dr Wu: 10-40 min.
+  auto li1 = attendance_->joined(room, "p1", "Dr Li");
+  clock_.advance(std::chrono::minutes(10));
+  auto wu = attendance_->joined(room, "p2", "Dr Wu, MD");
+  clock_.advance(std::chrono::minutes(20));
+  attendance_->left(li1, "disconnected");
+  clock_.advance(std::chrono::minutes(3));
+  auto li2 = attendance_->joined(room, "p3", "Dr Li");
+  clock_.advance(std::chrono::minutes(7));
+  attendance_->left(wu, "left");
+  clock_.advance(std::chrono::minutes(30));
+  attendance_->left(li2, "left");
+
+  const std::string url = "/api/meetings/" + std::to_string(mid) + "/attendance";
+  auto r = call("GET", url, nullptr, a);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  ASSERT_EQ(r.body["people"].size(), 2u);
+  const auto& li = r.body["people"][0];
+  EXPECT_EQ(li["name"], "Dr Li");
+  EXPECT_EQ(li["intervals"].size(), 2u);
+  EXPECT_EQ(li["presentMs"], 57 * 60'000);
+  EXPECT_NEAR(li["percent"].get<double>(), 95.0, 1e-9);
+  EXPECT_TRUE(li["meetsThreshold"].get<bool>());
+  const auto& wuRow = r.body["people"][1];
+  EXPECT_EQ(wuRow["presentMs"], 30 * 60'000);
+  EXPECT_FALSE(wuRow["meetsThreshold"].get<bool>());
+  EXPECT_TRUE(call("GET", url + "?threshold=50", nullptr, a).body["people"][1]["meetsThreshold"].get<bool>());
+  EXPECT_EQ(call("GET", url + "?threshold=0", nullptr, a).body["error"]["field"], "threshold");
+  EXPECT_EQ(call("GET", url + "?threshold=101", nullptr, a).body["error"]["field"], "threshold");
+  EXPECT_EQ(call("GET", url, nullptr, "", guest).status, 403);
+
+  auto csv = call("GET", url + ".csv", nullptr, a);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.raw,
+            "name,joined_utc,left_utc,leave_reason,present_minutes,percent_of_session,meets_threshold\r\n"
+            "Dr Li,2023-11-14T22:13:20Z,2023-11-14T22:43:20Z,disconnected,57.0,95.0,yes\r\n"
+            "Dr Li,2023-11-14T22:46:20Z,2023-11-14T23:13:20Z,left,57.0,95.0,yes\r\n"
+            "\"Dr Wu, MD\",2023-11-14T22:23:20Z,2023-11-14T22:53:20Z,left,30.0,50.0,no\r\n");
 }
 
 }  // namespace
