@@ -24,8 +24,9 @@ std::string isoUtcSeconds(int64_t ms) {
 
 }  // namespace
 
-AttendanceReport buildAttendanceReport(const std::vector<AttendanceRecord>& rows, int64_t startsAtMs,
-                                       int64_t endsAtMs, int64_t nowMs, double thresholdPercent) {
+AttendanceReport buildAttendanceReport(const std::vector<AttendanceRecord>& rows,
+                                       int64_t startsAtMs, int64_t endsAtMs, int64_t nowMs,
+                                       double thresholdPercent) {
   AttendanceReport report;
   report.startsAtMs = startsAtMs;
   report.endsAtMs = endsAtMs;
@@ -59,7 +60,8 @@ AttendanceReport buildAttendanceReport(const std::vector<AttendanceRecord>& rows
 
 std::string attendanceCsv(const AttendanceReport& report) {
   std::string out =
-      "name,joined_utc,left_utc,leave_reason,present_minutes,percent_of_session,meets_threshold\r\n";
+      "name,joined_utc,left_utc,leave_reason,present_minutes,percent_of_session,meets_"
+      "threshold\r\n";
   for (const auto& p : report.people) {
     char totals[64];
     std::snprintf(totals, sizeof totals, "%.1f,%.1f,%s", static_cast<double>(p.presentMs) / 60000.0,

@@ -35,8 +35,9 @@ struct AttendanceReport {
 
 // People are matched by display name: each join (and reconnect) has a fresh participant id.
 // Rows outside [startsAtMs, endsAtMs) are ignored; an open row counts until min(nowMs, end).
-AttendanceReport buildAttendanceReport(const std::vector<AttendanceRecord>& rows, int64_t startsAtMs,
-                                       int64_t endsAtMs, int64_t nowMs, double thresholdPercent);
+AttendanceReport buildAttendanceReport(const std::vector<AttendanceRecord>& rows,
+                                       int64_t startsAtMs, int64_t endsAtMs, int64_t nowMs,
+                                       double thresholdPercent);
 
 // One line per interval (RFC 4180, CRLF): name, joined, left, reason, then the person's totals.
 std::string attendanceCsv(const AttendanceReport& report);

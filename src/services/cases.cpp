@@ -24,7 +24,8 @@ std::string toJson(const CaseFields& fields) {
 
 std::string toJson(const std::vector<Justification>& js) {
   json arr = json::array();
-  for (const auto& j : js) arr.push_back({{"field", j.field}, {"text", j.text}, {"reason", j.reason}});
+  for (const auto& j : js)
+    arr.push_back({{"field", j.field}, {"text", j.text}, {"reason", j.reason}});
   return arr.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -42,14 +43,16 @@ bool isAgeBand(std::string_view s) {
   return std::stoi(std::string(lo)) < std::stoi(std::string(hi));
 }
 
-Error caseNotFound(int64_t id) { return makeError("not_found", "no case " + std::to_string(id) + " in this meeting"); }
+Error caseNotFound(int64_t id) {
+  return makeError("not_found", "no case " + std::to_string(id) + " in this meeting");
+}
 
 }  // namespace
 
 const std::vector<std::string>& CaseService::fieldNames() {
-  static const std::vector<std::string> kCaseFields = {
-      "ageBand", "sex", "history", "presentation", "imaging", "laboratory", "treatment", "outcome",
-      "question"};
+  static const std::vector<std::string> kCaseFields = {"ageBand",      "sex",     "history",
+                                                       "presentation", "imaging", "laboratory",
+                                                       "treatment",    "outcome", "question"};
   return kCaseFields;
 }
 
@@ -58,11 +61,11 @@ Status CaseService::validateFields(const CaseFields& fields) {
   for (const auto& [k, v] : fields) {
     if (std::find(names.begin(), names.end(), k) == names.end())
       return validate::fieldError("fields." + k, "not a field of the case template");
-    if (v.size() > kMaxFieldBytes)
-      return validate::fieldError("fields." + k, "at most 8000 bytes");
+    if (v.size() > kMaxFieldBytes) return validate::fieldError("fields." + k, "at most 8000 bytes");
     if (v.empty()) continue;
     if (k == "ageBand" && !isAgeBand(v))
-      return validate::fieldError("fields.ageBand", "an age band such as \"60-69\" or \"90+\", not an exact age");
+      return validate::fieldError("fields.ageBand",
+                                  "an age band such as \"60-69\" or \"90+\", not an exact age");
     if (k == "sex" && v != "female" && v != "male" && v != "other" && v != "unknown")
       return validate::fieldError("fields.sex", "one of female, male, other, unknown");
     if (auto t = multilineText("fields." + k, v, 0, kMaxFieldBytes); !t) return t.error();
@@ -78,9 +81,10 @@ std::vector<FlaggedSpan> CaseService::check(const CaseFields& fields,
     if (it == fields.end() || name == "ageBand" || name == "sex") continue;
     for (auto& span : deid::findIdentifiers(name, it->second)) {
       FlaggedSpan f;
-      f.justified = std::any_of(justifications.begin(), justifications.end(), [&](const Justification& j) {
-        return j.field == span.field && j.text == span.text && !j.reason.empty();
-      });
+      f.justified =
+          std::any_of(justifications.begin(), justifications.end(), [&](const Justification& j) {
+            return j.field == span.field && j.text == span.text && !j.reason.empty();
+          });
       f.span = std::move(span);
       out.push_back(std::move(f));
     }
@@ -99,8 +103,8 @@ CaseFields CaseService::fieldsOf(const CaseRecord& c) {
 
 CaseAuditRecord CaseService::auditRow(const MeetingAccess& a, int64_t caseId, std::string action,
                                       std::string detail) const {
-  return CaseAuditRecord{0, caseId, meetings_.clock().wallMillis(), a.actor.key, std::move(action),
-                         std::move(detail)};
+  return CaseAuditRecord{
+      0, caseId, meetings_.clock().wallMillis(), a.actor.key, std::move(action), std::move(detail)};
 }
 
 Status CaseService::checkAgendaItem(const MeetingAccess& a, std::optional<int64_t> agendaItemId) {
@@ -161,7 +165,8 @@ Result<CaseRecord> CaseService::update(const MeetingAccess& a, int64_t caseId,
   c->agendaItemId = agendaItemId;
   c->status = "draft";
   c->updatedAtMs = meetings_.clock().wallMillis();
-  auto st = meetings_.store().knowledge().updateCase(*c, auditRow(a, caseId, "updated", "fields: " + changed));
+  auto st = meetings_.store().knowledge().updateCase(
+      *c, auditRow(a, caseId, "updated", "fields: " + changed));
   if (!st) return st.error();
   return c;
 }
@@ -170,8 +175,10 @@ Result<SubmitOutcome> CaseService::submit(const MeetingAccess& a, int64_t caseId
                                           const std::vector<Justification>& justifications) {
   auto c = load(a, caseId);
   if (!c) return c.error();
-  if (c->author != a.actor.key) return makeError("forbidden", "only the case's author may submit it");
-  if (c->status != "draft") return makeError("conflict", "only a draft can be submitted (this one is " + c->status + ")");
+  if (c->author != a.actor.key)
+    return makeError("forbidden", "only the case's author may submit it");
+  if (c->status != "draft")
+    return makeError("conflict", "only a draft can be submitted (this one is " + c->status + ")");
   for (size_t i = 0; i < justifications.size(); ++i) {
     const auto& j = justifications[i];
     std::string f = "justifications[" + std::to_string(i) + "]";
@@ -184,7 +191,8 @@ Result<SubmitOutcome> CaseService::submit(const MeetingAccess& a, int64_t caseId
   }
   SubmitOutcome out;
   out.spans = check(fields, justifications);
-  size_t open = std::count_if(out.spans.begin(), out.spans.end(), [](const FlaggedSpan& s) { return !s.justified; });
+  size_t open = std::count_if(out.spans.begin(), out.spans.end(),
+                              [](const FlaggedSpan& s) { return !s.justified; });
   auto& kt = meetings_.store().knowledge();
   if (open > 0) {
     out.blocked = true;
@@ -193,8 +201,10 @@ Result<SubmitOutcome> CaseService::submit(const MeetingAccess& a, int64_t caseId
     for (const auto& s : out.spans)
       if (!s.justified) ++byKind[std::string(deid::kindName(s.span.kind))];
     std::string detail;
-    for (const auto& [k, n] : byKind) detail += (detail.empty() ? "" : ",") + k + "=" + std::to_string(n);
-    if (auto st = kt.appendAudit(auditRow(a, caseId, "submit_blocked", detail)); !st) return st.error();
+    for (const auto& [k, n] : byKind)
+      detail += (detail.empty() ? "" : ",") + k + "=" + std::to_string(n);
+    if (auto st = kt.appendAudit(auditRow(a, caseId, "submit_blocked", detail)); !st)
+      return st.error();
     out.record = std::move(*c);
     return out;
   }
@@ -210,8 +220,8 @@ Result<SubmitOutcome> CaseService::submit(const MeetingAccess& a, int64_t caseId
   c->status = "submitted";
   c->returnReason.clear();
   c->updatedAtMs = meetings_.clock().wallMillis();
-  auto st = kt.updateCase(*c, auditRow(a, caseId, "submitted",
-                                       "justified spans: " + std::to_string(used.size())));
+  auto st = kt.updateCase(
+      *c, auditRow(a, caseId, "submitted", "justified spans: " + std::to_string(used.size())));
   if (!st) return st.error();
   out.record = std::move(*c);
   return out;
@@ -228,7 +238,8 @@ Result<CaseRecord> CaseService::review(const MeetingAccess& a, int64_t caseId,
   auto c = load(a, caseId);
   if (!c) return c;
   if (c->status != "submitted")
-    return makeError("conflict", "only a submitted case can be reviewed (this one is " + c->status + ")");
+    return makeError("conflict",
+                     "only a submitted case can be reviewed (this one is " + c->status + ")");
   c->status = decision == "approve" ? "approved" : "returned";
   c->returnReason = decision == "return" ? reason : "";
   c->updatedAtMs = meetings_.clock().wallMillis();
@@ -254,7 +265,8 @@ Result<CaseRecord> CaseService::view(const MeetingAccess& a, int64_t caseId) {
   auto visible = visibleTo(a, *c);
   if (!visible) return visible.error();
   if (!*visible)
-    return makeError("forbidden", "this case is shown once it is approved and its agenda item starts");
+    return makeError("forbidden",
+                     "this case is shown once it is approved and its agenda item starts");
   if (auto st = meetings_.store().knowledge().appendAudit(auditRow(a, caseId, "viewed", "")); !st)
     return st.error();
   return c;

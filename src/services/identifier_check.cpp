@@ -85,9 +85,7 @@ size_t decodeAt(std::string_view s, size_t i, uint32_t& cp) {
   return len;
 }
 
-bool isHan(uint32_t cp) {
-  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF);
-}
+bool isHan(uint32_t cp) { return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF); }
 
 // Lower-cased copy of up to `n` bytes before i (for keyword look-behind).
 std::string lookBehind(const Text& t, size_t i, size_t n) {
@@ -99,7 +97,9 @@ std::string lookBehind(const Text& t, size_t i, size_t n) {
 
 // --- e-mail addresses ----------------------------------------------------------------------
 
-bool isLocalPart(char c) { return isAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
+bool isLocalPart(char c) {
+  return isAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
 bool isDomainChar(char c) { return isAlnum(c) || c == '.' || c == '-'; }
 
 void findEmails(const Text& t, std::vector<Candidate>& out) {
@@ -120,10 +120,9 @@ void findEmails(const Text& t, std::vector<Candidate>& out) {
 
 // --- exact dates ----------------------------------------------------------------------------
 
-constexpr std::array<std::string_view, 12> kMonths = {"january", "february", "march",
-                                                      "april",   "may",      "june",
-                                                      "july",    "august",   "september",
-                                                      "october", "november", "december"};
+constexpr std::array<std::string_view, 12> kMonths = {
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december"};
 
 // Length of a month name (full, 3-letter, or "sept") at i, 0 if none.
 size_t monthAt(const Text& t, size_t i) {
@@ -249,12 +248,30 @@ void findDates(const Text& t, std::vector<Candidate>& out) {
 
 // --- ID, passport and record numbers --------------------------------------------------------
 
-constexpr std::array<std::string_view, 24> kIdKeywords = {
-    "mrn",          "medical record", "record number", "record no",  "hospital number",
-    "hospital no",  "patient id",     "id no",         "id number",  "passport",
-    "nhs",          "ssn",            "social security", "insurance", "case number",
-    "admission no", "身份证",          "病历号",         "病案号",      "住院号",
-    "门诊号",        "护照",            "医保",           "证件号"};
+constexpr std::array<std::string_view, 24> kIdKeywords = {"mrn",
+                                                          "medical record",
+                                                          "record number",
+                                                          "record no",
+                                                          "hospital number",
+                                                          "hospital no",
+                                                          "patient id",
+                                                          "id no",
+                                                          "id number",
+                                                          "passport",
+                                                          "nhs",
+                                                          "ssn",
+                                                          "social security",
+                                                          "insurance",
+                                                          "case number",
+                                                          "admission no",
+                                                          "身份证",
+                                                          "病历号",
+                                                          "病案号",
+                                                          "住院号",
+                                                          "门诊号",
+                                                          "护照",
+                                                          "医保",
+                                                          "证件号"};
 
 // The keyword (if any) in the look-behind window; "id" only as a whole word.
 std::string_view idKeywordBefore(const Text& t, size_t i) {
@@ -371,8 +388,8 @@ void findPhones(const Text& t, std::vector<Candidate>& out) {
     } else if (digits == 11 && groups.size() <= 3 && !hasDot && firstDigits.size() > 1 &&
                firstDigits[0] == '1' && firstDigits[1] >= '3' && firstDigits[1] <= '9') {
       reason = "Chinese mobile number shape (11 digits starting 13-19)";
-    } else if (digits >= 7 && digits <= 12 && groups.size() >= 2 && !hasDot &&
-               groups.back() >= 4 && groups[groups.size() - 2] >= 3) {
+    } else if (digits >= 7 && digits <= 12 && groups.size() >= 2 && !hasDot && groups.back() >= 4 &&
+               groups[groups.size() - 2] >= 3) {
       reason = hasParen ? "local phone number shape with area code" : "local phone number shape";
     }
     if (reason.empty()) continue;
@@ -384,8 +401,9 @@ void findPhones(const Text& t, std::vector<Candidate>& out) {
 // --- street addresses -----------------------------------------------------------------------
 
 constexpr std::array<std::string_view, 19> kStreetSuffixes = {
-    "street", "st",  "road",  "rd",    "avenue", "ave",     "lane",  "ln",      "boulevard", "blvd",
-    "drive",  "way", "court", "place", "terrace", "crescent", "highway", "close", "square"};
+    "street",  "st",        "road",    "rd",    "avenue", "ave",   "lane",
+    "ln",      "boulevard", "blvd",    "drive", "way",    "court", "place",
+    "terrace", "crescent",  "highway", "close", "square"};
 
 bool isStreetSuffix(std::string_view w) {
   std::string lw;
@@ -483,23 +501,25 @@ void findLabelled(const Text& t, std::vector<Candidate>& out) {
 
 // --- personal names -------------------------------------------------------------------------
 
-constexpr std::array<std::string_view, 12> kTitles = {"mr",  "mrs", "ms",        "miss",
-                                                      "mx",  "dr",  "prof",      "professor",
-                                                      "sir", "madam", "mister", "madame"};
+constexpr std::array<std::string_view, 12> kTitles = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "mister", "madame"};
 
 // Common given names (English) and Chinese surnames in pinyin: followed by a capitalised word
 // they are very likely a person's name.
 constexpr std::array<std::string_view, 52> kNameStarts = {
-    "John",  "James",  "Robert", "Michael", "William", "David",  "Richard", "Joseph", "Thomas",
-    "Mary",  "Patricia", "Jennifer", "Linda", "Elizabeth", "Susan", "Jessica", "Sarah", "Karen",
-    "Maria", "Anna",   "Peter",  "Paul",    "Mark",    "George", "Emma",    "Olivia", "Sophia",
-    "Zhang", "Wang",   "Li",     "Liu",     "Chen",    "Yang",   "Huang",   "Zhao",   "Wu",
-    "Zhou",  "Xu",     "Sun",    "Ma",      "Zhu",     "Hu",     "Guo",     "He",     "Lin",
-    "Luo",   "Gao",    "Zheng",  "Liang",   "Xie",     "Song",   "Tang"};
+    "John",   "James",  "Robert",   "Michael",  "William", "David",     "Richard", "Joseph",
+    "Thomas", "Mary",   "Patricia", "Jennifer", "Linda",   "Elizabeth", "Susan",   "Jessica",
+    "Sarah",  "Karen",  "Maria",    "Anna",     "Peter",   "Paul",      "Mark",    "George",
+    "Emma",   "Olivia", "Sophia",   "Zhang",    "Wang",    "Li",        "Liu",     "Chen",
+    "Yang",   "Huang",  "Zhao",     "Wu",       "Zhou",    "Xu",        "Sun",     "Ma",
+    "Zhu",    "Hu",     "Guo",      "He",       "Lin",     "Luo",       "Gao",     "Zheng",
+    "Liang",  "Xie",    "Song",     "Tang"};
 
 constexpr std::string_view kHanSurnames =
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
+    "丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴"
     "莫孔向汤";
 
 constexpr std::array<std::string_view, 8> kHanHonorifics = {"先生", "女士", "小姐", "医生",
@@ -516,7 +536,8 @@ void findNames(const Text& t, std::vector<Candidate>& out) {
       std::string_view w = t.wordAt(i);
       std::string lw;
       for (char c : w) lw.push_back(lower(c));
-      bool title = isUpper(w[0]) && w.size() >= 2 && isLower(w[1]) && std::find(kTitles.begin(), kTitles.end(), lw) != kTitles.end();
+      bool title = isUpper(w[0]) && w.size() >= 2 && isLower(w[1]) &&
+                   std::find(kTitles.begin(), kTitles.end(), lw) != kTitles.end();
       if (title) {
         size_t j = i + w.size();
         if (t.at(j) == '.') ++j;
@@ -568,7 +589,8 @@ void findNames(const Text& t, std::vector<Candidate>& out) {
       bool honorific = false;
       for (auto hon : kHanHonorifics) honorific = honorific || t.bytesAt(h, hon);
       if (honorific) {
-        out.push_back({i, h, IdentifierKind::kName, 7, "Chinese surname and given name before an honorific"});
+        out.push_back(
+            {i, h, IdentifierKind::kName, 7, "Chinese surname and given name before an honorific"});
         break;
       }
     }
@@ -589,12 +611,18 @@ size_t codePoints(std::string_view s, size_t from, size_t to) {
 
 std::string_view kindName(IdentifierKind kind) {
   switch (kind) {
-    case IdentifierKind::kName: return "name";
-    case IdentifierKind::kDate: return "date";
-    case IdentifierKind::kPhone: return "phone";
-    case IdentifierKind::kIdNumber: return "id_number";
-    case IdentifierKind::kAddress: return "address";
-    case IdentifierKind::kEmail: return "email";
+    case IdentifierKind::kName:
+      return "name";
+    case IdentifierKind::kDate:
+      return "date";
+    case IdentifierKind::kPhone:
+      return "phone";
+    case IdentifierKind::kIdNumber:
+      return "id_number";
+    case IdentifierKind::kAddress:
+      return "address";
+    case IdentifierKind::kEmail:
+      return "email";
   }
   return "unknown";
 }

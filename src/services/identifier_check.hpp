@@ -16,14 +16,14 @@ namespace rounds::deid {
 enum class IdentifierKind { kName, kDate, kPhone, kIdNumber, kAddress, kEmail };
 
 struct IdentifierSpan {
-  std::string field;        // the case field the text came from
-  size_t byteOffset = 0;    // into the UTF-8 text
+  std::string field;      // the case field the text came from
+  size_t byteOffset = 0;  // into the UTF-8 text
   size_t byteLength = 0;
-  size_t charOffset = 0;    // in Unicode code points (what a person counts)
+  size_t charOffset = 0;  // in Unicode code points (what a person counts)
   size_t charLength = 0;
   IdentifierKind kind = IdentifierKind::kName;
-  std::string reason;       // why it was flagged, for a person
-  std::string text;         // the flagged text itself
+  std::string reason;  // why it was flagged, for a person
+  std::string text;    // the flagged text itself
 };
 
 // "name", "date", "phone", "id_number", "address", "email".

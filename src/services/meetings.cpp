@@ -21,7 +21,8 @@ Result<Actor> MeetingService::actorInSeries(const SeriesRecord& series, const Cr
     auto caller = accounts_.authenticate(creds.bearer);
     if (!caller) return caller.error();
     if (caller->accountId != series.ownerAccountId)
-      return makeError("forbidden", "series " + std::to_string(series.id) + " belongs to another host");
+      return makeError("forbidden",
+                       "series " + std::to_string(series.id) + " belongs to another host");
     auto person = accounts_.person(caller->personId);
     Actor a{"account:" + std::to_string(caller->accountId), person ? person->displayName : "host",
             true};
@@ -32,7 +33,8 @@ Result<Actor> MeetingService::actorInSeries(const SeriesRecord& series, const Cr
     if (!opened) return opened.error();
     if (opened->series.id != series.id)
       return makeError("forbidden", "this invitation is for another series");
-    return Actor{"person:" + std::to_string(opened->invitee.id), opened->invitee.displayName, false};
+    return Actor{"person:" + std::to_string(opened->invitee.id), opened->invitee.displayName,
+                 false};
   }
   return makeError("unauthorized", "sign in (Authorization: Bearer) or present an invite token");
 }
@@ -63,7 +65,8 @@ Result<MeetingRecord> MeetingService::create(const Credentials& creds, int64_t s
   if (!sa) return sa.error();
   if (auto h = requireHost(sa->second); !h) return h.error();
   if (auto v = validate::text("title", title, 1, 200); !v) return v.error();
-  if (startsAtMs <= 0) return validate::fieldError("startsAt", "must be a UTC time in milliseconds");
+  if (startsAtMs <= 0)
+    return validate::fieldError("startsAt", "must be a UTC time in milliseconds");
   if (durationMinutes < 1 || durationMinutes > 24 * 60)
     return validate::fieldError("durationMinutes", "must be 1 to 1440");
   MeetingRecord m{0, seriesId, title, startsAtMs, durationMinutes, clock_.wallMillis()};
@@ -127,7 +130,8 @@ Result<AgendaView> MeetingService::next(const MeetingAccess& a) {
     // Nothing running: the first item that has never started.
     while (nextIndex < items.size() && items[nextIndex].startedAtMs) ++nextIndex;
   }
-  if (nextIndex >= items.size()) return makeError("conflict", "the last agenda item is running or done");
+  if (nextIndex >= items.size())
+    return makeError("conflict", "the last agenda item is running or done");
   return start(a, items[nextIndex].id);
 }
 

@@ -51,8 +51,10 @@ Status multilineText(std::string_view field, std::string_view value, size_t min,
   }
   size_t b = value.find_first_not_of(" \t\r\n");
   size_t len = b == std::string_view::npos ? 0 : value.find_last_not_of(" \t\r\n") - b + 1;
-  if (len < min) return validate::fieldError(field, min == 1 ? "must not be empty" : "is too short");
-  if (value.size() > max) return validate::fieldError(field, "is too long (at most " + std::to_string(max) + " bytes)");
+  if (len < min)
+    return validate::fieldError(field, min == 1 ? "must not be empty" : "is too short");
+  if (value.size() > max)
+    return validate::fieldError(field, "is too long (at most " + std::to_string(max) + " bytes)");
   return Ok{};
 }
 
@@ -127,13 +129,15 @@ Result<std::vector<QuestionRecord>> QuestionService::list(const MeetingAccess& a
 
 Status QuestionService::merge(const MeetingAccess& a, int64_t duplicateId, int64_t targetId) {
   if (auto h = requireHost(a.actor); !h) return h;
-  if (duplicateId == targetId) return validate::fieldError("into", "a question cannot merge into itself");
+  if (duplicateId == targetId)
+    return validate::fieldError("into", "a question cannot merge into itself");
   auto dup = load(a, duplicateId);
   if (!dup) return dup.error();
   auto target = load(a, targetId);
   if (!target) return validate::fieldError("into", "no such question in this meeting");
   if (dup->status == "merged") return makeError("conflict", "already merged");
-  if (target->status == "merged") return validate::fieldError("into", "that question was itself merged");
+  if (target->status == "merged")
+    return validate::fieldError("into", "that question was itself merged");
   return meetings_.store().knowledge().mergeQuestion(duplicateId, targetId);
 }
 
@@ -199,7 +203,8 @@ std::string QuestionService::toMarkdown(const std::string& seriesTitle,
 }
 
 std::string QuestionService::toCsv(const std::vector<FaqEntry>& faq) {
-  std::string out = "question_id,meeting_id,meeting,meeting_start_utc,topic,question,answer,answered_at_utc\r\n";
+  std::string out =
+      "question_id,meeting_id,meeting,meeting_start_utc,topic,question,answer,answered_at_utc\r\n";
   for (const auto& e : faq) {
     out += std::to_string(e.questionId) + "," + std::to_string(e.meetingId) + "," +
            csvField(e.meetingTitle) + "," + isoUtc(e.meetingStartsAtMs) + "," + csvField(e.topic) +

@@ -24,7 +24,8 @@ class QuestionService {
   Result<std::vector<QuestionRecord>> list(const MeetingAccess& a);
   // Host only.
   Status merge(const MeetingAccess& a, int64_t duplicateId, int64_t targetId);
-  Result<QuestionRecord> answer(const MeetingAccess& a, int64_t questionId, const std::string& text);
+  Result<QuestionRecord> answer(const MeetingAccess& a, int64_t questionId,
+                                const std::string& text);
 
   // Series-wide FAQ (hosts and invitees of the series).
   Result<std::vector<FaqEntry>> search(int64_t seriesId, const Credentials& creds,

@@ -84,8 +84,12 @@ std::optional<int64_t> nullableInt(const Statement& st, int col) {
 const std::string kMeetingSelect =
     "SELECT id, series_id, title, starts_at_ms, duration_minutes, created_at_ms FROM meetings ";
 MeetingRecord readMeeting(const Statement& st) {
-  return MeetingRecord{st.columnInt64(0), st.columnInt64(1), st.columnText(2),
-                       st.columnInt64(3), static_cast<int>(st.columnInt64(4)), st.columnInt64(5)};
+  return MeetingRecord{st.columnInt64(0),
+                       st.columnInt64(1),
+                       st.columnText(2),
+                       st.columnInt64(3),
+                       static_cast<int>(st.columnInt64(4)),
+                       st.columnInt64(5)};
 }
 
 const std::string kAgendaSelect =
@@ -165,8 +169,10 @@ FaqEntry readFaq(const Statement& st) {
 }
 
 Status insertAudit(Db& db, const CaseAuditRecord& a) {
-  return run(db, "INSERT INTO case_audit(case_id, at_ms, actor, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-             a.caseId, a.atMs, a.actor, a.action, a.detail);
+  return run(
+      db,
+      "INSERT INTO case_audit(case_id, at_ms, actor, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+      a.caseId, a.atMs, a.actor, a.action, a.detail);
 }
 
 }  // namespace
@@ -192,10 +198,11 @@ std::string ftsQueryFor(std::string_view text) {
 
 Result<int64_t> KnowledgeTables::createMeeting(const MeetingRecord& m) {
   return transaction(db_, [&]() -> Result<int64_t> {
-    KT_TRY(run(db_,
-               "INSERT INTO meetings(series_id, title, starts_at_ms, duration_minutes, created_at_ms) "
-               "VALUES (?1, ?2, ?3, ?4, ?5)",
-               m.seriesId, m.title, m.startsAtMs, m.durationMinutes, m.createdAtMs));
+    KT_TRY(
+        run(db_,
+            "INSERT INTO meetings(series_id, title, starts_at_ms, duration_minutes, created_at_ms) "
+            "VALUES (?1, ?2, ?3, ?4, ?5)",
+            m.seriesId, m.title, m.startsAtMs, m.durationMinutes, m.createdAtMs));
     return db_.lastInsertRowId();
   });
 }
@@ -206,7 +213,8 @@ Result<std::optional<MeetingRecord>> KnowledgeTables::meeting(int64_t id) {
 
 Result<AgendaItemRecord> KnowledgeTables::addAgendaItem(const AgendaItemRecord& item) {
   return transaction(db_, [&]() -> Result<AgendaItemRecord> {
-    auto pos = db_.prepare("SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = ?1");
+    auto pos = db_.prepare(
+        "SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = ?1");
     if (!pos) return pos.error();
     KT_TRY(pos->bind(1, item.meetingId));
     auto has = pos->step();
@@ -223,8 +231,8 @@ Result<AgendaItemRecord> KnowledgeTables::addAgendaItem(const AgendaItemRecord& 
 }
 
 Result<std::vector<AgendaItemRecord>> KnowledgeTables::agenda(int64_t meetingId) {
-  return rows<AgendaItemRecord>(db_, readAgenda,
-                                kAgendaSelect + "WHERE meeting_id = ?1 ORDER BY position", meetingId);
+  return rows<AgendaItemRecord>(
+      db_, readAgenda, kAgendaSelect + "WHERE meeting_id = ?1 ORDER BY position", meetingId);
 }
 
 Result<bool> KnowledgeTables::startAgendaItem(int64_t meetingId, int64_t itemId, int64_t nowMs) {
@@ -312,11 +320,11 @@ Result<std::optional<QuestionRecord>> KnowledgeTables::question(int64_t id) {
 }
 
 Result<std::vector<QuestionRecord>> KnowledgeTables::questionsOf(int64_t meetingId) {
-  return rows<QuestionRecord>(
-      db_, readQuestion,
-      kQuestionSelect + "WHERE q.meeting_id = ?1 AND q.status <> 'merged' "
-                        "ORDER BY votes DESC, q.created_at_ms, q.id",
-      meetingId);
+  return rows<QuestionRecord>(db_, readQuestion,
+                              kQuestionSelect +
+                                  "WHERE q.meeting_id = ?1 AND q.status <> 'merged' "
+                                  "ORDER BY votes DESC, q.created_at_ms, q.id",
+                              meetingId);
 }
 
 Result<bool> KnowledgeTables::vote(int64_t questionId, const std::string& voter) {
@@ -341,8 +349,8 @@ Status KnowledgeTables::mergeQuestion(int64_t duplicateId, int64_t targetId) {
   });
 }
 
-Status KnowledgeTables::answerQuestion(int64_t questionId, const std::string& answer,
-                                       int64_t nowMs, const std::string& topic) {
+Status KnowledgeTables::answerQuestion(int64_t questionId, const std::string& answer, int64_t nowMs,
+                                       const std::string& topic) {
   return transaction(db_, [&]() -> Status {
     KT_TRY(run(db_,
                "UPDATE questions SET status = 'answered', answer = ?2, answered_at_ms = ?3 "
@@ -363,15 +371,17 @@ Result<std::vector<FaqEntry>> KnowledgeTables::searchFaq(int64_t seriesId, const
   std::string match = ftsQueryFor(query);
   if (match.empty()) return std::vector<FaqEntry>{};
   return rows<FaqEntry>(db_, readFaq,
-                        kFaqSelect + "WHERE faq_index MATCH ?1 AND m.series_id = ?2 "
-                                     "ORDER BY bm25(faq_index) LIMIT ?3",
+                        kFaqSelect +
+                            "WHERE faq_index MATCH ?1 AND m.series_id = ?2 "
+                            "ORDER BY bm25(faq_index) LIMIT ?3",
                         match, seriesId, int64_t{limit});
 }
 
 Result<std::vector<FaqEntry>> KnowledgeTables::faqOf(int64_t seriesId) {
   return rows<FaqEntry>(db_, readFaq,
-                        kFaqSelect + "WHERE m.series_id = ?1 ORDER BY m.starts_at_ms, "
-                                     "q.answered_at_ms, q.id",
+                        kFaqSelect +
+                            "WHERE m.series_id = ?1 ORDER BY m.starts_at_ms, "
+                            "q.answered_at_ms, q.id",
                         seriesId);
 }
 

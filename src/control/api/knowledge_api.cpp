@@ -42,7 +42,8 @@ HttpResponse failure(int status, const std::string& code, const std::string& mes
 HttpResponse failure(const Error& e) {
   if (e.code == validate::kInvalidField) {
     auto colon = e.message.find(": ");
-    return failure(400, e.code, e.message, colon == std::string::npos ? "" : e.message.substr(0, colon));
+    return failure(400, e.code, e.message,
+                   colon == std::string::npos ? "" : e.message.substr(0, colon));
   }
   if (e.code == "unauthorized") return failure(401, e.code, e.message);
   if (e.code == "forbidden") return failure(403, e.code, e.message);
@@ -98,7 +99,8 @@ Body parseBody(const HttpRequest& req) {
 }
 
 // Typed getters: a wrong type is a 400 naming the field.
-std::optional<HttpResponse> getString(const json& j, const char* field, std::string& out, bool required) {
+std::optional<HttpResponse> getString(const json& j, const char* field, std::string& out,
+                                      bool required) {
   auto it = j.find(field);
   if (it == j.end() || it->is_null()) {
     if (required) return badField(field, "is required");
@@ -120,7 +122,8 @@ std::optional<HttpResponse> getInt(const json& j, const char* field, int64_t& ou
   return std::nullopt;
 }
 
-std::optional<HttpResponse> getOptionalId(const json& j, const char* field, std::optional<int64_t>& out) {
+std::optional<HttpResponse> getOptionalId(const json& j, const char* field,
+                                          std::optional<int64_t>& out) {
   int64_t v = 0;
   auto it = j.find(field);
   if (it == j.end() || it->is_null()) return std::nullopt;
@@ -174,9 +177,10 @@ json caseJson(const CaseRecord& c, bool withFields) {
 
 json spanJson(const FlaggedSpan& f) {
   const auto& s = f.span;
-  return json{{"field", s.field},       {"offset", s.byteOffset},  {"length", s.byteLength},
-              {"charOffset", s.charOffset}, {"charLength", s.charLength},
-              {"kind", deid::kindName(s.kind)}, {"reason", s.reason}, {"text", s.text},
+  return json{{"field", s.field},           {"offset", s.byteOffset},
+              {"length", s.byteLength},     {"charOffset", s.charOffset},
+              {"charLength", s.charLength}, {"kind", deid::kindName(s.kind)},
+              {"reason", s.reason},         {"text", s.text},
               {"justified", f.justified}};
 }
 
@@ -238,7 +242,8 @@ std::optional<HttpResponse> KnowledgeApi::handle(const HttpRequest& req) {
   if (path.substr(0, kSeries.size()) == kSeries) {
     auto [id, rest] = head(path.substr(kSeries.size()));
     // Only the series sub-resources below are ours; the rest belongs to the series API.
-    if (rest != "meetings" && rest != "faq" && rest != "faq.md" && rest != "faq.csv") return std::nullopt;
+    if (rest != "meetings" && rest != "faq" && rest != "faq.md" && rest != "faq.csv")
+      return std::nullopt;
     auto sid = parseId(id);
     if (!sid) return badField("seriesId", "must be a positive integer");
     return seriesRoute(req, *sid, rest);
@@ -271,11 +276,13 @@ HttpResponse KnowledgeApi::seriesRoute(const HttpRequest& req, int64_t seriesId,
       if (!v) return badField("limit", "must be 1 to 100");
       limit = *v;
     }
-    auto hits = questions_.search(seriesId, creds, req.query.at("q"), static_cast<int>(std::min<int64_t>(limit, 1000)));
+    auto hits = questions_.search(seriesId, creds, req.query.at("q"),
+                                  static_cast<int>(std::min<int64_t>(limit, 1000)));
     if (!hits) return failure(hits.error());
     json list = json::array();
     for (const auto& h : *hits) list.push_back(faqJson(h));
-    return reply(200, json{{"seriesId", seriesId}, {"query", req.query.at("q")}, {"results", list}});
+    return reply(200,
+                 json{{"seriesId", seriesId}, {"query", req.query.at("q")}, {"results", list}});
   }
   auto all = questions_.faq(seriesId, creds);
   if (!all) return failure(all.error());
@@ -382,7 +389,8 @@ HttpResponse KnowledgeApi::caseRoute(const HttpRequest& req, const MeetingAccess
     if (!rows) return failure(rows.error());
     json out = json::array();
     for (const auto& r : *rows)
-      out.push_back({{"at", r.atMs}, {"actor", r.actor}, {"action", r.action}, {"detail", r.detail}});
+      out.push_back(
+          {{"at", r.atMs}, {"actor", r.actor}, {"action", r.action}, {"detail", r.detail}});
     return reply(200, json{{"caseId", *id}, {"audit", out}});
   }
   auto body = parseBody(req);
@@ -404,9 +412,12 @@ HttpResponse KnowledgeApi::caseRoute(const HttpRequest& req, const MeetingAccess
         std::string f = "justifications[" + std::to_string(i) + "]";
         if (!j.is_object()) return badField(f, "must be an object");
         Justification out;
-        if (auto e = getString(j, "field", out.field, true)) return badField(f + ".field", "is required (a string)");
-        if (auto e = getString(j, "text", out.text, true)) return badField(f + ".text", "is required (a string)");
-        if (auto e = getString(j, "reason", out.reason, true)) return badField(f + ".reason", "is required (a string)");
+        if (auto e = getString(j, "field", out.field, true))
+          return badField(f + ".field", "is required (a string)");
+        if (auto e = getString(j, "text", out.text, true))
+          return badField(f + ".text", "is required (a string)");
+        if (auto e = getString(j, "reason", out.reason, true))
+          return badField(f + ".reason", "is required (a string)");
         justs.push_back(std::move(out));
       }
     }
@@ -488,7 +499,8 @@ HttpResponse KnowledgeApi::questionRoute(const HttpRequest& req, const MeetingAc
   return failure(404, "not_found", "no API endpoint at " + req.path);
 }
 
-HttpResponse KnowledgeApi::attendanceReport(const HttpRequest& req, const MeetingAccess& a, bool csv) {
+HttpResponse KnowledgeApi::attendanceReport(const HttpRequest& req, const MeetingAccess& a,
+                                            bool csv) {
   if (!a.actor.host) return failure(403, "forbidden", "only a host may read the attendance report");
   double threshold = 80;
   if (auto it = req.query.find("threshold"); it != req.query.end()) {
@@ -508,7 +520,8 @@ HttpResponse KnowledgeApi::attendanceReport(const HttpRequest& req, const Meetin
   for (const auto& p : report.people) {
     json ivs = json::array();
     for (const auto& iv : p.intervals)
-      ivs.push_back({{"joinedAt", iv.joinedAtMs}, {"leftAt", iv.leftAtMs}, {"leaveReason", iv.leaveReason}});
+      ivs.push_back(
+          {{"joinedAt", iv.joinedAtMs}, {"leftAt", iv.leftAtMs}, {"leaveReason", iv.leaveReason}});
     people.push_back({{"name", p.name},
                       {"intervals", ivs},
                       {"presentMs", p.presentMs},

@@ -107,7 +107,8 @@ class KnowledgeApiTest : public ::testing::Test {
   std::string invitee(const std::string& bearer, int64_t seriesId, const std::string& name) {
     auto p = accounts_->createPerson(person(name));
     EXPECT_TRUE(p) << p.error().message;
-    auto inv = series_->invite(*accounts_->authenticate(bearer), seriesId, {InviteeInput{p->id, {}}});
+    auto inv =
+        series_->invite(*accounts_->authenticate(bearer), seriesId, {InviteeInput{p->id, {}}});
     EXPECT_TRUE(inv) << inv.error().message;
     return inv->front().token;
   }
@@ -140,7 +141,8 @@ class KnowledgeApiTest : public ::testing::Test {
   }
 
   // A meeting of `seriesId` starting now, 60 minutes.
-  int64_t meeting(const std::string& bearer, int64_t seriesId, const std::string& title = "Week 1") {
+  int64_t meeting(const std::string& bearer, int64_t seriesId,
+                  const std::string& title = "Week 1") {
     auto r = call("POST", "/api/series/" + std::to_string(seriesId) + "/meetings",
                   {{"title", title}, {"startsAt", clock_.wallMillis()}, {"durationMinutes", 60}},
                   bearer);
@@ -195,7 +197,9 @@ TEST_F(KnowledgeApiTest, AgendaRunsWithElapsedTimeAndOverrun) {
   auto mid = meeting(a, sid);
   const std::string base = "/api/meetings/" + std::to_string(mid) + "/agenda";
 
-  auto i1 = call("POST", base, {{"title", "Clinical characteristics"}, {"presenter", "Dr Z"}, {"minutes", 20}}, a);
+  auto i1 =
+      call("POST", base,
+           {{"title", "Clinical characteristics"}, {"presenter", "Dr Z"}, {"minutes", 20}}, a);
   ASSERT_EQ(i1.status, 201) << i1.raw;
   EXPECT_EQ(i1.body["position"], 1);
   ASSERT_EQ(call("POST", base, {{"title", "Mobilising ICU beds"}, {"minutes", 10}}, a).status, 201);
@@ -259,14 +263,16 @@ TEST_F(KnowledgeApiTest, CaseSubmitIsBlockedUntilEverySpanIsFixedOrJustified) {
   EXPECT_EQ(still.status, 422);
   EXPECT_EQ(still.body["error"]["spans"].size(), 1u);
   // A justification for other text does not count; a blank reason is rejected by name.
-  auto blank = call("POST", url + "/submit",
-                    {{"justifications", {{{"field", "history"}, {"text", "Mr. John Smith"}, {"reason", ""}}}}},
-                    "", presenter);
+  auto blank = call(
+      "POST", url + "/submit",
+      {{"justifications", {{{"field", "history"}, {"text", "Mr. John Smith"}, {"reason", ""}}}}},
+      "", presenter);
   EXPECT_EQ(blank.status, 400);
   EXPECT_EQ(blank.body["error"]["field"], "justifications[0].reason");
   auto ok = call("POST", url + "/submit",
                  {{"justifications",
-                   {{{"field", "history"}, {"text", "Mr. John Smith"},
+                   {{{"field", "history"},
+                     {"text", "Mr. John Smith"},
                      {"reason", "fictional name used in a teaching case"}}}}},
                  "", presenter);
   ASSERT_EQ(ok.status, 200) << ok.raw;
@@ -296,9 +302,12 @@ TEST_F(KnowledgeApiTest, CaseReviewAndVisibilityInTheRoom) {
   const std::string m = "/api/meetings/" + std::to_string(mid);
   auto item = call("POST", m + "/agenda", {{"title", "Case 1"}, {"minutes", 15}}, a);
   int64_t itemId = item.body["id"];
-  json fields{{"ageBand", "40-49"}, {"sex", "female"}, {"presentation", "Cough."},
+  json fields{{"ageBand", "40-49"},
+              {"sex", "female"},
+              {"presentation", "Cough."},
               {"question", "Steroids?"}};
-  auto created = call("POST", m + "/cases", {{"fields", fields}, {"agendaItemId", itemId}}, "", presenter);
+  auto created =
+      call("POST", m + "/cases", {{"fields", fields}, {"agendaItemId", itemId}}, "", presenter);
   ASSERT_EQ(created.status, 201) << created.raw;
   const std::string url = m + "/cases/" + std::to_string(created.body["id"].get<int64_t>());
   ASSERT_EQ(call("POST", url + "/submit", json::object(), "", presenter).status, 200);
@@ -307,19 +316,23 @@ TEST_F(KnowledgeApiTest, CaseReviewAndVisibilityInTheRoom) {
   auto noReason = call("POST", url + "/review", {{"decision", "return"}}, a);
   EXPECT_EQ(noReason.status, 400);
   EXPECT_EQ(noReason.body["error"]["field"], "reason");
-  EXPECT_EQ(call("POST", url + "/review", {{"decision", "maybe"}}, a).body["error"]["field"], "decision");
-  auto returned = call("POST", url + "/review", {{"decision", "return"}, {"reason", "remove the ward name"}}, a);
+  EXPECT_EQ(call("POST", url + "/review", {{"decision", "maybe"}}, a).body["error"]["field"],
+            "decision");
+  auto returned = call("POST", url + "/review",
+                       {{"decision", "return"}, {"reason", "remove the ward name"}}, a);
   ASSERT_EQ(returned.status, 200);
   EXPECT_EQ(returned.body["status"], "returned");
   EXPECT_EQ(returned.body["returnReason"], "remove the ward name");
-  ASSERT_EQ(call("PUT", url, {{"fields", fields}, {"agendaItemId", itemId}}, "", presenter).status, 200);
+  ASSERT_EQ(call("PUT", url, {{"fields", fields}, {"agendaItemId", itemId}}, "", presenter).status,
+            200);
   ASSERT_EQ(call("POST", url + "/submit", json::object(), "", presenter).status, 200);
   ASSERT_EQ(call("POST", url + "/review", {{"decision", "approve"}}, a).status, 200);
 
   // Approved but its agenda item has not started: hidden from other participants.
   EXPECT_EQ(call("GET", url, nullptr, "", viewer).status, 403);
   EXPECT_EQ(call("GET", m + "/cases", nullptr, "", viewer).body["cases"].size(), 0u);
-  ASSERT_EQ(call("POST", m + "/agenda/" + std::to_string(itemId) + "/start", nullptr, a).status, 200);
+  ASSERT_EQ(call("POST", m + "/agenda/" + std::to_string(itemId) + "/start", nullptr, a).status,
+            200);
   auto seen = call("GET", url, nullptr, "", viewer);
   ASSERT_EQ(seen.status, 200) << seen.raw;
   EXPECT_EQ(seen.body["fields"]["question"], "Steroids?");
@@ -342,17 +355,23 @@ TEST_F(KnowledgeApiTest, CaseFieldsAreValidatedByName) {
   auto sid = series(a, "ICU briefing");
   auto mid = meeting(a, sid);
   const std::string url = "/api/meetings/" + std::to_string(mid) + "/cases";
-  EXPECT_EQ(call("POST", url, {{"fields", {{"weight", "80kg"}}}}, a).body["error"]["field"], "fields.weight");
-  EXPECT_EQ(call("POST", url, {{"fields", {{"ageBand", "67"}}}}, a).body["error"]["field"], "fields.ageBand");
-  EXPECT_EQ(call("POST", url, {{"fields", {{"sex", "m"}}}}, a).body["error"]["field"], "fields.sex");
-  EXPECT_EQ(call("POST", url, {{"fields", {{"history", 5}}}}, a).body["error"]["field"], "fields.history");
+  EXPECT_EQ(call("POST", url, {{"fields", {{"weight", "80kg"}}}}, a).body["error"]["field"],
+            "fields.weight");
+  EXPECT_EQ(call("POST", url, {{"fields", {{"ageBand", "67"}}}}, a).body["error"]["field"],
+            "fields.ageBand");
+  EXPECT_EQ(call("POST", url, {{"fields", {{"sex", "m"}}}}, a).body["error"]["field"],
+            "fields.sex");
+  EXPECT_EQ(call("POST", url, {{"fields", {{"history", 5}}}}, a).body["error"]["field"],
+            "fields.history");
   EXPECT_EQ(call("POST", url, json::object(), a).body["error"]["field"], "fields");
-  EXPECT_EQ(call("POST", url, {{"fields", json::object()}, {"agendaItemId", 77}}, a).body["error"]["field"],
+  EXPECT_EQ(call("POST", url, {{"fields", json::object()}, {"agendaItemId", 77}}, a)
+                .body["error"]["field"],
             "agendaItemId");
   auto draft = call("POST", url, {{"fields", {{"ageBand", "90+"}}}}, a);
   ASSERT_EQ(draft.status, 201);
-  auto incomplete = call("POST", url + "/" + std::to_string(draft.body["id"].get<int64_t>()) + "/submit",
-                         json::object(), a);
+  auto incomplete =
+      call("POST", url + "/" + std::to_string(draft.body["id"].get<int64_t>()) + "/submit",
+           json::object(), a);
   EXPECT_EQ(incomplete.status, 400);
   EXPECT_EQ(incomplete.body["error"]["field"], "fields.sex");
 }
@@ -404,8 +423,9 @@ TEST_F(KnowledgeApiTest, QuestionsOrderByVotesWithAnonymityAndMerging) {
   EXPECT_EQ(call("POST", v3 + "/vote", nullptr, "", bob).status, 409);
 
   EXPECT_EQ(call("POST", q, {{"text", ""}}, "", alice).body["error"]["field"], "text");
-  EXPECT_EQ(call("POST", q, {{"text", "Why?"}, {"anonymous", "yes"}}, "", alice).body["error"]["field"],
-            "anonymous");
+  EXPECT_EQ(
+      call("POST", q, {{"text", "Why?"}, {"anonymous", "yes"}}, "", alice).body["error"]["field"],
+      "anonymous");
   EXPECT_EQ(call("POST", v1 + "/answer", {{"answer", "x"}}, "", alice).status, 403);
 }
 
@@ -418,19 +438,26 @@ TEST_F(KnowledgeApiTest, AnsweredQuestionsBecomeASearchableFaqAcrossTheSeries) {
   auto outsider = invitee(b, other, "Outsider");
   auto week1 = meeting(a, sid, "Week 1");
   const std::string m1 = "/api/meetings/" + std::to_string(week1);
-  auto item = call("POST", m1 + "/agenda", {{"title", "Mobilising ICU staff and beds"}, {"minutes", 20}}, a);
+  auto item = call("POST", m1 + "/agenda",
+                   {{"title", "Mobilising ICU staff and beds"}, {"minutes", 20}}, a);
   auto q1 = call("POST", m1 + "/questions",
-                 {{"text", "How to mobilise ICU beds, fast?"}, {"agendaItemId", item.body["id"]}}, "", guest);
+                 {{"text", "How to mobilise ICU beds, fast?"}, {"agendaItemId", item.body["id"]}},
+                 "", guest);
   ASSERT_EQ(q1.status, 201) << q1.raw;
-  const std::string answerText = "Convert step-down units first; \"surge\" teams of 1 doctor, 3 nurses.\nReview daily.";
-  auto answered = call("POST", m1 + "/questions/" + std::to_string(q1.body["id"].get<int64_t>()) + "/answer",
-                       {{"answer", answerText}}, a);
+  const std::string answerText =
+      "Convert step-down units first; \"surge\" teams of 1 doctor, 3 nurses.\nReview daily.";
+  auto answered =
+      call("POST", m1 + "/questions/" + std::to_string(q1.body["id"].get<int64_t>()) + "/answer",
+           {{"answer", answerText}}, a);
   ASSERT_EQ(answered.status, 200) << answered.raw;
   EXPECT_EQ(answered.body["status"], "answered");
   call("POST", m1 + "/questions", {{"text", "Unanswered question about masks"}}, "", guest);
   auto zh = call("POST", m1 + "/questions", {{"text", "如何快速调配ICU床位？"}}, "", guest);
-  ASSERT_EQ(call("POST", m1 + "/questions/" + std::to_string(zh.body["id"].get<int64_t>()) + "/answer",
-                 {{"answer", "先改造过渡病房。"}}, a).status, 200);
+  ASSERT_EQ(
+      call("POST", m1 + "/questions/" + std::to_string(zh.body["id"].get<int64_t>()) + "/answer",
+           {{"answer", "先改造过渡病房。"}}, a)
+          .status,
+      200);
 
   // A week later, someone in another meeting of the series searches.
   clock_.advance(std::chrono::hours(24 * 7));
@@ -457,11 +484,13 @@ TEST_F(KnowledgeApiTest, AnsweredQuestionsBecomeASearchableFaqAcrossTheSeries) {
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(csv.contentType, "text/csv; charset=utf-8");
   EXPECT_NE(csv.raw.find(",\"How to mobilise ICU beds, fast?\","), std::string::npos) << csv.raw;
-  EXPECT_NE(csv.raw.find("\"Convert step-down units first; \"\"surge\"\" teams of 1 doctor, 3 nurses.\nReview daily.\""),
+  EXPECT_NE(csv.raw.find("\"Convert step-down units first; \"\"surge\"\" teams of 1 doctor, 3 "
+                         "nurses.\nReview daily.\""),
             std::string::npos)
       << csv.raw;
-  EXPECT_EQ(csv.raw.substr(0, csv.raw.find("\r\n")),
-            "question_id,meeting_id,meeting,meeting_start_utc,topic,question,answer,answered_at_utc");
+  EXPECT_EQ(
+      csv.raw.substr(0, csv.raw.find("\r\n")),
+      "question_id,meeting_id,meeting,meeting_start_utc,topic,question,answer,answered_at_utc");
   auto md = call("GET", faq + ".md", nullptr, a);
   ASSERT_EQ(md.status, 200);
   EXPECT_NE(md.raw.find("# FAQ: ICU briefing"), std::string::npos);
@@ -471,8 +500,8 @@ TEST_F(KnowledgeApiTest, AnsweredQuestionsBecomeASearchableFaqAcrossTheSeries) {
 }
 
 TEST_F(KnowledgeApiTest, FaqSurvivesARestart) {
-  auto path = std::filesystem::temp_directory_path() /
-              ("rounds-faq-" + std::to_string(::getpid()) + ".db");
+  auto path =
+      std::filesystem::temp_directory_path() / ("rounds-faq-" + std::to_string(::getpid()) + ".db");
   std::filesystem::remove(path);
   open(path.string());
   auto a = host("a@example.org", "Host A");
@@ -480,8 +509,11 @@ TEST_F(KnowledgeApiTest, FaqSurvivesARestart) {
   auto mid = meeting(a, sid);
   const std::string m = "/api/meetings/" + std::to_string(mid);
   auto q = call("POST", m + "/questions", {{"text", "Oxygen targets in pregnancy?"}}, a);
-  ASSERT_EQ(call("POST", m + "/questions/" + std::to_string(q.body["id"].get<int64_t>()) + "/answer",
-                 {{"answer", "SpO2 at least 95 percent"}}, a).status, 200);
+  ASSERT_EQ(
+      call("POST", m + "/questions/" + std::to_string(q.body["id"].get<int64_t>()) + "/answer",
+           {{"answer", "SpO2 at least 95 percent"}}, a)
+          .status,
+      200);
   open(path.string());  // a new store on the same file, as after a restart
   auto hit = call("GET", "/api/series/" + std::to_string(sid) + "/faq?q=pregnancy", nullptr, a);
   EXPECT_EQ(hit.status, 200) << hit.raw;
@@ -525,18 +557,21 @@ TEST_F(KnowledgeApiTest, AttendanceReportCountsReconnectsAndThreshold) {
   const auto& wuRow = r.body["people"][1];
   EXPECT_EQ(wuRow["presentMs"], 30 * 60'000);
   EXPECT_FALSE(wuRow["meetsThreshold"].get<bool>());
-  EXPECT_TRUE(call("GET", url + "?threshold=50", nullptr, a).body["people"][1]["meetsThreshold"].get<bool>());
+  EXPECT_TRUE(call("GET", url + "?threshold=50", nullptr, a)
+                  .body["people"][1]["meetsThreshold"]
+                  .get<bool>());
   EXPECT_EQ(call("GET", url + "?threshold=0", nullptr, a).body["error"]["field"], "threshold");
   EXPECT_EQ(call("GET", url + "?threshold=101", nullptr, a).body["error"]["field"], "threshold");
   EXPECT_EQ(call("GET", url, nullptr, "", guest).status, 403);
 
   auto csv = call("GET", url + ".csv", nullptr, a);
   ASSERT_EQ(csv.status, 200);
-  EXPECT_EQ(csv.raw,
-            "name,joined_utc,left_utc,leave_reason,present_minutes,percent_of_session,meets_threshold\r\n"
-            "Dr Li,2023-11-14T22:13:20Z,2023-11-14T22:43:20Z,disconnected,57.0,95.0,yes\r\n"
-            "Dr Li,2023-11-14T22:46:20Z,2023-11-14T23:13:20Z,left,57.0,95.0,yes\r\n"
-            "\"Dr Wu, MD\",2023-11-14T22:23:20Z,2023-11-14T22:53:20Z,left,30.0,50.0,no\r\n");
+  EXPECT_EQ(
+      csv.raw,
+      "name,joined_utc,left_utc,leave_reason,present_minutes,percent_of_session,meets_threshold\r\n"
+      "Dr Li,2023-11-14T22:13:20Z,2023-11-14T22:43:20Z,disconnected,57.0,95.0,yes\r\n"
+      "Dr Li,2023-11-14T22:46:20Z,2023-11-14T23:13:20Z,left,57.0,95.0,yes\r\n"
+      "\"Dr Wu, MD\",2023-11-14T22:23:20Z,2023-11-14T22:53:20Z,left,30.0,50.0,no\r\n");
 }
 
 }  // namespace

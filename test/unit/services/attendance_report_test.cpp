@@ -26,9 +26,9 @@ TEST(AttendanceReport, TwoTabsAtOnceCountOnceAndTimeOutsideTheSessionIsIgnored) 
   ASSERT_EQ(report.people.size(), 1u);  // Ben came after the end
   const auto& ann = report.people[0];
   EXPECT_EQ(ann.intervals.size(), 3u);
-  EXPECT_EQ(ann.intervals[0].joinedAtMs, 0);           // clipped to the start
-  EXPECT_EQ(ann.intervals[2].leftAtMs, 95 * kMin);     // still present: counts until now
-  EXPECT_EQ(ann.presentMs, 55 * kMin);                 // 0-50 and 90-95
+  EXPECT_EQ(ann.intervals[0].joinedAtMs, 0);        // clipped to the start
+  EXPECT_EQ(ann.intervals[2].leftAtMs, 95 * kMin);  // still present: counts until now
+  EXPECT_EQ(ann.presentMs, 55 * kMin);              // 0-50 and 90-95
   EXPECT_DOUBLE_EQ(ann.percent, 55.0);
   EXPECT_FALSE(ann.meetsThreshold);
 }

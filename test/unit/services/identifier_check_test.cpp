@@ -26,8 +26,8 @@ TEST(IdentifierCheck, CleanDeidentifiedCaseHasNoSpans) {
 }
 
 TEST(IdentifierCheck, FlagsFullNameAndPhoneTogether) {
-  auto spans = findIdentifiers("history",
-                               "Mr. John Smith, call his wife on +44 20 7946 0958 if worse.");
+  auto spans =
+      findIdentifiers("history", "Mr. John Smith, call his wife on +44 20 7946 0958 if worse.");
   ASSERT_EQ(spans.size(), 2u);
   EXPECT_EQ(spans[0].kind, IdentifierKind::kName);
   EXPECT_EQ(spans[0].text, "Mr. John Smith");
@@ -97,7 +97,8 @@ TEST(IdentifierCheck, ChineseText) {
             (V{"name:张三", "address:武汉市解放大道1095号"}));
   EXPECT_EQ(flagged("2020年1月15日入院，王建国先生诉发热"),
             (V{"date:2020年1月15日", "name:王建国"}));
-  // 张某 is already a pseudonym; 2020年1月 (month and year) is not an exact date; 高热 is a symptom.
+  // 张某 is already a pseudonym; 2020年1月 (month and year) is not an exact date; 高热 is a
+  // symptom.
   EXPECT_EQ(flagged("患者张某某先生，2020年1月起高热，身份证已核对"), V{});
 }
 
