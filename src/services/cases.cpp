@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/image_strip.hpp"
 #include "services/questions.hpp"  // multilineText
 #include "services/validation.hpp"
 #include "store/knowledge_tables.hpp"
@@ -285,6 +286,60 @@ Result<std::vector<CaseRecord>> CaseService::list(const MeetingAccess& a) {
     out.push_back(std::move(c));
   }
   return out;
+}
+
+Result<CaseImageRecord> CaseService::addImage(const MeetingAccess& a, int64_t caseId,
+                                              std::string_view bytes) {
+  auto c = load(a, caseId);
+  if (!c) return c.error();
+  if (c->author != a.actor.key)
+    return makeError("forbidden", "only the case's author may add images");
+  if (c->status != "draft" && c->status != "returned")
+    return makeError("conflict", "a " + c->status + " case cannot be edited");
+  auto stripped = image::stripMetadata(bytes);
+  if (!stripped) return stripped.error();
+  CaseImageRecord img;
+  img.caseId = caseId;
+  img.mime = stripped->mime;
+  img.data = std::move(stripped->bytes);
+  img.size = static_cast<int64_t>(img.data.size());
+  img.removedSegments = static_cast<int>(stripped->removed);
+  img.createdAtMs = meetings_.clock().wallMillis();
+  auto id = meetings_.store().knowledge().addCaseImage(
+      img,
+      auditRow(a, caseId, "image_added",
+               img.mime + ", metadata segments removed: " + std::to_string(img.removedSegments)));
+  if (!id) return id.error();
+  img.id = *id;
+  img.data.clear();
+  return img;
+}
+
+Result<CaseImageRecord> CaseService::image(const MeetingAccess& a, int64_t caseId,
+                                           int64_t imageId) {
+  auto c = load(a, caseId);
+  if (!c) return c.error();
+  auto visible = visibleTo(a, *c);
+  if (!visible) return visible.error();
+  if (!*visible)
+    return makeError("forbidden",
+                     "this case is shown once it is approved and its agenda item starts");
+  auto img = meetings_.store().knowledge().caseImage(caseId, imageId);
+  if (!img) return img.error();
+  if (!*img) return makeError("not_found", "no image " + std::to_string(imageId) + " in this case");
+  auto st = meetings_.store().knowledge().appendAudit(
+      auditRow(a, caseId, "image_viewed", "image " + std::to_string(imageId)));
+  if (!st) return st.error();
+  return std::move(**img);
+}
+
+Result<std::vector<CaseImageRecord>> CaseService::images(const MeetingAccess& a, int64_t caseId) {
+  auto c = load(a, caseId);
+  if (!c) return c.error();
+  auto visible = visibleTo(a, *c);
+  if (!visible) return visible.error();
+  if (!*visible) return makeError("forbidden", "this case is not visible to you yet");
+  return meetings_.store().knowledge().caseImages(caseId);
 }
 
 Result<std::vector<CaseAuditRecord>> CaseService::audit(const MeetingAccess& a, int64_t caseId) {

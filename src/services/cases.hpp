@@ -65,6 +65,12 @@ class CaseService {
   Result<std::vector<CaseRecord>> list(const MeetingAccess& a);
   Result<std::vector<CaseAuditRecord>> audit(const MeetingAccess& a, int64_t caseId);
 
+  // Author only, while draft or returned: strips metadata (image_strip.hpp) before storing.
+  Result<CaseImageRecord> addImage(const MeetingAccess& a, int64_t caseId, std::string_view bytes);
+  // Visible as the case is (audited as image_viewed).
+  Result<CaseImageRecord> image(const MeetingAccess& a, int64_t caseId, int64_t imageId);
+  Result<std::vector<CaseImageRecord>> images(const MeetingAccess& a, int64_t caseId);
+
   static CaseFields fieldsOf(const CaseRecord& c);
 
  private:

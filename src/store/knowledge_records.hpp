@@ -54,6 +54,17 @@ struct CaseAuditRecord {
   std::string detail;
 };
 
+// An image of a case, stored only after its metadata was stripped (services/image_strip.hpp).
+struct CaseImageRecord {
+  int64_t id = 0;
+  int64_t caseId = 0;
+  std::string mime;
+  std::string data;  // empty in listings
+  int64_t size = 0;
+  int removedSegments = 0;
+  int64_t createdAtMs = 0;
+};
+
 struct QuestionRecord {
   int64_t id = 0;
   int64_t meetingId = 0;

@@ -304,6 +304,54 @@ Result<std::vector<CaseAuditRecord>> KnowledgeTables::auditOf(int64_t caseId) {
       caseId);
 }
 
+Result<int64_t> KnowledgeTables::addCaseImage(const CaseImageRecord& image,
+                                              const CaseAuditRecord& audit) {
+  return transaction(db_, [&]() -> Result<int64_t> {
+    auto st = prepared(db_,
+                       "INSERT INTO case_images(case_id, mime, removed_segments, created_at_ms, "
+                       "data) VALUES (?1, ?2, ?3, ?4, ?5)",
+                       image.caseId, image.mime, image.removedSegments, image.createdAtMs);
+    if (!st) return st.error();
+    KT_TRY(st->bindBlob(5, image.data));
+    KT_TRY(st->run());
+    int64_t id = db_.lastInsertRowId();
+    KT_TRY(insertAudit(db_, audit));
+    return id;
+  });
+}
+
+namespace {
+
+CaseImageRecord readImage(const Statement& st, bool withData) {
+  CaseImageRecord r;
+  r.id = st.columnInt64(0);
+  r.caseId = st.columnInt64(1);
+  r.mime = st.columnText(2);
+  r.size = st.columnInt64(3);
+  r.removedSegments = static_cast<int>(st.columnInt64(4));
+  r.createdAtMs = st.columnInt64(5);
+  if (withData) r.data = st.columnBlob(6);
+  return r;
+}
+
+const std::string kImageSelect =
+    "SELECT id, case_id, mime, length(data), removed_segments, created_at_ms, data "
+    "FROM case_images ";
+
+}  // namespace
+
+Result<std::vector<CaseImageRecord>> KnowledgeTables::caseImages(int64_t caseId) {
+  return rows<CaseImageRecord>(
+      db_, [](const Statement& st) { return readImage(st, false); },
+      kImageSelect + "WHERE case_id = ?1 ORDER BY id", caseId);
+}
+
+Result<std::optional<CaseImageRecord>> KnowledgeTables::caseImage(int64_t caseId, int64_t imageId) {
+  return first(rows<CaseImageRecord>(
+      db_, [](const Statement& st) { return readImage(st, true); },
+      kImageSelect + "WHERE case_id = ?1 AND id = ?2", caseId, imageId));
+}
+
 Result<int64_t> KnowledgeTables::createQuestion(const QuestionRecord& q) {
   return transaction(db_, [&]() -> Result<int64_t> {
     KT_TRY(run(db_,

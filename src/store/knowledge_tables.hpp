@@ -35,6 +35,12 @@ class KnowledgeTables {
   Status appendAudit(const CaseAuditRecord& audit);
   Result<std::vector<CaseAuditRecord>> auditOf(int64_t caseId);
 
+  // The image and its audit row together.
+  Result<int64_t> addCaseImage(const CaseImageRecord& image, const CaseAuditRecord& audit);
+  // Without their data.
+  Result<std::vector<CaseImageRecord>> caseImages(int64_t caseId);
+  Result<std::optional<CaseImageRecord>> caseImage(int64_t caseId, int64_t imageId);
+
   Result<int64_t> createQuestion(const QuestionRecord& q);
   Result<std::optional<QuestionRecord>> question(int64_t id);
   // Not merged ones; most votes first, then oldest first.

@@ -166,6 +166,15 @@ CREATE TABLE question_votes (
   voter       TEXT NOT NULL,
   PRIMARY KEY (question_id, voter)
 );
+CREATE TABLE case_images (
+  id               INTEGER PRIMARY KEY,
+  case_id          INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  mime             TEXT NOT NULL CHECK (mime IN ('image/jpeg', 'image/png')),
+  data             BLOB NOT NULL,
+  removed_segments INTEGER NOT NULL,
+  created_at_ms    INTEGER NOT NULL
+);
+CREATE INDEX case_images_by_case ON case_images(case_id);
 CREATE VIRTUAL TABLE faq_index USING fts5(question, answer, topic, tokenize = 'trigram');
 )sql"},
 };

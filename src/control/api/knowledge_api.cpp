@@ -382,7 +382,33 @@ HttpResponse KnowledgeApi::caseRoute(const HttpRequest& req, const MeetingAccess
   if (!id) return badField("caseId", "must be a positive integer");
   if (action.empty() && get) {
     auto c = cases_.view(a, *id);
-    return c ? reply(200, caseJson(*c, true)) : failure(c.error());
+    if (!c) return failure(c.error());
+    json out = caseJson(*c, true);
+    auto imgs = cases_.images(a, *id);
+    if (!imgs) return failure(imgs.error());
+    out["images"] = json::array();
+    for (const auto& i : *imgs)
+      out["images"].push_back({{"id", i.id}, {"mime", i.mime}, {"bytes", i.size}});
+    return reply(200, out);
+  }
+  if (action == "images" && isMethod(req, "POST")) {
+    auto img = cases_.addImage(a, *id, req.body);
+    if (!img) return failure(img.error());
+    return reply(201, json{{"id", img->id},
+                           {"mime", img->mime},
+                           {"bytes", img->size},
+                           {"removedSegments", img->removedSegments}});
+  }
+  if (auto [sub, imageId] = head(action); sub == "images" && get && !imageId.empty()) {
+    auto iid = parseId(imageId);
+    if (!iid) return badField("imageId", "must be a positive integer");
+    auto img = cases_.image(a, *id, *iid);
+    if (!img) return failure(img.error());
+    HttpResponse r;
+    r.contentType = img->mime;
+    r.body = std::move(img->data);
+    r.headers["Cache-Control"] = "no-store";
+    return r;
   }
   if (action == "audit" && get) {
     auto rows = cases_.audit(a, *id);

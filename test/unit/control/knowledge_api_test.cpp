@@ -350,6 +350,61 @@ TEST_F(KnowledgeApiTest, CaseReviewAndVisibilityInTheRoom) {
   EXPECT_EQ(rows[2]["actor"].get<std::string>().rfind("account:", 0), 0u);
 }
 
+TEST_F(KnowledgeApiTest, CaseImagesAreStoredWithoutMetadata) {
+  auto a = host("a@example.org", "Host A");
+  auto sid = series(a, "ICU briefing");
+  auto presenter = invitee(a, sid, "Presenter");
+  auto viewer = invitee(a, sid, "Viewer");
+  auto mid = meeting(a, sid);
+  const std::string m = "/api/meetings/" + std::to_string(mid);
+  auto created = call("POST", m + "/cases", {{"fields", {{"ageBand", "30-39"}}}}, "", presenter);
+  const std::string url = m + "/cases/" + std::to_string(created.body["id"].get<int64_t>());
+  // A PNG with the author's name in a tEXt chunk (CRCs are not checked by the stripper).
+  auto chunk = [](std::string_view type, std::string_view data) {
+    std::string s(3, '\0');
+    s.push_back(static_cast<char>(data.size()));
+    s.append(type).append(data).append(4, '\0');
+    return s;
+  };
+  std::string png("\x89PNG\r\n\x1A\n", 8);
+  png += chunk("IHDR", std::string("\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0", 13));
+  png += chunk("tEXt", std::string("Author\0Dr Zhang Wei", 20));
+  png += chunk("IDAT", "pixels");
+  png += chunk("IEND", "");
+
+  http::Request req{bhttp::verb::post, url + "/images", 11};
+  req.set("X-Invite-Token", presenter);
+  req.set(bhttp::field::content_type, "image/png");
+  req.body() = png;
+  req.prepare_payload();
+  auto res = http::route(config_, handler_, req);
+  ASSERT_EQ(res.result_int(), 201u) << res.body();
+  auto meta = json::parse(res.body());
+  EXPECT_EQ(meta["removedSegments"], 1);
+  EXPECT_EQ(meta["mime"], "image/png");
+  const std::string imageUrl = url + "/images/" + std::to_string(meta["id"].get<int64_t>());
+
+  auto got = call("GET", imageUrl, nullptr, "", presenter);
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.contentType, "image/png");
+  EXPECT_EQ(got.raw.find("Zhang"), std::string::npos);
+  EXPECT_NE(got.raw.find("pixels"), std::string::npos);
+  EXPECT_EQ(call("GET", imageUrl, nullptr, "", viewer).status, 403);  // not visible yet
+  EXPECT_EQ(call("GET", url, nullptr, "", presenter).body["images"].size(), 1u);
+
+  req.body() = "GIF89a";
+  req.prepare_payload();
+  auto gif = http::route(config_, handler_, req);
+  EXPECT_EQ(gif.result_int(), 400u);
+  EXPECT_EQ(json::parse(gif.body())["error"]["field"], "image");
+  req.set("X-Invite-Token", viewer);
+  req.body() = png;
+  req.prepare_payload();
+  EXPECT_EQ(http::route(config_, handler_, req).result_int(), 403u);  // not the author
+  auto audit = call("GET", url + "/audit", nullptr, a);
+  EXPECT_EQ(audit.body["audit"][1]["action"], "image_added");
+}
+
 TEST_F(KnowledgeApiTest, CaseFieldsAreValidatedByName) {
   auto a = host("a@example.org", "Host A");
   auto sid = series(a, "ICU briefing");
