@@ -2,6 +2,8 @@
 // Threading: see meetings.hpp.
 #include "services/meetings.hpp"
 
+#include <algorithm>
+
 #include "services/validation.hpp"
 #include "store/knowledge_tables.hpp"
 
@@ -107,6 +109,21 @@ Result<AgendaView> MeetingService::agenda(const MeetingAccess& a) {
   auto items = store_.knowledge().agenda(a.meeting.id);
   if (!items) return items.error();
   return viewOf(std::move(*items), clock_.wallMillis());
+}
+
+Result<AgendaView> MeetingService::reorder(const MeetingAccess& a,
+                                           const std::vector<int64_t>& ids) {
+  if (auto h = requireHost(a.actor); !h) return h.error();
+  auto items = store_.knowledge().agenda(a.meeting.id);
+  if (!items) return items.error();
+  std::vector<int64_t> have, want = ids;
+  for (const auto& it : *items) have.push_back(it.id);
+  std::sort(have.begin(), have.end());
+  std::sort(want.begin(), want.end());
+  if (have != want)
+    return validate::fieldError("ids", "must list every agenda item of the meeting exactly once");
+  if (auto st = store_.knowledge().reorderAgenda(a.meeting.id, ids); !st) return st.error();
+  return agenda(a);
 }
 
 Result<AgendaView> MeetingService::start(const MeetingAccess& a, int64_t itemId) {

@@ -60,6 +60,8 @@ class MeetingService {
 
   Result<AgendaItemRecord> addItem(const MeetingAccess& a, const std::string& title,
                                    const std::string& presenter, int minutes);
+  // Host only: `ids` lists every item of the meeting once, in the new running order.
+  Result<AgendaView> reorder(const MeetingAccess& a, const std::vector<int64_t>& ids);
   // Host only. start: the given item; next: the one after the current (or the first).
   Result<AgendaView> start(const MeetingAccess& a, int64_t itemId);
   Result<AgendaView> next(const MeetingAccess& a);

@@ -235,6 +235,20 @@ Result<std::vector<AgendaItemRecord>> KnowledgeTables::agenda(int64_t meetingId)
       db_, readAgenda, kAgendaSelect + "WHERE meeting_id = ?1 ORDER BY position", meetingId);
 }
 
+Status KnowledgeTables::reorderAgenda(int64_t meetingId, const std::vector<int64_t>& ids) {
+  return transaction(db_, [&]() -> Status {
+    // Negative positions first so that UNIQUE(meeting_id, position) holds at every step.
+    KT_TRY(
+        run(db_, "UPDATE agenda_items SET position = -position WHERE meeting_id = ?1", meetingId));
+    for (size_t i = 0; i < ids.size(); ++i) {
+      KT_TRY(run(db_, "UPDATE agenda_items SET position = ?3 WHERE meeting_id = ?1 AND id = ?2",
+                 meetingId, ids[i], static_cast<int64_t>(i + 1)));
+      if (db_.changes() == 0) return makeError("not_found", "agenda item is not in this meeting");
+    }
+    return Ok{};
+  });
+}
+
 Result<bool> KnowledgeTables::startAgendaItem(int64_t meetingId, int64_t itemId, int64_t nowMs) {
   return transaction(db_, [&]() -> Result<bool> {
     KT_TRY(run(db_,

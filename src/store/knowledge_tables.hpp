@@ -23,6 +23,8 @@ class KnowledgeTables {
   // Appends at the end of the running order; returns the stored item.
   Result<AgendaItemRecord> addAgendaItem(const AgendaItemRecord& item);
   Result<std::vector<AgendaItemRecord>> agenda(int64_t meetingId);
+  // Sets the running order to `ids` (every item of the meeting exactly once), in one transaction.
+  Status reorderAgenda(int64_t meetingId, const std::vector<int64_t>& ids);
   // Ends the running item (if any) and starts `itemId` at nowMs; false if it is not in the meeting.
   Result<bool> startAgendaItem(int64_t meetingId, int64_t itemId, int64_t nowMs);
 

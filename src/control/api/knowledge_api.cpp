@@ -334,6 +334,20 @@ HttpResponse KnowledgeApi::meetingRoute(const HttpRequest& req, int64_t meetingI
       auto item = meetings_.addItem(*a, title, presenter, static_cast<int>(minutes));
       return item ? reply(201, agendaItemJson(*item)) : failure(item.error());
     }
+    if (tail == "order" && (post || isMethod(req, "PUT"))) {
+      auto body = parseBody(req);
+      if (body.error) return *body.error;
+      auto it = body.j.find("ids");
+      if (it == body.j.end() || !it->is_array())
+        return badField("ids", "must be an array of item ids");
+      std::vector<int64_t> ids;
+      for (const auto& v : *it) {
+        if (!v.is_number_integer()) return badField("ids", "must be an array of item ids");
+        ids.push_back(v.get<int64_t>());
+      }
+      auto view = meetings_.reorder(*a, ids);
+      return view ? reply(200, agendaJson(*view)) : failure(view.error());
+    }
     if (tail == "next" && post) {
       auto view = meetings_.next(*a);
       return view ? reply(200, agendaJson(*view)) : failure(view.error());

@@ -208,6 +208,18 @@ TEST_F(KnowledgeApiTest, AgendaRunsWithElapsedTimeAndOverrun) {
   EXPECT_EQ(zero.status, 400);
   EXPECT_EQ(zero.body["error"]["field"], "minutes");
 
+  // Reorder: all ids once, written together; a partial list changes nothing.
+  int64_t id1 = i1.body["id"];
+  auto items = call("GET", base, nullptr, a).body["items"];
+  int64_t id2 = items[1]["id"];
+  EXPECT_EQ(call("PUT", base + "/order", {{"ids", {id2}}}, a).body["error"]["field"], "ids");
+  EXPECT_EQ(call("PUT", base + "/order", {{"ids", {id2, id1}}}, "", tok).status, 403);
+  auto swapped = call("PUT", base + "/order", {{"ids", {id2, id1}}}, a);
+  ASSERT_EQ(swapped.status, 200) << swapped.raw;
+  EXPECT_EQ(swapped.body["items"][0]["id"], id2);
+  ASSERT_EQ(call("PUT", base + "/order", {{"ids", {id1, id2}}}, a).status, 200);
+  EXPECT_EQ(call("GET", base, nullptr, a).body["items"][0]["id"], id1);
+
   EXPECT_EQ(call("POST", base + "/next", nullptr, "", tok).status, 403);
   auto started = call("POST", base + "/next", nullptr, a);
   ASSERT_EQ(started.status, 200) << started.raw;
