@@ -9,6 +9,7 @@
 
 #include "common/log.hpp"
 #include "control/api.hpp"
+#include "control/api/knowledge_api.hpp"
 #include "control/conference.hpp"
 #include "control/http_server.hpp"
 #include "media/media_engine.hpp"
@@ -180,6 +181,12 @@ int main(int argc, char** argv) {
       spdlog::info("no host account yet: POST /api/accounts with X-Rounds-Bootstrap creates the first");
   }
   Api api(conference, attendance, clinicalApi);
+  // In the room (issue 4): meetings, agenda, cases, Q&A/FAQ, attendance reports.
+  MeetingService meetings(*store.value(), SystemClock::instance(), accounts, seriesService);
+  CaseService cases(meetings);
+  QuestionService questions(meetings);
+  KnowledgeApi knowledgeApi(meetings, cases, questions, attendance);
+  registerKnowledgeApi(api, knowledgeApi);
 
   HttpServerConfig hc;
   hc.bindAddress = o.httpAddress;

@@ -43,6 +43,8 @@ HttpResponse Api::onHttpRequest(const HttpRequest& req) {
   if (clinical_) {
     if (auto r = clinical_->handle(req)) return *r;
   }
+  for (const auto& routes : routes_)
+    if (auto r = routes(req)) return std::move(*r);
   if (req.method != "GET" && req.method != "HEAD")
     return errorResponse(405, "method_not_allowed", req.method + " is not supported on " + path);
 

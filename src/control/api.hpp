@@ -4,6 +4,8 @@
 // Threading: control thread only.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "control/api/clinical_api.hpp"
@@ -22,12 +24,16 @@ class Api : public HttpHandler {
   HttpResponse onHttpRequest(const HttpRequest& req) override;
   // The latest media counters (refreshed by the application once a second).
   void setMediaStats(std::vector<WorkerStats> stats) { stats_ = std::move(stats); }
+  // More endpoints (e.g. registerKnowledgeApi): each returns nullopt for requests not its own.
+  using Routes = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+  void addRoutes(Routes routes) { routes_.push_back(std::move(routes)); }
 
  private:
   Conference& conference_;
   AttendanceService& attendance_;
   ClinicalApi* clinical_ = nullptr;  // not owned; null: no accounts, everything public
   std::vector<WorkerStats> stats_;
+  std::vector<Routes> routes_;
 };
 
 }  // namespace rounds

@@ -100,8 +100,84 @@ CREATE TABLE invitations (
 );
 CREATE INDEX invitations_by_series ON invitations(series_id);
 )sql"},
-    // Issue 4, continued: per-conference roles and delegation invites. Numbered 4 because 3 is
-    // taken by the Q&A/cases/attendance branch; the runner applies versions in ascending order.
+    // Issue 4, in the room: meetings (one session of a series), agenda, cases with their audit
+    // log, questions with votes, and the FTS5 FAQ index of answered questions.
+    {3, R"sql(
+CREATE TABLE meetings (
+  id               INTEGER PRIMARY KEY,
+  series_id        INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+  title            TEXT NOT NULL CHECK (title <> ''),
+  starts_at_ms     INTEGER NOT NULL,
+  duration_minutes INTEGER NOT NULL CHECK (duration_minutes > 0),
+  created_at_ms    INTEGER NOT NULL
+);
+CREATE INDEX meetings_by_series ON meetings(series_id, starts_at_ms);
+CREATE TABLE agenda_items (
+  id            INTEGER PRIMARY KEY,
+  meeting_id    INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+  position      INTEGER NOT NULL,
+  title         TEXT NOT NULL CHECK (title <> ''),
+  presenter     TEXT NOT NULL DEFAULT '',
+  minutes       INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 600),
+  started_at_ms INTEGER NULL,
+  ended_at_ms   INTEGER NULL,
+  UNIQUE (meeting_id, position)
+);
+CREATE TABLE cases (
+  id                  INTEGER PRIMARY KEY,
+  meeting_id          INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+  agenda_item_id      INTEGER NULL REFERENCES agenda_items(id),
+  author              TEXT NOT NULL,
+  author_name         TEXT NOT NULL,
+  status              TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'approved', 'returned')),
+  fields_json         TEXT NOT NULL,
+  justifications_json TEXT NOT NULL DEFAULT '[]',
+  return_reason       TEXT NOT NULL DEFAULT '',
+  created_at_ms       INTEGER NOT NULL,
+  updated_at_ms       INTEGER NOT NULL
+);
+CREATE INDEX cases_by_meeting ON cases(meeting_id);
+CREATE TABLE case_audit (
+  id      INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  at_ms   INTEGER NOT NULL,
+  actor   TEXT NOT NULL,
+  action  TEXT NOT NULL,
+  detail  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX case_audit_by_case ON case_audit(case_id, id);
+CREATE TABLE questions (
+  id             INTEGER PRIMARY KEY,
+  meeting_id     INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+  agenda_item_id INTEGER NULL REFERENCES agenda_items(id),
+  asker          TEXT NOT NULL,
+  asker_name     TEXT NOT NULL,
+  anonymous      INTEGER NOT NULL CHECK (anonymous IN (0, 1)),
+  text           TEXT NOT NULL CHECK (text <> ''),
+  status         TEXT NOT NULL CHECK (status IN ('open', 'answered', 'merged')),
+  merged_into    INTEGER NULL REFERENCES questions(id),
+  answer         TEXT NOT NULL DEFAULT '',
+  answered_at_ms INTEGER NULL,
+  created_at_ms  INTEGER NOT NULL
+);
+CREATE INDEX questions_by_meeting ON questions(meeting_id);
+CREATE TABLE question_votes (
+  question_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+  voter       TEXT NOT NULL,
+  PRIMARY KEY (question_id, voter)
+);
+CREATE TABLE case_images (
+  id               INTEGER PRIMARY KEY,
+  case_id          INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  mime             TEXT NOT NULL CHECK (mime IN ('image/jpeg', 'image/png')),
+  data             BLOB NOT NULL,
+  removed_segments INTEGER NOT NULL,
+  created_at_ms    INTEGER NOT NULL
+);
+CREATE INDEX case_images_by_case ON case_images(case_id);
+CREATE VIRTUAL TABLE faq_index USING fts5(question, answer, topic, tokenize = 'trigram');
+)sql"},
+    // Issue 4, continued: per-conference roles and delegation invites.
     {4, R"sql(
 CREATE TABLE conference_roles (
   series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,

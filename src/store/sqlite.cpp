@@ -113,6 +113,14 @@ Status Statement::bindNull(int index) {
   return Ok{};
 }
 
+Status Statement::bindBlob(int index, std::string_view bytes) {
+  int len = checkedLength(bytes);
+  if (len < 0) return makeError("store", "bind: blob too long");
+  if (sqlite3_bind_blob(st_.get(), index, bytes.data(), len, SQLITE_TRANSIENT) != SQLITE_OK)
+    return error("bind");
+  return Ok{};
+}
+
 Result<bool> Statement::step() {
   int rc = sqlite3_step(st_.get());
   if (rc == SQLITE_ROW) return true;
@@ -129,6 +137,13 @@ Status Statement::run() {
 }
 
 int64_t Statement::columnInt64(int col) const { return sqlite3_column_int64(st_.get(), col); }
+
+std::string Statement::columnBlob(int col) const {
+  const void* data = sqlite3_column_blob(st_.get(), col);
+  int len = sqlite3_column_bytes(st_.get(), col);
+  if (!data || len <= 0) return {};
+  return std::string(static_cast<const char*>(data), static_cast<size_t>(len));
+}
 
 std::string Statement::columnText(int col) const {
   const unsigned char* text = sqlite3_column_text(st_.get(), col);

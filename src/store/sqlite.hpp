@@ -59,6 +59,8 @@ class Statement {
   Status bind(int index, std::string_view value);
   Status bind(int index, std::optional<int64_t> value);
   Status bindNull(int index);
+  // Binary data (a BLOB, e.g. an image); read back with columnBlob.
+  Status bindBlob(int index, std::string_view bytes);
   // true: a row is available; false: done.
   Result<bool> step();
   // Steps to completion, expecting no rows.
@@ -67,6 +69,7 @@ class Statement {
   int64_t columnInt64(int col) const;
   std::string columnText(int col) const;
   bool columnIsNull(int col) const;
+  std::string columnBlob(int col) const;
 
  private:
   friend class Db;

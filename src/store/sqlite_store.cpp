@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "store/clinical_tables.hpp"
+#include "store/knowledge_tables.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
@@ -124,6 +125,7 @@ class SqliteStore final : public Store {
                                                   const InvitationRecord& inv) override {
     return clinical_.addDelegate(delegationId, p, inv);
   }
+  sqlite::KnowledgeTables& knowledge() override { return knowledge_; }
 
  private:
   struct Statements {
@@ -134,7 +136,7 @@ class SqliteStore final : public Store {
     Statement closeAllOpen;
     Statement selectAttendance;
   };
-  SqliteStore(Db db, Statements st) : db_(std::move(db)), st_(std::move(st)), clinical_(db_) {}
+  SqliteStore(Db db, Statements st) : db_(std::move(db)), st_(std::move(st)), clinical_(db_), knowledge_(db_) {}
   // The body of ensureRoom, run inside the caller's transaction.
   Result<RoomRecord> ensureRoomLocked(const std::string& name, int64_t nowMs);
 
@@ -142,6 +144,7 @@ class SqliteStore final : public Store {
   Db db_;
   Statements st_;
   sqlite::ClinicalTables clinical_;  // refers to db_; SqliteStore is never moved (heap only)
+  sqlite::KnowledgeTables knowledge_;  // likewise
 };
 
 Status configure(Db& db, bool inMemory) {

@@ -17,6 +17,10 @@
 
 namespace rounds {
 
+namespace sqlite {
+class KnowledgeTables;  // meetings, agenda, cases, Q&A, FAQ (store/knowledge_tables.hpp)
+}
+
 struct RoomRecord {
   int64_t id = 0;
   std::string name;
@@ -105,6 +109,8 @@ class Store {
   virtual Result<std::pair<int64_t, int64_t>> addDelegate(int64_t delegationId,
                                                           const PersonRecord& person,
                                                           const InvitationRecord& invitation) = 0;
+  // --- In the room (issue 4): meetings, agenda, cases, questions, FAQ; same database.
+  virtual sqlite::KnowledgeTables& knowledge() = 0;
 };
 
 // Opens (creating if needed) a SQLite database file in WAL mode and applies numbered migrations.
