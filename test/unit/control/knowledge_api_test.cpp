@@ -37,6 +37,8 @@ struct Handler : HttpHandler {
 
 class KnowledgeApiTest : public ::testing::Test {
  protected:
+  static constexpr const char* kBootstrap = "operator-bootstrap-secret-0123";
+
   void SetUp() override { open(":memory:"); }
 
   void open(const std::string& path) {
@@ -54,6 +56,7 @@ class KnowledgeApiTest : public ::testing::Test {
     ac.argon2.memoryKiB = 1024;  // fast hashing in tests
     ac.argon2.timeCost = 1;
     ac.sessionTtlMs = 30LL * 24 * 3600 * 1000;  // tests jump a week ahead
+    ac.bootstrapToken = kBootstrap;              // the first host account needs it
     accounts_ = std::make_unique<AccountService>(*store_, clock_, CryptoRandom::instance(), ac);
     series_ = std::make_unique<SeriesService>(*store_, clock_, CryptoRandom::instance());
     meetings_ = std::make_unique<MeetingService>(*store_, clock_, *accounts_, *series_);
@@ -80,6 +83,7 @@ class KnowledgeApiTest : public ::testing::Test {
     in.email = email;
     in.password = "correct horse battery";
     in.person = person(name);
+    in.bootstrapToken = kBootstrap;
     std::optional<Caller> caller;
     if (!firstHost_.empty()) caller = *accounts_->authenticate(firstHost_);
     auto acc = accounts_->createAccount(caller, in);
