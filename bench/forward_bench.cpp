@@ -23,7 +23,9 @@ struct NullListener : Peer::Listener {
   void onPeerTupleAdded(Peer&, const SocketAddress&) override {}
   void onPeerConnected(Peer&) override {}
   void onPeerClosed(Peer&, const std::string&) override {}
-  void onPeerRtp(Peer&, Producer& p, rtp::RtpView& v) override { router->onRtp(p, v); }
+  void onPeerRtp(Peer&, Producer& p, rtp::RtpView& v, bool rtx) override {
+    router->onRtp(p, v, rtx);
+  }
   void onPeerRtcp(Peer&, Bytes) override {}
 };
 
