@@ -28,6 +28,15 @@ NackGenerator::Result NackGenerator::onPacket(uint16_t seq, TimePoint now) {
       r.newMissing = true;
     }
     highest_ = seq;
+    // Entries far behind are useless, and must go before the numbers come round again.
+    size_t stale = 0;
+    while (stale < count_ && static_cast<uint16_t>(highest_ - entries_[stale].seq) >= kMaxDistance)
+      ++stale;
+    if (stale > 0) {
+      for (size_t j = stale; j < count_; ++j) entries_[j - stale] = entries_[j];
+      count_ -= stale;
+      abandoned_ += stale;
+    }
     return r;
   }
   // Late: reordered, or a retransmission of something we asked for.

@@ -19,6 +19,7 @@ class NackGenerator {
   static constexpr uint8_t kMaxRetries = 8;
   static constexpr Millis kRetryInterval{100};  // about one RTT; we do not measure it yet
   static constexpr Millis kMaxAge{1000};        // give up on a packet missing this long
+  static constexpr uint16_t kMaxDistance = 2048;  // ... or this many packets behind the newest
 
   struct Result {
     bool newMissing = false;        // a gap opened: NACK now rather than at the next tick

@@ -97,5 +97,15 @@ TEST_F(NackGeneratorTest, OutputLimitLeavesTheRestDue) {
   EXPECT_EQ(out[0], 65);
 }
 
+TEST_F(NackGeneratorTest, ForgetsPacketsFarBehindTheNewest) {
+  g.onPacket(0, t0);
+  g.onPacket(2, t0);  // 1 missing
+  // The stream moves on with no time passing (no retries, no age limit).
+  for (uint16_t s = 3; s < 3 + NackGenerator::kMaxDistance; ++s) g.onPacket(s, t0);
+  EXPECT_FALSE(g.isMissing(1));
+  EXPECT_EQ(g.missing(), 0u);
+  EXPECT_EQ(g.abandoned(), 1u);
+}
+
 }  // namespace
 }  // namespace rounds
