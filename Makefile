@@ -15,9 +15,10 @@ deps:
 test-deps:
 	@scripts/install-deps.sh --test
 
+# The server binary only (what `make run` needs); `make test` and `make bench` build their own targets.
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake --build $(BUILD) -j $(JOBS) --target rounds
 
 client: deps
 	@scripts/build-client.sh
@@ -49,6 +50,7 @@ fuzz:
 	@$(MAKE) --no-print-directory test-fuzz FUZZ_SECONDS=300
 
 bench: build
+	@cmake --build $(BUILD) -j $(JOBS) --target rounds_bench
 	@scripts/bench.sh $(BUILD)
 
 format:

@@ -153,11 +153,17 @@ export class Call {
     }
     this.signalling = signalling;
     // The peer connection exists before join: the server's offer follows the join reply at once.
-    this.peer = new PeerSession(this.local, {
+    const peer = new PeerSession(this.local, {
       onRemoteTrack: (id, track) => !stale() && this.onRemoteTrack(id, track),
       onPeerLost: (state) => !stale() && this.onConnectionLost(`peer connection ${state}`),
+      onIceRestartNeeded: () => {
+        if (stale()) return;
+        // A failed request (socket closing) ends in onClose's reconnect anyway.
+        signalling.restartIce().catch((error: unknown) => console.warn('rounds: restart-ice failed', error));
+      },
     });
-    this.hook.pc = this.peer.pc;
+    this.peer = peer;
+    this.hook.pc = peer.pc;
     const hasAudio = !!this.local?.getAudioTracks().length;
     const hasVideo = !!this.local?.getVideoTracks().length;
     try {
@@ -165,6 +171,7 @@ export class Call {
       if (stale()) return 'stale';
       if (this.hook.participantId) this.ownPastIds.add(this.hook.participantId);
       this.hook.participantId = reply.participantId;
+      peer.configure(Array.isArray(reply.iceServers) ? reply.iceServers : []);
       this.enterCall(reply.participants);
     } catch (error) {
       if (stale()) return 'stale';

@@ -4,35 +4,53 @@
 export interface PeerListener {
   /** A remote track arrived; participantId comes from the m-line's a=msid (streams[0].id). */
   onRemoteTrack(participantId: string, track: MediaStreamTrack): void;
-  /** ICE/DTLS failed, or stayed disconnected longer than kDisconnectedGraceMs. */
+  /** ICE failed or stayed disconnected, and an ICE restart did not bring it back; or DTLS failed. */
   onPeerLost(state: RTCPeerConnectionState): void;
+  /** ICE failed or stayed disconnected: ask the server for an ICE restart (a new offer follows). */
+  onIceRestartNeeded(): void;
 }
 
 // The server's first offer puts the participant's own microphone at mid 0 and camera at mid 1.
 const kAudioMid = '0';
 const kVideoMid = '1';
-// "disconnected" often heals by itself (a Wi-Fi hiccup); give it this long before reconnecting.
-const kDisconnectedGraceMs = 8_000;
+// "disconnected" often heals by itself (a Wi-Fi hiccup); after this long, restart ICE (the network
+// may have changed: a new address needs new checks).
+const kIceRestartAfterMs = 3_000;
+// An ICE restart that has not connected after this long gives way to a full reconnect.
+const kIceRestartTimeoutMs = 10_000;
 
 export class PeerSession {
   readonly pc: RTCPeerConnection;
   private queue: Promise<unknown> = Promise.resolve();
   private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private restarting = false;
   private closed = false;
+  private configured!: () => void;
+  // Offers wait until the join reply has told us the ICE servers (configure()).
+  private readonly ready = new Promise<void>((resolve) => (this.configured = resolve));
 
   constructor(
     private readonly local: MediaStream | null,
     private readonly listener: PeerListener,
   ) {
-    // No STUN/TURN servers: the SFU is ICE-lite with a host candidate the browser reaches directly.
+    // The SFU is ICE-lite with a host candidate; TURN servers, when the server has them, come with
+    // the join reply (configure) for networks that block UDP to it.
     this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.pc.addEventListener('track', (event) => this.onTrack(event));
     this.pc.addEventListener('connectionstatechange', () => this.onConnectionState());
+    this.pc.addEventListener('iceconnectionstatechange', () => this.onIceConnectionState());
+  }
+
+  /** Sets the ICE servers from the join reply; offers are answered only after this. */
+  configure(iceServers: RTCIceServer[]): void {
+    if (iceServers.length > 0) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+    this.configured();
   }
 
   /** Applies the server's offer and returns the answer SDP. Calls run in arrival order. */
   answerOffer(sdp: string): Promise<string> {
-    const run = this.queue.then(() => this.doAnswer(sdp));
+    const run = this.queue.then(() => this.ready).then(() => this.doAnswer(sdp));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -40,6 +58,8 @@ export class PeerSession {
   close(): void {
     this.closed = true;
     clearTimeout(this.disconnectedTimer);
+    clearTimeout(this.restartTimer);
+    this.configured();
     this.pc.close();
   }
 
@@ -78,14 +98,37 @@ export class PeerSession {
 
   private onConnectionState(): void {
     if (this.closed) return;
-    const state = this.pc.connectionState;
+    // ICE trouble is handled by onIceConnectionState (restart first); a failure with ICE still
+    // working is DTLS, which only a new session cures.
+    if (this.pc.connectionState === 'failed' && this.pc.iceConnectionState !== 'failed') {
+      this.listener.onPeerLost('failed');
+    }
+  }
+
+  private onIceConnectionState(): void {
+    if (this.closed) return;
+    const state = this.pc.iceConnectionState;
     clearTimeout(this.disconnectedTimer);
-    if (state === 'failed') {
-      this.listener.onPeerLost(state);
+    if (state === 'connected' || state === 'completed') {
+      this.restarting = false;
+      clearTimeout(this.restartTimer);
+    } else if (state === 'failed') {
+      this.restartIce();
     } else if (state === 'disconnected') {
       this.disconnectedTimer = setTimeout(() => {
-        if (!this.closed && this.pc.connectionState === 'disconnected') this.listener.onPeerLost('disconnected');
-      }, kDisconnectedGraceMs);
+        if (!this.closed && this.pc.iceConnectionState === 'disconnected') this.restartIce();
+      }, kIceRestartAfterMs);
     }
+  }
+
+  /** One ICE restart per outage; if it does not connect in time, the whole session is renewed. */
+  private restartIce(): void {
+    if (this.restarting) return;
+    this.restarting = true;
+    this.listener.onIceRestartNeeded();
+    this.restartTimer = setTimeout(() => {
+      const ice = this.pc.iceConnectionState;
+      if (!this.closed && ice !== 'connected' && ice !== 'completed') this.listener.onPeerLost(this.pc.connectionState);
+    }, kIceRestartTimeoutMs);
   }
 }

@@ -12,6 +12,8 @@ export interface JoinReply {
   participantId: string;
   room: string;
   participants: Participant[];
+  /** TURN servers with short-lived credentials (empty when the server has none configured). */
+  iceServers?: RTCIceServer[];
 }
 
 export type LeftReason = 'left' | 'disconnected' | 'timeout';
@@ -106,6 +108,11 @@ export class SignallingClient {
 
   leave(): Promise<unknown> {
     return this.request('leave', {});
+  }
+
+  /** Asks for new ICE credentials; a new offer follows (docs/signalling.md). */
+  restartIce(): Promise<unknown> {
+    return this.request('restart-ice', {});
   }
 
   ping(): Promise<unknown> {

@@ -13,6 +13,7 @@
 #include "control/http_server.hpp"
 #include "media/media_engine.hpp"
 #include "services/attendance.hpp"
+#include "services/turn_credentials.hpp"
 #include "store/store.hpp"
 
 namespace {
@@ -30,6 +31,9 @@ struct Options {
   std::string tlsKey;
   size_t roomMaxParticipants = 16;
   unsigned consentTimeout = 20;
+  std::vector<std::string> turnUrls;
+  std::string turnSecret;
+  unsigned turnTtl = 3600;
   std::string logLevel = "info";
 };
 
@@ -62,6 +66,18 @@ void addOptions(CLI::App& app, Options& o) {
   app.add_option("--consent-timeout", o.consentTimeout,
                  "Seconds without ICE consent checks before a participant is dropped (RFC 7675)")
       ->envname("ROUNDS_CONSENT_TIMEOUT")->check(CLI::Range(5u, 300u))->capture_default_str();
+  app.add_option("--turn-url", o.turnUrls,
+                 "TURN server handed to browsers, repeatable (e.g. turn:turn.example.org:3478?transport=udp, "
+                 "turns:turn.example.org:443?transport=tcp); needs --turn-secret (docs/turn.md)")
+      ->envname("ROUNDS_TURN_URL")->delimiter(',')
+      ->check([](const std::string& url) {
+        return rounds::TurnCredentials::isValidUrl(url) ? std::string() : "not a stun:, turn: or turns: URL: " + url;
+      });
+  app.add_option("--turn-secret", o.turnSecret,
+                 "Secret shared with the TURN server (coturn static-auth-secret): signs short-lived credentials")
+      ->envname("ROUNDS_TURN_SECRET");
+  app.add_option("--turn-ttl", o.turnTtl, "Seconds a participant's TURN credentials stay valid")
+      ->envname("ROUNDS_TURN_TTL")->check(CLI::Range(60u, 7u * 24 * 3600))->capture_default_str();
   app.add_option("--log-level", o.logLevel, "trace, debug, info, warn, error")
       ->envname("ROUNDS_LOG_LEVEL")->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -77,6 +93,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (o.tlsCert.empty() != o.tlsKey.empty()) {
     std::cerr << "rounds: --tls-cert and --tls-key go together\n";
+    return 2;
+  }
+  if (o.turnUrls.empty() != o.turnSecret.empty()) {
+    std::cerr << "rounds: --turn-url and --turn-secret go together\n";
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(o.logLevel));
@@ -117,6 +137,9 @@ int main(int argc, char** argv) {
 
   ConferenceConfig cc;
   cc.maxParticipantsPerRoom = o.roomMaxParticipants;
+  cc.turn.urls = o.turnUrls;
+  cc.turn.secret = o.turnSecret;
+  cc.turn.ttl = std::chrono::seconds(o.turnTtl);
   Conference conference(cc, media, attendance);
   shim.target = &conference;
   Api api(conference, attendance);
@@ -163,6 +186,7 @@ int main(int argc, char** argv) {
   std::string announced = o.announcedAddress.empty() ? o.mediaAddress : o.announcedAddress;
   for (uint16_t port : media.ports())
     std::printf("media: udp %s:%u\n", announced.c_str(), port);
+  for (const auto& url : o.turnUrls) std::printf("turn: %s\n", url.c_str());
   std::printf("open %s://%s:%u/r/<room> in a browser to join a room\n", scheme.c_str(),
               shownHost.c_str(), http.port());
   std::fflush(stdout);

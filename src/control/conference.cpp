@@ -10,7 +10,12 @@ using nlohmann::json;
 
 Conference::Conference(ConferenceConfig config, MediaEngine& media, AttendanceService& attendance,
                        const Clock& clock, Random& random)
-    : config_(config), media_(media), attendance_(attendance), clock_(clock), random_(random) {}
+    : config_(config),
+      media_(media),
+      attendance_(attendance),
+      clock_(clock),
+      random_(random),
+      turn_(config_.turn, clock) {}
 
 Conference::~Conference() = default;
 
@@ -100,6 +105,8 @@ void Conference::onWsMessage(const std::shared_ptr<WsConnection>& conn, std::str
     handleAnswer(*p, req.id, *answer);
   } else if (auto* update = std::get_if<signalling::UpdateRequest>(&req.body)) {
     handleUpdate(*p, req.id, *update);
+  } else if (std::holds_alternative<signalling::RestartIceRequest>(req.body)) {
+    handleRestartIce(*p, req.id);
   } else if (std::holds_alternative<signalling::LeaveRequest>(req.body)) {
     conn->send(signalling::replyOk(req.id, json::object()));
     removeParticipant(p->id, "left", /*closeSocket=*/true);
@@ -138,7 +145,8 @@ void Conference::handleJoin(const std::shared_ptr<WsConnection>& conn, int64_t i
 
   conn->send(signalling::replyOk(
       id, json{{"participantId", p->id}, {"room", req.room},
-               {"participants", participantsJson(req.room)}}));
+               {"participants", participantsJson(req.room)},
+               {"iceServers", iceServersJson(p->id)}}));
   std::string pid = p->id;
   broadcast(req.room, pid, signalling::notification("participant-joined",
                                                     json{{"participant", describe(*p)}}));
@@ -248,8 +256,11 @@ void Conference::handleAnswer(Participant& p, int64_t id, const signalling::Answ
     return;
   }
   p.offerInFlight = false;
-  if (!p.remoteSet) {
+  // The first answer, and the first after an ICE restart (the browser's ufrag changes with it,
+  // RFC 8839 §4.4.1.1.2), tell the worker whose checks to accept.
+  if (!p.remoteSet || info->iceUfrag != p.remoteIceUfrag) {
     p.remoteSet = true;
+    p.remoteIceUfrag = info->iceUfrag;
     media_.setRemoteParameters(p.id, info->iceUfrag, info->fingerprintAlgorithm,
                                info->fingerprintValue);
   }
@@ -300,6 +311,36 @@ void Conference::handleUpdate(Participant& p, int64_t id, const signalling::Upda
   p.conn->send(signalling::replyOk(id, json::object()));
   broadcast(p.room, p.id,
             signalling::notification("participant-updated", json{{"participant", describe(p)}}));
+}
+
+json Conference::iceServersJson(const std::string& participantId) const {
+  json list = json::array();
+  if (auto s = turn_.issue(participantId))
+    list.push_back(
+        json{{"urls", s->urls}, {"username", s->username}, {"credential", s->credential}});
+  return list;
+}
+
+void Conference::handleRestartIce(Participant& p, int64_t id) {
+  p.conn->send(signalling::replyOk(id, json::object()));
+  // Before the first offer there is nothing to restart (that offer brings fresh credentials);
+  // a restart already on its way covers this request too.
+  if (!p.transport || p.iceRestartPending) return;
+  p.iceRestartPending = true;
+  std::string pid = p.id;
+  media_.restartIce(pid, [this, pid](TransportDescription d) { onIceRestarted(pid, d); });
+}
+
+void Conference::onIceRestarted(const std::string& participantId, const TransportDescription& d) {
+  Participant* p = find(participantId);
+  if (!p) return;  // left meanwhile
+  p->iceRestartPending = false;
+  if (d.iceUfrag.empty()) return;  // the peer is gone on its worker; onMediaPeerClosed follows
+  spdlog::info("room {}: {} ICE restart", p->room, p->id);
+  p->transport = d;
+  // RFC 8839 §4.4.1.1.1: the new ufrag/pwd in the next offer is what restarts ICE in the browser.
+  p->offerNeeded = true;
+  sendOfferOrQueue(*p);
 }
 
 // ---- leaving ----

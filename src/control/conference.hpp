@@ -17,6 +17,7 @@
 #include "control/signalling.hpp"
 #include "media/media_engine.hpp"
 #include "services/attendance.hpp"
+#include "services/turn_credentials.hpp"
 
 namespace rounds {
 
@@ -24,6 +25,7 @@ struct ConferenceConfig {
   size_t maxParticipantsPerRoom = 16;
   int maxBadMessages = 20;  // within badMessageWindow, then the socket is closed (1008)
   Millis badMessageWindow{10000};
+  TurnConfig turn;  // TURN servers handed out in join replies (none: iceServers is empty)
 };
 
 class Conference : public WsHandler, public MediaEvents {
@@ -78,6 +80,8 @@ class Conference : public WsHandler, public MediaEvents {
     size_t offeredLines = 0;  // m-lines in the offer in flight (the plan may have grown since)
     bool offerNeeded = false;
     bool remoteSet = false;
+    std::string remoteIceUfrag;      // the browser's, from its last answer
+    bool iceRestartPending = false;  // a restart-ice is on its way to the worker
   };
   struct Connection {
     std::string participantId;  // empty until join
@@ -88,6 +92,9 @@ class Conference : public WsHandler, public MediaEvents {
                   const signalling::JoinRequest& req);
   void handleAnswer(Participant& p, int64_t id, const signalling::AnswerRequest& req);
   void handleUpdate(Participant& p, int64_t id, const signalling::UpdateRequest& req);
+  void handleRestartIce(Participant& p, int64_t id);
+  void onIceRestarted(const std::string& participantId, const TransportDescription& d);
+  nlohmann::json iceServersJson(const std::string& participantId) const;
   void onTransportReady(const std::string& participantId, const TransportDescription& d);
   void subscribe(Participant& subscriber, const Participant& publisher, const Track& track);
   void publishTracks(Participant& p, const std::vector<PublishedTrack>& tracks);
@@ -106,6 +113,7 @@ class Conference : public WsHandler, public MediaEvents {
   AttendanceService& attendance_;
   const Clock& clock_;
   Random& random_;
+  TurnCredentials turn_;
   std::map<std::string, std::unique_ptr<Participant>> participants_;
   std::map<std::string, std::vector<std::string>> rooms_;  // room -> participant ids, join order
   std::map<uint64_t, Connection> connections_;             // WsConnection id -> state

@@ -157,6 +157,8 @@ std::variant<Request, RequestError> parseRequest(std::string_view text) {
     req.body = LeaveRequest{};
   } else if (type == "ping") {
     req.body = PingRequest{};
+  } else if (type == "restart-ice") {
+    req.body = RestartIceRequest{};
   } else {
     return RequestError{id, makeError("unknown_type", "unknown message type '" + type.substr(0, 32) + "'")};
   }

@@ -33,8 +33,11 @@ struct UpdateRequest {
 };
 struct LeaveRequest {};
 struct PingRequest {};
+// The client's ICE connection failed or stayed disconnected: new ICE credentials, then a new offer.
+struct RestartIceRequest {};
 
-using Body = std::variant<JoinRequest, AnswerRequest, UpdateRequest, LeaveRequest, PingRequest>;
+using Body = std::variant<JoinRequest, AnswerRequest, UpdateRequest, LeaveRequest, PingRequest,
+                          RestartIceRequest>;
 
 struct Request {
   int64_t id = 0;

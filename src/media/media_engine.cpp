@@ -82,6 +82,24 @@ void MediaEngine::setRemoteParameters(const std::string& peerId, const std::stri
     });
 }
 
+void MediaEngine::restartIce(const std::string& peerId,
+                             std::function<void(TransportDescription)> done) {
+  Worker* w = workerOfPeer(peerId);
+  auto alive = alive_;
+  if (!w) {
+    boost::asio::post(control_, [done = std::move(done), alive] {
+      if (*alive) done(TransportDescription{});
+    });
+    return;
+  }
+  w->post([this, w, peerId, done = std::move(done), alive] {
+    TransportDescription d = w->restartIce(peerId).value_or(TransportDescription{});
+    boost::asio::post(control_, [d = std::move(d), done, alive] {
+      if (*alive) done(d);
+    });
+  });
+}
+
 void MediaEngine::addProducer(const std::string& peerId, const ProducerSpec& spec) {
   if (Worker* w = workerOfPeer(peerId)) w->post([w, peerId, spec] { w->addProducer(peerId, spec); });
 }

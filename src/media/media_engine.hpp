@@ -43,6 +43,9 @@ class MediaEngine : public Worker::Listener {
                   std::function<void(TransportDescription)> done);
   void setRemoteParameters(const std::string& peerId, const std::string& ufrag,
                            const std::string& fpAlgorithm, const std::string& fpValue);
+  // ICE restart on the peer's worker: `done` gets the new description (same fingerprint and
+  // candidates, fresh ufrag/pwd), or one with an empty iceUfrag when the peer no longer exists.
+  void restartIce(const std::string& peerId, std::function<void(TransportDescription)> done);
   void addProducer(const std::string& peerId, const ProducerSpec& spec);
   void removeProducer(const std::string& peerId, uint64_t producerId);
   void addConsumer(const std::string& peerId, const ConsumerSpec& spec);

@@ -53,6 +53,18 @@ void Peer::setRemoteParameters(const std::string& ufrag, const std::string& fpAl
   }
 }
 
+std::vector<SocketAddress> Peer::restartIce(std::string ufrag, std::string pwd) {
+  ice_.restart(std::move(ufrag), std::move(pwd));
+  std::vector<SocketAddress> dropped;
+  const auto& selected = ice_.selectedTuple();
+  std::erase_if(tuples_, [&](const SocketAddress& t) {
+    if (selected && t == *selected) return false;
+    dropped.push_back(t);
+    return true;
+  });
+  return dropped;
+}
+
 void Peer::receiveStun(Bytes packet, const stun::Message& msg, const SocketAddress& from) {
   if (closed_) return;
   MutableBytes slot = socket_.acquireSendSlot();

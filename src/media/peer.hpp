@@ -100,6 +100,9 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
 
   void setRemoteParameters(const std::string& ufrag, const std::string& fpAlgorithm,
                            const std::string& fpValue);
+  // ICE restart (RFC 8445 §9): new local credentials. Every checked tuple but the selected one
+  // is forgotten (the old network is gone); returns the forgotten ones so the worker unmaps them.
+  std::vector<SocketAddress> restartIce(std::string ufrag, std::string pwd);
 
   // Packets from the socket (already demultiplexed by first byte).
   void receiveStun(Bytes packet, const stun::Message& msg, const SocketAddress& from);

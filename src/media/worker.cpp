@@ -79,7 +79,7 @@ void Worker::onTick() {
   socket_->flush();
 }
 
-TransportDescription Worker::createPeer(const std::string& peerId, const std::string& room) {
+TransportDescription Worker::newTransportDescription() {
   TransportDescription d;
   // RFC 8445 §5.3: ufrag >= 4 and pwd >= 22 characters of ice-char; ours are unguessable.
   d.iceUfrag = random_.iceString(8);
@@ -89,6 +89,25 @@ TransportDescription Worker::createPeer(const std::string& peerId, const std::st
   std::string announced = config_.announcedAddress.empty() ? config_.listenAddress
                                                            : config_.announcedAddress;
   d.candidates.push_back({announced, port_, "udp"});
+  return d;
+}
+
+std::optional<TransportDescription> Worker::restartIce(const std::string& peerId) {
+  Peer* p = findPeer(peerId);
+  if (!p || p->closed()) return std::nullopt;
+  TransportDescription d = newTransportDescription();
+  // RFC 8445 §9: checks must now use the new ufrag; the old one no longer finds this peer.
+  peersByUfrag_.erase(p->ice().localUfrag());
+  for (const auto& tuple : p->restartIce(d.iceUfrag, d.icePwd)) {
+    auto it = peersByTuple_.find(tuple);
+    if (it != peersByTuple_.end() && it->second == p) peersByTuple_.erase(it);
+  }
+  peersByUfrag_[d.iceUfrag] = p;
+  return d;
+}
+
+TransportDescription Worker::createPeer(const std::string& peerId, const std::string& room) {
+  TransportDescription d = newTransportDescription();
   closePeer(peerId);  // a re-join with the same id replaces the old transport
   auto peer = std::make_unique<Peer>(peerId, room, d.iceUfrag, d.icePwd, cert_, *socket_, *this,
                                      counters_, clock_);

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -54,6 +55,9 @@ class Worker : public UdpSocket::Listener, public Peer::Listener {
   TransportDescription createPeer(const std::string& peerId, const std::string& room);
   void setRemoteParameters(const std::string& peerId, const std::string& ufrag,
                            const std::string& fpAlgorithm, const std::string& fpValue);
+  // ICE restart: fresh ufrag/pwd for the peer (DTLS and SRTP stay). Returns the new description,
+  // or nullopt when the peer does not exist (any more).
+  std::optional<TransportDescription> restartIce(const std::string& peerId);
   void addProducer(const std::string& peerId, const ProducerSpec& spec);
   void removeProducer(const std::string& peerId, uint64_t producerId);
   void addConsumer(const std::string& peerId, const ConsumerSpec& spec);
@@ -78,6 +82,8 @@ class Worker : public UdpSocket::Listener, public Peer::Listener {
   void onPeerRtcp(Peer& peer, Bytes compound) override;
 
   void handleStun(MutableBytes data, const SocketAddress& from);
+  // Fresh ICE credentials (a ufrag no other peer of this worker uses) and our candidates.
+  TransportDescription newTransportDescription();
   void destroyPeer(const std::string& peerId);
   void scheduleTick();
   void onTick();

@@ -71,6 +71,12 @@ size_t IceLite::processStun(Bytes packet, const stun::Message& msg, const Socket
   return written;
 }
 
+void IceLite::restart(std::string localUfrag, std::string localPwd) {
+  localUfrag_ = std::move(localUfrag);
+  localPwd_ = std::move(localPwd);
+  remoteUfrag_.clear();
+}
+
 bool IceLite::consentExpired(TimePoint now, Millis timeout) const {
   return state_ == State::Connected && now - lastConsent_ > timeout;
 }

@@ -30,6 +30,10 @@ class IceLite {
   const std::string& localPwd() const { return localPwd_; }
   // The remote ufrag from the browser's SDP; checks whose USERNAME names another are rejected.
   void setRemoteUfrag(std::string ufrag) { remoteUfrag_ = std::move(ufrag); }
+  // ICE restart (RFC 8445 §9): new local credentials; the remote ufrag is forgotten until the
+  // browser's answer names its new one. The selected tuple and consent stay, so media keeps
+  // flowing on the old path until the browser nominates a tuple with the new credentials.
+  void restart(std::string localUfrag, std::string localPwd);
 
   // Handles a parsed STUN message received from `from`. Writes the response (success, or an error
   // such as 401 on a bad MESSAGE-INTEGRITY or 400 on a malformed request) into `out` and returns

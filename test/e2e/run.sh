@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests: runs the rounds server and headless Chromium together inside a private
 # network namespace that has only loopback, so no packet leaves the machine (TESTING.md), then runs
-# `node --test test/e2e/` against it. Usage: test/e2e/run.sh <path-to-rounds-binary>
+# `node --test test/e2e/` against it. A second rounds with TURN beside coturn and an nftables rule
+# serves turn.test.mjs (see below). Usage: test/e2e/run.sh <path-to-rounds-binary>
 # Exit status: the test runner's (0 when every test passed); 2 when the server would not start.
 set -euo pipefail
 
@@ -24,43 +25,82 @@ fi
 
 ip link set lo up
 tmp=$(mktemp -d /tmp/rounds-e2e.XXXXXX)
-server_pid=""
+pids=()
 cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    # Give it 5 s to shut down cleanly, then make sure.
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  # Stop what this script started, newest first: give each 5 s to shut down cleanly, then make sure.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    pid=${pids[$i]}
+    kill -0 "$pid" 2>/dev/null || continue
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  nft delete table inet rounds_e2e 2>/dev/null || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$rounds" --http-address 127.0.0.1 --http-port 8080 --media-address 127.0.0.1 --media-port 40000 \
-  --web-root "$root/client/dist" --db "$tmp/rounds.db" >"$tmp/server.out" 2>"$tmp/server.err" &
-server_pid=$!
-
-# The server prints "url: http://…" on stdout once it listens.
-ready=0
-for _ in $(seq 200); do
-  if grep -q '^url: ' "$tmp/server.out" 2>/dev/null; then ready=1; break; fi
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [ "$ready" != 1 ]; then
-  echo "e2e: the server did not print 'url: ' within 20 s" >&2
-  tail -n 40 "$tmp/server.out" "$tmp/server.err" >&2 || true
+# Starts rounds with the given name and extra options; waits until it prints "url: " (it listens).
+start_rounds() {
+  local name=$1
+  shift
+  "$rounds" --http-address 127.0.0.1 --media-address 127.0.0.1 --web-root "$root/client/dist" \
+    --db "$tmp/$name.db" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 200); do
+    grep -q '^url: ' "$tmp/$name.out" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "e2e: $name did not print 'url: ' within 20 s" >&2
+  tail -n 40 "$tmp/$name.out" "$tmp/$name.err" >&2 || true
   exit 2
+}
+
+# The call tests (call.test.mjs): browsers reach the media port directly.
+start_rounds server --http-port 8080 --media-port 40000
+
+# The TURN test (turn.test.mjs, docs/turn.md): coturn on 127.0.0.1:3478 (TCP only, as through a
+# firewall that allows nothing else) relays to a second rounds whose media port drops every UDP
+# datagram that does not come from coturn's relay ports, so the only way in is TURN over TCP.
+turn_env=()
+if command -v turnserver >/dev/null; then
+  turn_secret=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  # Ephemeral ports (the browser's own sockets) stay below the relay range in this namespace.
+  sysctl -qw net.ipv4.ip_local_port_range="32768 49999"
+  turnserver --listening-ip=127.0.0.1 --listening-port=3478 --relay-ip=127.0.0.1 \
+    --min-port=50000 --max-port=50100 --use-auth-secret --static-auth-secret="$turn_secret" \
+    --realm=rounds.test --no-udp --no-tls --no-dtls --no-cli --no-multicast-peers \
+    --allow-loopback-peers --allowed-peer-ip=127.0.0.1 --userdb="$tmp/turndb" \
+    --pidfile="$tmp/turnserver.pid" --log-file=stdout --simple-log >"$tmp/turn.log" 2>&1 &
+  pids+=("$!")
+  nft -f - <<NFT
+table inet rounds_e2e {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    udp dport 40100 udp sport != 50000-50100 counter drop
+  }
+}
+NFT
+  start_rounds turn-server --http-port 8081 --media-port 40100 \
+    --turn-url 'turn:127.0.0.1:3478?transport=tcp' --turn-secret "$turn_secret"
+  for _ in $(seq 50); do ss -ltn | grep -q '127.0.0.1:3478 ' && break; sleep 0.1; done
+  turn_env=(ROUNDS_TURN_URL=http://127.0.0.1:8081)
+else
+  echo "e2e: turnserver (coturn) is missing: the TURN test is skipped" >&2
 fi
 
 set +e
-ROUNDS_URL=http://127.0.0.1:8080 node --test --test-concurrency=1 "$root/test/e2e/"
+env ROUNDS_URL=http://127.0.0.1:8080 "${turn_env[@]}" node --test --test-concurrency=1 "$root/test/e2e/"
 status=$?
 set -e
 if [ "$status" != 0 ]; then
-  echo "e2e: tests failed; last lines of the server's log:" >&2
+  echo "e2e: tests failed; last lines of the servers' logs:" >&2
   tail -n 60 "$tmp/server.err" >&2 || true
+  tail -n 30 "$tmp/turn-server.err" "$tmp/turn.log" >&2 2>/dev/null || true
+  nft list table inet rounds_e2e >&2 2>/dev/null || true
 fi
 exit "$status"

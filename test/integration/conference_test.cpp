@@ -36,11 +36,12 @@ class FakeWs : public WsConnection {
 
 // What a browser answers to one of our offers: it sends on our recvonly m-lines (one SSRC each),
 // receives on our sendonly ones, and is the DTLS client.
-std::string browserAnswer(const std::string& offerSdp, bool sendMedia = true) {
+std::string browserAnswer(const std::string& offerSdp, bool sendMedia = true,
+                          const std::string& iceUfrag = "brwz") {
   auto offer = sdp::parse(offerSdp);
   EXPECT_TRUE(offer.ok());
   sdp::SessionDescription a;
-  a.iceUfrag = "brwz";
+  a.iceUfrag = iceUfrag;
   a.icePwd = "browserbrowserbrowser123";
   a.fingerprint = sdp::Fingerprint{"sha-256", "00:11:22:33"};
   a.setup = "active";
@@ -74,6 +75,8 @@ struct Events : MediaEvents {
   }
 };
 
+constexpr const char* kTurnSecret = "conference-test-secret";
+
 class ConferenceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -85,6 +88,8 @@ class ConferenceTest : public ::testing::Test {
     ASSERT_TRUE(media_->start().ok());
     ConferenceConfig cc;
     cc.maxParticipantsPerRoom = 3;
+    cc.turn.urls = {"turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"};
+    cc.turn.secret = kTurnSecret;
     conf_ = std::make_unique<Conference>(cc, *media_, *attendance_);
     events_.target = conf_.get();
   }
@@ -276,6 +281,54 @@ TEST_F(ConferenceTest, FloodOfMalformedMessagesClosesOnlyThatSocket) {
   EXPECT_EQ(a->closeCode, 1008);
   EXPECT_FALSE(b->closeCode.has_value());
   EXPECT_EQ(next(a, "reply")["error"]["code"], "bad_request");
+}
+
+TEST_F(ConferenceTest, JoinReplyCarriesTurnCredentials) {
+  auto a = open();
+  json r = join(a, "Alice");
+  ASSERT_TRUE(r["ok"].get<bool>());
+  const json& servers = r["data"]["iceServers"];
+  ASSERT_EQ(servers.size(), 1u);
+  EXPECT_EQ(servers[0]["urls"].size(), 2u);
+  std::string username = servers[0]["username"];
+  std::string pid = r["data"]["participantId"];
+  // "<expiry>:<participantId>", the expiry an hour (the default ttl) from now.
+  auto colon = username.find(':');
+  ASSERT_NE(colon, std::string::npos);
+  EXPECT_EQ(username.substr(colon + 1), pid);
+  int64_t expiry = std::stoll(username.substr(0, colon));
+  int64_t now = SystemClock::instance().wallMillis() / 1000;
+  EXPECT_NEAR(static_cast<double>(expiry - now), 3600.0, 5.0);
+  EXPECT_EQ(servers[0]["credential"], TurnCredentials::password(kTurnSecret, username));
+}
+
+TEST_F(ConferenceTest, RestartIceSendsAnOfferWithNewCredentials) {
+  auto a = open();
+  join(a, "Alice");
+  json first = answerNextOffer(a);
+  sendReq(a, {{"type", "restart-ice"}});
+  json reply = next(a, "reply");
+  EXPECT_TRUE(reply["ok"].get<bool>()) << reply.dump();
+  json offer = next(a, "offer");
+  auto before = sdp::parse(first["sdp"].get<std::string>()).value();
+  auto after = sdp::parse(offer["sdp"].get<std::string>()).value();
+  ASSERT_FALSE(after.media.empty());
+  EXPECT_NE(after.effectiveIceUfrag(after.media[0]), before.effectiveIceUfrag(before.media[0]));
+  EXPECT_NE(after.media[0].icePwd, before.media[0].icePwd);
+  EXPECT_EQ(after.media.size(), before.media.size());
+  // The browser answers with its own new ufrag (RFC 8839 §4.4.1.1.2).
+  sendReq(a, {{"type", "answer"}, {"offerId", offer["offerId"]},
+              {"sdp", browserAnswer(offer["sdp"].get<std::string>(), true, "brwnew")}});
+  json answered = next(a, "reply");
+  EXPECT_TRUE(answered["ok"].get<bool>()) << answered.dump();
+}
+
+TEST_F(ConferenceTest, RestartIceNeedsAJoin) {
+  auto a = open();
+  sendReq(a, {{"type", "restart-ice"}});
+  json reply = next(a, "reply");
+  EXPECT_FALSE(reply["ok"].get<bool>());
+  EXPECT_EQ(reply["error"]["code"], "not_joined");
 }
 
 }  // namespace

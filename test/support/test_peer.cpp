@@ -17,6 +17,12 @@ using Clock = std::chrono::steady_clock;
 TestPeer::TestPeer(std::shared_ptr<Certificate> cert) : cert_(std::move(cert)), buf_(2048) {
   ufrag_ = CryptoRandom::instance().iceString(8);
   pwd_ = CryptoRandom::instance().iceString(24);
+  openSocket();
+  dtls_ = std::make_unique<DtlsTransport>(cert_, DtlsTransport::Role::Client, *this);
+}
+
+void TestPeer::openSocket() {
+  if (fd_ >= 0) ::close(fd_);
   fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
   auto any = *SocketAddress::parse("127.0.0.1", 0);
   ::bind(fd_, any.sockaddrPtr(), any.length());
@@ -24,7 +30,33 @@ TestPeer::TestPeer(std::shared_ptr<Certificate> cert) : cert_(std::move(cert)), 
   socklen_t len = sizeof ss;
   ::getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len);
   local_ = *SocketAddress::fromSockaddr(reinterpret_cast<sockaddr*>(&ss), len);
-  dtls_ = std::make_unique<DtlsTransport>(cert_, DtlsTransport::Role::Client, *this);
+}
+
+bool TestPeer::restartIce(const TransportDescription& server, std::chrono::milliseconds timeout,
+                          bool newSocket) {
+  if (newSocket) openSocket();
+  ufrag_ = CryptoRandom::instance().iceString(8);
+  pwd_ = CryptoRandom::instance().iceString(24);
+  server_ = *SocketAddress::parse(server.candidates.at(0).address, server.candidates.at(0).port);
+  serverUfrag_ = server.iceUfrag;
+  serverPwd_ = server.icePwd;
+  auto deadline = Clock::now() + timeout;
+  auto lastCheck = Clock::time_point{};
+  while (Clock::now() < deadline) {
+    if (Clock::now() - lastCheck > std::chrono::milliseconds(100)) {
+      sendConsentCheck();
+      lastCheck = Clock::now();
+    }
+    size_t n = receiveDatagram(std::chrono::milliseconds(20));
+    if (n == 0) continue;
+    Bytes pkt(buf_.data(), n);
+    if (!stun::isStun(pkt)) continue;  // media still on its way to the old path, or DTLS
+    auto msg = stun::parse(pkt);
+    if (msg && msg->type == stun::kBindingSuccess && stun::checkIntegrity(pkt, *msg, serverPwd_) &&
+        msg->xorMappedAddress == local_)
+      return true;
+  }
+  return false;
 }
 
 TestPeer::~TestPeer() {

@@ -32,6 +32,12 @@ class TestPeer : public DtlsTransport::Listener {
   bool connected() const { return srtpOut_ != nullptr; }
   // A consent-freshness check (RFC 7675); the response is consumed by receive().
   void sendConsentCheck();
+  // ICE restart (RFC 8445 §9) as a browser does it after a network change: with `newSocket` a
+  // fresh local socket (a new address, the old one closed), always a new ufrag/pwd, then checks
+  // with USE-CANDIDATE against the server's new credentials until one succeeds. DTLS and SRTP
+  // carry on. False on timeout.
+  bool restartIce(const TransportDescription& server, std::chrono::milliseconds timeout,
+                  bool newSocket);
 
   void sendRtp(uint32_t ssrc, uint16_t seq, uint32_t ts, uint8_t pt,
                const std::vector<uint8_t>& payload, const std::string& mid = "");
@@ -58,6 +64,7 @@ class TestPeer : public DtlsTransport::Listener {
   void onDtlsConnected(const DtlsTransport::SrtpKeys& keys) override;
   void onDtlsFailed(const std::string& reason) override;
   void onDtlsClosed() override {}
+  void openSocket();
   // Receives one datagram into buf_ (returns its size) or 0 on timeout.
   size_t receiveDatagram(std::chrono::milliseconds timeout);
 

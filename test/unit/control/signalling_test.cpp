@@ -33,6 +33,12 @@ TEST(Signalling, ParsesJoin) {
   EXPECT_FALSE(j.video);
 }
 
+TEST(Signalling, ParsesRestartIce) {
+  auto r = ok(R"({"v":1,"id":9,"type":"restart-ice"})");
+  EXPECT_EQ(r.id, 9);
+  EXPECT_TRUE(std::holds_alternative<RestartIceRequest>(r.body));
+}
+
 TEST(Signalling, AcceptsUnicodeNames) {
   auto r = ok(R"({"v":1,"id":1,"type":"join","room":"r","name":"李文 医生"})");
   EXPECT_EQ(std::get<JoinRequest>(r.body).name, "李文 医生");

@@ -131,6 +131,38 @@ TEST_F(IceLiteTest, ReselectsWhenNetworkChanges) {
   EXPECT_EQ(ice_.state(), IceLite::State::Connected);
 }
 
+TEST_F(IceLiteTest, RestartSwitchesCredentialsAndKeepsPathUntilRenominated) {
+  ice_.setRemoteUfrag(std::string(kRemoteUfrag));
+  Check c;
+  c.useCandidate = true;
+  check(c, wifi_);
+  ice_.restart("srv2", "second-server-password-98765");
+  EXPECT_EQ(ice_.localUfrag(), "srv2");
+  EXPECT_EQ(ice_.localPwd(), "second-server-password-98765");
+  // Media keeps its path until the browser nominates one with the new credentials.
+  EXPECT_EQ(*ice_.selectedTuple(), wifi_);
+  EXPECT_EQ(ice_.state(), IceLite::State::Connected);
+
+  // The old credentials are no longer accepted.
+  c.tidByte = 2;
+  EXPECT_EQ(response(check(c, wifi_)).errorCode.value_or(0), stun::kErrorUnauthorized);
+  // The browser's new ufrag is accepted before its answer arrives (the remote ufrag was reset),
+  // and a nomination from a new address moves the selection.
+  Check fresh;
+  fresh.username = "srv2:brwA";
+  fresh.key = "second-server-password-98765";
+  fresh.useCandidate = true;
+  fresh.tidByte = 3;
+  EXPECT_EQ(response(check(fresh, lte_)).type, stun::kBindingSuccess);
+  EXPECT_EQ(*ice_.selectedTuple(), lte_);
+  ASSERT_EQ(listener_.selected.size(), 2u);
+  // Once the answer names the new remote ufrag, another one is refused.
+  ice_.setRemoteUfrag("brwA");
+  fresh.username = "srv2:brwB";
+  fresh.tidByte = 4;
+  EXPECT_EQ(response(check(fresh, lte_)).errorCode.value_or(0), stun::kErrorUnauthorized);
+}
+
 TEST_F(IceLiteTest, WrongPasswordIs401WithoutIntegrity) {
   Check c;
   c.key = "not-the-password";

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Smoke run of the load generator (docs/load.md): starts `rounds` on free ports, runs rounds-load
+# with 3 participants (2 publishing) for 4 s, and checks its JSON: every subscribed stream got
+# packets, none was lost on loopback, latency figures are present.
+# Usage: load_smoke.sh <rounds binary> <rounds-load binary>
+set -euo pipefail
+rounds=$1
+load=$2
+dir=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+"$rounds" --http-port 0 --media-port 0 --db "$dir/rounds.db" --web-root "$dir" --log-level warn \
+  >"$dir/server.out" 2>"$dir/server.err" &
+server_pid=$!
+
+url=
+for _ in $(seq 1 100); do  # up to 10 s for the server to print where it listens
+  url=$(sed -n 's/^url: //p' "$dir/server.out")
+  [ -n "$url" ] && grep -q '^media: ' "$dir/server.out" && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "rounds exited early"; cat "$dir/server.err"; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "rounds printed no url: line"; exit 1; }
+echo "server $url (pid $server_pid), $(grep '^media: ' "$dir/server.out")"
+
+"$load" --url "$url" --room smoke --participants 3 --publishers 2 --duration 4 \
+  --json-out "$dir/load.json" --server-pid "$server_pid"
+
+node - "$dir/load.json" <<'JS'
+const r = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
+const fail = (m) => { console.error('FAIL: ' + m); process.exit(1); };
+if (r.totals.participantsConnected !== 3) fail('not every participant connected');
+// 2 publishers each see the other's 2 tracks, the viewer sees all 4.
+if (r.totals.streamsSubscribed !== 8) fail(`expected 8 subscribed streams, got ${r.totals.streamsSubscribed}`);
+for (const p of r.participantReports) {
+  if (p.errors.length) fail(`participant ${p.index}: ${p.errors.join('; ')}`);
+  for (const s of p.streams) {
+    if (!s.subscribed) fail(`participant ${p.index} got an unsubscribed ${s.kind} stream`);
+    const what = `participant ${p.index} ${s.kind} from #${s.fromIndex}`;
+    if (!(s.packets > 0)) fail(`${what}: no packets`);
+    if (s.lost !== 0) fail(`${what}: ${s.lost} lost`);
+    if (s.duplicates !== 0) fail(`${what}: ${s.duplicates} duplicates`);
+    const l = s.latencyMs;
+    if (!l || !(l.p50 >= 0) || !(l.p99 >= l.p50) || !(l.max >= l.p99)) fail(`${what}: latency missing`);
+    if (typeof s.jitterMs !== 'number') fail(`${what}: jitter missing`);
+    if (s.kind === 'video' && !(s.keyFrames > 0)) fail(`${what}: no key frame`);
+  }
+  if (p.joinToFirstPacketMs === null) fail(`participant ${p.index}: no join-to-first-packet time`);
+}
+if (!r.totals.latencyMs || !(r.totals.latencyMs.p99 > 0)) fail('total latency missing');
+if (!r.server || !(r.server.samples >= 2) || !(r.server.rssKbMax > 0)) fail('server usage missing');
+console.log('load smoke: ok');
+JS

@@ -1,0 +1,152 @@
+// Unit tests for the load participant's answer (docs/signalling.md): directions per role, SSRCs,
+// codecs, transport attributes, and what it learns about the server and the offered tracks.
+#include "answer.hpp"
+
+#include <gtest/gtest.h>
+
+#include "proto/sdp.hpp"
+
+namespace rounds::load {
+namespace {
+
+// An offer in the shape the server sends: m-lines 0/1 recvonly, then one sendonly m-line per
+// track of another participant (a=msid, a=ssrc), then one that went inactive.
+std::string serverOffer(const std::string& candidateAddress = "127.0.0.1") {
+  sdp::SessionDescription s;
+  s.iceLite = true;
+  s.msidSemantic = "WMS *";
+  auto section = [&](const std::string& kind, const std::string& mid, sdp::Direction d) {
+    sdp::MediaSection m;
+    m.kind = kind;
+    m.protocol = "UDP/TLS/RTP/SAVPF";
+    m.mid = mid;
+    m.direction = d;
+    m.rtcpMux = true;
+    m.iceUfrag = "srvU";
+    m.icePwd = "serverpasswordserverpass";
+    m.fingerprint = sdp::Fingerprint{"sha-256", "AA:BB:CC"};
+    m.setup = "actpass";
+    if (kind == "audio") {
+      m.codecs = {{111, "opus", 48000, 2, "minptime=10;useinbandfec=1", {}}};
+    } else {
+      m.codecs = {{102, "H264", 90000, 0, "packetization-mode=1", {"nack pli"}},
+                  {96, "VP8", 90000, 0, "", {"nack pli", "ccm fir"}}};
+    }
+    m.extensions = {{1, "urn:ietf:params:rtp-hdrext:sdes:mid", std::nullopt}};
+    sdp::Candidate c;
+    c.foundation = "1";
+    c.transport = "udp";
+    c.priority = 2130706431;
+    c.address = candidateAddress;
+    c.port = 40000;
+    c.type = "host";
+    m.candidates = {c};
+    s.bundleMids.push_back(mid);
+    s.media.push_back(m);
+    return &s.media.back();
+  };
+  section("audio", "0", sdp::Direction::RecvOnly);
+  section("video", "1", sdp::Direction::RecvOnly);
+  auto* a = section("audio", "2", sdp::Direction::SendOnly);
+  a->msid = "pAlice a0";
+  a->ssrcs = {{1111, "msid", "pAlice a0"}};
+  auto* v = section("video", "3", sdp::Direction::SendOnly);
+  v->msid = "pAlice v0";
+  v->ssrcs = {{2222, "msid", "pAlice v0"}};
+  auto* gone = section("video", "4", sdp::Direction::Inactive);
+  gone->msid = "pBob v0";
+  return sdp::serialize(s);
+}
+
+AnswerParams params(bool publish, bool receive) {
+  AnswerParams p;
+  p.iceUfrag = "loadU";
+  p.icePwd = "loadpasswordloadpassword";
+  p.fingerprintSha256 = "11:22:33";
+  p.cname = "load-0";
+  p.publishAudio = p.publishVideo = publish;
+  p.receive = receive;
+  p.audioSsrc = 5001;
+  p.videoSsrc = 5002;
+  return p;
+}
+
+TEST(Answer, PublisherSendsOnZeroAndOneAndReceivesTheOthers) {
+  auto r = buildAnswer(serverOffer(), params(true, true));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  auto a = sdp::parse(r->sdp);
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  const auto& s = a.value();
+  ASSERT_EQ(s.media.size(), 5u);
+  EXPECT_EQ(s.effectiveSetup(s.media[0]), "active");
+  EXPECT_EQ(s.effectiveIceUfrag(s.media[0]), "loadU");
+  EXPECT_EQ(s.effectiveIcePwd(s.media[0]), "loadpasswordloadpassword");
+  EXPECT_EQ(s.effectiveFingerprint(s.media[0])->value, "11:22:33");
+  EXPECT_EQ(s.bundleMids, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
+
+  EXPECT_EQ(s.media[0].direction, sdp::Direction::SendOnly);
+  EXPECT_EQ(s.media[0].primarySsrc(), 5001u);
+  EXPECT_EQ(s.media[1].direction, sdp::Direction::SendOnly);
+  EXPECT_EQ(s.media[1].primarySsrc(), 5002u);
+  ASSERT_EQ(s.media[1].codecs.size(), 1u);
+  EXPECT_EQ(s.media[1].codecs[0].name, "VP8");  // chosen over the offer's first (H264)
+  EXPECT_EQ(s.media[2].direction, sdp::Direction::RecvOnly);
+  EXPECT_EQ(s.media[3].direction, sdp::Direction::RecvOnly);
+  EXPECT_EQ(s.media[4].direction, sdp::Direction::Inactive);
+  for (size_t i = 0; i < s.media.size(); ++i) {
+    EXPECT_EQ(s.media[i].mid, std::to_string(i));
+    EXPECT_TRUE(s.media[i].rtcpMux);
+    EXPECT_EQ(s.media[i].extensionId("urn:ietf:params:rtp-hdrext:sdes:mid"), 1);
+  }
+
+  EXPECT_EQ(r->audioPayloadType, 111);
+  EXPECT_EQ(r->videoPayloadType, 96);
+  EXPECT_EQ(r->transport.iceUfrag, "srvU");
+  EXPECT_EQ(r->transport.icePwd, "serverpasswordserverpass");
+  EXPECT_EQ(r->transport.fingerprintSha256, "AA:BB:CC");
+  EXPECT_EQ(r->transport.address, "127.0.0.1");
+  EXPECT_EQ(r->transport.port, 40000);
+  ASSERT_EQ(r->tracks.size(), 2u);  // the sendonly ones; the inactive m-line is no track
+  EXPECT_EQ(r->tracks[0].publisherId, "pAlice");
+  EXPECT_FALSE(r->tracks[0].video);
+  EXPECT_EQ(r->tracks[0].ssrc, 1111u);
+  EXPECT_TRUE(r->tracks[0].active);
+  EXPECT_TRUE(r->tracks[1].video);
+  EXPECT_EQ(r->tracks[1].ssrc, 2222u);
+}
+
+TEST(Answer, ViewerAnswersItsOwnMLinesInactive) {
+  auto r = buildAnswer(serverOffer(), params(false, true));
+  ASSERT_TRUE(r.ok());
+  auto s = sdp::parse(r->sdp).value();
+  EXPECT_EQ(s.media[0].direction, sdp::Direction::Inactive);
+  EXPECT_EQ(s.media[1].direction, sdp::Direction::Inactive);
+  EXPECT_TRUE(s.media[0].ssrcs.empty());
+  EXPECT_EQ(s.media[2].direction, sdp::Direction::RecvOnly);
+  EXPECT_FALSE(r->audioPayloadType);
+  EXPECT_FALSE(r->videoPayloadType);
+}
+
+TEST(Answer, PublishOnlyDeclinesTheOthersTracks) {
+  auto r = buildAnswer(serverOffer(), params(true, false));
+  ASSERT_TRUE(r.ok());
+  auto s = sdp::parse(r->sdp).value();
+  EXPECT_EQ(s.media[0].direction, sdp::Direction::SendOnly);
+  EXPECT_EQ(s.media[2].direction, sdp::Direction::Inactive);
+  EXPECT_EQ(s.media[3].direction, sdp::Direction::Inactive);
+  ASSERT_EQ(r->tracks.size(), 2u);
+  EXPECT_FALSE(r->tracks[0].active);
+}
+
+TEST(Answer, RejectsGarbageAndOffersWithoutTransport) {
+  EXPECT_FALSE(buildAnswer("not sdp", params(true, true)).ok());
+  EXPECT_FALSE(buildAnswer("", params(true, true)).ok());
+  auto offer = sdp::parse(serverOffer()).value();
+  for (auto& m : offer.media) m.candidates.clear();
+  auto r = buildAnswer(sdp::serialize(offer), params(true, true));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "sdp_invalid");
+}
+
+}  // namespace
+}  // namespace rounds::load

@@ -1,0 +1,58 @@
+// The answer a load participant gives to the server's offer, as the browser client would
+// (docs/signalling.md): send on our m-lines 0/1 (or inactive), receive on the server's sendonly
+// m-lines (or inactive), setup active, our own ICE credentials and certificate fingerprint.
+// Threading: stateless functions; safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "proto/sdp.hpp"
+
+namespace rounds::load {
+
+struct AnswerParams {
+  std::string iceUfrag;
+  std::string icePwd;
+  std::string fingerprintSha256;  // "AB:CD:..."
+  std::string cname;
+  bool publishAudio = false;
+  bool publishVideo = false;
+  bool receive = true;  // false: the server's sendonly m-lines are answered inactive
+  uint32_t audioSsrc = 0;
+  uint32_t videoSsrc = 0;
+};
+
+// A track the server offers us (one sendonly m-line), with what the answer made of it.
+struct OfferedTrack {
+  std::string mid;
+  std::string publisherId;  // first token of a=msid
+  bool video = false;
+  uint32_t ssrc = 0;    // the SSRC the server will send it with (0 if none declared)
+  bool active = false;  // offered sendonly and answered recvonly
+};
+
+// The server's transport, taken from the first m-line (everything is BUNDLEd on it).
+struct ServerTransport {
+  std::string iceUfrag;
+  std::string icePwd;
+  std::string fingerprintSha256;
+  std::string address;
+  uint16_t port = 0;
+};
+
+struct Answer {
+  std::string sdp;
+  std::optional<uint8_t> audioPayloadType;  // what we send with, when publishing
+  std::optional<uint8_t> videoPayloadType;
+  std::vector<OfferedTrack> tracks;
+  ServerTransport transport;
+};
+
+// Error codes: "sdp_invalid" (offer unparsable or without a usable UDP host candidate).
+Result<Answer> buildAnswer(const std::string& offerSdp, const AnswerParams& params);
+
+}  // namespace rounds::load

@@ -1,0 +1,212 @@
+// rounds-load: a bounded load generator for Rounds. Simulates participants that join a room through
+// the real signalling, publish synthetic Opus/VP8 over ICE+DTLS+SRTP and measure what they receive
+// (docs/load.md). Loopback only.
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fstream>
+#include <functional>
+#include <iostream>
+
+#include "participant.hpp"
+#include "proc_sampler.hpp"
+#include "report.hpp"
+#include "server_url.hpp"
+
+namespace {
+
+using namespace rounds;
+using namespace rounds::load;
+using std::chrono::milliseconds;
+
+constexpr auto kTick = milliseconds(2);
+constexpr auto kDrain = milliseconds(500);          // after the senders stop, before the snapshot
+constexpr auto kLeaveTimeout = milliseconds(3000);  // for every `leave` to be answered
+constexpr auto kSampleInterval = milliseconds(1000);
+
+struct Options {
+  std::string url = "http://127.0.0.1:8080/";
+  std::string room = "load";
+  uint32_t participants = 0;
+  uint32_t publishers = 0;
+  double duration = 0;
+  uint32_t joinIntervalMs = 50;
+  bool publishOnly = false;
+  MediaOptions media;
+  bool noAudio = false;
+  bool noVideo = false;
+  std::string jsonOut;
+  int serverPid = 0;
+  bool quiet = false;
+};
+
+enum class Phase { Running, Draining, Leaving, Done };
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rounds-load: simulated participants against a Rounds server on loopback"};
+  Options o;
+  app.add_option("--url", o.url,
+                 "Server URL as `rounds` prints it (http://IP:PORT/), ws://IP:PORT/ws, or IP:PORT")
+      ->capture_default_str();
+  app.add_option("--room", o.room, "Room to join")->capture_default_str();
+  app.add_option("--participants", o.participants, "Participants to simulate")
+      ->required()
+      ->check(CLI::Range(1u, 500u));
+  app.add_option("--publishers", o.publishers, "How many of them publish audio+video (the first N)")
+      ->required()
+      ->check(CLI::Range(0u, 500u));
+  app.add_option("--duration", o.duration, "Seconds from the first join until the senders stop")
+      ->required()
+      ->check(CLI::Range(1.0, 3600.0));
+  app.add_option("--join-interval-ms", o.joinIntervalMs, "Delay between two participants' joins")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 60000u));
+  app.add_flag("--publish-only", o.publishOnly,
+               "Publishers do not subscribe (answer the others' tracks inactive)");
+  app.add_flag("--no-audio", o.noAudio, "Publishers send no audio");
+  app.add_flag("--no-video", o.noVideo, "Publishers send no video");
+  app.add_option("--audio-bytes", o.media.audioPayloadBytes,
+                 "RTP payload bytes per audio packet (50/s)")
+      ->capture_default_str()
+      ->check(CLI::Range(21u, 1000u));
+  app.add_option("--video-fps", o.media.videoFps, "Video frames per second")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 120u));
+  app.add_option("--video-kbps", o.media.videoKbps, "Video bitrate in kbit/s (RTP payload)")
+      ->capture_default_str()
+      ->check(CLI::Range(10u, 20000u));
+  app.add_option("--keyframe-interval", o.media.keyFrameIntervalS,
+                 "Seconds between key frames (0: only on PLI/FIR)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 3600u));
+  app.add_option("--json-out", o.jsonOut, "Write every figure as JSON to this file");
+  app.add_option("--server-pid", o.serverPid, "Sample this process's CPU time and RSS from /proc");
+  app.add_flag("--quiet", o.quiet, "No summary on stdout");
+  CLI11_PARSE(app, argc, argv);
+
+  if (o.publishers > o.participants) {
+    std::cerr << "rounds-load: --publishers must not exceed --participants\n";
+    return 2;
+  }
+  auto url = parseServerUrl(o.url);
+  if (!url) {
+    std::cerr << "rounds-load: --url " << url.error().message << "\n";
+    return 2;
+  }
+  o.media.audio = !o.noAudio;
+  o.media.video = !o.noVideo;
+  srtpGlobalInit();
+
+  boost::asio::io_context io;
+  RunDirectory directory;
+  directory.participantIds.resize(o.participants);
+  std::vector<std::unique_ptr<Participant>> participants;
+  for (uint32_t i = 0; i < o.participants; ++i) {
+    auto cert = Certificate::generate();  // each participant has its own DTLS identity
+    if (!cert) {
+      std::cerr << "rounds-load: certificate: " << cert.error().message << "\n";
+      return 1;
+    }
+    ParticipantConfig pc;
+    pc.index = i;
+    pc.room = o.room;
+    pc.name = "load-" + std::to_string(i);
+    pc.wsHost = url->host;
+    pc.wsPort = url->port;
+    pc.publish = i < o.publishers;
+    pc.receive = !(pc.publish && o.publishOnly);
+    pc.media = o.media;
+    participants.push_back(std::make_unique<Participant>(io, pc, directory, cert.value()));
+  }
+
+  std::optional<ProcSampler> sampler;
+  RunInfo info;
+  info.url = o.url;
+  info.room = o.room;
+  info.participants = o.participants;
+  info.publishers = o.publishers;
+  info.durationS = o.duration;
+  info.media = o.media;
+  if (o.serverPid > 0) {
+    sampler.emplace(o.serverPid);
+    info.server = ServerUsage{o.serverPid, {}};
+  }
+
+  const SteadyTime start = std::chrono::steady_clock::now();
+  info.start = start;
+  const auto stopAt = start + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::duration<double>(o.duration));
+  Phase phase = Phase::Running;
+  SteadyTime phaseStart = start;
+  SteadyTime nextSample = start;
+  nlohmann::json report;
+
+  auto sample = [&](SteadyTime now) {
+    if (!sampler) return;
+    if (auto s = sampler->sample())
+      info.server->samples.emplace_back(std::chrono::duration<double>(now - start).count(), *s);
+  };
+
+  boost::asio::steady_timer timer(io);
+  SteadyTime nextTick = start;
+  std::function<void()> tick = [&] {
+    SteadyTime now = std::chrono::steady_clock::now();
+    for (uint32_t i = 0; i < participants.size(); ++i) {
+      Participant& p = *participants[i];
+      if (!p.started() && phase == Phase::Running &&
+          now >= start + milliseconds(o.joinIntervalMs) * i)
+        p.start();
+      p.tick(now);
+    }
+    if (phase == Phase::Running && now >= nextSample) {
+      sample(now);
+      nextSample += kSampleInterval;
+    }
+    if (phase == Phase::Running && now >= stopAt) {
+      for (auto& p : participants) p->stopMedia();
+      sample(now);
+      phase = Phase::Draining;
+      phaseStart = now;
+    } else if (phase == Phase::Draining && now - phaseStart >= kDrain) {
+      for (auto& p : participants) p->freezeStats();
+      info.elapsedS = std::chrono::duration<double>(now - start).count();
+      report = buildReport(participants, directory, info);
+      for (auto& p : participants) p->leave();
+      phase = Phase::Leaving;
+      phaseStart = now;
+    } else if (phase == Phase::Leaving) {
+      bool all = std::all_of(participants.begin(), participants.end(),
+                             [](const auto& p) { return !p->started() || p->left(); });
+      if (all || now - phaseStart >= kLeaveTimeout) phase = Phase::Done;
+    }
+    if (phase == Phase::Done) {
+      for (auto& p : participants) p->shutdown();
+      return;
+    }
+    nextTick += kTick;
+    if (nextTick < now) nextTick = now;  // fell behind: do not try to catch up tick by tick
+    timer.expires_at(nextTick);
+    timer.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) tick();
+    });
+  };
+  tick();
+  io.run();
+
+  if (!o.quiet) printSummary(report, std::cout);
+  if (!o.jsonOut.empty()) {
+    std::ofstream out(o.jsonOut);
+    out << report.dump(2) << "\n";
+    if (!out) {
+      std::cerr << "rounds-load: cannot write " << o.jsonOut << "\n";
+      return 1;
+    }
+  }
+  // Exit status: 0 when every participant connected and none reported an error.
+  const auto& t = report["totals"];
+  bool ok = t["participantsConnected"].get<uint32_t>() == o.participants &&
+            t["errors"].get<uint64_t>() == 0;
+  return ok ? 0 : 3;
+}

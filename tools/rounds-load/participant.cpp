@@ -1,0 +1,476 @@
+#include "participant.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "common/random.hpp"
+#include "proto/rtcp.hpp"
+#include "proto/rtp.hpp"
+#include "proto/stun.hpp"
+
+namespace rounds::load {
+
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+using nlohmann::json;
+
+namespace {
+
+constexpr auto kCheckInterval = std::chrono::milliseconds(100);  // until a check succeeds
+constexpr size_t kRtpHeaderSize = 12;
+constexpr uint32_t kMaxVideoPayload = 1200 - kRtpHeaderSize;  // packets up to 1,200 bytes
+constexpr uint32_t kMinVideoPacket = kVp8DescriptorSize + kVp8KeyHeaderSize + kProbeSize + 2;
+// RFC 8445 §5.1.2.1: PRIORITY of a check is that of a peer-reflexive candidate (type pref 110).
+constexpr uint32_t kCheckPriority = (110u << 24) | (65535u << 8) | 255u;
+
+int64_t toNs(SteadyTime t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+bool isLoopback(const SocketAddress& a) {
+  const uint8_t* b = a.addressBytes();
+  if (a.isV4()) return b[0] == 127;
+  static const uint8_t kV6Loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return a.isV6() && std::memcmp(b, kV6Loopback, 16) == 0;
+}
+
+}  // namespace
+
+std::optional<uint32_t> RunDirectory::indexOf(const std::string& id) const {
+  for (size_t i = 0; i < participantIds.size(); ++i)
+    if (participantIds[i] == id) return static_cast<uint32_t>(i);
+  return std::nullopt;
+}
+
+Participant::Participant(boost::asio::io_context& io, ParticipantConfig config,
+                         RunDirectory& directory, std::shared_ptr<Certificate> cert)
+    : io_(io), config_(std::move(config)), directory_(directory), cert_(std::move(cert)), ws_(io) {
+  auto& rnd = CryptoRandom::instance();
+  ufrag_ = rnd.iceString(8);
+  pwd_ = rnd.iceString(24);
+  audioSsrc_ = rnd.u32() | 1;
+  videoSsrc_ = rnd.u32() & ~1u;
+  tieBreaker_ = rnd.u64();
+  audioSeq_ = static_cast<uint16_t>(rnd.u32());
+  videoSeq_ = static_cast<uint16_t>(rnd.u32());
+  audioTs_ = rnd.u32();
+  videoTsBase_ = rnd.u32();
+  dtls_ = std::make_unique<DtlsTransport>(cert_, DtlsTransport::Role::Client, *this);
+}
+
+Participant::~Participant() { shutdown(); }
+
+void Participant::fail(std::string why) {
+  errors_.push_back(std::move(why));
+  failed_ = true;
+}
+
+// ---------------------------------------------------------------- signalling
+
+void Participant::start() {
+  started_ = true;
+  boost::system::error_code ec;
+  auto ip = boost::asio::ip::make_address(config_.wsHost, ec);
+  if (ec) return fail("bad server address " + config_.wsHost);
+  auto local = SocketAddress::parse(ip.is_v6() ? "::1" : "127.0.0.1", 0);
+  auto udp = UdpSocket::bind(io_, *local, *this);
+  if (!udp) return fail("udp bind: " + udp.error().message);
+  udp_ = std::move(udp.value());
+  udp_->start();
+
+  boost::asio::ip::tcp::endpoint ep(ip, config_.wsPort);
+  beast::get_lowest_layer(ws_).async_connect(ep, [this](const boost::system::error_code& ec) {
+    if (shutDown_) return;
+    if (ec) return fail("connect: " + ec.message());
+    std::string host = config_.wsHost + ":" + std::to_string(config_.wsPort);
+    if (config_.wsHost.find(':') != std::string::npos)
+      host = "[" + config_.wsHost + "]:" + std::to_string(config_.wsPort);
+    ws_.async_handshake(host, "/ws", [this](const boost::system::error_code& ec) {
+      if (shutDown_) return;
+      if (ec) return fail("websocket handshake: " + ec.message());
+      onWsConnected();
+    });
+  });
+}
+
+void Participant::onWsConnected() {
+  wsOpen_ = true;
+  ws_.text(true);
+  readWs();
+  bool audio = config_.publish && config_.media.audio;
+  bool video = config_.publish && config_.media.video;
+  json fields = {
+      {"room", config_.room}, {"name", config_.name}, {"audio", audio}, {"video", video}};
+  joinSentAt_ = std::chrono::steady_clock::now();
+  joinRequestId_ = sendRequest("join", fields.dump());
+}
+
+int64_t Participant::sendRequest(const std::string& type, std::string fields) {
+  json msg = json::parse(fields, nullptr, false);
+  if (!msg.is_object()) msg = json::object();
+  int64_t id = nextRequestId_++;
+  msg["v"] = 1;
+  msg["id"] = id;
+  msg["type"] = type;
+  sendWs(msg.dump());
+  return id;
+}
+
+void Participant::sendWs(std::string text) {
+  if (!wsOpen_) return;
+  outbox_.push_back(std::move(text));
+  if (!writing_) writeNextWs();
+}
+
+void Participant::writeNextWs() {
+  if (outbox_.empty() || !wsOpen_) {
+    writing_ = false;
+    return;
+  }
+  writing_ = true;
+  ws_.async_write(boost::asio::buffer(outbox_.front()),
+                  [this](const boost::system::error_code& ec, size_t) {
+                    if (shutDown_) return;
+                    outbox_.pop_front();
+                    if (ec) {
+                      writing_ = false;
+                      if (!leaving_) fail("websocket write: " + ec.message());
+                      return;
+                    }
+                    writeNextWs();
+                  });
+}
+
+void Participant::readWs() {
+  ws_.async_read(readBuf_, [this](const boost::system::error_code& ec, size_t) {
+    if (shutDown_) return;
+    if (ec) {
+      wsOpen_ = false;
+      if (leaving_) {
+        left_ = true;
+      } else {
+        fail("signalling closed: " + ec.message());
+      }
+      return;
+    }
+    std::string text = beast::buffers_to_string(readBuf_.data());
+    readBuf_.consume(readBuf_.size());
+    onWsMessage(text);
+    readWs();
+  });
+}
+
+void Participant::onWsMessage(const std::string& text) {
+  json msg = json::parse(text, nullptr, false);
+  if (!msg.is_object()) return fail("unparsable signalling message");
+  std::string type = msg.value("type", "");
+  if (type == "reply") {
+    int64_t id = msg.contains("id") && msg["id"].is_number_integer() ? msg["id"].get<int64_t>() : 0;
+    bool ok = msg.value("ok", false);
+    std::string err = ok ? "" : msg.value("error", json::object()).dump();
+    if (id == joinRequestId_) {
+      if (!ok) return fail("join rejected: " + err);
+      joinedAt_ = std::chrono::steady_clock::now();
+      id_ = msg["data"].value("participantId", "");
+      if (config_.index < directory_.participantIds.size())
+        directory_.participantIds[config_.index] = id_;
+    } else if (id == leaveRequestId_ && leaveRequestId_ != 0) {
+      left_ = true;
+    } else if (!ok) {
+      ++counters_.answersRejected;
+      errors_.push_back("answer rejected: " + err);
+    }
+  } else if (type == "offer") {
+    if (!msg.contains("offerId") || !msg["offerId"].is_number_integer() || !msg.contains("sdp") ||
+        !msg["sdp"].is_string())
+      return fail("malformed offer");
+    onOffer(msg["offerId"].get<int64_t>(), msg["sdp"].get<std::string>());
+  }
+  // participant-joined / -updated / -left need no action: the offers that follow carry the change.
+}
+
+void Participant::onOffer(int64_t offerId, const std::string& sdpText) {
+  ++counters_.offers;
+  AnswerParams p;
+  p.iceUfrag = ufrag_;
+  p.icePwd = pwd_;
+  p.fingerprintSha256 = cert_->fingerprintSha256();
+  p.cname = config_.name;
+  p.publishAudio = config_.publish && config_.media.audio;
+  p.publishVideo = config_.publish && config_.media.video;
+  p.receive = config_.receive;
+  p.audioSsrc = audioSsrc_;
+  p.videoSsrc = videoSsrc_;
+  auto answer = buildAnswer(sdpText, p);
+  if (!answer) return fail("offer: " + answer.error().message);
+  const ServerTransport& t = answer->transport;
+  if (!server_) {
+    auto addr = SocketAddress::parse(t.address, t.port);
+    if (!addr || !isLoopback(*addr))
+      return fail("server candidate " + t.address + " is not a loopback address; refusing");
+    server_ = *addr;
+    serverTransport_ = t;
+    dtls_->setRemoteFingerprint("sha-256", t.fingerprintSha256);
+  } else if (t.iceUfrag != serverTransport_.iceUfrag || t.port != serverTransport_.port) {
+    errors_.push_back("ICE restart offered; not supported");
+  }
+  if (answer->audioPayloadType) audioPt_ = answer->audioPayloadType;
+  if (answer->videoPayloadType) videoPt_ = answer->videoPayloadType;
+  tracks_ = answer->tracks;
+  json fields = {{"offerId", offerId}, {"sdp", answer->sdp}};
+  sendRequest("answer", fields.dump());
+}
+
+void Participant::leave() {
+  if (leaving_ || left()) return;
+  leaving_ = true;
+  if (!wsOpen_) {
+    left_ = true;
+    return;
+  }
+  leaveRequestId_ = sendRequest("leave", "{}");
+}
+
+void Participant::shutdown() {
+  if (shutDown_) return;
+  shutDown_ = true;
+  wsOpen_ = false;
+  boost::system::error_code ec;
+  beast::get_lowest_layer(ws_).socket().close(ec);
+  if (udp_) udp_->close();
+}
+
+// ---------------------------------------------------------------- timers
+
+void Participant::tick(SteadyTime now) {
+  if (shutDown_ || !udp_ || !server_ || failed_) return;
+  if (!iceConnected_ && now - lastCheckAt_ >= kCheckInterval) {
+    sendBindingRequest();
+    lastCheckAt_ = now;
+  } else if (iceConnected_ && now >= nextConsentAt_) {
+    // RFC 7675 §5.1: a check every 5 s on average, randomised to 0.8-1.2 of that.
+    sendBindingRequest();
+    ++counters_.consentChecks;
+    auto jitter = std::chrono::milliseconds(CryptoRandom::instance().u32() % 2000);
+    nextConsentAt_ = now + std::chrono::milliseconds(4000) + jitter;
+  }
+  if (dtls_->state() == DtlsTransport::State::Connecting) {
+    auto next = dtls_->nextTimeout(now);
+    if (next && *next <= now) dtls_->onTimeout();
+  }
+  if (srtpOut_ && sending_ && config_.publish) {
+    for (uint32_t n = audioPacer_.due(now); n > 0; --n) sendAudio(now);
+    for (uint32_t n = videoPacer_.due(now); n > 0; --n) sendVideoFrame(now);
+    counters_.pacingSkipped = audioPacer_.skipped() + videoPacer_.skipped();
+  }
+  udp_->flush();
+}
+
+// ---------------------------------------------------------------- ICE / DTLS / SRTP
+
+void Participant::sendBindingRequest() {
+  std::string username = serverTransport_.iceUfrag + ":" + ufrag_;  // RFC 8445 §7.2.2
+  stun::BindingRequestParams p;
+  CryptoRandom::instance().fill(p.transactionId);
+  p.username = username;
+  p.key = serverTransport_.icePwd;
+  p.priority = kCheckPriority;
+  p.tieBreaker = tieBreaker_;
+  p.controlling = true;
+  p.useCandidate = true;  // RFC 8445 §8.1.1: nominate; the server is ICE-lite
+  MutableBytes slot = udp_->acquireSendSlot();
+  size_t n = stun::writeBindingRequest(slot, p);
+  if (n > 0) udp_->commitSend(n, *server_);
+}
+
+void Participant::onUdpPacket(MutableBytes data, const SocketAddress& from) {
+  if (shutDown_ || !server_ || !(from == *server_)) return;
+  Bytes b(data.data(), data.size());
+  SteadyTime now = std::chrono::steady_clock::now();
+  if (stun::isStun(b)) {
+    auto msg = stun::parse(b);
+    if (!msg || msg->type != stun::kBindingSuccess) return;
+    if (!stun::checkIntegrity(b, *msg, serverTransport_.icePwd)) return;
+    ++counters_.consentResponses;
+    if (!iceConnected_) {
+      iceConnected_ = true;
+      iceConnectedAt_ = now;
+      nextConsentAt_ = now + std::chrono::seconds(5);
+      dtls_->start();  // ClientHello (RFC 5764 §4.1: we answered setup:active)
+    }
+    return;
+  }
+  if (isDtls(b)) {
+    dtls_->processPacket(b);
+    return;
+  }
+  if (!srtpIn_) return;
+  if (rtp::isRtcp(b)) {
+    size_t len = data.size();
+    if (!srtpIn_->unprotectRtcp(data.data(), len)) {
+      ++counters_.srtpErrors;
+      return;
+    }
+    onRtcp(Bytes(data.data(), len));
+  } else if (rtp::isRtp(b)) {
+    size_t len = data.size();
+    if (!srtpIn_->unprotectRtp(data.data(), len)) {
+      ++counters_.srtpErrors;
+      return;
+    }
+    onRtp(MutableBytes(data.data(), len), now);
+  }
+}
+
+void Participant::onUdpBatchEnd() {
+  if (udp_ && !shutDown_) udp_->flush();
+}
+
+void Participant::onDtlsSend(Bytes record) {
+  if (udp_ && server_ && !shutDown_) udp_->send(record, *server_);
+}
+
+void Participant::onDtlsConnected(const DtlsTransport::SrtpKeys& keys) {
+  auto in =
+      SrtpSession::create(SrtpSession::Direction::Inbound, keys.profile, keys.remoteKeyAndSalt);
+  auto out =
+      SrtpSession::create(SrtpSession::Direction::Outbound, keys.profile, keys.localKeyAndSalt);
+  if (!in || !out) return fail("srtp session: " + (in ? out.error().message : in.error().message));
+  srtpIn_ = std::move(in.value());
+  srtpOut_ = std::move(out.value());
+  SteadyTime now = std::chrono::steady_clock::now();
+  dtlsConnectedAt_ = now;
+  if (config_.publish && config_.media.audio && audioPt_)
+    audioPacer_ = Pacer(now, std::chrono::milliseconds(20));
+  if (config_.publish && config_.media.video && videoPt_ && config_.media.videoFps > 0)
+    videoPacer_ = Pacer(now, std::chrono::nanoseconds(1'000'000'000 / config_.media.videoFps));
+}
+
+void Participant::onDtlsFailed(const std::string& reason) { fail("dtls: " + reason); }
+
+// ---------------------------------------------------------------- receive
+
+void Participant::onRtp(MutableBytes packet, SteadyTime now) {
+  if (!receiving_) return;
+  auto view = rtp::RtpView::parse(packet);
+  if (!view) {
+    ++counters_.unrecognisedRtp;
+    return;
+  }
+  auto probe = readProbe(view->payload());
+  if (!probe) {
+    ++counters_.unrecognisedRtp;
+    return;
+  }
+  bool video = probe->source & 1;
+  bool keyFrame = false;
+  if (video) {
+    auto desc = parseVp8Descriptor(view->payload());
+    if (!desc || desc->size + kProbeSize > view->payloadSize()) {
+      ++counters_.unrecognisedRtp;
+      return;
+    }
+    keyFrame = desc->fields.startOfPartition && desc->fields.partitionIndex == 0 &&
+               isVp8KeyFrameHeader(view->payload().subspan(desc->size));
+  }
+  if (!firstPacketAt_) firstPacketAt_ = now;
+  StreamStats& s = streams_[probe->source];
+  s.add(probe->counter, view->sequenceNumber(), static_cast<int64_t>(probe->sendNs), toNs(now),
+        packet.size());
+  if (keyFrame) s.countKeyFrame();
+}
+
+void Participant::onRtcp(Bytes compound) {
+  ++counters_.rtcpReceived;
+  rtcp::CompoundReader reader(compound);
+  while (auto p = reader.next()) {
+    if (p->packetType != rtcp::kPayloadFeedback) continue;
+    if (p->count == 1) {  // RFC 4585 §6.3.1 PLI
+      auto media = rtcp::pliMediaSsrc(*p);
+      if (media && *media == videoSsrc_) {
+        ++counters_.pliReceived;
+        keyFrameRequested_ = true;
+      }
+    } else if (p->count == 4) {  // RFC 5104 §4.3.1 FIR
+      auto fir = rtcp::firEntry(*p);
+      if (fir && fir->ssrc == videoSsrc_) {
+        ++counters_.firReceived;
+        keyFrameRequested_ = true;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- send
+
+template <typename Fill>
+void Participant::sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, bool marker,
+                          size_t payloadSize, Fill&& fill) {
+  MutableBytes slot = udp_->acquireSendSlot();
+  size_t len = kRtpHeaderSize + payloadSize;
+  if (len + kSrtpMaxTrailer > slot.size()) return;
+  uint8_t* p = slot.data();
+  p[0] = 0x80;  // RFC 3550 §5.1: V=2, no padding, extension or CSRCs
+  p[1] = static_cast<uint8_t>((marker ? 0x80 : 0) | (pt & 0x7F));
+  writeU16(p + 2, seq);
+  writeU32(p + 4, ts);
+  writeU32(p + 8, ssrc);
+  MutableBytes payload(p + kRtpHeaderSize, payloadSize);
+  std::memset(payload.data(), 0, payload.size());
+  fill(payload);
+  if (!srtpOut_->protectRtp(p, len, slot.size())) {
+    ++counters_.srtpErrors;
+    return;
+  }
+  udp_->commitSend(len, *server_);
+}
+
+void Participant::sendAudio(SteadyTime) {
+  size_t size = std::max<size_t>(config_.media.audioPayloadBytes, kProbeSize + 1);
+  Probe probe{probeSource(config_.index, false), audioCounter_++, 0};
+  sendRtp(*audioPt_, audioSsrc_, audioSeq_++, audioTs_, false, size, [&](MutableBytes pl) {
+    pl[0] = 0x78;  // RFC 6716 §3.1 TOC: config 15 (hybrid fullband, 20 ms), mono, one frame
+    probe.sendNs = static_cast<uint64_t>(toNs(std::chrono::steady_clock::now()));
+    writeProbe(pl, probe);
+  });
+  audioTs_ += 960;  // 20 ms at 48 kHz
+  ++counters_.audioSent;
+}
+
+void Participant::sendVideoFrame(SteadyTime now) {
+  const MediaOptions& m = config_.media;
+  bool key =
+      keyFrameRequested_ || (m.keyFrameIntervalS > 0 &&
+                             now - lastKeyFrameAt_ >= std::chrono::seconds(m.keyFrameIntervalS));
+  FramePlan plan =
+      planFrame(m.videoKbps * 1000, m.videoFps, key, kMaxVideoPayload, kMinVideoPacket);
+  uint32_t ts = videoTsBase_ + static_cast<uint32_t>(videoFrameIndex_ * 90000 / m.videoFps);
+  for (uint32_t i = 0; i < plan.packets; ++i) {
+    uint32_t size = plan.packetBytes(i);
+    Probe probe{probeSource(config_.index, true), videoCounter_++, 0};
+    sendRtp(*videoPt_, videoSsrc_, videoSeq_++, ts, i + 1 == plan.packets, size,
+            [&](MutableBytes pl) {
+              Vp8Descriptor d;
+              d.startOfPartition = i == 0;
+              d.pictureId = pictureId_;
+              size_t at = writeVp8Descriptor(pl, d);
+              if (i == 0)
+                writeVp8PayloadHeader(pl.subspan(at), key, plan.totalBytes / 2, m.width, m.height);
+              probe.sendNs = static_cast<uint64_t>(toNs(std::chrono::steady_clock::now()));
+              writeProbe(pl, probe);
+            });
+    ++counters_.videoSent;
+  }
+  pictureId_ = static_cast<uint16_t>((pictureId_ + 1) & 0x7FFF);
+  ++videoFrameIndex_;
+  ++counters_.videoFrames;
+  if (key) {
+    ++counters_.keyFramesSent;
+    keyFrameRequested_ = false;
+    lastKeyFrameAt_ = now;
+  }
+}
+
+}  // namespace rounds::load

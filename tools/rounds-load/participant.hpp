@@ -1,0 +1,200 @@
+// One simulated participant of a load run: joins through the real signalling over a WebSocket
+// (docs/signalling.md), answers every offer, runs ICE as the controlling agent (RFC 8445) with
+// consent checks (RFC 7675), DTLS as client (RFC 5764), then sends synthetic Opus/VP8 over SRTP and
+// accounts for every packet it receives. Many participants share one io_context; the run loop
+// drives them through tick().
+// Threading: everything runs on the io_context's one thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "answer.hpp"
+#include "common/address.hpp"
+#include "load_media.hpp"
+#include "net/udp_socket.hpp"
+#include "stream_stats.hpp"
+#include "transport/dtls.hpp"
+#include "transport/srtp.hpp"
+
+namespace rounds::load {
+
+struct MediaOptions {
+  bool audio = true;
+  bool video = true;
+  uint32_t audioPayloadBytes = 100;  // 50 packets/s (20 ms Opus frames)
+  uint32_t videoFps = 30;
+  uint32_t videoKbps = 600;
+  uint32_t keyFrameIntervalS = 5;
+  uint16_t width = 640;
+  uint16_t height = 360;
+};
+
+struct ParticipantConfig {
+  uint32_t index = 0;
+  std::string room;
+  std::string name;
+  std::string wsHost;  // IP literal (loopback)
+  uint16_t wsPort = 0;
+  bool publish = false;
+  bool receive = true;
+  MediaOptions media;
+};
+
+// Shared by the participants of one run: who is who, so a probe's publisher index can be named.
+struct RunDirectory {
+  std::vector<std::string> participantIds;  // by participant index; empty until joined
+  std::optional<uint32_t> indexOf(const std::string& id) const;
+};
+
+class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
+ public:
+  Participant(boost::asio::io_context& io, ParticipantConfig config, RunDirectory& directory,
+              std::shared_ptr<Certificate> cert);
+  ~Participant() override;
+  Participant(const Participant&) = delete;
+  Participant& operator=(const Participant&) = delete;
+
+  // Opens the UDP socket and the WebSocket, then joins. Failures land in errors().
+  void start();
+  // Timers: ICE checks, consent, DTLS retransmission, media pacing. Call every few ms.
+  void tick(SteadyTime now);
+  void stopMedia() { sending_ = false; }
+  void freezeStats() { receiving_ = false; }
+  // Sends `leave`; left() turns true on its reply or when the socket closes.
+  void leave();
+  bool left() const { return left_ || failed_; }
+  // Closes both sockets; pending operations complete with operation_aborted.
+  void shutdown();
+
+  // ---- results ----
+  const ParticipantConfig& config() const { return config_; }
+  const std::string& id() const { return id_; }
+  bool started() const { return started_; }
+  bool connected() const { return srtpOut_ != nullptr; }
+  const std::vector<std::string>& errors() const { return errors_; }
+  std::optional<SteadyTime> joinSentAt() const { return joinSentAt_; }
+  std::optional<SteadyTime> joinedAt() const { return joinedAt_; }
+  std::optional<SteadyTime> iceConnectedAt() const { return iceConnectedAt_; }
+  std::optional<SteadyTime> dtlsConnectedAt() const { return dtlsConnectedAt_; }
+  std::optional<SteadyTime> firstPacketAt() const { return firstPacketAt_; }
+  const std::vector<OfferedTrack>& tracks() const { return tracks_; }
+  std::map<uint32_t, StreamStats>& streams() { return streams_; }
+
+  struct Counters {
+    uint64_t offers = 0;
+    uint64_t answersRejected = 0;
+    uint64_t audioSent = 0;
+    uint64_t videoSent = 0;
+    uint64_t videoFrames = 0;
+    uint64_t keyFramesSent = 0;
+    uint64_t pliReceived = 0;
+    uint64_t firReceived = 0;
+    uint64_t rtcpReceived = 0;
+    uint64_t consentChecks = 0;
+    uint64_t consentResponses = 0;
+    uint64_t unrecognisedRtp = 0;  // no probe trailer or bad VP8 descriptor
+    uint64_t srtpErrors = 0;
+    uint64_t pacingSkipped = 0;  // ticks dropped because the loop fell behind
+  };
+  const Counters& counters() const { return counters_; }
+
+ private:
+  // WebSocket
+  void onWsConnected();
+  void readWs();
+  void sendWs(std::string text);
+  void writeNextWs();
+  void onWsMessage(const std::string& text);
+  void onOffer(int64_t offerId, const std::string& sdpText);
+  void fail(std::string why);
+  int64_t sendRequest(const std::string& type, std::string fields);
+
+  // UDP, ICE, DTLS, SRTP
+  void onUdpPacket(MutableBytes data, const SocketAddress& from) override;
+  void onUdpBatchEnd() override;
+  void onDtlsSend(Bytes record) override;
+  void onDtlsConnected(const DtlsTransport::SrtpKeys& keys) override;
+  void onDtlsFailed(const std::string& reason) override;
+  void onDtlsClosed() override {}
+  void sendBindingRequest();
+  void onRtp(MutableBytes packet, SteadyTime now);
+  void onRtcp(Bytes compound);
+
+  // Media
+  void sendAudio(SteadyTime now);
+  void sendVideoFrame(SteadyTime now);
+  // Builds an RTP packet of `payloadSize` bytes in a send slot; `fill` writes the payload.
+  template <typename Fill>
+  void sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, bool marker,
+               size_t payloadSize, Fill&& fill);
+
+  boost::asio::io_context& io_;
+  ParticipantConfig config_;
+  RunDirectory& directory_;
+  std::shared_ptr<Certificate> cert_;
+  std::string ufrag_;
+  std::string pwd_;
+  uint32_t audioSsrc_ = 0;
+  uint32_t videoSsrc_ = 0;
+  uint64_t tieBreaker_ = 0;
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer readBuf_;
+  std::deque<std::string> outbox_;
+  bool writing_ = false;
+  bool wsOpen_ = false;
+  int64_t nextRequestId_ = 1;
+  int64_t joinRequestId_ = 0;
+  int64_t leaveRequestId_ = 0;
+
+  std::unique_ptr<UdpSocket> udp_;
+  std::unique_ptr<DtlsTransport> dtls_;
+  std::unique_ptr<SrtpSession> srtpIn_;
+  std::unique_ptr<SrtpSession> srtpOut_;
+  std::optional<SocketAddress> server_;
+  ServerTransport serverTransport_;
+  bool iceConnected_ = false;
+  SteadyTime lastCheckAt_{};
+  SteadyTime nextConsentAt_{};
+
+  std::optional<uint8_t> audioPt_;
+  std::optional<uint8_t> videoPt_;
+  Pacer audioPacer_;
+  Pacer videoPacer_;
+  uint16_t audioSeq_ = 0;
+  uint16_t videoSeq_ = 0;
+  uint32_t audioTs_ = 0;
+  uint32_t videoTsBase_ = 0;
+  uint64_t videoFrameIndex_ = 0;
+  uint16_t pictureId_ = 0;
+  uint32_t audioCounter_ = 0;
+  uint32_t videoCounter_ = 0;
+  bool keyFrameRequested_ = true;  // the first frame is a key frame
+  SteadyTime lastKeyFrameAt_{};
+
+  std::string id_;
+  bool started_ = false;
+  bool sending_ = true;
+  bool receiving_ = true;
+  bool leaving_ = false;
+  bool left_ = false;
+  bool failed_ = false;
+  bool shutDown_ = false;
+  std::vector<std::string> errors_;
+  std::optional<SteadyTime> joinSentAt_, joinedAt_, iceConnectedAt_, dtlsConnectedAt_,
+      firstPacketAt_;
+  std::vector<OfferedTrack> tracks_;
+  std::map<uint32_t, StreamStats> streams_;  // by probe source
+  Counters counters_;
+};
+
+}  // namespace rounds::load
