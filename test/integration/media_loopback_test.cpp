@@ -262,7 +262,13 @@ TEST_F(MediaLoopback, GarbageIsDroppedAndCountedWithoutDisturbingMedia) {
   auto p = bob->receive(2000ms);
   while (p && p->rtcp) p = bob->receive(2000ms);
   ASSERT_TRUE(p.has_value()) << "media stopped after garbage";
-  auto s = stats();
+  // The unknown SSRC comes after the packet Bob got: the worker may not have counted it yet.
+  WorkerStats s;
+  for (int i = 0; i < 50; ++i) {
+    s = stats();
+    if (s.droppedMalformed + s.droppedAuth >= 2 && s.droppedUnknownSsrc >= 1) break;
+    std::this_thread::sleep_for(20ms);
+  }
   EXPECT_GE(s.droppedMalformed + s.droppedAuth, 2u);
   EXPECT_GE(s.droppedUnknownSsrc, 1u);
 }

@@ -224,5 +224,39 @@ TEST(OfferBuilder, ReadsRtxFromAnswer) {
   EXPECT_FALSE(readAnswer(a, p)->subscribed[0].rtx);
 }
 
+// RFC 7587 §6.1: the publisher's answer says how it encodes (useinbandfec, usedtx); a subscriber
+// decodes the very same packets, so its offer must carry the publisher's fmtp, not ours.
+TEST(OfferBuilder, OpusFecAndDtxFromThePublisherReachTheSubscribersOffer) {
+  auto p = plan();
+  auto a = answerFor(p);
+  a.media[0].codecs[0].fmtp = "minptime=10;useinbandfec=1;usedtx=1";
+  auto info = readAnswer(a, p);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  ASSERT_EQ(info->published[0].kind, MediaKind::Audio);
+  // What the conference does with the published track: a Subscribe m-line for someone else.
+  MLinePlan sub;
+  sub.mid = "0";
+  sub.kind = MediaKind::Audio;
+  sub.role = MLinePlan::Role::Subscribe;
+  sub.active = true;
+  sub.sourceParticipant = "pAlice";
+  sub.trackId = "audio-pAlice";
+  sub.ssrc = 4321;
+  sub.codec = info->published[0].codec;
+  auto offer = sdp::parse(sdp::serialize(buildOffer(context(), {sub})));
+  ASSERT_TRUE(offer.ok()) << offer.error().message;
+  const sdp::Codec* opus = offer.value().media[0].codec(111);
+  ASSERT_NE(opus, nullptr);
+  EXPECT_NE(opus->fmtp.find("useinbandfec=1"), std::string::npos) << opus->fmtp;
+  EXPECT_NE(opus->fmtp.find("usedtx=1"), std::string::npos) << opus->fmtp;
+
+  // A publisher without DTX: the subscriber is not told to expect it.
+  a.media[0].codecs[0].fmtp = "minptime=10;useinbandfec=1";
+  sub.codec = readAnswer(a, p)->published[0].codec;
+  auto plain = buildOffer(context(), {sub});
+  EXPECT_EQ(plain.media[0].codecs[0].fmtp.find("usedtx"), std::string::npos);
+  EXPECT_NE(plain.media[0].codecs[0].fmtp.find("useinbandfec=1"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rounds
