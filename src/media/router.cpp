@@ -178,8 +178,12 @@ void Router::sendNacks(Producer& producer, TimePoint now) {
 }
 
 void Router::onTick(TimePoint now) {
-  for (auto& [id, p] : producers_)
+  for (auto& [id, p] : producers_) {
     if (p->nack) sendNacks(*p, now);
+    // A request held back by the rate limit goes as soon as the interval allows (within a tick),
+    // not at the next report (up to a second later): a frozen subscriber is waiting for it.
+    if (p->keyFramePending) requestKeyFrame(*p, now);
+  }
   for (auto& [pid, list] : consumers_)
     for (Consumer* c : list) c->retransmitBudget = kRetransmitBudgetPerTick;
 }

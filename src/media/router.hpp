@@ -34,9 +34,10 @@ class Router {
   // `retransmission`: unwrapped from the publisher's RTX stream.
   void onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission = false);
   void onRtcp(Peer& from, Bytes compound);
-  // Every worker tick (100 ms): NACK retries towards publishers, subscribers' resend budgets.
+  // Every worker tick (100 ms): NACK retries towards publishers, subscribers' resend budgets,
+  // key-frame requests held back by the rate limit.
   void onTick(TimePoint now);
-  // Once a second: receiver reports + REMB to publishers, pending key-frame requests.
+  // Once a second: receiver reports + REMB to publishers (and pending key-frame requests).
   void onReportTimer(TimePoint now);
   void requestKeyFrame(Producer& producer, TimePoint now);
   // Smoothed RFC 6464 level of an audio producer in -dBov (127: silence); nullopt if unknown.

@@ -37,6 +37,7 @@ cleanup() {
     wait "$pid" 2>/dev/null || true
   done
   nft delete table inet rounds_e2e 2>/dev/null || true
+  nft delete table inet rounds_loss 2>/dev/null || true  # loss.test.mjs, if it died half way
   rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -1,5 +1,6 @@
 // Router key-frame handling: subscribers' PLI/FIR reach the publisher at most once per interval,
-// however many subscribers ask (RFC 4585 §6.3.1, RFC 5104 §4.3.1), and none is lost meanwhile.
+// however many subscribers ask (RFC 4585 §6.3.1, RFC 5104 §4.3.1), and none is lost meanwhile:
+// one held back goes at the first worker tick (100 ms) after the interval.
 #include "media/router.hpp"
 
 #include <gtest/gtest.h>
@@ -92,21 +93,21 @@ TEST_F(RouterKeyFrames, NewSubscribersShareOneRequest) {
   EXPECT_EQ(router_->keyFrameRequests(), 1u) << "one PLI for three joins in the same instant";
   // The others' requests wait for the interval, then go as one.
   clock_.advance(interval() / 2);
-  router_->onReportTimer(clock_.now());
+  router_->onTick(clock_.now());
   EXPECT_EQ(router_->keyFrameRequests(), 1u);
   clock_.advance(interval() / 2);
-  router_->onReportTimer(clock_.now());
+  router_->onTick(clock_.now());
   EXPECT_EQ(router_->keyFrameRequests(), 2u);
   // Nothing is pending any more.
   clock_.advance(interval() * 3);
-  router_->onReportTimer(clock_.now());
+  router_->onTick(clock_.now());
   EXPECT_EQ(router_->keyFrameRequests(), 2u);
 }
 
 TEST_F(RouterKeyFrames, PliAndFirFromManySubscribersAreRateLimitedAndDeduplicated) {
   for (int i = 1; i <= kSubscribers; ++i) subscribe(i);
   clock_.advance(interval() * 4);
-  router_->onReportTimer(clock_.now());
+  router_->onTick(clock_.now());
   uint64_t base = router_->keyFrameRequests();
   clock_.advance(interval());  // the joins' requests have gone; a new one may go at once
 
@@ -121,16 +122,16 @@ TEST_F(RouterKeyFrames, PliAndFirFromManySubscribersAreRateLimitedAndDeduplicate
   EXPECT_EQ(router_->keyFrameRequests(), base + 1);
   // They are not forgotten: exactly one more request once the interval has passed.
   clock_.advance(interval());
-  router_->onReportTimer(clock_.now());
+  router_->onTick(clock_.now());
   EXPECT_EQ(router_->keyFrameRequests(), base + 2);
-  router_->onReportTimer(clock_.now());
+  router_->onTick(clock_.now());
   EXPECT_EQ(router_->keyFrameRequests(), base + 2);
 }
 
 TEST_F(RouterKeyFrames, RequestsNamingNoConsumerAreIgnored) {
   subscribe(1);
   clock_.advance(interval() * 4);
-  router_->onReportTimer(clock_.now());
+  router_->onTick(clock_.now());
   uint64_t base = router_->keyFrameRequests();
   pli(1, 0xDEAD);                    // not a stream this subscriber receives
   pli(1, kPublisherSsrc);            // the source SSRC is hidden from subscribers
@@ -139,7 +140,7 @@ TEST_F(RouterKeyFrames, RequestsNamingNoConsumerAreIgnored) {
   std::vector<uint8_t> junk = {0x81, 206, 0, 1, 0, 0};  // truncated PLI
   router_->onRtcp(*peers_[1], junk);
   clock_.advance(interval() * 2);
-  router_->onReportTimer(clock_.now());
+  router_->onTick(clock_.now());
   EXPECT_EQ(router_->keyFrameRequests(), base);
 }
 
