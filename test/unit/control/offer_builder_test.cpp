@@ -179,7 +179,8 @@ TEST(OfferBuilder, VideoLinesOfferNackAndRtx) {
   // No RTX SSRC: no rtx format and no group.
   auto p = plan();
   p[2].rtxSsrc = 0;
-  const auto& plain = buildOffer(context(), p).media[2];
+  auto plainOffer = buildOffer(context(), p);
+  const auto& plain = plainOffer.media[2];
   EXPECT_EQ(plain.codecs.size(), 1u);
   EXPECT_TRUE(plain.ssrcGroups.empty());
 }
