@@ -13,6 +13,7 @@
 #include "common/random.hpp"
 #include "media/peer.hpp"
 #include "media/router.hpp"
+#include "proto/rtcp.hpp"
 #include "proto/stun.hpp"
 
 namespace rounds {
@@ -23,7 +24,9 @@ struct NullListener : Peer::Listener {
   void onPeerTupleAdded(Peer&, const SocketAddress&) override {}
   void onPeerConnected(Peer&) override {}
   void onPeerClosed(Peer&, const std::string&) override {}
-  void onPeerRtp(Peer&, Producer& p, rtp::RtpView& v) override { router->onRtp(p, v); }
+  void onPeerRtp(Peer&, Producer& p, rtp::RtpView& v, bool rtx) override {
+    router->onRtp(p, v, rtx);
+  }
   void onPeerRtcp(Peer&, Bytes) override {}
 };
 
@@ -78,12 +81,13 @@ struct Room {
       p->installSrtpKeys(keys);
       peers.push_back(std::move(p));
     }
-    ProducerSpec ps{1, MediaKind::Video, "1", 0xA11CE, 96, 90000};
+    ProducerSpec ps{1, MediaKind::Video, "1", 0xA11CE, 96, 90000, {}, 0};
     producer = peers[0]->addProducer(ps);
     router->addProducer(*producer);
     for (int i = 1; i <= subscribers; ++i) {
       ConsumerSpec cs{static_cast<uint64_t>(100 + i), 1, MediaKind::Video,
-                      static_cast<uint32_t>(0xB000 + i), 96, 90000};
+                      static_cast<uint32_t>(0xB000 + i), 96, 90000,
+                      static_cast<uint32_t>(0xC000 + i), 97};
       router->addConsumer(*peers[i]->addConsumer(cs, 1, 1));
     }
   }
@@ -122,19 +126,76 @@ std::vector<uint8_t> vp8Packet(uint16_t seq) {
   return p;
 }
 
-// Fan-out only: an already-decrypted, parsed packet to N subscribers.
+// Fan-out only: an already-decrypted, parsed packet to N subscribers. Second argument 1: with
+// loss recovery (history insert + gap check on every packet), 0: without (audio-like path).
 void BM_ForwardFanOut(benchmark::State& state) {
   Room room(static_cast<int>(state.range(0)));
+  if (state.range(1) == 0) {
+    room.producer->history.reset();
+    room.producer->nack.reset();
+  }
   auto pkt = vp8Packet(1);
   auto view = *rtp::RtpView::parse(pkt);
+  uint16_t seq = 1;
   for (auto _ : state) {
+    view.setSequenceNumber(++seq);  // a new packet each time (a repeat is a duplicate)
     room.router->onRtp(*room.producer, view);
     room.socket->flush();
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
   state.counters["subscribers"] = static_cast<double>(state.range(0));
+  state.counters["history"] = static_cast<double>(state.range(1));
 }
-BENCHMARK(BM_ForwardFanOut)->Arg(1)->Arg(10)->Arg(50);
+BENCHMARK(BM_ForwardFanOut)->ArgsProduct({{1, 10, 50}, {0, 1}});
+
+// What loss recovery adds to every forwarded video packet: the copy into the history ring and
+// the gap check, alone. Reports the memory one video producer holds for it.
+void BM_HistoryInsert(benchmark::State& state) {
+  RetransmissionBuffer history;
+  NackGenerator nack;
+  auto pkt = vp8Packet(1);
+  uint16_t seq = 1;
+  TimePoint now = SystemClock::instance().now();
+  for (auto _ : state) {
+    ++seq;
+    if (!history.contains(seq, now)) {
+      history.insert(seq, Bytes(pkt.data(), pkt.size()), now);
+      benchmark::DoNotOptimize(nack.onPacket(seq, now));
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["bytesPerVideoProducer"] =
+      static_cast<double>(history.memoryBytes() + sizeof(NackGenerator));
+}
+BENCHMARK(BM_HistoryInsert);
+
+// A subscriber's NACK naming 17 packets (one PID+BLP entry, all bits set), answered as RTX:
+// parse, map back, look up, wrap, protect, send. Items are retransmissions.
+void BM_NackServe(benchmark::State& state) {
+  Room room(1);
+  Consumer& c = *room.peers[1]->consumers().begin()->second;
+  for (uint16_t s = 1; s <= 100; ++s) {
+    auto pkt = vp8Packet(s);
+    auto view = *rtp::RtpView::parse(pkt);
+    room.router->onRtp(*room.producer, view);
+  }
+  room.socket->flush();
+  std::vector<uint8_t> nack(64);
+  std::vector<uint16_t> seqs;
+  for (uint16_t s = 40; s < 57; ++s) seqs.push_back(c.rewriter.map(s, 0).seq);
+  nack.resize(rtcp::writeNack(nack, 0x5555, c.spec.ssrc, seqs));
+  for (auto _ : state) {
+    c.retransmitBudget = 1000;
+    room.router->onRtcp(*room.peers[1], nack);
+    room.socket->flush();
+  }
+  state.SetItemsProcessed(state.iterations() * 17);
+  state.counters["retransmissions"] = static_cast<double>(room.router->retransmissionsSent());
+  // Per subscriber there is no history (it is the producer's, shared); a Consumer carries only
+  // its RTX sequence number, flag and resend budget. Its whole size, for scale:
+  state.counters["bytesPerConsumer"] = static_cast<double>(sizeof(Consumer));
+}
+BENCHMARK(BM_NackServe);
 
 // Receive to send: SRTP unprotect, parse, producer lookup, fan-out to N, batched send. The
 // publisher's packets are protected ahead of time in batches (outside the timing).

@@ -33,7 +33,12 @@ json statsJson(const WorkerStats& s) {
               {"droppedUnknownTuple", s.droppedUnknownTuple},
               {"droppedUnknownSsrc", s.droppedUnknownSsrc},
               {"droppedAuth", s.droppedAuth},
-              {"keyFrameRequests", s.keyFrameRequests}};
+              {"keyFrameRequests", s.keyFrameRequests},
+              {"nacksReceived", s.nacksReceived},
+              {"retransmissionsSent", s.retransmissionsSent},
+              {"retransmissionMisses", s.retransmissionMisses},
+              {"nacksSent", s.nacksSent},
+              {"rtxReceived", s.rtxReceived}};
 }
 
 }  // namespace

@@ -191,11 +191,19 @@ void Conference::subscribe(Participant& subscriber, const Participant& publisher
   m.producerId = track.producerId;
   m.consumerId = nextObjectId_++;
   m.codec = track.codec;
-  // An SSRC unique within this subscriber's session (RFC 3550 §8).
-  do {
-    m.ssrc = random_.u32();
-  } while (m.ssrc == 0 || std::any_of(subscriber.plan.begin(), subscriber.plan.end(),
-                                      [&](const MLinePlan& x) { return x.ssrc == m.ssrc; }));
+  // SSRCs unique within this subscriber's session (RFC 3550 §8); video also gets an RTX SSRC.
+  auto taken = [&](uint32_t ssrc) {
+    return ssrc == 0 || std::any_of(subscriber.plan.begin(), subscriber.plan.end(),
+                                    [&](const MLinePlan& x) {
+                                      return x.ssrc == ssrc || x.rtxSsrc == ssrc;
+                                    });
+  };
+  do m.ssrc = random_.u32();
+  while (taken(m.ssrc));
+  if (track.kind == MediaKind::Video && track.codec.rtxPayloadType != 0) {
+    do m.rtxSsrc = random_.u32();
+    while (taken(m.rtxSsrc) || m.rtxSsrc == m.ssrc);
+  }
   ConsumerSpec spec;
   spec.consumerId = m.consumerId;
   spec.producerId = track.producerId;
@@ -203,6 +211,8 @@ void Conference::subscribe(Participant& subscriber, const Participant& publisher
   spec.ssrc = m.ssrc;
   spec.payloadType = track.codec.payloadType;
   spec.clockRate = track.codec.clockRate;
+  spec.rtxSsrc = m.rtxSsrc;
+  spec.rtxPayloadType = m.rtxSsrc ? track.codec.rtxPayloadType : 0;
   subscriber.plan.push_back(m);
   media_.addConsumer(subscriber.id, spec);
   subscriber.offerNeeded = true;
@@ -255,6 +265,7 @@ void Conference::handleAnswer(Participant& p, int64_t id, const signalling::Answ
                                info->fingerprintValue);
   }
   p.conn->send(signalling::replyOk(id, json::object()));
+  for (const auto& s : info->subscribed) media_.setConsumerRtx(p.id, s.consumerId, s.rtx);
   publishTracks(p, info->published);
   if (p.offerNeeded) sendOfferOrQueue(p);
 }
@@ -277,6 +288,8 @@ void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>
     spec.ssrc = t.ssrc;
     spec.payloadType = t.codec.payloadType;
     spec.clockRate = t.codec.clockRate;
+    spec.rtxSsrc = t.rtxSsrc;
+    spec.rtxPayloadType = t.rtxPayloadType;
     media_.addProducer(p.id, spec);
     p.tracks.push_back(track);
     added.push_back(track);

@@ -23,17 +23,46 @@ sdp::Codec toSdpCodec(const CodecChoice& c, MediaKind kind) {
   out.clockRate = c.clockRate;
   out.channels = c.channels;
   out.fmtp = c.fmtp;
-  if (kind == MediaKind::Video) out.feedback = {"goog-remb", "ccm fir", "nack pli"};
+  // RFC 4585 §4.2: generic NACK ("nack") for retransmissions, PLI and FIR for key frames.
+  if (kind == MediaKind::Video) out.feedback = {"goog-remb", "ccm fir", "nack", "nack pli"};
   return out;
+}
+
+// RFC 4588 §8.6: rtx/90000 with apt naming the codec it repairs.
+sdp::Codec rtxCodec(const CodecChoice& c) {
+  sdp::Codec out;
+  out.payloadType = c.rtxPayloadType;
+  out.name = "rtx";
+  out.clockRate = c.clockRate;
+  out.fmtp = "apt=" + std::to_string(c.payloadType);
+  return out;
+}
+
+// The answer's rtx format whose apt is `pt` (0 if none).
+uint8_t answeredRtx(const sdp::MediaSection& m, uint8_t pt) {
+  std::string apt = "apt=" + std::to_string(pt);
+  for (const auto& c : m.codecs) {
+    if (!iequals(c.name, "rtx")) continue;
+    // fmtp parameters are ';'-separated; apt is the one we need.
+    size_t at = c.fmtp.find(apt);
+    while (at != std::string::npos) {
+      bool startOk = at == 0 || c.fmtp[at - 1] == ';' || c.fmtp[at - 1] == ' ';
+      size_t end = at + apt.size();
+      bool endOk = end == c.fmtp.size() || c.fmtp[end] == ';' || c.fmtp[end] == ' ';
+      if (startOk && endOk) return c.payloadType;
+      at = c.fmtp.find(apt, at + 1);
+    }
+  }
+  return 0;
 }
 
 }  // namespace
 
 std::vector<CodecChoice> supportedCodecs(MediaKind kind) {
   if (kind == MediaKind::Audio) return {{111, "opus", 48000, 2, "minptime=10;useinbandfec=1"}};
-  return {{96, "VP8", 90000, 0, ""},
+  return {{96, "VP8", 90000, 0, "", 97},
           {102, "H264", 90000, 0,
-           "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"}};
+           "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f", 103}};
 }
 
 sdp::SessionDescription buildOffer(const OfferContext& ctx, const std::vector<MLinePlan>& plan) {
@@ -61,15 +90,26 @@ sdp::SessionDescription buildOffer(const OfferContext& ctx, const std::vector<ML
       ms.extensions.push_back({ExtensionIds::kAudioLevel, kAudioLevelUri, std::nullopt});
     if (m.role == MLinePlan::Role::Publish) {
       ms.direction = sdp::Direction::RecvOnly;
-      for (const auto& c : supportedCodecs(m.kind)) ms.codecs.push_back(toSdpCodec(c, m.kind));
+      for (const auto& c : supportedCodecs(m.kind)) {
+        ms.codecs.push_back(toSdpCodec(c, m.kind));
+        if (c.rtxPayloadType != 0) ms.codecs.push_back(rtxCodec(c));
+      }
     } else {
       ms.direction = m.active ? sdp::Direction::SendOnly : sdp::Direction::Inactive;
       ms.codecs.push_back(toSdpCodec(m.codec, m.kind));
+      bool rtx = m.kind == MediaKind::Video && m.rtxSsrc != 0 && m.codec.rtxPayloadType != 0;
+      if (rtx) ms.codecs.push_back(rtxCodec(m.codec));
       if (m.active) {
         ms.msid = m.sourceParticipant + " " + m.trackId;
+        // RFC 5576 §4.2 / RFC 4588 §8.1: the RTX stream is tied to the media stream by FID.
+        if (rtx) ms.ssrcGroups.push_back({"FID", {m.ssrc, m.rtxSsrc}});
         // One CNAME per source participant: browsers sync audio and video that share it.
         ms.ssrcs.push_back({m.ssrc, "cname", m.sourceParticipant});
         ms.ssrcs.push_back({m.ssrc, "msid", ms.msid});
+        if (rtx) {
+          ms.ssrcs.push_back({m.rtxSsrc, "cname", m.sourceParticipant});
+          ms.ssrcs.push_back({m.rtxSsrc, "msid", ms.msid});
+        }
       }
     }
     for (const auto& c : ms.codecs) ms.formats.push_back(std::to_string(c.payloadType));
@@ -127,8 +167,14 @@ Result<AnswerInfo> readAnswer(const sdp::SessionDescription& answer,
                    "; the answer must be active (we are the DTLS server)");
 
   for (size_t i = 0; i < plan.size(); ++i) {
-    if (plan[i].role != MLinePlan::Role::Publish) continue;
     const auto& m = answer.media[i];
+    if (plan[i].role == MLinePlan::Role::Subscribe) {
+      if (plan[i].kind != MediaKind::Video || !plan[i].active || m.port == 0) continue;
+      bool rtx = plan[i].rtxSsrc != 0 && plan[i].codec.rtxPayloadType != 0 &&
+                 answeredRtx(m, plan[i].codec.payloadType) == plan[i].codec.rtxPayloadType;
+      info.subscribed.push_back({plan[i].consumerId, rtx});
+      continue;
+    }
     if (m.port == 0) continue;
     if (m.direction != sdp::Direction::SendOnly && m.direction != sdp::Direction::SendRecv) continue;
     // The answerer's first format is its choice (RFC 3264 §6.1); it must be one we offered.
@@ -150,6 +196,14 @@ Result<AnswerInfo> readAnswer(const sdp::SessionDescription& answer,
     t.kind = plan[i].kind;
     t.codec = *chosen;
     t.ssrc = m.primarySsrc();
+    if (t.kind == MediaKind::Video) {
+      t.rtxPayloadType = answeredRtx(m, t.codec.payloadType);
+      // RFC 4588 §8.1: "a=ssrc-group:FID <media> <rtx>".
+      for (const auto& g : m.ssrcGroups)
+        if (t.rtxPayloadType != 0 && t.ssrc && g.semantics == "FID" && g.ssrcs.size() == 2 &&
+            g.ssrcs[0] == *t.ssrc)
+          t.rtxSsrc = g.ssrcs[1];
+    }
     info.published.push_back(t);
   }
   return info;

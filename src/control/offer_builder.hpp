@@ -21,6 +21,7 @@ struct CodecChoice {
   uint32_t clockRate = 0;
   uint8_t channels = 0;
   std::string fmtp;
+  uint8_t rtxPayloadType = 0;  // video: our rtx format for this codec (RFC 4588 §8.6, apt=pt)
 };
 
 // One m-line of a participant's session, in order. mid == index as text.
@@ -34,6 +35,8 @@ struct MLinePlan {
   std::string sourceParticipant;
   std::string trackId;
   uint32_t ssrc = 0;
+  // Video: the SSRC of our RTX stream (RFC 4588), declared with a=ssrc-group:FID; 0: none.
+  uint32_t rtxSsrc = 0;
   uint64_t producerId = 0;
   uint64_t consumerId = 0;
   CodecChoice codec;
@@ -56,6 +59,16 @@ struct PublishedTrack {
   MediaKind kind = MediaKind::Audio;
   CodecChoice codec;
   std::optional<uint32_t> ssrc;
+  // RFC 4588: the rtx format the answer kept for the chosen codec (0: none) and the RTX SSRC
+  // from its a=ssrc-group:FID (if it announced one).
+  uint8_t rtxPayloadType = 0;
+  std::optional<uint32_t> rtxSsrc;
+};
+
+// What the answer says about one of our Subscribe m-lines.
+struct SubscribedTrack {
+  uint64_t consumerId = 0;
+  bool rtx = false;  // the answer kept our rtx format: resend as RTX, else plain
 };
 
 struct AnswerInfo {
@@ -63,6 +76,7 @@ struct AnswerInfo {
   std::string fingerprintAlgorithm;
   std::string fingerprintValue;
   std::vector<PublishedTrack> published;  // Publish m-lines the browser will send on
+  std::vector<SubscribedTrack> subscribed;  // active video Subscribe m-lines
 };
 
 // Checks the answer against the plan it answers (same m-lines, same mids, DTLS role active,

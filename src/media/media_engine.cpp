@@ -125,6 +125,27 @@ void MediaEngine::removeConsumer(const std::string& peerId, uint64_t consumerId)
     w->post([w, peerId, consumerId] { w->removeConsumer(peerId, consumerId); });
 }
 
+void MediaEngine::setConsumerRtx(const std::string& peerId, uint64_t consumerId, bool enabled) {
+  if (Worker* w = workerOfPeer(peerId))
+    w->post([w, peerId, consumerId, enabled] { w->setConsumerRtx(peerId, consumerId, enabled); });
+}
+
+void MediaEngine::audioLevel(const std::string& peerId, uint64_t producerId,
+                             std::function<void(std::optional<uint8_t>)> done) {
+  Worker* w = workerOfPeer(peerId);
+  if (!w) {
+    done(std::nullopt);
+    return;
+  }
+  auto alive = alive_;
+  w->post([this, w, peerId, producerId, done, alive] {
+    auto level = w->audioLevel(peerId, producerId);
+    boost::asio::post(control_, [level, done, alive] {
+      if (*alive) done(level);
+    });
+  });
+}
+
 void MediaEngine::closePeer(const std::string& peerId) {
   auto it = peerWorker_.find(peerId);
   if (it == peerWorker_.end()) return;

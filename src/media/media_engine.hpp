@@ -52,6 +52,11 @@ class MediaEngine : public Worker::Listener {
   void removeProducer(const std::string& peerId, uint64_t producerId);
   void addConsumer(const std::string& peerId, const ConsumerSpec& spec);
   void removeConsumer(const std::string& peerId, uint64_t consumerId);
+  // After the subscriber's answer: whether it accepted RTX (RFC 4588) on the consumer's m-line.
+  void setConsumerRtx(const std::string& peerId, uint64_t consumerId, bool enabled);
+  // The smoothed RFC 6464 level of an audio producer (-dBov, 127 silence), for active speaker.
+  void audioLevel(const std::string& peerId, uint64_t producerId,
+                  std::function<void(std::optional<uint8_t>)> done);
   void closePeer(const std::string& peerId);
   // Gathers every worker's counters.
   void stats(std::function<void(std::vector<WorkerStats>)> done);

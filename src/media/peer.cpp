@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "common/log.hpp"
+#include "media/rtx.hpp"
 
 namespace rounds {
 
@@ -116,25 +117,58 @@ void Peer::receiveSrtp(MutableBytes packet, const SocketAddress& from) {
     ++counters_.droppedMalformed;
     return;
   }
+  bool isRtx = false;
   Producer* producer = producerBySsrc(view->ssrc());
-  if (!producer) producer = learnSsrc(*view);
+  if (!producer) {
+    auto it = producersByRtxSsrc_.find(view->ssrc());
+    if (it != producersByRtxSsrc_.end()) {
+      producer = it->second;
+      isRtx = true;
+    } else {
+      producer = learnSsrc(*view, isRtx);
+    }
+  }
   if (!producer) {
     ++counters_.droppedUnknownSsrc;
     return;
   }
+  if (isRtx) {
+    // RFC 4588 §4: back into the original packet, which is then routed like any other.
+    if (!producer->ssrc || view->payloadType() != producer->spec.rtxPayloadType) {
+      ++counters_.droppedOther;
+      return;
+    }
+    // No OSN: a padding-only packet (bandwidth probing), nothing to route.
+    auto n = rtx::unwrap(packet.first(len), *producer->ssrc, producer->spec.payloadType);
+    if (!n) return;
+    view = rtp::RtpView::parse(packet.first(*n));
+    if (!view) {
+      ++counters_.droppedMalformed;
+      return;
+    }
+  }
   uint32_t nowTicks = static_cast<uint32_t>(
       static_cast<uint64_t>(clock_.wallMillis()) * producer->spec.clockRate / 1000);
   producer->stats.onPacket(view->sequenceNumber(), view->timestamp(), nowTicks);
-  listener_.onPeerRtp(*this, *producer, *view);
+  listener_.onPeerRtp(*this, *producer, *view, isRtx);
 }
 
-Producer* Peer::learnSsrc(rtp::RtpView& view) {
+Producer* Peer::learnSsrc(rtp::RtpView& view, bool& isRtx) {
   // RFC 8843 §15: the mid header extension names the m-line an unannounced SSRC belongs to.
+  // The payload type tells the media stream from its RTX stream (RFC 4588 §8.1: same mid).
   auto mid = view.extension(ExtensionIds::kMid);
   if (!mid) return nullptr;
   std::string_view midText = asText(*mid);
   for (auto& [id, p] : producers_) {
-    if (!p->ssrc && p->spec.mid == midText) {
+    if (p->spec.mid != midText) continue;
+    if (p->spec.rtxPayloadType != 0 && view.payloadType() == p->spec.rtxPayloadType) {
+      if (p->rtxSsrc) continue;
+      p->rtxSsrc = view.ssrc();
+      producersByRtxSsrc_[view.ssrc()] = p.get();
+      isRtx = true;
+      return p.get();
+    }
+    if (!p->ssrc) {
       p->ssrc = view.ssrc();
       producersBySsrc_[view.ssrc()] = p.get();
       return p.get();
@@ -143,15 +177,15 @@ Producer* Peer::learnSsrc(rtp::RtpView& view) {
   return nullptr;
 }
 
-void Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks) {
+bool Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks) {
   const auto& tuple = ice_.selectedTuple();
-  if (closed_ || !srtpOut_ || !tuple) return;
+  if (closed_ || !srtpOut_ || !tuple) return false;
   size_t len = packet.size();
   MutableBytes slot = socket_.acquireSendSlot();
-  if (len + kSrtpMaxTrailer > slot.size()) return;
+  if (len + kSrtpMaxTrailer > slot.size()) return false;
   std::memcpy(slot.data(), packet.buffer().data(), len);
   auto view = rtp::RtpView::parse(slot.first(len));
-  if (!view) return;
+  if (!view) return false;
   auto out = consumer.rewriter.rewrite(packet.ssrc(), packet.sequenceNumber(), packet.timestamp(),
                                        nowTicks);
   view->setSsrc(consumer.spec.ssrc);
@@ -161,13 +195,38 @@ void Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowT
   clearExtension(*view, ExtensionIds::kMid);
   if (!srtpOut_->protectRtp(slot.data(), len, slot.size())) {
     ++counters_.droppedOther;
-    return;
+    return false;
   }
   socket_.commitSend(len, *tuple);
   ++consumer.packetsSent;
   consumer.octetsSent += static_cast<uint32_t>(packet.payloadSize());
   consumer.lastSourceTs = packet.timestamp();
   consumer.lastOutTs = out.timestamp;
+  return true;
+}
+
+bool Peer::resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t nowTicks) {
+  if (!consumer.rtxEnabled) return sendRtp(consumer, stored, nowTicks);
+  const auto& tuple = ice_.selectedTuple();
+  if (closed_ || !srtpOut_ || !tuple) return false;
+  MutableBytes slot = socket_.acquireSendSlot();
+  if (stored.size() + 2 + kSrtpMaxTrailer > slot.size()) return false;
+  // RFC 4588 §4: the OSN and timestamp are the ones the subscriber saw on the media stream.
+  auto mapped = consumer.rewriter.map(stored.sequenceNumber(), stored.timestamp());
+  rtx::WrapParams p{consumer.spec.rtxSsrc, consumer.spec.rtxPayloadType, consumer.rtxSeq,
+                    mapped.timestamp, mapped.seq};
+  size_t len = rtx::wrap(stored, slot, p);
+  if (len == 0) return false;
+  auto view = rtp::RtpView::parse(slot.first(len));
+  if (!view) return false;
+  clearExtension(*view, ExtensionIds::kMid);
+  if (!srtpOut_->protectRtp(slot.data(), len, slot.size())) {
+    ++counters_.droppedOther;
+    return false;
+  }
+  socket_.commitSend(len, *tuple);
+  ++consumer.rtxSeq;
+  return true;
 }
 
 void Peer::sendRtcp(Bytes compound) {
@@ -242,8 +301,14 @@ Producer* Peer::addProducer(const ProducerSpec& spec) {
   p->spec = spec;
   p->peer = this;
   p->ssrc = spec.ssrc;
+  p->rtxSsrc = spec.rtxSsrc;
+  if (spec.kind == MediaKind::Video) {
+    p->history = std::make_unique<RetransmissionBuffer>();
+    p->nack = std::make_unique<NackGenerator>();
+  }
   Producer* raw = p.get();
   if (spec.ssrc) producersBySsrc_[*spec.ssrc] = raw;
+  if (spec.rtxSsrc && spec.rtxPayloadType != 0) producersByRtxSsrc_[*spec.rtxSsrc] = raw;
   producers_[spec.producerId] = std::move(p);
   return raw;
 }
@@ -252,6 +317,7 @@ void Peer::removeProducer(uint64_t producerId) {
   auto it = producers_.find(producerId);
   if (it == producers_.end()) return;
   if (it->second->ssrc) producersBySsrc_.erase(*it->second->ssrc);
+  if (it->second->rtxSsrc) producersByRtxSsrc_.erase(*it->second->rtxSsrc);
   producers_.erase(it);
 }
 
@@ -278,6 +344,11 @@ void Peer::removeConsumer(uint64_t consumerId) {
   if (it == consumers_.end()) return;
   consumersBySsrc_.erase(it->second->spec.ssrc);
   consumers_.erase(it);
+}
+
+Consumer* Peer::consumerById(uint64_t id) {
+  auto it = consumers_.find(id);
+  return it == consumers_.end() ? nullptr : it->second.get();
 }
 
 Consumer* Peer::consumerBySsrc(uint32_t ssrc) {

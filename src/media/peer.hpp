@@ -15,7 +15,10 @@
 #include "common/address.hpp"
 #include "common/clock.hpp"
 #include "common/metrics.hpp"
+#include "media/audio_level.hpp"
+#include "media/nack_generator.hpp"
 #include "media/receive_stats.hpp"
+#include "media/retransmission_buffer.hpp"
 #include "media/rtp_rewriter.hpp"
 #include "media/types.hpp"
 #include "net/packet_sender.hpp"
@@ -42,6 +45,12 @@ struct Producer {
   TimePoint lastKeyFrameRequest{};
   bool keyFramePending = false;
   uint8_t firSeq = 0;
+  // Loss recovery, video only (null for audio): recent packets for subscribers' NACKs, and the
+  // gaps we NACK the publisher for. Allocated once when the producer is added.
+  std::optional<uint32_t> rtxSsrc;  // the publisher's RTX stream (RFC 4588)
+  std::unique_ptr<RetransmissionBuffer> history;
+  std::unique_ptr<NackGenerator> nack;
+  AudioLevelMeter audioLevel;  // audio only: RFC 6464 levels
 };
 
 struct Consumer {
@@ -52,8 +61,16 @@ struct Consumer {
   uint32_t octetsSent = 0;
   uint32_t lastSourceTs = 0;  // last forwarded incoming timestamp and its mapped value
   uint32_t lastOutTs = 0;
+  // RFC 4588: the RTX stream's own sequence numbers; rtx on only while the answer accepted it.
+  uint16_t rtxSeq = 0;
+  bool rtxEnabled = false;
+  uint32_t retransmitBudget = 0;  // resends left in this tick (a NACK flood cannot amplify)
   Consumer(ConsumerSpec s, Peer* p, uint16_t seq0, uint32_t ts0)
-      : spec(s), peer(p), rewriter(seq0, ts0) {}
+      : spec(s),
+        peer(p),
+        rewriter(seq0, ts0),
+        rtxSeq(static_cast<uint16_t>(seq0 ^ 0x5A5A)),
+        rtxEnabled(s.rtxSsrc != 0 && s.rtxPayloadType != 0) {}
 };
 
 class Peer : public IceLite::Listener, public DtlsTransport::Listener {
@@ -63,7 +80,9 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
     virtual void onPeerTupleAdded(Peer& peer, const SocketAddress& tuple) = 0;
     virtual void onPeerConnected(Peer& peer) = 0;
     virtual void onPeerClosed(Peer& peer, const std::string& reason) = 0;
-    virtual void onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet) = 0;
+    // `retransmission`: the packet was unwrapped from the publisher's RTX stream.
+    virtual void onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet,
+                           bool retransmission) = 0;
     virtual void onPeerRtcp(Peer& peer, Bytes compound) = 0;
   };
 
@@ -94,7 +113,10 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   void receiveSrtp(MutableBytes packet, const SocketAddress& from);
 
   // Forwarding: copies `packet` into a send slot, rewrites it for `consumer`, protects and queues.
-  void sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks);
+  bool sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks);
+  // Resends a stored packet in answer to the subscriber's NACK: as RTX (RFC 4588 §4) when the
+  // consumer has it enabled, else as a plain copy. False if nothing could be queued.
+  bool resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t nowTicks);
   // Protects and queues an RTCP compound written by the caller (copied).
   void sendRtcp(Bytes compound);
 
@@ -113,6 +135,7 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   Consumer* addConsumer(const ConsumerSpec& spec, uint16_t seq0, uint32_t ts0);
   void removeConsumer(uint64_t consumerId);
   Consumer* consumerBySsrc(uint32_t ssrc);
+  Consumer* consumerById(uint64_t id);
   std::map<uint64_t, std::unique_ptr<Producer>>& producers() { return producers_; }
   std::map<uint64_t, std::unique_ptr<Consumer>>& consumers() { return consumers_; }
 
@@ -126,7 +149,7 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   void onDtlsClosed() override;
 
   void closeWith(const std::string& reason);
-  Producer* learnSsrc(rtp::RtpView& view);
+  Producer* learnSsrc(rtp::RtpView& view, bool& isRtx);
 
   std::string id_;
   std::string room_;
@@ -144,6 +167,7 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   uint32_t rtcpSsrc_ = 0;
   std::map<uint64_t, std::unique_ptr<Producer>> producers_;
   std::unordered_map<uint32_t, Producer*> producersBySsrc_;
+  std::unordered_map<uint32_t, Producer*> producersByRtxSsrc_;
   std::map<uint64_t, std::unique_ptr<Consumer>> consumers_;
   std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;
 };

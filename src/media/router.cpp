@@ -10,6 +10,10 @@ namespace rounds {
 
 namespace {
 constexpr uint64_t kRembBitrate = 2'000'000;  // cap we grant publishers until real BWE (issue 5)
+// Resends one subscriber may get per 100 ms tick (about 1,000 packets/s): a NACK is 16 bytes and
+// can name 17 packets of 1.2 kB, so without a budget it would be an amplifier.
+constexpr uint32_t kRetransmitBudgetPerTick = 100;
+constexpr size_t kMaxNackSeqsPerPacket = 64;  // sequence numbers in one NACK we send
 
 }  // namespace
 
@@ -25,6 +29,7 @@ void Router::removeProducer(uint64_t producerId) {
 }
 
 void Router::addConsumer(Consumer& consumer) {
+  consumer.retransmitBudget = kRetransmitBudgetPerTick;
   consumers_[consumer.spec.producerId].push_back(&consumer);
   // A new subscriber needs a key frame to start decoding (RFC 4585 §6.3.1).
   auto it = producers_.find(consumer.spec.producerId);
@@ -43,7 +48,23 @@ void Router::removePeer(Peer& peer) {
     std::erase_if(list, [&](Consumer* c) { return c->peer == &peer; });
 }
 
-void Router::onRtp(Producer& producer, rtp::RtpView& packet) {
+void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission) {
+  TimePoint now = clock_.now();
+  if (retransmission) ++rtxReceived_;
+  if (producer.history) {
+    uint16_t seq = packet.sequenceNumber();
+    // Already here: a duplicate, or a retransmission of a packet that was only late. Every
+    // consumer has had it.
+    if (producer.history->contains(seq, now)) return;
+    producer.history->insert(seq, Bytes(packet.buffer().data(), packet.size()), now);
+    auto gap = producer.nack->onPacket(seq, now);
+    if (gap.keyFrameNeeded) requestKeyFrame(producer, now);
+    if (gap.newMissing) sendNacks(producer, now);
+  } else if (producer.spec.kind == MediaKind::Audio) {
+    // RFC 6464 §3. Opus DTX and FEC packets go on untouched below, however small.
+    if (auto level = packet.extension(ExtensionIds::kAudioLevel))
+      producer.audioLevel.onExtension(*level, now);
+  }
   auto it = consumers_.find(producer.spec.producerId);
   if (it == consumers_.end() || it->second.empty()) return;
   uint32_t nowTicks = static_cast<uint32_t>(
@@ -68,8 +89,11 @@ void Router::onRtcp(Peer& from, Bytes compound) {
           if (auto fir = rtcp::firEntry(*p)) onKeyFrameRequest(from, fir->ssrc);
         }
         break;
+      case rtcp::kRtpFeedback:
+        if (p->count == 1) onNack(from, *p);  // FMT 15 (transport-cc): not yet (issue 5)
+        break;
       default:
-        // RR, SDES, BYE, NACK, REMB, transport-cc: read later (issue 5); nothing to do yet.
+        // RR, SDES, BYE, REMB: read later (issue 5); nothing to do yet.
         break;
     }
   }
@@ -107,6 +131,67 @@ void Router::onKeyFrameRequest(Peer& from, uint32_t mediaSsrc) {
   auto it = producers_.find(consumer->spec.producerId);
   if (it == producers_.end()) return;
   requestKeyFrame(*it->second, clock_.now());
+}
+
+void Router::onNack(Peer& from, const rtcp::PacketView& p) {
+  // RFC 4585 §6.2.1: the media source is the consumer's SSRC and the sequence numbers are the
+  // rewritten ones the subscriber saw; the consumer's rewriting maps them back.
+  ++nacksReceived_;
+  if (p.bytes.size() < 12) return;
+  Consumer* c = from.consumerBySsrc(readU32(p.bytes.data() + 8));
+  if (!c || !c->rewriter.started()) return;
+  auto it = producers_.find(c->spec.producerId);
+  if (it == producers_.end() || !it->second->history) return;
+  Producer& producer = *it->second;
+  TimePoint now = clock_.now();
+  uint32_t nowTicks = static_cast<uint32_t>(
+      static_cast<uint64_t>(clock_.wallMillis()) * producer.spec.clockRate / 1000);
+  bool lost = false;
+  rtcp::forEachNack(p, [&](uint16_t outSeq) {
+    if (c->retransmitBudget == 0) return;
+    uint16_t seq = c->rewriter.sourceSeq(outSeq);
+    std::optional<rtp::RtpView> view;
+    if (auto stored = producer.history->find(seq, now)) view = rtp::RtpView::parse(*stored);
+    if (!view || view->ssrc() != c->rewriter.source()) {
+      ++retransmissionMisses_;
+      // Unless we are still asking the publisher for it (its retransmission will be forwarded),
+      // the subscriber can only recover from a key frame.
+      if (!producer.nack->isMissing(seq)) lost = true;
+      return;
+    }
+    --c->retransmitBudget;
+    if (c->peer->resendRtp(*c, *view, nowTicks)) ++retransmissionsSent_;
+  });
+  if (lost) requestKeyFrame(producer, now);
+}
+
+void Router::sendNacks(Producer& producer, TimePoint now) {
+  if (!producer.nack || !producer.ssrc || !producer.peer->connected()) return;
+  std::array<uint16_t, kMaxNackSeqsPerPacket> seqs;
+  size_t n = producer.nack->collect(now, seqs);
+  if (n == 0) return;
+  std::array<uint8_t, 12 + 4 * kMaxNackSeqsPerPacket> buf;
+  size_t len = rtcp::writeNack(buf, producer.peer->rtcpSsrc(), *producer.ssrc, {seqs.data(), n});
+  if (len == 0) return;
+  producer.peer->sendRtcp(Bytes(buf.data(), len));
+  ++nacksSent_;
+}
+
+void Router::onTick(TimePoint now) {
+  for (auto& [id, p] : producers_) {
+    if (p->nack) sendNacks(*p, now);
+    // A request held back by the rate limit goes as soon as the interval allows (within a tick),
+    // not at the next report (up to a second later): a frozen subscriber is waiting for it.
+    if (p->keyFramePending) requestKeyFrame(*p, now);
+  }
+  for (auto& [pid, list] : consumers_)
+    for (Consumer* c : list) c->retransmitBudget = kRetransmitBudgetPerTick;
+}
+
+std::optional<uint8_t> Router::audioLevel(uint64_t producerId, TimePoint now) const {
+  auto it = producers_.find(producerId);
+  if (it == producers_.end() || it->second->spec.kind != MediaKind::Audio) return std::nullopt;
+  return it->second->audioLevel.level(now);
 }
 
 void Router::requestKeyFrame(Producer& producer, TimePoint now) {

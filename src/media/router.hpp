@@ -1,11 +1,13 @@
 // Router: the forwarding table of one room on one worker. It hands each publisher's RTP to the
 // consumers of that track, turns subscribers' key-frame requests into rate-limited PLIs towards the
 // publisher, translates publishers' sender reports for each subscriber, and sends receiver reports
-// (and a REMB) to publishers.
+// (and a REMB) to publishers. Loss recovery: it keeps each video producer's recent packets to
+// answer subscribers' NACKs, and NACKs publishers for the gaps in what they send.
 // Threading: belongs to its worker thread.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,18 +31,31 @@ class Router {
   // Forgets every producer and consumer that belongs to `peer` (before the peer is destroyed).
   void removePeer(Peer& peer);
 
-  void onRtp(Producer& producer, rtp::RtpView& packet);
+  // `retransmission`: unwrapped from the publisher's RTX stream.
+  void onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission = false);
   void onRtcp(Peer& from, Bytes compound);
-  // Once a second: receiver reports + REMB to publishers, pending key-frame requests.
+  // Every worker tick (100 ms): NACK retries towards publishers, subscribers' resend budgets,
+  // key-frame requests held back by the rate limit.
+  void onTick(TimePoint now);
+  // Once a second: receiver reports + REMB to publishers (and pending key-frame requests).
   void onReportTimer(TimePoint now);
   void requestKeyFrame(Producer& producer, TimePoint now);
+  // Smoothed RFC 6464 level of an audio producer in -dBov (127: silence); nullopt if unknown.
+  std::optional<uint8_t> audioLevel(uint64_t producerId, TimePoint now) const;
 
   uint64_t forwarded() const { return forwarded_; }
   uint64_t keyFrameRequests() const { return keyFrameRequests_; }
+  uint64_t nacksReceived() const { return nacksReceived_; }
+  uint64_t retransmissionsSent() const { return retransmissionsSent_; }
+  uint64_t retransmissionMisses() const { return retransmissionMisses_; }
+  uint64_t nacksSent() const { return nacksSent_; }
+  uint64_t rtxReceived() const { return rtxReceived_; }
 
  private:
   void onSenderReport(Peer& from, const rtcp::PacketView& p);
   void onKeyFrameRequest(Peer& from, uint32_t mediaSsrc);
+  void onNack(Peer& from, const rtcp::PacketView& p);
+  void sendNacks(Producer& producer, TimePoint now);
 
   std::string room_;
   const MediaConfig& config_;
@@ -51,6 +66,11 @@ class Router {
   std::map<uint64_t, std::vector<Consumer*>> consumers_;
   uint64_t forwarded_ = 0;
   uint64_t keyFrameRequests_ = 0;
+  uint64_t nacksReceived_ = 0;
+  uint64_t retransmissionsSent_ = 0;
+  uint64_t retransmissionMisses_ = 0;
+  uint64_t nacksSent_ = 0;
+  uint64_t rtxReceived_ = 0;
 };
 
 }  // namespace rounds

@@ -22,6 +22,14 @@ class RtpRewriter {
   // stream's clock (used for the timestamp gap across a switch).
   Out rewrite(uint32_t sourceSsrc, uint16_t seq, uint32_t ts, uint32_t nowTicks);
   bool started() const { return started_; }
+  uint32_t source() const { return source_; }
+  // The mapping of the current source without advancing anything (for a retransmission).
+  Out map(uint16_t seq, uint32_t ts) const {
+    return {static_cast<uint16_t>(seq + seqOffset_), ts + tsOffset_};
+  }
+  // The incoming sequence number an outgoing one was mapped from (current source only):
+  // how a subscriber's NACK finds the publisher's packet.
+  uint16_t sourceSeq(uint16_t outSeq) const { return static_cast<uint16_t>(outSeq - seqOffset_); }
 
  private:
   bool started_ = false;

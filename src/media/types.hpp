@@ -54,6 +54,10 @@ struct ProducerSpec {
   std::optional<uint32_t> ssrc;     // from the answer's a=ssrc; else learned from the mid extension
   uint8_t payloadType = 0;
   uint32_t clockRate = 90000;
+  // RFC 4588 retransmissions from the publisher: the RTX SSRC from a=ssrc-group:FID (else
+  // learned from the mid extension on a packet with rtxPayloadType); 0: RTX not negotiated.
+  std::optional<uint32_t> rtxSsrc;
+  uint8_t rtxPayloadType = 0;
 };
 
 struct ConsumerSpec {
@@ -63,6 +67,10 @@ struct ConsumerSpec {
   uint32_t ssrc = 0;  // the SSRC the subscriber sees (declared in its offer)
   uint8_t payloadType = 0;
   uint32_t clockRate = 90000;
+  // Video: retransmissions go out as RFC 4588 RTX on this SSRC and payload type (declared with
+  // a=ssrc-group:FID in the offer); 0: they are resent as plain copies on `ssrc`.
+  uint32_t rtxSsrc = 0;
+  uint8_t rtxPayloadType = 0;
 };
 
 // Counters of one worker, posted to the control plane on request (metrics, tests).
@@ -81,6 +89,12 @@ struct WorkerStats {
   uint64_t droppedUnknownSsrc = 0;
   uint64_t droppedAuth = 0;
   uint64_t keyFrameRequests = 0;
+  // Loss recovery (RFC 4585 §6.2.1 NACK, RFC 4588 RTX).
+  uint64_t nacksReceived = 0;        // NACK packets from subscribers
+  uint64_t retransmissionsSent = 0;  // packets resent to subscribers (RTX or plain)
+  uint64_t retransmissionMisses = 0;  // NACKed packets no longer in the history
+  uint64_t nacksSent = 0;            // NACK packets sent to publishers
+  uint64_t rtxReceived = 0;          // RTX packets from publishers, unwrapped and routed
 };
 
 }  // namespace rounds

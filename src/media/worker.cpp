@@ -84,6 +84,7 @@ void Worker::onTick() {
   TimePoint now = clock_.now();
   for (auto& [id, peer] : peers_) peer->onTick(now, Millis(config_.consentTimeoutMs));
   if (tcp_) tcp_->onTick(now);
+  for (auto& [room, router] : routers_) router->onTick(now);
   if (now - lastReport_ >= kReportInterval) {
     lastReport_ = now;
     for (auto& [room, router] : routers_) router->onReportTimer(now);
@@ -177,6 +178,19 @@ void Worker::removeConsumer(const std::string& peerId, uint64_t consumerId) {
   p->removeConsumer(consumerId);
 }
 
+void Worker::setConsumerRtx(const std::string& peerId, uint64_t consumerId, bool enabled) {
+  Peer* p = findPeer(peerId);
+  if (!p) return;
+  Consumer* c = p->consumerById(consumerId);
+  if (c) c->rtxEnabled = enabled && c->spec.rtxSsrc != 0 && c->spec.rtxPayloadType != 0;
+}
+
+std::optional<uint8_t> Worker::audioLevel(const std::string& peerId, uint64_t producerId) {
+  Peer* p = findPeer(peerId);
+  Router* r = p ? routerOf(*p) : nullptr;
+  return r ? r->audioLevel(producerId, clock_.now()) : std::nullopt;
+}
+
 void Worker::closePeer(const std::string& peerId) {
   Peer* p = findPeer(peerId);
   if (!p) return;
@@ -218,6 +232,11 @@ WorkerStats Worker::stats() const {
   for (auto& [room, r] : routers_) {
     s.rtpForwarded += r->forwarded();
     s.keyFrameRequests += r->keyFrameRequests();
+    s.nacksReceived += r->nacksReceived();
+    s.retransmissionsSent += r->retransmissionsSent();
+    s.retransmissionMisses += r->retransmissionMisses();
+    s.nacksSent += r->nacksSent();
+    s.rtxReceived += r->rtxReceived();
   }
   s.droppedMalformed = counters_.droppedMalformed;
   s.droppedUnknownTuple = counters_.droppedUnknownTuple;
@@ -311,8 +330,9 @@ void Worker::onPeerClosed(Peer& peer, const std::string& reason) {
   post([this, id] { destroyPeer(id); });
 }
 
-void Worker::onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet) {
-  if (auto* r = routerOf(peer)) r->onRtp(producer, packet);
+void Worker::onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet,
+                       bool retransmission) {
+  if (auto* r = routerOf(peer)) r->onRtp(producer, packet, retransmission);
 }
 
 void Worker::onPeerRtcp(Peer& peer, Bytes compound) {

@@ -64,6 +64,10 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   void removeProducer(const std::string& peerId, uint64_t producerId);
   void addConsumer(const std::string& peerId, const ConsumerSpec& spec);
   void removeConsumer(const std::string& peerId, uint64_t consumerId);
+  // Whether the subscriber's answer accepted RTX for this consumer (else resends are plain).
+  void setConsumerRtx(const std::string& peerId, uint64_t consumerId, bool enabled);
+  // Smoothed RFC 6464 level (-dBov, 127 silence) of an audio producer; nullopt if unknown.
+  std::optional<uint8_t> audioLevel(const std::string& peerId, uint64_t producerId);
   // Closes (close_notify) and destroys the peer; no event is reported for it.
   void closePeer(const std::string& peerId);
   WorkerStats stats() const;
@@ -78,7 +82,8 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   void onPeerTupleAdded(Peer& peer, const SocketAddress& tuple) override;
   void onPeerConnected(Peer& peer) override;
   void onPeerClosed(Peer& peer, const std::string& reason) override;
-  void onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet) override;
+  void onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet,
+                 bool retransmission) override;
   void onPeerRtcp(Peer& peer, Bytes compound) override;
 
   void handleStun(MutableBytes data, const SocketAddress& from);

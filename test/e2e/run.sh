@@ -38,6 +38,7 @@ cleanup() {
   done
   nft delete table inet rounds_e2e 2>/dev/null || true
   nft delete table inet rounds_e2e_icetcp 2>/dev/null || true
+  nft delete table inet rounds_loss 2>/dev/null || true  # loss.test.mjs, if it died half way
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -61,10 +62,14 @@ start_rounds() {
   exit 2
 }
 
-# The call tests (call.test.mjs): browsers reach the media port directly. The bootstrap token lets
-# schedule.test.mjs create the first host account (docs/api.md).
+# The call tests (call.test.mjs): browsers reach the media port directly. The first host account is
+# created with the bootstrap token, as an operator would (docs/api.md); tests sign in with it
+# (lib/browser.mjs hostSession) for host-only endpoints such as /api/stats.
 bootstrap_token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 start_rounds server --http-port 8080 --media-port 40000 --bootstrap-token "$bootstrap_token"
+host_email=operator@e2e.test
+host_password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+node "$root/test/e2e/lib/bootstrap.mjs" http://127.0.0.1:8080 "$bootstrap_token" "$host_email" "$host_password"
 
 # The TURN test (turn.test.mjs, docs/turn.md): coturn on 127.0.0.1:3478 (TCP only, as through a
 # firewall that allows nothing else) relays to a second rounds whose media port drops every UDP
@@ -111,7 +116,7 @@ start_rounds icetcp-server --http-port 8082 --media-port 40200
 icetcp_env=(ROUNDS_ICETCP_URL=http://127.0.0.1:8082 ROUNDS_ICETCP_PORT=40200)
 
 set +e
-env ROUNDS_URL=http://127.0.0.1:8080 ROUNDS_BOOTSTRAP_TOKEN="$bootstrap_token" "${turn_env[@]}" "${icetcp_env[@]}" node --test --test-concurrency=1 "$root/test/e2e/"
+env ROUNDS_URL=http://127.0.0.1:8080 ROUNDS_E2E_HOST_EMAIL="$host_email" ROUNDS_E2E_HOST_PASSWORD="$host_password" "${turn_env[@]}" "${icetcp_env[@]}" node --test --test-concurrency=1 "$root/test/e2e/"
 status=$?
 set -e
 if [ "$status" != 0 ]; then

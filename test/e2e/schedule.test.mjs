@@ -3,21 +3,23 @@
 // America/New_York (and in Asia/Shanghai, in Chinese) open the personal join link and see each
 // occurrence at the right local time before and after the US change to daylight time
 // (14 March 2027), with the zone named, and can reach the schedule by keyboard.
-// Run by test/e2e/run.sh, which sets ROUNDS_URL and ROUNDS_BOOTSTRAP_TOKEN.
+// Run by test/e2e/run.sh, which sets ROUNDS_URL and creates the operator account it signs in with.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { hostSession } from './lib/browser.mjs';
+
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const requireFromClient = createRequire(path.join(repoRoot, 'client', 'package.json'));
 const { chromium } = requireFromClient('playwright-core');
 
 const baseUrl = process.env.ROUNDS_URL?.replace(/\/$/, '');
-const bootstrap = process.env.ROUNDS_BOOTSTRAP_TOKEN;
+const operator = process.env.ROUNDS_E2E_HOST_EMAIL;
 const skip =
-  baseUrl && bootstrap ? false : 'ROUNDS_URL/ROUNDS_BOOTSTRAP_TOKEN not set: run test/e2e/run.sh';
+  baseUrl && operator ? false : 'ROUNDS_URL/ROUNDS_E2E_HOST_EMAIL not set: run test/e2e/run.sh';
 
 // Exactly the flags of shared/design/TESTING.md: no traffic beyond loopback.
 const kChromiumArgs = [
@@ -90,10 +92,10 @@ describe('a weekly series across time zones', { skip }, () => {
           email: 'li@e2e.test',
           password: 'e2e password that is long',
         },
-        headers: { 'X-Rounds-Bootstrap': bootstrap },
+        session: await hostSession(baseUrl),
       }),
       201,
-      'bootstrap host',
+      'Dr Li\'s host account, created by the operator',
     );
     const session = expectStatus(
       await api('POST', '/api/sessions', {

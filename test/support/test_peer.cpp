@@ -200,6 +200,10 @@ void TestPeer::sendRtp(uint32_t ssrc, uint16_t seq, uint32_t ts, uint8_t pt,
     std::memcpy(&p[at + 5], mid.data(), mid.size());
   }
   p.insert(p.end(), payload.begin(), payload.end());
+  sendRtpPacket(std::move(p));
+}
+
+void TestPeer::sendRtpPacket(std::vector<uint8_t> p) {
   size_t len = p.size();
   p.resize(len + kSrtpMaxTrailer);
   if (!srtpOut_->protectRtp(p.data(), len, p.size())) return;
@@ -234,6 +238,7 @@ std::optional<TestPeer::Packet> TestPeer::receive(std::chrono::milliseconds time
       if (!srtpIn_->unprotectRtcp(buf_.data(), len)) continue;
       return Packet{true, std::vector<uint8_t>(buf_.begin(), buf_.begin() + len)};
     }
+    if (dropRtp && dropRtp(pkt)) continue;  // lost on the way, never decrypted
     if (!srtpIn_->unprotectRtp(buf_.data(), len)) continue;
     return Packet{false, std::vector<uint8_t>(buf_.begin(), buf_.begin() + len)};
   }

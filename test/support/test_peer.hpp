@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,8 @@ class TestPeer : public DtlsTransport::Listener {
 
   void sendRtp(uint32_t ssrc, uint16_t seq, uint32_t ts, uint8_t pt,
                const std::vector<uint8_t>& payload, const std::string& mid = "");
+  // Protects and sends a whole RTP packet built by the caller (any header extensions).
+  void sendRtpPacket(std::vector<uint8_t> plain);
   void sendRtcp(const std::vector<uint8_t>& compound);
   void sendRaw(const std::vector<uint8_t>& datagram);
 
@@ -53,6 +56,10 @@ class TestPeer : public DtlsTransport::Listener {
   std::optional<Packet> receive(std::chrono::milliseconds timeout);
   // Sends close_notify.
   void closeDtls();
+
+  // Simulated loss on the way in: an RTP packet for which this returns true is discarded by
+  // receive() before SRTP (its header is readable: SRTP does not encrypt it).
+  std::function<bool(Bytes srtp)> dropRtp;
 
  private:
   void onDtlsSend(Bytes record) override;

@@ -100,3 +100,20 @@ export async function transportStats(page) {
     };
   });
 }
+
+/**
+ * A host session on the server of `baseUrl`: signs in as the operator account test/e2e/run.sh
+ * created with the bootstrap token (ROUNDS_E2E_HOST_EMAIL / ROUNDS_E2E_HOST_PASSWORD).
+ */
+export async function hostSession(baseUrl) {
+  const email = process.env.ROUNDS_E2E_HOST_EMAIL;
+  const password = process.env.ROUNDS_E2E_HOST_PASSWORD;
+  assert.ok(email && password, 'ROUNDS_E2E_HOST_EMAIL/PASSWORD are not set: run test/e2e/run.sh');
+  const response = await fetch(`${baseUrl}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  assert.equal(response.status, 201, `operator sign-in: ${await response.clone().text()}`);
+  return (await response.json()).token;
+}

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace rounds {
 namespace {
 
@@ -31,6 +33,8 @@ std::vector<MLinePlan> plan() {
   s.sourceParticipant = "pBob";
   s.trackId = "video-pBob";
   s.ssrc = 1234;
+  s.rtxSsrc = 5678;
+  s.consumerId = 77;
   s.codec = supportedCodecs(MediaKind::Video)[0];
   MLinePlan gone = s;
   gone.mid = "3";
@@ -45,11 +49,11 @@ TEST(OfferBuilder, BuildsIceLiteBundledOffer) {
   EXPECT_EQ(offer.bundleMids, (std::vector<std::string>{"0", "1", "2", "3"}));
   EXPECT_EQ(offer.media[0].direction, sdp::Direction::RecvOnly);
   EXPECT_EQ(offer.media[0].codecs[0].name, "opus");
-  EXPECT_EQ(offer.media[1].codecs.size(), 2u);  // VP8 and H.264
+  EXPECT_EQ(offer.media[1].codecs.size(), 4u);  // VP8 and H.264, each with its rtx
   const auto& sub = offer.media[2];
   EXPECT_EQ(sub.direction, sdp::Direction::SendOnly);
   EXPECT_EQ(sub.msid, "pBob video-pBob");
-  ASSERT_EQ(sub.codecs.size(), 1u);
+  ASSERT_EQ(sub.codecs.size(), 2u);  // VP8 + its rtx
   EXPECT_EQ(sub.primarySsrc(), 1234u);
   EXPECT_EQ(offer.media[3].direction, sdp::Direction::Inactive);
   EXPECT_TRUE(offer.media[3].ssrcs.empty());
@@ -159,6 +163,120 @@ TEST(OfferBuilder, InactivePublishLineIsNotAProducer) {
   ASSERT_TRUE(info.ok());
   ASSERT_EQ(info->published.size(), 1u);
   EXPECT_EQ(info->published[0].kind, MediaKind::Audio);
+}
+
+TEST(OfferBuilder, VideoLinesOfferNackAndRtx) {
+  auto offer = buildOffer(context(), plan());
+  auto reparsed = sdp::parse(sdp::serialize(offer));
+  ASSERT_TRUE(reparsed.ok()) << reparsed.error().message;
+  const auto& pub = reparsed.value().media[1];
+  EXPECT_EQ(pub.formats, (std::vector<std::string>{"96", "97", "102", "103"}));
+  const sdp::Codec* vp8 = pub.codec(96);
+  ASSERT_NE(vp8, nullptr);
+  EXPECT_NE(std::find(vp8->feedback.begin(), vp8->feedback.end(), "nack"), vp8->feedback.end());
+  EXPECT_NE(std::find(vp8->feedback.begin(), vp8->feedback.end(), "nack pli"),
+            vp8->feedback.end());
+  ASSERT_NE(pub.codec(97), nullptr);
+  EXPECT_EQ(pub.codec(97)->name, "rtx");
+  EXPECT_EQ(pub.codec(97)->clockRate, 90000u);
+  EXPECT_EQ(pub.codec(97)->fmtp, "apt=96");
+  ASSERT_NE(pub.codec(103), nullptr);
+  EXPECT_EQ(pub.codec(103)->fmtp, "apt=102");
+  // Audio has neither.
+  EXPECT_EQ(reparsed.value().media[0].codecByName("rtx"), nullptr);
+
+  const auto& sub = reparsed.value().media[2];
+  ASSERT_EQ(sub.ssrcGroups.size(), 1u);
+  EXPECT_EQ(sub.ssrcGroups[0].semantics, "FID");
+  EXPECT_EQ(sub.ssrcGroups[0].ssrcs, (std::vector<uint32_t>{1234, 5678}));
+  EXPECT_EQ(sub.primarySsrc(), 1234u);
+  ASSERT_NE(sub.codec(97), nullptr);
+  EXPECT_EQ(sub.codec(97)->fmtp, "apt=96");
+  bool rtxHasMsid = std::any_of(sub.ssrcs.begin(), sub.ssrcs.end(), [](const auto& a) {
+    return a.ssrc == 5678 && a.name == "msid" && a.value == "pBob video-pBob";
+  });
+  EXPECT_TRUE(rtxHasMsid);
+  // No RTX SSRC: no rtx format and no group.
+  auto p = plan();
+  p[2].rtxSsrc = 0;
+  auto plainOffer = buildOffer(context(), p);
+  const auto& plain = plainOffer.media[2];
+  EXPECT_EQ(plain.codecs.size(), 1u);
+  EXPECT_TRUE(plain.ssrcGroups.empty());
+}
+
+TEST(OfferBuilder, ReadsRtxFromAnswer) {
+  auto p = plan();
+  auto a = answerFor(p);
+  auto& pub = a.media[1];
+  sdp::Codec rtx;
+  rtx.payloadType = 97;
+  rtx.name = "rtx";
+  rtx.clockRate = 90000;
+  rtx.fmtp = "apt=96";
+  pub.codecs.push_back(rtx);
+  pub.formats.push_back("97");
+  pub.ssrcGroups.push_back({"FID", {222, 333}});
+  pub.ssrcs.push_back({333, "cname", "x"});
+  // The subscriber keeps rtx on m-line 2.
+  a.media[2].codecs.push_back(rtx);
+  a.media[2].formats = {"96", "97"};
+  auto info = readAnswer(a, p);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  ASSERT_EQ(info->published.size(), 2u);
+  EXPECT_EQ(info->published[0].rtxPayloadType, 0);  // audio
+  EXPECT_EQ(info->published[1].ssrc, 222u);
+  EXPECT_EQ(info->published[1].rtxPayloadType, 97);
+  EXPECT_EQ(info->published[1].rtxSsrc, 333u);
+  ASSERT_EQ(info->subscribed.size(), 1u);  // the inactive line is not listed
+  EXPECT_EQ(info->subscribed[0].consumerId, 77u);
+  EXPECT_TRUE(info->subscribed[0].rtx);
+
+  // An answer without rtx: plain retransmissions, no RTX SSRC.
+  auto plain = readAnswer(answerFor(p), p);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->published[1].rtxPayloadType, 0);
+  EXPECT_FALSE(plain->published[1].rtxSsrc.has_value());
+  ASSERT_EQ(plain->subscribed.size(), 1u);
+  EXPECT_FALSE(plain->subscribed[0].rtx);
+
+  // rtx for another codec (apt=102 only) does not count for VP8.
+  a.media[2].codecs.back().fmtp = "apt=102";
+  EXPECT_FALSE(readAnswer(a, p)->subscribed[0].rtx);
+}
+
+// RFC 7587 §6.1: the publisher's answer says how it encodes (useinbandfec, usedtx); a subscriber
+// decodes the very same packets, so its offer must carry the publisher's fmtp, not ours.
+TEST(OfferBuilder, OpusFecAndDtxFromThePublisherReachTheSubscribersOffer) {
+  auto p = plan();
+  auto a = answerFor(p);
+  a.media[0].codecs[0].fmtp = "minptime=10;useinbandfec=1;usedtx=1";
+  auto info = readAnswer(a, p);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  ASSERT_EQ(info->published[0].kind, MediaKind::Audio);
+  // What the conference does with the published track: a Subscribe m-line for someone else.
+  MLinePlan sub;
+  sub.mid = "0";
+  sub.kind = MediaKind::Audio;
+  sub.role = MLinePlan::Role::Subscribe;
+  sub.active = true;
+  sub.sourceParticipant = "pAlice";
+  sub.trackId = "audio-pAlice";
+  sub.ssrc = 4321;
+  sub.codec = info->published[0].codec;
+  auto offer = sdp::parse(sdp::serialize(buildOffer(context(), {sub})));
+  ASSERT_TRUE(offer.ok()) << offer.error().message;
+  const sdp::Codec* opus = offer.value().media[0].codec(111);
+  ASSERT_NE(opus, nullptr);
+  EXPECT_NE(opus->fmtp.find("useinbandfec=1"), std::string::npos) << opus->fmtp;
+  EXPECT_NE(opus->fmtp.find("usedtx=1"), std::string::npos) << opus->fmtp;
+
+  // A publisher without DTX: the subscriber is not told to expect it.
+  a.media[0].codecs[0].fmtp = "minptime=10;useinbandfec=1";
+  sub.codec = readAnswer(a, p)->published[0].codec;
+  auto plain = buildOffer(context(), {sub});
+  EXPECT_EQ(plain.media[0].codecs[0].fmtp.find("usedtx"), std::string::npos);
+  EXPECT_NE(plain.media[0].codecs[0].fmtp.find("useinbandfec=1"), std::string::npos);
 }
 
 }  // namespace

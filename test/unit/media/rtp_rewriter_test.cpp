@@ -51,5 +51,20 @@ TEST(RtpRewriter, SwitchWithNoTimePassedStillAdvancesTimestamp) {
   EXPECT_GT(b.timestamp, a.timestamp);
 }
 
+TEST(RtpRewriter, MapsBackForNacksAcrossTheWrap) {
+  RtpRewriter r(65530, 1000);
+  r.rewrite(0xAAAA, 100, 9000, 0);  // 100 -> 65530
+  for (uint16_t s = 101; s < 120; ++s) r.rewrite(0xAAAA, s, 9000u + s, 0);
+  EXPECT_EQ(r.source(), 0xAAAAu);
+  // Outgoing 3 is past the wrap: incoming 100 + (65536 - 65530) + 3 = 109.
+  EXPECT_EQ(r.sourceSeq(3), 109);
+  EXPECT_EQ(r.sourceSeq(65530), 100);
+  auto m = r.map(109, 9109);
+  EXPECT_EQ(m.seq, 3);
+  EXPECT_EQ(m.timestamp, 1000u + 109);
+  // map() is read-only: the next in-order packet continues where it would have.
+  EXPECT_EQ(r.rewrite(0xAAAA, 120, 0, 0).seq, 14);
+}
+
 }  // namespace
 }  // namespace rounds

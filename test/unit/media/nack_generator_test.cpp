@@ -1,0 +1,111 @@
+#include "media/nack_generator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <vector>
+
+namespace rounds {
+namespace {
+
+class NackGeneratorTest : public ::testing::Test {
+ protected:
+  std::vector<uint16_t> collect(Millis at) {
+    std::array<uint16_t, 64> out;
+    size_t n = g.collect(t0 + at, out);
+    return {out.begin(), out.begin() + n};
+  }
+  NackGenerator g;
+  TimePoint t0{std::chrono::hours(1)};
+};
+
+TEST_F(NackGeneratorTest, InOrderStreamHasNothingToAsk) {
+  for (uint16_t s = 10; s < 30; ++s) EXPECT_FALSE(g.onPacket(s, t0).newMissing);
+  EXPECT_TRUE(collect(Millis(0)).empty());
+}
+
+TEST_F(NackGeneratorTest, GapIsAskedAtOnceInRtpOrder) {
+  g.onPacket(10, t0);
+  auto r = g.onPacket(14, t0);
+  EXPECT_TRUE(r.newMissing);
+  EXPECT_FALSE(r.keyFrameNeeded);
+  EXPECT_EQ(collect(Millis(0)), (std::vector<uint16_t>{11, 12, 13}));
+  EXPECT_TRUE(g.isMissing(12));
+  // Asked: not again before the retry interval.
+  EXPECT_TRUE(collect(Millis(10)).empty());
+}
+
+TEST_F(NackGeneratorTest, ReorderedPacketFillsItsHole) {
+  g.onPacket(10, t0);
+  g.onPacket(12, t0);
+  EXPECT_FALSE(g.onPacket(11, t0).newMissing);  // late, not a new gap
+  EXPECT_FALSE(g.isMissing(11));
+  EXPECT_TRUE(collect(Millis(0)).empty());
+  EXPECT_EQ(g.recovered(), 1u);
+}
+
+TEST_F(NackGeneratorTest, RetriesAtIntervalsUpToMaxRetries) {
+  g.onPacket(10, t0);
+  g.onPacket(12, t0);
+  std::vector<int> askedAt;
+  for (int ms = 0; ms <= 2000; ms += 10)
+    if (!collect(Millis(ms)).empty()) askedAt.push_back(ms);
+  ASSERT_EQ(askedAt.size(), NackGenerator::kMaxRetries);
+  for (size_t i = 1; i < askedAt.size(); ++i)
+    EXPECT_GE(askedAt[i] - askedAt[i - 1], NackGenerator::kRetryInterval.count());
+  EXPECT_EQ(g.missing(), 0u);
+  EXPECT_EQ(g.abandoned(), 1u);
+}
+
+TEST_F(NackGeneratorTest, GivesUpOnOldPackets) {
+  g.onPacket(10, t0);
+  g.onPacket(12, t0);
+  EXPECT_EQ(collect(Millis(0)).size(), 1u);
+  EXPECT_TRUE(collect(NackGenerator::kMaxAge + Millis(1)).empty());
+  EXPECT_FALSE(g.isMissing(11));
+  EXPECT_EQ(g.abandoned(), 1u);
+}
+
+TEST_F(NackGeneratorTest, GapAcrossTheWrap) {
+  g.onPacket(65533, t0);
+  EXPECT_TRUE(g.onPacket(2, t0).newMissing);
+  EXPECT_EQ(collect(Millis(0)), (std::vector<uint16_t>{65534, 65535, 0, 1}));
+  g.onPacket(0, t0);  // retransmission arrives
+  EXPECT_FALSE(g.isMissing(0));
+  EXPECT_TRUE(g.isMissing(65535));
+  EXPECT_FALSE(g.onPacket(3, t0).newMissing);
+}
+
+TEST_F(NackGeneratorTest, HugeGapAsksForAKeyFrameInstead) {
+  g.onPacket(100, t0);
+  g.onPacket(102, t0);
+  auto r = g.onPacket(static_cast<uint16_t>(103 + NackGenerator::kMaxMissing), t0);
+  EXPECT_TRUE(r.keyFrameNeeded);
+  EXPECT_EQ(g.missing(), 0u);
+  EXPECT_TRUE(collect(Millis(0)).empty());
+  // And it carries on from the new point.
+  EXPECT_FALSE(g.onPacket(static_cast<uint16_t>(104 + NackGenerator::kMaxMissing), t0).newMissing);
+}
+
+TEST_F(NackGeneratorTest, OutputLimitLeavesTheRestDue) {
+  g.onPacket(0, t0);
+  g.onPacket(101, t0);  // 100 missing
+  std::array<uint16_t, 64> out;
+  EXPECT_EQ(g.collect(t0, out), 64u);
+  EXPECT_EQ(out[0], 1);
+  EXPECT_EQ(g.collect(t0, out), 36u);
+  EXPECT_EQ(out[0], 65);
+}
+
+TEST_F(NackGeneratorTest, ForgetsPacketsFarBehindTheNewest) {
+  g.onPacket(0, t0);
+  g.onPacket(2, t0);  // 1 missing
+  // The stream moves on with no time passing (no retries, no age limit).
+  for (uint16_t s = 3; s < 3 + NackGenerator::kMaxDistance; ++s) g.onPacket(s, t0);
+  EXPECT_FALSE(g.isMissing(1));
+  EXPECT_EQ(g.missing(), 0u);
+  EXPECT_EQ(g.abandoned(), 1u);
+}
+
+}  // namespace
+}  // namespace rounds

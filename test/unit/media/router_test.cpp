@@ -1,0 +1,151 @@
+// Router key-frame handling: subscribers' PLI/FIR reach the publisher at most once per interval,
+// however many subscribers ask (RFC 4585 §6.3.1, RFC 5104 §4.3.1), and none is lost meanwhile:
+// one held back goes at the first worker tick (100 ms) after the interval.
+#include "media/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <vector>
+
+#include "media/peer.hpp"
+#include "proto/rtcp.hpp"
+
+namespace rounds {
+namespace {
+
+struct RouterListener : Peer::Listener {
+  void onPeerTupleAdded(Peer&, const SocketAddress&) override {}
+  void onPeerConnected(Peer&) override {}
+  void onPeerClosed(Peer&, const std::string&) override {}
+  void onPeerRtp(Peer&, Producer&, rtp::RtpView&, bool) override {}
+  void onPeerRtcp(Peer&, Bytes) override {}
+};
+
+struct NoPackets : UdpSocket::Listener {
+  void onUdpPacket(MutableBytes, const SocketAddress&) override {}
+};
+
+constexpr uint32_t kPublisherSsrc = 0xA11CE;
+constexpr uint32_t subscriberSsrc(int i) { return 0xB000u + static_cast<uint32_t>(i); }
+
+// One video publisher (peer 0) and `subscribers` peers consuming it. No ICE tuple is selected,
+// so nothing leaves the process; the router's counters tell what it would have sent.
+class RouterKeyFrames : public ::testing::Test {
+ protected:
+  static constexpr int kSubscribers = 3;
+
+  void SetUp() override {
+    srtpGlobalInit();
+    socket_ = std::move(UdpSocket::bind(io_, *SocketAddress::parse("127.0.0.1", 0), noPackets_)
+                            .value());
+    router_ = std::make_unique<Router>("room", config_, clock_, counters_);
+    auto cert = Certificate::generate().value();
+    DtlsTransport::SrtpKeys keys;
+    keys.profile = SrtpProfile::AeadAes128Gcm;
+    keys.localKeyAndSalt.assign(28, 1);
+    keys.remoteKeyAndSalt.assign(28, 2);
+    for (int i = 0; i <= kSubscribers; ++i) {
+      auto p = std::make_unique<Peer>("p" + std::to_string(i), "room", "ufrag" + std::to_string(i),
+                                      "passwordpasswordpassword", cert, *socket_, listener_,
+                                      counters_, clock_);
+      p->installSrtpKeys(keys);  // connected: key frame requests are sent, not postponed
+      peers_.push_back(std::move(p));
+    }
+    ProducerSpec ps{1, MediaKind::Video, "1", kPublisherSsrc, 96, 90000, {}, 0};
+    router_->addProducer(*peers_[0]->addProducer(ps));
+  }
+
+  void subscribe(int i) {
+    ConsumerSpec cs{static_cast<uint64_t>(100 + i), 1, MediaKind::Video, subscriberSsrc(i), 96,
+                    90000, 0, 0};
+    router_->addConsumer(*peers_[i]->addConsumer(cs, 1, 1));
+  }
+
+  void pli(int i, uint32_t mediaSsrc) {
+    std::vector<uint8_t> buf(64);
+    buf.resize(rtcp::writePli(buf, 0x5000u + i, mediaSsrc));
+    router_->onRtcp(*peers_[i], buf);
+  }
+
+  void fir(int i, uint32_t mediaSsrc, uint8_t seq) {
+    std::vector<uint8_t> buf(64);
+    buf.resize(rtcp::writeFir(buf, 0x5000u + i, mediaSsrc, seq));
+    router_->onRtcp(*peers_[i], buf);
+  }
+
+  Millis interval() const { return Millis(config_.keyFrameMinIntervalMs); }
+
+  boost::asio::io_context io_;
+  NoPackets noPackets_;
+  std::unique_ptr<UdpSocket> socket_;
+  MediaConfig config_;
+  ManualClock clock_;
+  PacketCounters counters_;
+  RouterListener listener_;
+  std::unique_ptr<Router> router_;
+  std::vector<std::unique_ptr<Peer>> peers_;
+};
+
+TEST_F(RouterKeyFrames, NewSubscribersShareOneRequest) {
+  for (int i = 1; i <= kSubscribers; ++i) subscribe(i);
+  EXPECT_EQ(router_->keyFrameRequests(), 1u) << "one PLI for three joins in the same instant";
+  // The others' requests wait for the interval, then go as one.
+  clock_.advance(interval() / 2);
+  router_->onTick(clock_.now());
+  EXPECT_EQ(router_->keyFrameRequests(), 1u);
+  clock_.advance(interval() / 2);
+  router_->onTick(clock_.now());
+  EXPECT_EQ(router_->keyFrameRequests(), 2u);
+  // Nothing is pending any more.
+  clock_.advance(interval() * 3);
+  router_->onTick(clock_.now());
+  EXPECT_EQ(router_->keyFrameRequests(), 2u);
+}
+
+TEST_F(RouterKeyFrames, PliAndFirFromManySubscribersAreRateLimitedAndDeduplicated) {
+  for (int i = 1; i <= kSubscribers; ++i) subscribe(i);
+  clock_.advance(interval() * 4);
+  router_->onTick(clock_.now());
+  uint64_t base = router_->keyFrameRequests();
+  clock_.advance(interval());  // the joins' requests have gone; a new one may go at once
+
+  pli(1, subscriberSsrc(1));
+  EXPECT_EQ(router_->keyFrameRequests(), base + 1) << "the first request goes at once";
+  // Within the interval: a burst of PLIs and a FIR (RFC 5104 §4.3.1) from every subscriber.
+  for (int round = 0; round < 5; ++round) {
+    clock_.advance(Millis(10));
+    for (int i = 1; i <= kSubscribers; ++i) pli(i, subscriberSsrc(i));
+    fir(2, subscriberSsrc(2), static_cast<uint8_t>(round));
+  }
+  EXPECT_EQ(router_->keyFrameRequests(), base + 1);
+  // They are not forgotten: exactly one more request once the interval has passed.
+  clock_.advance(interval());
+  router_->onTick(clock_.now());
+  EXPECT_EQ(router_->keyFrameRequests(), base + 2);
+  router_->onTick(clock_.now());
+  EXPECT_EQ(router_->keyFrameRequests(), base + 2);
+}
+
+TEST_F(RouterKeyFrames, RequestsNamingNoConsumerAreIgnored) {
+  subscribe(1);
+  clock_.advance(interval() * 4);
+  router_->onTick(clock_.now());
+  uint64_t base = router_->keyFrameRequests();
+  pli(1, 0xDEAD);                    // not a stream this subscriber receives
+  pli(1, kPublisherSsrc);            // the source SSRC is hidden from subscribers
+  pli(2, subscriberSsrc(1));         // another peer's consumer
+  fir(3, subscriberSsrc(1), 1);
+  std::vector<uint8_t> junk = {0x81, 206, 0, 1, 0, 0};  // truncated PLI
+  router_->onRtcp(*peers_[1], junk);
+  clock_.advance(interval() * 2);
+  router_->onTick(clock_.now());
+  EXPECT_EQ(router_->keyFrameRequests(), base);
+}
+
+// An unservable NACK bringing a key frame needs real forwarding (a selected tuple): see
+// MediaLoopback.NackThatCannotBeServedAsksThePublisherForAKeyFrame.
+
+}  // namespace
+}  // namespace rounds
