@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "counting_allocator.hpp"
 #include "common/random.hpp"
 #include "media/peer.hpp"
 #include "media/router.hpp"
@@ -127,12 +128,16 @@ void BM_ForwardFanOut(benchmark::State& state) {
   Room room(static_cast<int>(state.range(0)));
   auto pkt = vp8Packet(1);
   auto view = *rtp::RtpView::parse(pkt);
+  bench::AllocationTally tally;
   for (auto _ : state) {
+    tally.begin();
     room.router->onRtp(*room.producer, view);
     room.socket->flush();
+    tally.end();
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
   state.counters["subscribers"] = static_cast<double>(state.range(0));
+  tally.report(state, static_cast<double>(state.iterations() * state.range(0)));
 }
 BENCHMARK(BM_ForwardFanOut)->Arg(1)->Arg(10)->Arg(50);
 
@@ -155,6 +160,7 @@ void BM_ReceiveToSend(benchmark::State& state) {
     }
   };
   size_t next = kBatch;
+  bench::AllocationTally tally;
   for (auto _ : state) {
     if (next == kBatch) {
       state.PauseTiming();
@@ -163,13 +169,16 @@ void BM_ReceiveToSend(benchmark::State& state) {
       state.ResumeTiming();
     }
     auto& p = ready[next++];
+    tally.begin();
     room.peers[0]->receiveSrtp(MutableBytes(p.data(), p.size()), room.sinkAddr);
     room.socket->flush();
+    tally.end();
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["subscribers"] = static_cast<double>(state.range(0));
+  tally.report(state, static_cast<double>(state.iterations() * state.range(0)));
 }
-BENCHMARK(BM_ReceiveToSend)->Arg(1)->Arg(10)->Arg(50);
+BENCHMARK(BM_ReceiveToSend)->Arg(1)->Arg(10)->Arg(50)->Arg(200);
 
 }  // namespace
 }  // namespace rounds
