@@ -101,7 +101,8 @@ struct Floor {
     for (int done = 0; done < n;) {
       unsigned int count = static_cast<unsigned int>(std::min<int>(kBatch, n - done));
       int sent = ::sendmmsg(tx, hdr.data() + done, count, MSG_DONTWAIT);
-      done += sent > 0 ? sent : static_cast<int>(count);  // a refused batch is dropped, as in an SFU
+      done +=
+          sent > 0 ? sent : static_cast<int>(count);  // a refused batch is dropped, as in an SFU
     }
   }
 };

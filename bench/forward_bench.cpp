@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "common/log.hpp"
-#include "counting_allocator.hpp"
 #include "common/random.hpp"
+#include "counting_allocator.hpp"
 #include "media/peer.hpp"
 #include "media/router.hpp"
 #include "proto/stun.hpp"
@@ -52,7 +52,8 @@ struct Room {
   explicit Room(int subscribers) {
     spdlog::set_level(spdlog::level::warn);
     srtpGlobalInit();
-    socket = std::move(UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), sockListener).value());
+    socket =
+        std::move(UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), sockListener).value());
     router = std::make_unique<Router>("bench", config, SystemClock::instance(), counters);
     listener.router = router.get();
     cert = Certificate::generate().value();
@@ -68,13 +69,14 @@ struct Room {
     keys.profile = SrtpProfile::AeadAes128Gcm;
     keys.localKeyAndSalt.assign(28, 1);
     keys.remoteKeyAndSalt.assign(28, 2);
-    publisherOut = std::move(SrtpSession::create(SrtpSession::Direction::Outbound, keys.profile,
-                                                 keys.remoteKeyAndSalt).value());
+    publisherOut = std::move(
+        SrtpSession::create(SrtpSession::Direction::Outbound, keys.profile, keys.remoteKeyAndSalt)
+            .value());
     for (int i = 0; i <= subscribers; ++i) {
       std::string ufrag = "u" + std::to_string(i) + "xyz";
       auto p = std::make_unique<Peer>("p" + std::to_string(i), "bench", ufrag,
-                                      "passwordpasswordpassword", cert, *socket, listener,
-                                      counters, SystemClock::instance());
+                                      "passwordpasswordpassword", cert, *socket, listener, counters,
+                                      SystemClock::instance());
       select(*p, ufrag);
       p->installSrtpKeys(keys);
       peers.push_back(std::move(p));
@@ -83,7 +85,7 @@ struct Room {
     producer = peers[0]->addProducer(ps);
     router->addProducer(*producer);
     for (int i = 1; i <= subscribers; ++i) {
-      ConsumerSpec cs{static_cast<uint64_t>(100 + i), 1, MediaKind::Video,
+      ConsumerSpec cs{static_cast<uint64_t>(100 + i),    1,  MediaKind::Video,
                       static_cast<uint32_t>(0xB000 + i), 96, 90000};
       router->addConsumer(*peers[i]->addConsumer(cs, 1, 1));
     }
