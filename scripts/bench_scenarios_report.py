@@ -27,6 +27,7 @@ for server, res in r["servers"].items():
             f"{f['connected']}/{f.get('legs', f['participants'])} | {fmt(f['forwardedPerSecond'])} | "
             f"{fmt(f['packetsPerServerCpuSecond'])} | {fmt(f['serverCpuPercent'], 1)} | "
             f"{fmt(f['loadCpuPercent'], 1)} | {f['lossPercent']:.3f} | "
+            f"{fmt(f.get('deliveredPercent'), 1)} | {fmt(f.get('sentPerSecond'))} | "
             f"{fmt(f['latencyP50Ms'], 2)} / {fmt(f['latencyP99Ms'], 2)} | "
             f"{fmt(f['viewersPerCore'])} | {fmt(f.get('serverRunQueueWaitPerRun'), 2)} |")
 
@@ -37,16 +38,16 @@ lines = [
     f"`bench/results/{os.path.basename(src)}`.",
     "",
     "| server | scenario | participants | connected legs | forwarded pkt/s | pkt per server CPU-s | "
-    "server CPU % | load CPU % | loss % | latency p50 / p99 ms | viewers per core | "
+    "server CPU % | load CPU % | loss % | delivered % | sent pkt/s | latency p50 / p99 ms | viewers per core | "
     "server run-queue wait per CPU-s |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ] + rows + [""]
 
 for server, res in r["servers"].items():
     ramp = res["ramp"]
     best = next((f for f in ramp["steps"] if f["scenario"] == ramp["bestAtTargetLoss"]), None)
     lines.append(f"- {server} ramp stopped: {ramp['stopReason']}; largest forwarded rate at "
-                 f"<= 0.5 % loss: " + (f"{fmt(best['forwardedPerSecond'])} pkt/s with "
+                 f"<= 0.5 % effective loss (gaps, or not delivered in time): " + (f"{fmt(best['forwardedPerSecond'])} pkt/s with "
                                        f"{best['viewers']} viewers ({ramp['bestAtTargetLoss']})"
                                        if best else "none"))
 floor = r.get("floor") or {}
@@ -67,11 +68,11 @@ if "rounds" in r["servers"] and "janus" in r["servers"]:
     for sc in ("meeting", "briefing"):
         a = r["servers"]["rounds"][sc].get("packetsPerServerCpuSecond")
         b = r["servers"]["janus"][sc].get("packetsPerServerCpuSecond")
-        la = r["servers"]["rounds"][sc]["lossPercent"]
-        lb = r["servers"]["janus"][sc]["lossPercent"]
+        la = r["servers"]["rounds"][sc].get("effectiveLossPercent")
+        lb = r["servers"]["janus"][sc].get("effectiveLossPercent")
         if a and b:
             lines.append(f"- {sc}: Rounds / Janus forwarded packets per CPU-second = {a / b:.2f} "
-                         f"(loss {la:.3f} % / {lb:.3f} %)")
+                         f"(effective loss {fmt(la, 2)} % / {fmt(lb, 2)} %)")
 lines.append(f"\n![forwarded packets/s and p99 latency against participants]({os.path.basename(png)})")
 lines.append("<!-- SCENARIOS:END -->")
 block = "\n".join(lines)

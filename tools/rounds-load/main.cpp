@@ -209,6 +209,7 @@ int main(int argc, char** argv) {
     for (const auto& p : participants) {
       if (p->connected()) ++pt.connected;
       pt.received += p->packetsReceived();
+      pt.sent += p->counters().audioSent + p->counters().videoSent;
     }
     if (auto s = self.sample()) pt.loadCpuSeconds = s->cpuSeconds;
     if (sampler) {

@@ -236,6 +236,7 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
     steady = {{"fromS", round3(w->fromS)},
               {"toS", round3(w->toS)},
               {"forwardedPerSecond", round3(w->forwardedPerSecond)},
+              {"sentPerSecond", round3(w->sentPerSecond)},
               {"serverCpuPercent", opt(w->serverCpuPercent)},
               {"packetsPerServerCpuSecond", opt(w->packetsPerServerCpuSecond)},
               {"loadCpuPercent", opt(w->loadCpuPercent)}};
@@ -288,6 +289,7 @@ std::optional<SteadyWindow> steadyWindow(const std::vector<TimelinePoint>& timel
   w.toS = b.t;
   const double packets = static_cast<double>(b.received - a.received);
   w.forwardedPerSecond = packets / dt;
+  w.sentPerSecond = static_cast<double>(b.sent - a.sent) / dt;
   if (a.serverCpuSeconds && b.serverCpuSeconds) {
     const double cpu = *b.serverCpuSeconds - *a.serverCpuSeconds;
     w.serverCpuPercent = cpu / dt * 100;

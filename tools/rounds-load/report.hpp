@@ -26,6 +26,7 @@ struct TimelinePoint {
   double t = 0;  // seconds since run start
   uint32_t connected = 0;
   uint64_t received = 0;
+  uint64_t sent = 0;  // RTP packets all publishers have sent
   std::optional<double> serverCpuSeconds;
   std::optional<double> loadCpuSeconds;
 };
@@ -35,6 +36,7 @@ struct TimelinePoint {
 struct SteadyWindow {
   double fromS = 0, toS = 0;
   double forwardedPerSecond = 0;  // packets received by all participants per second
+  double sentPerSecond = 0;       // packets all publishers sent per second
   std::optional<double> serverCpuPercent;
   std::optional<double> packetsPerServerCpuSecond;
   std::optional<double> loadCpuPercent;

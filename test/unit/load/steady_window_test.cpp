@@ -28,6 +28,7 @@ TEST(SteadyWindow, StartsAfterEveryoneConnectedPlusSettleTime) {
   EXPECT_DOUBLE_EQ(w->fromS, 3);
   EXPECT_DOUBLE_EQ(w->toS, 5);
   EXPECT_DOUBLE_EQ(w->forwardedPerSecond, 1000);  // 2000 packets in 2 s
+  EXPECT_DOUBLE_EQ(w->sentPerSecond, 0);
   ASSERT_TRUE(w->serverCpuPercent);
   EXPECT_NEAR(*w->serverCpuPercent, 20, 1e-9);  // 0.4 cpu-s in 2 s
   ASSERT_TRUE(w->packetsPerServerCpuSecond);
@@ -47,10 +48,13 @@ TEST(SteadyWindow, NoneWhenSomeoneNeverConnectsOrTheWindowIsShort) {
 TEST(SteadyWindow, NotBeforeTheMeasureReset) {
   std::vector<TimelinePoint> tl = {point(0, 2, 0), point(1, 2, 100), point(2, 2, 200),
                                    point(2.5, 2, 260), point(4.5, 2, 660)};
+  tl[3].sent = 100;
+  tl[4].sent = 300;
   auto w = steadyWindow(tl, 2, 1.0, 2.5);
   ASSERT_TRUE(w);
   EXPECT_DOUBLE_EQ(w->fromS, 2.5);
   EXPECT_DOUBLE_EQ(w->forwardedPerSecond, 200);  // 400 packets in 2 s
+  EXPECT_DOUBLE_EQ(w->sentPerSecond, 100);
 }
 
 TEST(SteadyWindow, CpuFiguresOnlyWhenSampled) {
