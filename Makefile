@@ -49,8 +49,11 @@ test-fuzz:
 fuzz:
 	@$(MAKE) --no-print-directory test-fuzz FUZZ_SECONDS=300
 
+# Microbenchmarks, then the load scenarios against Rounds and Janus (docs/performance.md); under
+# 15 minutes. Needs root (network namespaces) and the bench packages (gnuplot, janus).
 bench: build
-	@cmake --build $(BUILD) -j $(JOBS) --target rounds_bench
+	@scripts/install-deps.sh --bench
+	@cmake --build $(BUILD) -j $(JOBS) --target rounds_bench rounds-load
 	@scripts/bench.sh $(BUILD)
 
 format:

@@ -11,6 +11,7 @@
 
 #include "common/log.hpp"
 #include "common/random.hpp"
+#include "counting_allocator.hpp"
 #include "media/peer.hpp"
 #include "media/router.hpp"
 #include "proto/rtcp.hpp"
@@ -54,7 +55,8 @@ struct Room {
   explicit Room(int subscribers) {
     spdlog::set_level(spdlog::level::warn);
     srtpGlobalInit();
-    socket = std::move(UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), sockListener).value());
+    socket =
+        std::move(UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), sockListener).value());
     router = std::make_unique<Router>("bench", config, SystemClock::instance(), counters);
     listener.router = router.get();
     cert = Certificate::generate().value();
@@ -70,13 +72,14 @@ struct Room {
     keys.profile = SrtpProfile::AeadAes128Gcm;
     keys.localKeyAndSalt.assign(28, 1);
     keys.remoteKeyAndSalt.assign(28, 2);
-    publisherOut = std::move(SrtpSession::create(SrtpSession::Direction::Outbound, keys.profile,
-                                                 keys.remoteKeyAndSalt).value());
+    publisherOut = std::move(
+        SrtpSession::create(SrtpSession::Direction::Outbound, keys.profile, keys.remoteKeyAndSalt)
+            .value());
     for (int i = 0; i <= subscribers; ++i) {
       std::string ufrag = "u" + std::to_string(i) + "xyz";
       auto p = std::make_unique<Peer>("p" + std::to_string(i), "bench", ufrag,
-                                      "passwordpasswordpassword", cert, *socket, listener,
-                                      counters, SystemClock::instance());
+                                      "passwordpasswordpassword", cert, *socket, listener, counters,
+                                      SystemClock::instance());
       select(*p, ufrag);
       p->installSrtpKeys(keys);
       peers.push_back(std::move(p));
@@ -137,14 +140,18 @@ void BM_ForwardFanOut(benchmark::State& state) {
   auto pkt = vp8Packet(1);
   auto view = *rtp::RtpView::parse(pkt);
   uint16_t seq = 1;
+  bench::AllocationTally tally;
   for (auto _ : state) {
     view.setSequenceNumber(++seq);  // a new packet each time (a repeat is a duplicate)
+    tally.begin();
     room.router->onRtp(*room.producer, view);
     room.socket->flush();
+    tally.end();
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
   state.counters["subscribers"] = static_cast<double>(state.range(0));
   state.counters["history"] = static_cast<double>(state.range(1));
+  tally.report(state, static_cast<double>(state.iterations() * state.range(0)));
 }
 BENCHMARK(BM_ForwardFanOut)->ArgsProduct({{1, 10, 50}, {0, 1}});
 
@@ -216,6 +223,7 @@ void BM_ReceiveToSend(benchmark::State& state) {
     }
   };
   size_t next = kBatch;
+  bench::AllocationTally tally;
   for (auto _ : state) {
     if (next == kBatch) {
       state.PauseTiming();
@@ -224,13 +232,16 @@ void BM_ReceiveToSend(benchmark::State& state) {
       state.ResumeTiming();
     }
     auto& p = ready[next++];
+    tally.begin();
     room.peers[0]->receiveSrtp(MutableBytes(p.data(), p.size()), room.sinkAddr);
     room.socket->flush();
+    tally.end();
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["subscribers"] = static_cast<double>(state.range(0));
+  tally.report(state, static_cast<double>(state.iterations() * state.range(0)));
 }
-BENCHMARK(BM_ReceiveToSend)->Arg(1)->Arg(10)->Arg(50);
+BENCHMARK(BM_ReceiveToSend)->Arg(1)->Arg(10)->Arg(50)->Arg(200);
 
 }  // namespace
 }  // namespace rounds

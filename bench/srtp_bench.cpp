@@ -6,6 +6,7 @@
 #include <deque>
 #include <vector>
 
+#include "counting_allocator.hpp"
 #include "transport/dtls.hpp"
 #include "transport/srtp.hpp"
 
@@ -50,16 +51,20 @@ void BM_SrtpProtect(benchmark::State& state) {
   fillRtp(plain, 0);
   uint8_t buf[kPacketSize + kSrtpMaxTrailer];
   uint16_t seq = 0;
+  bench::AllocationTally tally;
   for (auto _ : state) {
     std::memcpy(buf, plain, kPacketSize);
     writeU16(buf + 2, ++seq);
     size_t len = kPacketSize;
+    tally.begin();
     bool ok = (*session)->protectRtp(buf, len, sizeof(buf));
+    tally.end();
     benchmark::DoNotOptimize(ok);
     benchmark::DoNotOptimize(buf);
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kPacketSize));
   state.SetLabel(std::string(toString(profile)));
+  tally.report(state, static_cast<double>(state.iterations()));
 }
 BENCHMARK(BM_SrtpProtect)->Arg(0)->Arg(1);
 
@@ -89,6 +94,7 @@ void BM_SrtpUnprotect(benchmark::State& state) {
   uint8_t buf[kPacketSize + kSrtpMaxTrailer];
   size_t i = kBatch;
   bool failed = false;
+  bench::AllocationTally tally;
   for (auto _ : state) {
     if (i == kBatch) {
       state.PauseTiming();
@@ -98,13 +104,16 @@ void BM_SrtpUnprotect(benchmark::State& state) {
     }
     std::memcpy(buf, packets[i].data(), lengths[i]);
     size_t len = lengths[i];
+    tally.begin();
     failed |= !in->unprotectRtp(buf, len);
+    tally.end();
     benchmark::DoNotOptimize(buf);
     ++i;
   }
   if (failed) state.SkipWithError("unprotect failed");
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kPacketSize));
   state.SetLabel(std::string(toString(profile)));
+  tally.report(state, static_cast<double>(state.iterations()));
 }
 BENCHMARK(BM_SrtpUnprotect)->Arg(0)->Arg(1);
 

@@ -7,9 +7,13 @@ build_pkgs=(build-essential cmake pkg-config libssl-dev libsrtp2-dev libboost-de
   nlohmann-json3-dev libsqlite3-dev libspdlog-dev libfmt-dev libcli11-dev libargon2-dev libical-dev libhowardhinnant-date-dev tzdata nodejs npm)
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev chromium iproute2 nftables
   valgrind coturn)
+# `make bench` only: charts, and Janus as the side-by-side reference (docs/performance.md).
+# gnuplot-nox in the same transaction satisfies gnuplot's front-end dependency without Qt.
+bench_pkgs=(gnuplot gnuplot-nox janus)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${test_pkgs[@]}"); fi
+if [ "${1:-}" = "--bench" ]; then want+=("${test_pkgs[@]}" "${bench_pkgs[@]}"); fi
 
 missing=()
 for p in "${want[@]}"; do

@@ -35,7 +35,8 @@ Result<Answer> buildAnswer(const std::string& offerSdp, const AnswerParams& para
     }
   }
   if (out.transport.iceUfrag.empty() || out.transport.icePwd.empty() ||
-      out.transport.fingerprintSha256.empty() || out.transport.port == 0)
+      out.transport.fingerprintSha256.empty() ||
+      (params.requireCandidate && out.transport.port == 0))
     return makeError("sdp_invalid", "offer lacks ICE credentials, fingerprint or a UDP candidate");
 
   sdp::SessionDescription a;

@@ -24,6 +24,9 @@ struct AnswerParams {
   bool receive = true;  // false: the server's sendonly m-lines are answered inactive
   uint32_t audioSsrc = 0;
   uint32_t videoSsrc = 0;
+  // false: an offer without a UDP candidate is accepted (the candidate comes by trickle, as
+  // Janus sends it with full_trickle); transport.port is then 0.
+  bool requireCandidate = true;
 };
 
 // A track the server offers us (one sendonly m-line), with what the answer made of it.
@@ -52,7 +55,8 @@ struct Answer {
   ServerTransport transport;
 };
 
-// Error codes: "sdp_invalid" (offer unparsable or without a usable UDP host candidate).
+// Error codes: "sdp_invalid" (offer unparsable, or without a usable UDP host candidate when
+// params.requireCandidate).
 Result<Answer> buildAnswer(const std::string& offerSdp, const AnswerParams& params);
 
 }  // namespace rounds::load

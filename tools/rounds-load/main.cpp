@@ -1,6 +1,8 @@
 // rounds-load: a bounded load generator for Rounds. Simulates participants that join a room through
 // the real signalling, publish synthetic Opus/VP8 over ICE+DTLS+SRTP and measure what they receive
 // (docs/load.md). Loopback only.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -38,6 +40,10 @@ struct Options {
   std::string jsonOut;
   int serverPid = 0;
   bool quiet = false;
+  std::string server = "rounds";
+  uint64_t janusRoom = 1234;
+  std::string localAddress;
+  double measure = 0;
 };
 
 enum class Phase { Running, Draining, Leaving, Done };
@@ -84,13 +90,26 @@ int main(int argc, char** argv) {
   app.add_option("--json-out", o.jsonOut, "Write every figure as JSON to this file");
   app.add_option("--server-pid", o.serverPid, "Sample this process's CPU time and RSS from /proc");
   app.add_flag("--quiet", o.quiet, "No summary on stdout");
+  app.add_option("--server", o.server,
+                 "Server kind: rounds, or janus (Janus VideoRoom over its WebSocket API)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"rounds", "janus"}));
+  app.add_option("--janus-room", o.janusRoom, "Janus VideoRoom room id (must exist)")
+      ->capture_default_str();
+  app.add_option(
+         "--measure", o.measure,
+         "Seconds to measure once every participant is connected (+1 s); the received-stream "
+         "figures are reset then. --duration stays the hard limit")
+      ->check(CLI::Range(0.0, 3600.0));
+  app.add_option("--local-address", o.localAddress,
+                 "UDP bind address (namespace runs); allows a private --url and server candidate");
   CLI11_PARSE(app, argc, argv);
 
   if (o.publishers > o.participants) {
     std::cerr << "rounds-load: --publishers must not exceed --participants\n";
     return 2;
   }
-  auto url = parseServerUrl(o.url);
+  auto url = parseServerUrl(o.url, !o.localAddress.empty());
   if (!url) {
     std::cerr << "rounds-load: --url " << url.error().message << "\n";
     return 2;
@@ -103,22 +122,55 @@ int main(int argc, char** argv) {
   RunDirectory directory;
   directory.participantIds.resize(o.participants);
   std::vector<std::unique_ptr<Participant>> participants;
-  for (uint32_t i = 0; i < o.participants; ++i) {
+  const bool janus = o.server == "janus";
+  auto addParticipant = [&](ParticipantConfig pc) {
     auto cert = Certificate::generate();  // each participant has its own DTLS identity
     if (!cert) {
       std::cerr << "rounds-load: certificate: " << cert.error().message << "\n";
-      return 1;
+      return false;
     }
-    ParticipantConfig pc;
-    pc.index = i;
     pc.room = o.room;
-    pc.name = "load-" + std::to_string(i);
     pc.wsHost = url->host;
     pc.wsPort = url->port;
+    pc.media = o.media;
+    pc.localAddress = o.localAddress;
+    pc.server = janus ? ServerKind::Janus : ServerKind::Rounds;
+    pc.janusRoom = o.janusRoom;
+    participants.push_back(std::make_unique<Participant>(io, pc, directory, cert.value()));
+    return true;
+  };
+  for (uint32_t i = 0; i < o.participants; ++i) {
+    ParticipantConfig pc;
+    pc.index = i;
+    pc.name = "load-" + std::to_string(i);
     pc.publish = i < o.publishers;
     pc.receive = !(pc.publish && o.publishOnly);
-    pc.media = o.media;
-    participants.push_back(std::make_unique<Participant>(io, pc, directory, cert.value()));
+    if (!janus) {
+      if (!addParticipant(pc)) return 1;
+      continue;
+    }
+    // Janus: one PeerConnection per direction, as its VideoRoom requires. Publisher legs first.
+    if (pc.publish) {
+      ParticipantConfig pub = pc;
+      pub.receive = false;
+      if (!addParticipant(pub)) return 1;
+    }
+  }
+  const size_t publisherLegs = participants.size();
+  if (janus) {
+    for (uint32_t i = 0; i < o.participants; ++i) {
+      bool publishes = i < o.publishers;
+      if (publishes && o.publishOnly) continue;
+      ParticipantConfig sub;
+      sub.index = i;
+      sub.name = "load-" + std::to_string(i) + "-sub";
+      sub.publish = false;
+      sub.receive = true;
+      for (uint32_t f = 0; f < o.publishers; ++f)
+        if (f != i) sub.janusFeeds.push_back(f);
+      if (sub.janusFeeds.empty()) continue;
+      if (!addParticipant(sub)) return 1;
+    }
   }
 
   std::optional<ProcSampler> sampler;
@@ -126,6 +178,8 @@ int main(int argc, char** argv) {
   info.url = o.url;
   info.room = o.room;
   info.participants = o.participants;
+  info.legs = static_cast<uint32_t>(participants.size());
+  info.serverKind = o.server;
   info.publishers = o.publishers;
   info.durationS = o.duration;
   info.media = o.media;
@@ -136,29 +190,74 @@ int main(int argc, char** argv) {
 
   const SteadyTime start = std::chrono::steady_clock::now();
   info.start = start;
-  const auto stopAt = start + std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                  std::chrono::duration<double>(o.duration));
+  auto stopAt = start + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::duration<double>(o.duration));
+  auto seconds = [](double s) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
+  };
+  std::optional<SteadyTime> measureFrom;  // --measure: when the stream figures were reset
+  bool measuring = false;
   Phase phase = Phase::Running;
   SteadyTime phaseStart = start;
   SteadyTime nextSample = start;
   nlohmann::json report;
 
+  ProcSampler self(static_cast<int>(::getpid()));
   auto sample = [&](SteadyTime now) {
-    if (!sampler) return;
-    if (auto s = sampler->sample())
-      info.server->samples.emplace_back(std::chrono::duration<double>(now - start).count(), *s);
+    TimelinePoint pt;
+    pt.t = std::chrono::duration<double>(now - start).count();
+    for (const auto& p : participants) {
+      if (p->connected()) ++pt.connected;
+      pt.received += p->packetsReceived();
+      pt.sent += p->counters().audioSent + p->counters().videoSent;
+    }
+    if (auto s = self.sample()) pt.loadCpuSeconds = s->cpuSeconds;
+    if (sampler) {
+      if (auto s = sampler->sample()) {
+        info.server->samples.emplace_back(pt.t, *s);
+        pt.serverCpuSeconds = s->cpuSeconds;
+      }
+    }
+    info.timeline.push_back(pt);
   };
 
   boost::asio::steady_timer timer(io);
   SteadyTime nextTick = start;
+  // Janus subscribers can only subscribe to feeds that exist: their legs start once every
+  // publisher leg is connected (or failed), at the join interval from then.
+  std::optional<SteadyTime> subscribersFrom;
+  if (!janus || publisherLegs == 0) subscribersFrom = start;
   std::function<void()> tick = [&] {
     SteadyTime now = std::chrono::steady_clock::now();
+    if (!subscribersFrom) {
+      bool ready = true;
+      for (size_t i = 0; i < publisherLegs; ++i)
+        ready = ready && (participants[i]->connected() || participants[i]->left());
+      if (ready) subscribersFrom = now;
+    }
     for (uint32_t i = 0; i < participants.size(); ++i) {
       Participant& p = *participants[i];
-      if (!p.started() && phase == Phase::Running &&
-          now >= start + milliseconds(o.joinIntervalMs) * i)
-        p.start();
+      SteadyTime due = start + milliseconds(o.joinIntervalMs) * i;
+      if (janus && i >= publisherLegs)
+        due = subscribersFrom ? *subscribersFrom + milliseconds(o.joinIntervalMs) *
+                                                       static_cast<int64_t>(i - publisherLegs)
+                              : SteadyTime::max();
+      if (!p.started() && phase == Phase::Running && now >= due) p.start();
       p.tick(now);
+    }
+    if (o.measure > 0 && phase == Phase::Running && !measureFrom) {
+      bool all = std::all_of(participants.begin(), participants.end(),
+                             [](const auto& p) { return p->connected(); });
+      if (all) {
+        measureFrom = now + std::chrono::seconds(1);
+        stopAt = std::min(stopAt, *measureFrom + seconds(o.measure));
+      }
+    }
+    if (measureFrom && !measuring && now >= *measureFrom) {
+      for (auto& p : participants) p->resetStreamStats();
+      measuring = true;
+      info.measureFromS = std::chrono::duration<double>(now - start).count();
+      sample(now);  // a timeline point exactly where the measured window starts
     }
     if (phase == Phase::Running && now >= nextSample) {
       sample(now);
@@ -206,7 +305,7 @@ int main(int argc, char** argv) {
   }
   // Exit status: 0 when every participant connected and none reported an error.
   const auto& t = report["totals"];
-  bool ok = t["participantsConnected"].get<uint32_t>() == o.participants &&
+  bool ok = t["participantsConnected"].get<size_t>() == participants.size() &&
             t["errors"].get<uint64_t>() == 0;
   return ok ? 0 : 3;
 }

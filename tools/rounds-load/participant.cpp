@@ -74,7 +74,9 @@ void Participant::start() {
   boost::system::error_code ec;
   auto ip = boost::asio::ip::make_address(config_.wsHost, ec);
   if (ec) return fail("bad server address " + config_.wsHost);
-  auto local = SocketAddress::parse(ip.is_v6() ? "::1" : "127.0.0.1", 0);
+  auto local = SocketAddress::parse(
+      config_.localAddress.empty() ? (ip.is_v6() ? "::1" : "127.0.0.1") : config_.localAddress, 0);
+  if (!local) return fail("bad local address " + config_.localAddress);
   auto udp = UdpSocket::bind(io_, *local, *this);
   if (!udp) return fail("udp bind: " + udp.error().message);
   udp_ = std::move(udp.value());
@@ -87,7 +89,14 @@ void Participant::start() {
     std::string host = config_.wsHost + ":" + std::to_string(config_.wsPort);
     if (config_.wsHost.find(':') != std::string::npos)
       host = "[" + config_.wsHost + "]:" + std::to_string(config_.wsPort);
-    ws_.async_handshake(host, "/ws", [this](const boost::system::error_code& ec) {
+    const bool janus = config_.server == ServerKind::Janus;
+    if (janus) {
+      // The Janus WebSocket transport speaks only its own subprotocol.
+      ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+        req.set(boost::beast::http::field::sec_websocket_protocol, "janus-protocol");
+      }));
+    }
+    ws_.async_handshake(host, janus ? "/" : "/ws", [this](const boost::system::error_code& ec) {
       if (shutDown_) return;
       if (ec) return fail("websocket handshake: " + ec.message());
       onWsConnected();
@@ -99,6 +108,7 @@ void Participant::onWsConnected() {
   wsOpen_ = true;
   ws_.text(true);
   readWs();
+  if (config_.server == ServerKind::Janus) return janusOnConnected();
   bool audio = config_.publish && config_.media.audio;
   bool video = config_.publish && config_.media.video;
   json fields = {
@@ -163,6 +173,7 @@ void Participant::readWs() {
 }
 
 void Participant::onWsMessage(const std::string& text) {
+  if (config_.server == ServerKind::Janus) return janusOnMessage(text);
   json msg = json::parse(text, nullptr, false);
   if (!msg.is_object()) return fail("unparsable signalling message");
   std::string type = msg.value("type", "");
@@ -207,12 +218,7 @@ void Participant::onOffer(int64_t offerId, const std::string& sdpText) {
   if (!answer) return fail("offer: " + answer.error().message);
   const ServerTransport& t = answer->transport;
   if (!server_) {
-    auto addr = SocketAddress::parse(t.address, t.port);
-    if (!addr || !isLoopback(*addr))
-      return fail("server candidate " + t.address + " is not a loopback address; refusing");
-    server_ = *addr;
-    serverTransport_ = t;
-    dtls_->setRemoteFingerprint("sha-256", t.fingerprintSha256);
+    if (!setServerTransport(t)) return;
   } else if (t.iceUfrag != serverTransport_.iceUfrag || t.port != serverTransport_.port) {
     errors_.push_back("ICE restart offered; not supported");
   }
@@ -223,11 +229,32 @@ void Participant::onOffer(int64_t offerId, const std::string& sdpText) {
   sendRequest("answer", fields.dump());
 }
 
+bool Participant::setServerTransport(const ServerTransport& t) {
+  auto addr = SocketAddress::parse(t.address, t.port);
+  // Loopback, or (namespace run) exactly the host we signal to: never anywhere else.
+  bool allowed =
+      addr && (isLoopback(*addr) || (!config_.localAddress.empty() && t.address == config_.wsHost));
+  if (!allowed) {
+    fail("server candidate " + t.address +
+         " is neither loopback nor the signalling host; refusing");
+    return false;
+  }
+  server_ = *addr;
+  serverTransport_ = t;
+
+  dtls_->setRemoteFingerprint("sha-256", t.fingerprintSha256);
+  return true;
+}
+
 void Participant::leave() {
   if (leaving_ || left()) return;
   leaving_ = true;
   if (!wsOpen_) {
     left_ = true;
+    return;
+  }
+  if (config_.server == ServerKind::Janus) {
+    janusSend({{"janus", "destroy"}, {"transaction", "destroy"}});
     return;
   }
   leaveRequestId_ = sendRequest("leave", "{}");
@@ -291,6 +318,16 @@ void Participant::onUdpPacket(MutableBytes data, const SocketAddress& from) {
   SteadyTime now = std::chrono::steady_clock::now();
   if (stun::isStun(b)) {
     auto msg = stun::parse(b);
+    // RFC 8445 §7.3: answer the server's own checks (Janus sends them even as an ICE-lite
+    // agent, and holds its side "connecting" until they succeed).
+    if (msg && msg->type == stun::kBindingRequest) {
+      if (stun::localUfragOf(msg->username) != ufrag_ || !stun::checkIntegrity(b, *msg, pwd_))
+        return;
+      MutableBytes slot = udp_->acquireSendSlot();
+      size_t n = stun::writeBindingSuccess(slot, msg->transactionId, from, pwd_);
+      if (n > 0) udp_->commitSend(n, from);
+      return;
+    }
     if (!msg || msg->type != stun::kBindingSuccess) return;
     if (!stun::checkIntegrity(b, *msg, serverTransport_.icePwd)) return;
     ++counters_.consentResponses;
@@ -471,6 +508,12 @@ void Participant::sendVideoFrame(SteadyTime now) {
     keyFrameRequested_ = false;
     lastKeyFrameAt_ = now;
   }
+}
+
+uint64_t Participant::packetsReceived() const {
+  uint64_t n = 0;
+  for (const auto& [src, s] : streams_) n += s.packets();
+  return n;
 }
 
 }  // namespace rounds::load

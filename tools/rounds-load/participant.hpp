@@ -13,6 +13,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ struct MediaOptions {
   uint16_t height = 360;
 };
 
+enum class ServerKind { Rounds, Janus };
+
 struct ParticipantConfig {
   uint32_t index = 0;
   std::string room;
@@ -47,6 +50,14 @@ struct ParticipantConfig {
   bool publish = false;
   bool receive = true;
   MediaOptions media;
+  ServerKind server = ServerKind::Rounds;
+  // UDP bind address; empty: the loopback address of the server's family. When set (a namespace
+  // run), the server's candidate may be the signalling host instead of a loopback address.
+  std::string localAddress;
+  // Janus VideoRoom (docs/load.md): each Janus PeerConnection is one Participant ("leg"). A
+  // publisher leg joins with feed id index + 1; a subscriber leg subscribes to janusFeeds.
+  uint64_t janusRoom = 0;
+  std::vector<uint32_t> janusFeeds;
 };
 
 // Shared by the participants of one run: who is who, so a probe's publisher index can be named.
@@ -69,6 +80,9 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   void tick(SteadyTime now);
   void stopMedia() { sending_ = false; }
   void freezeStats() { receiving_ = false; }
+  // Forgets every received-stream figure so far (loss, latency, jitter start again from the next
+  // packet); join timings and sent counters stay. For a measurement window after a warm-up.
+  void resetStreamStats() { streams_.clear(); }
   // Sends `leave`; left() turns true on its reply or when the socket closes.
   void leave();
   bool left() const { return left_ || failed_; }
@@ -88,6 +102,8 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   std::optional<SteadyTime> firstPacketAt() const { return firstPacketAt_; }
   const std::vector<OfferedTrack>& tracks() const { return tracks_; }
   std::map<uint32_t, StreamStats>& streams() { return streams_; }
+  // RTP packets received on every stream so far (duplicates included).
+  uint64_t packetsReceived() const;
 
   struct Counters {
     uint64_t offers = 0;
@@ -115,6 +131,13 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   void writeNextWs();
   void onWsMessage(const std::string& text);
   void onOffer(int64_t offerId, const std::string& sdpText);
+  // Accepts the server's transport (first offer/answer or trickle): address checks, DTLS peer.
+  bool setServerTransport(const ServerTransport& t);
+  // Janus VideoRoom signalling (janus_signalling.cpp), over the Janus WebSocket API.
+  void janusOnConnected();
+  void janusOnMessage(const std::string& text);
+  void janusSend(nlohmann::json msg);
+  void janusOnPluginEvent(const nlohmann::json& data, const nlohmann::json& jsep);
   void fail(std::string why);
   int64_t sendRequest(const std::string& type, std::string fields);
 
@@ -193,6 +216,8 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   std::optional<SteadyTime> joinSentAt_, joinedAt_, iceConnectedAt_, dtlsConnectedAt_,
       firstPacketAt_;
   std::vector<OfferedTrack> tracks_;
+  uint64_t janusSession_ = 0;
+  uint64_t janusHandle_ = 0;
   std::map<uint32_t, StreamStats> streams_;  // by probe source
   Counters counters_;
 };

@@ -10,6 +10,8 @@ using nlohmann::json;
 
 namespace {
 
+constexpr double kSettleS = 1.0;  // after the last participant connected, before the steady window
+
 double msBetween(SteadyTime a, SteadyTime b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
@@ -219,14 +221,38 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
     }
   }
 
+  json timeline = json::array();
+  for (const auto& pt : info.timeline) {
+    timeline.push_back(
+        {{"t", round3(pt.t)},
+         {"connected", pt.connected},
+         {"received", pt.received},
+         {"serverCpuS", pt.serverCpuSeconds ? json(round3(*pt.serverCpuSeconds)) : json(nullptr)},
+         {"loadCpuS", pt.loadCpuSeconds ? json(round3(*pt.loadCpuSeconds)) : json(nullptr)}});
+  }
+  json steady = nullptr;
+  if (auto w = steadyWindow(info.timeline, info.legs, kSettleS, info.measureFromS.value_or(0))) {
+    auto opt = [](const std::optional<double>& v) { return v ? json(round3(*v)) : json(nullptr); };
+    steady = {{"fromS", round3(w->fromS)},
+              {"toS", round3(w->toS)},
+              {"forwardedPerSecond", round3(w->forwardedPerSecond)},
+              {"sentPerSecond", round3(w->sentPerSecond)},
+              {"serverCpuPercent", opt(w->serverCpuPercent)},
+              {"packetsPerServerCpuSecond", opt(w->packetsPerServerCpuSecond)},
+              {"loadCpuPercent", opt(w->loadCpuPercent)}};
+  }
+
   return {{"tool", "rounds-load"},
           {"version", 1},
           {"url", info.url},
           {"room", info.room},
+          {"serverKind", info.serverKind},
           {"participants", info.participants},
+          {"legs", info.legs},
           {"publishers", info.publishers},
           {"durationS", info.durationS},
           {"elapsedS", round3(info.elapsedS)},
+          {"measureFromS", info.measureFromS ? json(round3(*info.measureFromS)) : json(nullptr)},
           {"media",
            {{"audio", info.media.audio},
             {"audioPayloadBytes", info.media.audioPayloadBytes},
@@ -236,7 +262,42 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
             {"keyFrameIntervalS", info.media.keyFrameIntervalS}}},
           {"totals", totals},
           {"server", server},
+          {"steady", steady},
+          {"timeline", timeline},
           {"participantReports", parts}};
+}
+
+std::optional<SteadyWindow> steadyWindow(const std::vector<TimelinePoint>& timeline,
+                                         uint32_t participants, double settleS, double notBeforeS) {
+  size_t first = timeline.size();
+  for (size_t i = 0; i < timeline.size(); ++i) {
+    if (timeline[i].connected >= participants) {
+      first = i;
+      break;
+    }
+  }
+  if (first == timeline.size()) return std::nullopt;
+  const double from = std::max(timeline[first].t + settleS, notBeforeS);
+  while (first < timeline.size() && timeline[first].t < from) ++first;
+  if (first >= timeline.size()) return std::nullopt;
+  const TimelinePoint& a = timeline[first];
+  const TimelinePoint& b = timeline.back();
+  const double dt = b.t - a.t;
+  if (dt < 1.0) return std::nullopt;
+  SteadyWindow w;
+  w.fromS = a.t;
+  w.toS = b.t;
+  const double packets = static_cast<double>(b.received - a.received);
+  w.forwardedPerSecond = packets / dt;
+  w.sentPerSecond = static_cast<double>(b.sent - a.sent) / dt;
+  if (a.serverCpuSeconds && b.serverCpuSeconds) {
+    const double cpu = *b.serverCpuSeconds - *a.serverCpuSeconds;
+    w.serverCpuPercent = cpu / dt * 100;
+    if (cpu > 0) w.packetsPerServerCpuSecond = packets / cpu;
+  }
+  if (a.loadCpuSeconds && b.loadCpuSeconds)
+    w.loadCpuPercent = (*b.loadCpuSeconds - *a.loadCpuSeconds) / dt * 100;
+  return w;
 }
 
 void printSummary(const json& r, std::ostream& out) {
@@ -253,8 +314,9 @@ void printSummary(const json& r, std::ostream& out) {
   out << "rounds-load: " << r["participants"].get<int>() << " participants ("
       << r["publishers"].get<int>() << " publishing) for " << r["durationS"].get<double>()
       << " s against " << r["url"].get<std::string>() << "\n";
-  out << "  connected       " << t["participantsConnected"] << "/" << r["participants"]
-      << ", join->connected p50 " << num(sub(t["joinToConnectedMs"], "p50")) << " ms, max "
+  out << "  connected       " << t["participantsConnected"] << "/" << r["legs"]
+      << (r["serverKind"] == "janus" ? " legs" : "") << ", join->connected p50 "
+      << num(sub(t["joinToConnectedMs"], "p50")) << " ms, max "
       << num(sub(t["joinToConnectedMs"], "max")) << " ms\n";
   out << "  streams         " << t["streamsReceiving"] << " receiving of " << t["streamsSubscribed"]
       << " subscribed (" << t["streamsSilent"] << " silent)\n";
@@ -273,6 +335,15 @@ void printSummary(const json& r, std::ostream& out) {
     out << "  server pid " << s["pid"] << "  cpu " << num(s["cpuSeconds"], "%.2f") << " s ("
         << num(s["cpuPercentMean"], "%.1f") << " % mean, " << num(s["cpuPercentPeak"], "%.1f")
         << " % peak), rss " << s["rssKbEnd"] << " KiB (max " << s["rssKbMax"] << ")\n";
+  }
+  const json& w = r["steady"];
+  if (!w.is_null()) {
+    out << "  steady " << num(w["fromS"], "%.1f") << "-" << num(w["toS"], "%.1f")
+        << " s: " << num(w["forwardedPerSecond"], "%.0f") << " packets/s received, server cpu "
+        << num(w["serverCpuPercent"], "%.1f") << " %, "
+        << num(w["packetsPerServerCpuSecond"], "%.0f")
+        << " packets per server cpu-second, load cpu " << num(w["loadCpuPercent"], "%.1f")
+        << " %\n";
   }
   if (t["errors"].get<int>() > 0) {
     out << "  errors:\n";

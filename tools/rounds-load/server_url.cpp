@@ -6,7 +6,7 @@
 
 namespace rounds::load {
 
-Result<ServerUrl> parseServerUrl(std::string_view url) {
+Result<ServerUrl> parseServerUrl(std::string_view url, bool allowPrivate) {
   auto bad = [&](const std::string& why) {
     return makeError("bad_url", "'" + std::string(url) + "': " + why);
   };
@@ -43,7 +43,12 @@ Result<ServerUrl> parseServerUrl(std::string_view url) {
   if (!addr) return bad("host must be an IP literal");
   const uint8_t* b = addr->addressBytes();
   bool loopback = addr->isV4() ? b[0] == 127 : (addr->ip() == "::1");
-  if (!loopback) return bad("only loopback addresses are allowed (127.0.0.0/8, ::1)");
+  // RFC 1918 §3: 10/8, 172.16/12, 192.168/16.
+  bool rfc1918 = addr->isV4() && (b[0] == 10 || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
+                                  (b[0] == 192 && b[1] == 168));
+  if (!loopback && !(allowPrivate && rfc1918))
+    return bad(allowPrivate ? "only loopback or private (RFC 1918) addresses are allowed"
+                            : "only loopback addresses are allowed (127.0.0.0/8, ::1)");
   return ServerUrl{std::string(host), static_cast<uint16_t>(p)};
 }
 

@@ -16,7 +16,9 @@ struct ServerUrl {
   uint16_t port = 0;
 };
 
-// Error code "bad_url": not http://, ws:// or HOST:PORT; TLS; not an IP literal; not loopback.
-Result<ServerUrl> parseServerUrl(std::string_view url);
+// Error code "bad_url": not http://, ws:// or HOST:PORT; TLS; not an IP literal; not loopback
+// (or, with allowPrivate, not a private RFC 1918 IPv4 address either: a run inside network
+// namespaces joined by a veth pair, as the Janus benchmark does).
+Result<ServerUrl> parseServerUrl(std::string_view url, bool allowPrivate = false);
 
 }  // namespace rounds::load

@@ -79,5 +79,18 @@ TEST(ServerUrl, RefusesAnythingButPlainLoopback) {
   EXPECT_FALSE(parseServerUrl("").ok());
 }
 
+TEST(ServerUrl, PrivateAddressesOnlyForNamespaceRuns) {
+  EXPECT_FALSE(parseServerUrl("ws://10.99.0.1:8188/").ok());
+  auto u = parseServerUrl("ws://10.99.0.1:8188/", true);
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->host, "10.99.0.1");
+  EXPECT_TRUE(parseServerUrl("192.168.1.2:80", true).ok());
+  EXPECT_TRUE(parseServerUrl("172.20.0.1:80", true).ok());
+  EXPECT_TRUE(parseServerUrl("127.0.0.1:80", true).ok());
+  EXPECT_FALSE(parseServerUrl("172.32.0.1:80", true).ok());
+  EXPECT_FALSE(parseServerUrl("8.8.8.8:53", true).ok());
+  EXPECT_FALSE(parseServerUrl("[2001:db8::1]:80", true).ok());
+}
+
 }  // namespace
 }  // namespace rounds::load

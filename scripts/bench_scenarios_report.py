@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Turns bench/results/<date>.json (scripts/bench_scenarios.py) into the scenario table of
+docs/performance.md (between the SCENARIOS markers) and a gnuplot PNG: forwarded packets/s and p99
+latency against participants, one line per server.
+Usage: bench_scenarios_report.py RESULTS_JSON DOC_MD PNG"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+src, doc, png = sys.argv[1], sys.argv[2], sys.argv[3]
+r = json.load(open(src))
+
+
+def fmt(v, digits=0):
+    return "–" if v is None else f"{v:,.{digits}f}"
+
+
+rows = []
+for server, res in r["servers"].items():
+    entries = [res["meeting"], res["briefing"]] + res["ramp"]["steps"]
+    for f in entries:
+        rows.append(
+            f"| {server} | {f['scenario']} | {f['participants']} ({f['publishers']} pub) | "
+            f"{f['connected']}/{f.get('legs', f['participants'])} | {fmt(f['forwardedPerSecond'])} | "
+            f"{fmt(f['packetsPerServerCpuSecond'])} | {fmt(f['serverCpuPercent'], 1)} | "
+            f"{fmt(f['loadCpuPercent'], 1)} | {f['lossPercent']:.3f} | "
+            f"{fmt(f.get('deliveredPercent'), 1)} | {fmt(f.get('sentPerSecond'))} | "
+            f"{fmt(f['latencyP50Ms'], 2)} / {fmt(f['latencyP99Ms'], 2)} | "
+            f"{fmt(f['viewersPerCore'])} | {fmt(f.get('serverRunQueueWaitPerRun'), 2)} |")
+
+lines = [
+    "<!-- SCENARIOS:BEGIN (written by `make bench`; do not edit by hand) -->",
+    f"Run {r['date']} on {r['machine']['cpu']}, {r['machine']['cpus']} CPUs, load average "
+    f"{' '.join(r['machine']['loadavg'])} at the start; `{r['command']}`; raw figures in "
+    f"`bench/results/{os.path.basename(src)}`.",
+    "",
+    "| server | scenario | participants | connected legs | forwarded pkt/s | pkt per server CPU-s | "
+    "server CPU % | load CPU % | loss % | delivered % | sent pkt/s | latency p50 / p99 ms | viewers per core | "
+    "server run-queue wait per CPU-s |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+] + rows + [""]
+
+for server, res in r["servers"].items():
+    ramp = res["ramp"]
+    best = next((f for f in ramp["steps"] if f["scenario"] == ramp["bestAtTargetLoss"]), None)
+    lines.append(f"- {server} ramp stopped: {ramp['stopReason']}; largest forwarded rate at "
+                 f"<= 0.5 % effective loss (gaps, or not delivered in time): " + (f"{fmt(best['forwardedPerSecond'])} pkt/s with "
+                                       f"{best['viewers']} viewers ({ramp['bestAtTargetLoss']})"
+                                       if best else "none"))
+floor = r.get("floor") or {}
+fl = floor.get("BM_Floor/200")
+if fl:
+    lines.append(f"- Floor (`BM_Floor/200`, one core): {fmt(fl)} forwarded packets per CPU-second; "
+                 f"`BM_ReceiveToSend/200` (Rounds' path, same load shape): "
+                 f"{fmt(floor.get('BM_ReceiveToSend/200'))} "
+                 f"({fmt(100 * floor.get('BM_ReceiveToSend/200', 0) / fl, 0)} % of the floor).")
+    for server, res in r["servers"].items():
+        b = res["briefing"]
+        if b.get("packetsPerServerCpuSecond"):
+            lines.append(f"- {server} briefing: {fmt(b['packetsPerServerCpuSecond'])} forwarded "
+                         f"packets per server CPU-second = "
+                         f"{fmt(100 * b['packetsPerServerCpuSecond'] / fl, 0)} % of the floor "
+                         "(the whole server process: signalling, RTCP, timers, receive included).")
+if "rounds" in r["servers"] and "janus" in r["servers"]:
+    for sc in ("meeting", "briefing"):
+        a = r["servers"]["rounds"][sc].get("packetsPerServerCpuSecond")
+        b = r["servers"]["janus"][sc].get("packetsPerServerCpuSecond")
+        la = r["servers"]["rounds"][sc].get("effectiveLossPercent")
+        lb = r["servers"]["janus"][sc].get("effectiveLossPercent")
+        if a and b:
+            lines.append(f"- {sc}: Rounds / Janus forwarded packets per CPU-second = {a / b:.2f} "
+                         f"(effective loss {fmt(la, 2)} % / {fmt(lb, 2)} %)")
+lines.append(f"\n![forwarded packets/s and p99 latency against participants]({os.path.basename(png)})")
+lines.append("<!-- SCENARIOS:END -->")
+block = "\n".join(lines)
+
+text = open(doc).read()
+start = text.find("<!-- SCENARIOS:BEGIN")
+end = text.find("<!-- SCENARIOS:END -->")
+if start >= 0 and end >= 0:
+    text = text[:start] + block + text[end + len("<!-- SCENARIOS:END -->"):]
+else:
+    text = text.rstrip() + "\n\n" + block + "\n"
+open(doc, "w").write(text)
+
+if not shutil.which("gnuplot"):
+    print("bench: gnuplot not installed; no chart", file=sys.stderr)
+    sys.exit(0)
+tmp = tempfile.mkdtemp()
+plots_rate, plots_lat = [], []
+for server, res in r["servers"].items():
+    pts = sorted((f["participants"], f["forwardedPerSecond"] or 0, f["latencyP99Ms"] or 0)
+                 for f in [res["meeting"], res["briefing"]] + res["ramp"]["steps"])
+    path = os.path.join(tmp, f"{server}.dat")
+    with open(path, "w") as fh:
+        for p in pts:
+            fh.write(f"{p[0]} {p[1]} {p[2]}\n")
+    plots_rate.append(f"'{path}' using 1:2 with linespoints title '{server} forwarded pkt/s'")
+    plots_lat.append(f"'{path}' using 1:3 axes x1y2 with linespoints dashtype 2 "
+                     f"title '{server} p99 latency (ms)'")
+script = f"""set terminal pngcairo size 900,500
+set output '{png}'
+set title 'Forwarded packets/s and p99 latency against participants ({r['date']})'
+set xlabel 'participants'
+set ylabel 'forwarded packets/s'
+set y2label 'p99 latency (ms)'
+set ytics nomirror
+set y2tics
+set key top left
+set grid
+plot {', '.join(plots_rate + plots_lat)}
+"""
+subprocess.run(["gnuplot"], input=script.encode(), check=True)
+shutil.rmtree(tmp)
+print(f"bench: table in {doc}, chart {png}")
