@@ -173,6 +173,9 @@ int main(int argc, char** argv) {
   DelegationService delegations(*store.value(), SystemClock::instance(), CryptoRandom::instance(),
                                 accounts, seriesService);
   ClinicalApi clinicalApi(accounts, seriesService, delegations);
+  // Series rooms: invitees and hosts enter, everyone else waits in the lobby (docs/signalling.md).
+  SeriesRoomAccess roomAccess(accounts, seriesService);
+  conference.setAccess(&roomAccess);
   if (auto n = store.value()->countAccounts(); n && *n == 0) {
     if (o.bootstrapToken.empty())
       spdlog::warn("no host account yet: restart with --bootstrap-token (ROUNDS_BOOTSTRAP_TOKEN) "

@@ -25,8 +25,14 @@ Conference::Participant* Conference::find(const std::string& id) {
 }
 
 json Conference::describe(const Participant& p) const {
-  return json{{"id", p.id}, {"name", p.name}, {"audioMuted", p.audioMuted},
-              {"videoMuted", p.videoMuted}};
+  json j{{"id", p.id}, {"name", p.name}, {"audioMuted", p.audioMuted}, {"videoMuted", p.videoMuted}};
+  if (p.identity) {
+    j["organisation"] = p.identity->organisation;
+    j["country"] = p.identity->country;
+    j["role"] = p.identity->role;
+    j["host"] = p.identity->host;
+  }
+  return j;
 }
 
 json Conference::participantsJson(const std::string& room) const {
@@ -86,7 +92,7 @@ void Conference::onWsMessage(const std::shared_ptr<WsConnection>& conn, std::str
   Participant* p = state.participantId.empty() ? nullptr : find(state.participantId);
 
   if (auto* join = std::get_if<signalling::JoinRequest>(&req.body)) {
-    if (!state.participantId.empty()) {
+    if (!state.participantId.empty() || !state.lobbyId.empty()) {
       sendError(conn, req.id, makeError("already_joined", "this connection has already joined"));
       return;
     }
@@ -97,8 +103,16 @@ void Conference::onWsMessage(const std::shared_ptr<WsConnection>& conn, std::str
     conn->send(signalling::replyOk(req.id, json{{"time", clock_.wallMillis()}}));
     return;
   }
+  if (!p && !state.lobbyId.empty() && std::holds_alternative<signalling::LeaveRequest>(req.body)) {
+    conn->send(signalling::replyOk(req.id, json::object()));
+    removeFromLobby(state.lobbyId);
+    conn->close(1000, "left");
+    return;
+  }
   if (!p) {
-    sendError(conn, req.id, makeError("not_joined", "send 'join' first"));
+    sendError(conn, req.id,
+              makeError("not_joined", state.lobbyId.empty() ? "send 'join' first"
+                                                            : "waiting in the lobby for a host"));
     return;
   }
   if (auto* answer = std::get_if<signalling::AnswerRequest>(&req.body)) {
@@ -107,6 +121,10 @@ void Conference::onWsMessage(const std::shared_ptr<WsConnection>& conn, std::str
     handleUpdate(*p, req.id, *update);
   } else if (std::holds_alternative<signalling::RestartIceRequest>(req.body)) {
     handleRestartIce(*p, req.id);
+  } else if (auto* decision = std::get_if<signalling::LobbyDecisionRequest>(&req.body)) {
+    handleLobbyDecision(*p, req.id, *decision);
+  } else if (auto* hand = std::get_if<signalling::HandRequest>(&req.body)) {
+    handleHand(*p, req.id, *hand);
   } else if (std::holds_alternative<signalling::LeaveRequest>(req.body)) {
     conn->send(signalling::replyOk(req.id, json::object()));
     removeParticipant(p->id, "left", /*closeSocket=*/true);
@@ -117,7 +135,9 @@ void Conference::onWsClose(const std::shared_ptr<WsConnection>& conn) {
   auto it = connections_.find(conn->id());
   if (it == connections_.end()) return;
   std::string pid = it->second.participantId;
+  std::string lobbyId = it->second.lobbyId;
   connections_.erase(it);
+  if (!lobbyId.empty()) removeFromLobby(lobbyId);
   if (!pid.empty()) removeParticipant(pid, "disconnected", /*closeSocket=*/false);
 }
 
@@ -125,17 +145,53 @@ void Conference::onWsClose(const std::shared_ptr<WsConnection>& conn) {
 
 void Conference::handleJoin(const std::shared_ptr<WsConnection>& conn, int64_t id,
                             const signalling::JoinRequest& req) {
+  bool guarded = access_ && access_->guarded(req.room);
+  if (!req.hostToken.empty() || !req.invite.empty()) {
+    if (!guarded) {
+      sendError(conn, id, makeError(req.hostToken.empty() ? "invite_invalid" : "host_invalid",
+                                    "room '" + req.room + "' takes no invitations"));
+      return;
+    }
+    // A host session wins over an invitation (a host opening their own link).
+    auto identity = req.hostToken.empty() ? access_->invitee(req.room, req.invite)
+                                          : access_->host(req.room, req.hostToken);
+    if (!identity) {
+      const Error& e = identity.error();
+      bool known = e.code == "invite_invalid" || e.code == "host_invalid";
+      if (!known) spdlog::warn("room {}: access check failed: {}", req.room, e.message);
+      sendError(conn, id, known ? e : makeError("internal", "could not check the invitation"));
+      return;
+    }
+    enterRoom(conn, id, req, std::move(identity.value()));
+    return;
+  }
+  if (guarded) {
+    waitInLobby(conn, id, req);
+    return;
+  }
+  enterRoom(conn, id, req, std::nullopt);
+}
+
+void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
+                           std::optional<int64_t> replyId, const signalling::JoinRequest& req,
+                           std::optional<RoomIdentity> identity) {
   auto& members = rooms_[req.room];
   if (members.size() >= config_.maxParticipantsPerRoom) {
     if (members.empty()) rooms_.erase(req.room);
-    sendError(conn, id,
-              makeError("room_full", "room '" + req.room + "' has reached its limit of " +
-                                         std::to_string(config_.maxParticipantsPerRoom)));
+    Error full = makeError("room_full", "room '" + req.room + "' has reached its limit of " +
+                                            std::to_string(config_.maxParticipantsPerRoom));
+    if (replyId) {
+      sendError(conn, replyId, full);
+    } else {
+      conn->send(signalling::notification("lobby-denied", json{{"reason", "room_full"}}));
+      conn->close(kCloseLobbyDenied, "room full");
+    }
     return;
   }
   auto p = std::make_unique<Participant>();
   p->id = "p" + random_.token(12);
-  p->name = req.name;
+  p->name = identity ? identity->name : req.name;
+  p->identity = std::move(identity);
   p->room = req.room;
   p->conn = conn;
   p->audioMuted = !req.audio;
@@ -143,20 +199,140 @@ void Conference::handleJoin(const std::shared_ptr<WsConnection>& conn, int64_t i
   p->sessionId = random_.u64() >> 2;
   p->attendanceId = attendance_.joined(req.room, p->id, p->name);
 
-  conn->send(signalling::replyOk(
-      id, json{{"participantId", p->id}, {"room", req.room},
-               {"participants", participantsJson(req.room)},
-               {"iceServers", iceServersJson(p->id)}}));
+  json data{{"participantId", p->id},
+            {"room", req.room},
+            {"self", describe(*p)},
+            {"participants", participantsJson(req.room)},
+            {"hands", handsJson(req.room)},
+            {"iceServers", iceServersJson(p->id)}};
+  bool isHost = p->identity && p->identity->host;
+  if (isHost) data["waiting"] = lobbyJson(req.room);
+  conn->send(replyId ? signalling::replyOk(*replyId, data)
+                     : signalling::notification("lobby-admitted", data));
   std::string pid = p->id;
   broadcast(req.room, pid, signalling::notification("participant-joined",
                                                     json{{"participant", describe(*p)}}));
   connections_[conn->id()].participantId = pid;
   members.push_back(pid);
   participants_[pid] = std::move(p);
-  spdlog::info("room {}: {} joined ({} present)", req.room, pid, members.size());
+  spdlog::info("room {}: {} joined ({} present{})", req.room, pid, members.size(),
+               isHost ? ", host" : "");
 
   media_.createPeer(pid, req.room,
                     [this, pid](TransportDescription d) { onTransportReady(pid, d); });
+}
+
+// ---- lobby (series rooms) ----
+
+json Conference::lobbyJson(const std::string& room) const {
+  json list = json::array();
+  for (const auto& e : lobby_)
+    if (e.room == room)
+      list.push_back(json{{"id", e.id}, {"name", e.request.name}, {"since", e.sinceMs}});
+  return list;
+}
+
+void Conference::notifyLobby(const std::string& room) {
+  auto it = rooms_.find(room);
+  if (it == rooms_.end()) return;
+  std::string text = signalling::notification("lobby", json{{"waiting", lobbyJson(room)}});
+  for (const auto& id : it->second) {
+    const Participant& p = *participants_.at(id);
+    if (p.identity && p.identity->host) p.conn->send(text);
+  }
+}
+
+void Conference::waitInLobby(const std::shared_ptr<WsConnection>& conn, int64_t id,
+                             const signalling::JoinRequest& req) {
+  LobbyEntry e;
+  e.id = "l" + random_.token(12);
+  e.room = req.room;
+  e.conn = conn;
+  e.request = req;
+  e.sinceMs = clock_.wallMillis();
+  connections_[conn->id()].lobbyId = e.id;
+  conn->send(signalling::replyOk(id, json{{"lobby", true}, {"lobbyId", e.id}, {"room", req.room}}));
+  spdlog::info("room {}: {} waits in the lobby", req.room, e.id);
+  lobby_.push_back(std::move(e));
+  notifyLobby(req.room);
+}
+
+void Conference::removeFromLobby(const std::string& lobbyId) {
+  auto it = std::find_if(lobby_.begin(), lobby_.end(),
+                         [&](const LobbyEntry& e) { return e.id == lobbyId; });
+  if (it == lobby_.end()) return;
+  std::string room = it->room;
+  auto c = connections_.find(it->conn->id());
+  if (c != connections_.end()) c->second.lobbyId.clear();
+  lobby_.erase(it);
+  notifyLobby(room);
+}
+
+void Conference::handleLobbyDecision(Participant& host, int64_t id,
+                                     const signalling::LobbyDecisionRequest& req) {
+  if (!host.identity || !host.identity->host) {
+    sendError(host.conn, id, makeError("not_host", "only a host of this room can admit or deny"));
+    return;
+  }
+  auto it = std::find_if(lobby_.begin(), lobby_.end(), [&](const LobbyEntry& e) {
+    return e.id == req.lobbyId && e.room == host.room;
+  });
+  if (it == lobby_.end()) {
+    sendError(host.conn, id,
+              makeError("not_in_lobby", "nobody with that lobbyId is waiting for this room"));
+    return;
+  }
+  LobbyEntry entry = *it;
+  host.conn->send(signalling::replyOk(id, json::object()));
+  removeFromLobby(entry.id);  // then the hosts see the shorter list
+  spdlog::info("room {}: {} {} by {}", entry.room, entry.id, req.admit ? "admitted" : "denied",
+               host.id);
+  if (req.admit) {
+    enterRoom(entry.conn, std::nullopt, entry.request, std::nullopt);
+  } else {
+    entry.conn->send(signalling::notification("lobby-denied", json{{"reason", "denied"}}));
+    entry.conn->close(kCloseLobbyDenied, "denied by the host");
+  }
+}
+
+// ---- raised hands ----
+
+json Conference::handsJson(const std::string& room) const {
+  auto it = hands_.find(room);
+  return it == hands_.end() ? json::array() : json(it->second);
+}
+
+void Conference::broadcastHands(const std::string& room, const std::string& loweredBy) {
+  json fields{{"queue", handsJson(room)}};
+  if (!loweredBy.empty()) fields["loweredBy"] = loweredBy;
+  broadcast(room, "", signalling::notification("hands", fields));
+}
+
+void Conference::handleHand(Participant& p, int64_t id, const signalling::HandRequest& req) {
+  std::string target = req.participantId.empty() ? p.id : req.participantId;
+  if (target != p.id) {
+    if (req.raised) {
+      sendError(p.conn, id, makeError("bad_request", "field 'participantId': only your own hand can be raised"));
+      return;
+    }
+    if (!p.identity || !p.identity->host) {
+      sendError(p.conn, id, makeError("not_host", "only a host can lower someone else's hand"));
+      return;
+    }
+    const auto& members = rooms_[p.room];
+    if (std::find(members.begin(), members.end(), target) == members.end()) {
+      sendError(p.conn, id, makeError("bad_request", "field 'participantId': not in this room"));
+      return;
+    }
+  }
+  auto& queue = hands_[p.room];
+  bool present = std::find(queue.begin(), queue.end(), target) != queue.end();
+  bool changed = present != req.raised;
+  if (req.raised && !present) queue.push_back(target);
+  if (!req.raised && present) std::erase(queue, target);
+  if (queue.empty()) hands_.erase(p.room);
+  p.conn->send(signalling::replyOk(id, json::object()));
+  if (changed) broadcastHands(p.room, target != p.id ? p.id : "");
 }
 
 void Conference::onTransportReady(const std::string& participantId, const TransportDescription& d) {
@@ -360,6 +536,13 @@ void Conference::removeParticipant(const std::string& participantId, const std::
   // carried this participant's tracks goes inactive (JSEP never removes one).
   broadcast(p->room, p->id,
             signalling::notification("participant-left", json{{"id", p->id}, {"reason", reason}}));
+  if (auto h = hands_.find(p->room); h != hands_.end()) {
+    size_t before = h->second.size();
+    std::erase(h->second, participantId);
+    bool changed = h->second.size() != before;
+    if (h->second.empty()) hands_.erase(h);
+    if (changed) broadcastHands(p->room, "");
+  }
   for (const auto& otherId : members) {
     Participant& other = *participants_.at(otherId);
     bool changed = false;
@@ -393,6 +576,14 @@ void Conference::onMediaPeerClosed(const std::string& peerId, const std::string&
 }
 
 void Conference::shutdown() {
+  // The lobby first: nobody waits for a room that is going away.
+  std::vector<LobbyEntry> waiting = std::move(lobby_);
+  lobby_.clear();
+  for (auto& e : waiting) {
+    auto c = connections_.find(e.conn->id());
+    if (c != connections_.end()) c->second.lobbyId.clear();
+    e.conn->close(1001, "shutdown");
+  }
   std::vector<std::string> ids;
   for (const auto& [id, p] : participants_) ids.push_back(id);
   for (const auto& id : ids) removeParticipant(id, "shutdown", /*closeSocket=*/true);

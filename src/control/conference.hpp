@@ -1,6 +1,7 @@
 // Conference: rooms and participants on the control plane. It validates signalling requests,
 // drives SDP offer/answer per participant (one offer in flight, the rest queued), tells the media
-// plane which tracks go where, and records attendance.
+// plane which tracks go where, records attendance, keeps the lobby of series rooms (invitees and
+// hosts enter, others wait for a host) and each room's raised-hand queue.
 // Threading: control thread only (WsHandler and MediaEvents callbacks arrive there).
 #pragma once
 
@@ -14,12 +15,16 @@
 #include "common/random.hpp"
 #include "control/http_server.hpp"
 #include "control/offer_builder.hpp"
+#include "control/room_access.hpp"
 #include "control/signalling.hpp"
 #include "media/media_engine.hpp"
 #include "services/attendance.hpp"
 #include "services/turn_credentials.hpp"
 
 namespace rounds {
+
+// WebSocket close code after `lobby-denied` (RFC 6455 §7.4.2: 4000-4999 are the application's).
+constexpr uint16_t kCloseLobbyDenied = 4003;
 
 struct ConferenceConfig {
   size_t maxParticipantsPerRoom = 16;
@@ -43,6 +48,10 @@ class Conference : public WsHandler, public MediaEvents {
   void onMediaPeerConnected(const std::string& peerId) override;
   void onMediaPeerClosed(const std::string& peerId, const std::string& reason) override;
 
+  // Series rooms: who enters directly (invitees, hosts) and who waits in the lobby. Without one
+  // (the default) every room is ad hoc: anyone who knows its name joins.
+  void setAccess(RoomAccess* access) { access_ = access; }
+
   // Removes everyone (server shutdown): attendance closed with reason "shutdown".
   void shutdown();
 
@@ -65,6 +74,7 @@ class Conference : public WsHandler, public MediaEvents {
     std::string id;
     std::string name;
     std::string room;
+    std::optional<RoomIdentity> identity;  // from the directory (invite or host session)
     std::shared_ptr<WsConnection> conn;
     bool audioMuted = false;
     bool videoMuted = false;
@@ -83,13 +93,35 @@ class Conference : public WsHandler, public MediaEvents {
     std::string remoteIceUfrag;      // the browser's, from its last answer
     bool iceRestartPending = false;  // a restart-ice is on its way to the worker
   };
+  struct LobbyEntry {  // someone waiting for a host (series rooms)
+    std::string id;
+    std::string room;
+    std::shared_ptr<WsConnection> conn;
+    signalling::JoinRequest request;
+    int64_t sinceMs = 0;
+  };
   struct Connection {
     std::string participantId;  // empty until join
+    std::string lobbyId;        // set while waiting in a lobby
     std::vector<TimePoint> badMessages;
   };
 
   void handleJoin(const std::shared_ptr<WsConnection>& conn, int64_t id,
                   const signalling::JoinRequest& req);
+  // Puts a participant in the room; the join data goes out as the reply to `replyId`, or as a
+  // `lobby-admitted` notification for someone let in from the lobby.
+  void enterRoom(const std::shared_ptr<WsConnection>& conn, std::optional<int64_t> replyId,
+                 const signalling::JoinRequest& req, std::optional<RoomIdentity> identity);
+  void waitInLobby(const std::shared_ptr<WsConnection>& conn, int64_t id,
+                   const signalling::JoinRequest& req);
+  void handleLobbyDecision(Participant& host, int64_t id,
+                           const signalling::LobbyDecisionRequest& req);
+  void removeFromLobby(const std::string& lobbyId);
+  void notifyLobby(const std::string& room);  // the waiting list, to the room's hosts
+  nlohmann::json lobbyJson(const std::string& room) const;
+  void handleHand(Participant& p, int64_t id, const signalling::HandRequest& req);
+  nlohmann::json handsJson(const std::string& room) const;
+  void broadcastHands(const std::string& room, const std::string& loweredBy);
   void handleAnswer(Participant& p, int64_t id, const signalling::AnswerRequest& req);
   void handleUpdate(Participant& p, int64_t id, const signalling::UpdateRequest& req);
   void handleRestartIce(Participant& p, int64_t id);
@@ -117,6 +149,9 @@ class Conference : public WsHandler, public MediaEvents {
   std::map<std::string, std::unique_ptr<Participant>> participants_;
   std::map<std::string, std::vector<std::string>> rooms_;  // room -> participant ids, join order
   std::map<uint64_t, Connection> connections_;             // WsConnection id -> state
+  std::vector<LobbyEntry> lobby_;  // everyone waiting, all rooms, in order of arrival
+  std::map<std::string, std::vector<std::string>> hands_;  // room -> raised hands, first first
+  RoomAccess* access_ = nullptr;
   uint64_t nextObjectId_ = 1;                               // producers and consumers
 };
 

@@ -51,6 +51,18 @@ std::optional<Error> getBool(const json& j, const char* field, std::optional<boo
   return std::nullopt;
 }
 
+// An optional opaque token: printable ASCII without spaces, at most kMaxTokenBytes.
+std::optional<Error> getToken(const json& j, const char* field, std::string& out) {
+  if (auto e = getString(j, field, out, false)) return e;
+  bool ok = out.size() <= kMaxTokenBytes;
+  for (char c : out) ok = ok && c > 0x20 && c < 0x7F;
+  if (!ok) {
+    out.clear();
+    return badRequest(std::string("field '") + field + "': at most 256 printable ASCII characters");
+  }
+  return std::nullopt;
+}
+
 size_t utf8Length(std::string_view s, bool& valid) {
   size_t n = 0;
   valid = true;
@@ -138,7 +150,9 @@ std::variant<Request, RequestError> parseRequest(std::string_view text) {
     if (auto e = getBool(j, "video", video)) return RequestError{id, *e};
     r.audio = audio.value_or(true);
     r.video = video.value_or(true);
-    req.body = r;
+    if (auto e = getToken(j, "invite", r.invite)) return RequestError{id, *e};
+    if (auto e = getToken(j, "hostToken", r.hostToken)) return RequestError{id, *e};
+    req.body = std::move(r);
   } else if (type == "answer") {
     AnswerRequest r;
     auto it = j.find("offerId");
@@ -159,6 +173,20 @@ std::variant<Request, RequestError> parseRequest(std::string_view text) {
     req.body = PingRequest{};
   } else if (type == "restart-ice") {
     req.body = RestartIceRequest{};
+  } else if (type == "admit" || type == "deny") {
+    LobbyDecisionRequest r;
+    r.admit = type == "admit";
+    if (auto e = getToken(j, "lobbyId", r.lobbyId)) return RequestError{id, *e};
+    if (r.lobbyId.empty()) return RequestError{id, badRequest("field 'lobbyId': required")};
+    req.body = std::move(r);
+  } else if (type == "hand") {
+    HandRequest r;
+    std::optional<bool> raised;
+    if (auto e = getBool(j, "raised", raised)) return RequestError{id, *e};
+    if (!raised) return RequestError{id, badRequest("field 'raised': required, true or false")};
+    r.raised = *raised;
+    if (auto e = getToken(j, "participantId", r.participantId)) return RequestError{id, *e};
+    req.body = std::move(r);
   } else {
     return RequestError{id, makeError("unknown_type", "unknown message type '" + type.substr(0, 32) + "'")};
   }

@@ -16,12 +16,25 @@ namespace rounds::signalling {
 constexpr int kVersion = 1;
 constexpr size_t kMaxMessageBytes = 65536;
 constexpr int kMaxJsonDepth = 16;
+constexpr size_t kMaxTokenBytes = 256;  // invite, hostToken, lobbyId, participantId
 
 struct JoinRequest {
   std::string room;
   std::string name;
   bool audio = true;
   bool video = true;
+  std::string invite;     // a personal invitation token (series rooms), or ""
+  std::string hostToken;  // a host's sign-in session token (series rooms), or ""
+};
+// A host lets someone in from the lobby (`admit`) or turns them away (`deny`).
+struct LobbyDecisionRequest {
+  std::string lobbyId;
+  bool admit = false;
+};
+// Raise or lower a hand; a host may lower someone else's (`participantId`).
+struct HandRequest {
+  bool raised = false;
+  std::string participantId;  // "" = oneself
 };
 struct AnswerRequest {
   int64_t offerId = 0;
@@ -37,7 +50,7 @@ struct PingRequest {};
 struct RestartIceRequest {};
 
 using Body = std::variant<JoinRequest, AnswerRequest, UpdateRequest, LeaveRequest, PingRequest,
-                          RestartIceRequest>;
+                          RestartIceRequest, LobbyDecisionRequest, HandRequest>;
 
 struct Request {
   int64_t id = 0;

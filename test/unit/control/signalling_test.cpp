@@ -102,3 +102,45 @@ TEST(Signalling, RepliesAreVersionedJson) {
 
 }  // namespace
 }  // namespace rounds::signalling
+
+namespace rounds::signalling {
+namespace {
+
+TEST(SignallingLobby, JoinCarriesInviteAndHostToken) {
+  auto r = parseRequest(R"({"v":1,"id":1,"type":"join","room":"series-4","name":"A","invite":"abc_DEF-123","hostToken":"tok"})");
+  auto& j = std::get<JoinRequest>(std::get<Request>(r).body);
+  EXPECT_EQ(j.invite, "abc_DEF-123");
+  EXPECT_EQ(j.hostToken, "tok");
+  auto plain = parseRequest(R"({"v":1,"id":1,"type":"join","room":"r","name":"A"})");
+  EXPECT_TRUE(std::get<JoinRequest>(std::get<Request>(plain).body).invite.empty());
+}
+
+TEST(SignallingLobby, RejectsBadTokens) {
+  auto spaced = parseRequest(R"({"v":1,"id":1,"type":"join","room":"r","name":"A","invite":"a b"})");
+  EXPECT_EQ(std::get<RequestError>(spaced).error.code, "bad_request");
+  auto number = parseRequest(R"({"v":1,"id":1,"type":"join","room":"r","name":"A","hostToken":5})");
+  EXPECT_EQ(std::get<RequestError>(number).error.code, "bad_request");
+  std::string longToken(300, 'x');
+  auto tooLong = parseRequest(R"({"v":1,"id":1,"type":"join","room":"r","name":"A","invite":")" +
+                              longToken + R"("})");
+  EXPECT_NE(std::get<RequestError>(tooLong).error.message.find("invite"), std::string::npos);
+}
+
+TEST(SignallingLobby, ParsesAdmitDenyAndHand) {
+  auto admit = std::get<Request>(parseRequest(R"({"v":1,"id":2,"type":"admit","lobbyId":"l1"})"));
+  EXPECT_TRUE(std::get<LobbyDecisionRequest>(admit.body).admit);
+  auto deny = std::get<Request>(parseRequest(R"({"v":1,"id":2,"type":"deny","lobbyId":"l1"})"));
+  EXPECT_FALSE(std::get<LobbyDecisionRequest>(deny.body).admit);
+  EXPECT_EQ(std::get<RequestError>(parseRequest(R"({"v":1,"id":2,"type":"admit"})")).error.code,
+            "bad_request");
+  auto hand = std::get<Request>(parseRequest(R"({"v":1,"id":3,"type":"hand","raised":false,"participantId":"p9"})"));
+  EXPECT_FALSE(std::get<HandRequest>(hand.body).raised);
+  EXPECT_EQ(std::get<HandRequest>(hand.body).participantId, "p9");
+  EXPECT_EQ(std::get<RequestError>(parseRequest(R"({"v":1,"id":3,"type":"hand"})")).error.code,
+            "bad_request");
+  EXPECT_EQ(std::get<RequestError>(parseRequest(R"({"v":1,"id":3,"type":"hand","raised":1})")).error.code,
+            "bad_request");
+}
+
+}  // namespace
+}  // namespace rounds::signalling

@@ -1,0 +1,346 @@
+// Integration: series rooms (issue 4, "In the room"). Conference with a real SeriesRoomAccess over
+// the real account and series services on an in-memory store: invitations let people in with the
+// directory's identity, strangers wait in the lobby until a host admits or denies them, and every
+// room keeps an ordered raised-hand queue.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <deque>
+
+#include "control/conference.hpp"
+#include "control/room_access.hpp"
+
+namespace rounds {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+class LobbyWs : public WsConnection {
+ public:
+  explicit LobbyWs(uint64_t id) : id_(id) {}
+  uint64_t id() const override { return id_; }
+  std::string remoteAddress() const override { return "127.0.0.1:1"; }
+  void send(std::string text) override { inbox.push_back(json::parse(text)); }
+  void close(uint16_t code, std::string) override { closeCode = code; }
+  bool isOpen() const override { return !closeCode; }
+
+  std::deque<json> inbox;
+  std::optional<uint16_t> closeCode;
+
+ private:
+  uint64_t id_;
+};
+
+class StepClock : public Clock {
+ public:
+  TimePoint now() const override { return TimePoint{std::chrono::milliseconds{wall_}}; }
+  int64_t wallMillis() const override { return wall_; }
+  void advance(std::chrono::milliseconds d) { wall_ += d.count(); }
+
+ private:
+  int64_t wall_ = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
+};
+
+struct NoEvents : MediaEvents {
+  void onMediaPeerConnected(const std::string&) override {}
+  void onMediaPeerClosed(const std::string&, const std::string&) override {}
+};
+
+class LobbyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(openSqliteStore(":memory:").value());
+    attendance_ = std::make_unique<AttendanceService>(*store_, clock_);
+    MediaConfig mc;
+    mc.basePort = 0;
+    mc.workers = 1;
+    media_ = std::make_unique<MediaEngine>(io_, mc, events_);
+    ASSERT_TRUE(media_->start().ok());
+    conf_ = std::make_unique<Conference>(ConferenceConfig{}, *media_, *attendance_, clock_);
+    AccountsConfig ac;
+    ac.bootstrapToken = "lobby-bootstrap";
+    ac.argon2.memoryKiB = 1024;
+    ac.argon2.timeCost = 1;
+    accounts_ = std::make_unique<AccountService>(*store_, clock_, CryptoRandom::instance(), ac);
+    series_ = std::make_unique<SeriesService>(*store_, clock_, CryptoRandom::instance());
+    access_ = std::make_unique<SeriesRoomAccess>(*accounts_, *series_);
+    conf_->setAccess(access_.get());
+
+    NewAccount host;
+    host.email = "host@lobby.test";
+    host.password = "a host password that is long";
+    host.person = person("Dr Host", "CH");
+    host.bootstrapToken = "lobby-bootstrap";
+    auto account = accounts_->createAccount(std::nullopt, host);
+    ASSERT_TRUE(account.ok()) << account.error().message;
+    auto signIn = accounts_->login(host.email, host.password);
+    ASSERT_TRUE(signIn.ok());
+    hostToken_ = signIn->token;
+    caller_ = Caller{account->id, account->personId};
+
+    auto org = accounts_->createOrganisation(
+        OrganisationRecord{0, "Hospital of Hope", "CN", "hospital", 0});
+    ASSERT_TRUE(org.ok()) << org.error().message;
+    PersonRecord guest = person("Dr Wang", "CN");
+    guest.organisationId = org->id;
+    auto invitee = accounts_->createPerson(guest);
+    ASSERT_TRUE(invitee.ok()) << invitee.error().message;
+    inviteeId_ = invitee->id;
+
+    NewSeries s;
+    s.title = "Weekly rounds";
+    s.timeZone = "Asia/Shanghai";
+    s.start = "2026-03-02T21:00";
+    s.durationMinutes = 60;
+    auto created = series_->create(caller_, s);
+    ASSERT_TRUE(created.ok()) << created.error().message;
+    seriesId_ = created->id;
+    room_ = SeriesService::roomOf(*created);
+    auto other = series_->create(caller_, s);
+    ASSERT_TRUE(other.ok());
+    otherRoom_ = SeriesService::roomOf(*other);
+  }
+  void TearDown() override {
+    conf_->shutdown();
+    media_->stop();
+  }
+
+  static PersonRecord person(const std::string& name, const std::string& country) {
+    PersonRecord p;
+    p.displayName = name;
+    p.country = country;
+    p.discipline = "critical care";
+    p.language = "en";
+    p.timeZone = "Asia/Shanghai";
+    return p;
+  }
+
+  IssuedInvitation invite(std::optional<int64_t> expiresAtMs = std::nullopt) {
+    auto issued = series_->invite(caller_, seriesId_, {InviteeInput{inviteeId_, expiresAtMs}});
+    EXPECT_TRUE(issued.ok()) << issued.error().message;
+    return issued->at(0);
+  }
+
+  std::shared_ptr<LobbyWs> open() {
+    auto ws = std::make_shared<LobbyWs>(nextId_++);
+    conf_->onWsOpen(ws);
+    return ws;
+  }
+
+  json request(const std::shared_ptr<LobbyWs>& ws, json msg) {
+    msg["v"] = 1;
+    msg["id"] = reqId_++;
+    conf_->onWsMessage(ws, msg.dump());
+    return next(ws, "reply");
+  }
+
+  json join(const std::shared_ptr<LobbyWs>& ws, const std::string& name, json extra = json::object(),
+            const std::string& room = "") {
+    json msg{{"type", "join"}, {"room", room.empty() ? room_ : room}, {"name", name},
+             {"audio", false}, {"video", false}};
+    msg.update(extra);
+    return request(ws, msg);
+  }
+
+  // The next message of `type` (earlier ones are dropped); null when none is queued.
+  static json next(const std::shared_ptr<LobbyWs>& ws, const std::string& type) {
+    while (!ws->inbox.empty()) {
+      json m = ws->inbox.front();
+      ws->inbox.pop_front();
+      if (m["type"] == type) return m;
+    }
+    return json{};
+  }
+
+  static std::string errorCode(const json& reply) {
+    return reply.value("ok", true) ? "" : reply["error"]["code"].get<std::string>();
+  }
+
+  boost::asio::io_context io_;
+  NoEvents events_;
+  StepClock clock_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<AttendanceService> attendance_;
+  std::unique_ptr<MediaEngine> media_;
+  std::unique_ptr<Conference> conf_;
+  std::unique_ptr<AccountService> accounts_;
+  std::unique_ptr<SeriesService> series_;
+  std::unique_ptr<SeriesRoomAccess> access_;
+  std::string hostToken_;
+  Caller caller_;
+  int64_t inviteeId_ = 0;
+  int64_t seriesId_ = 0;
+  std::string room_, otherRoom_;
+  uint64_t nextId_ = 1;
+  int64_t reqId_ = 1;
+};
+
+TEST(SeriesRoomName, OnlySeriesRoomsAreGuarded) {
+  EXPECT_EQ(seriesIdOfRoom("series-12"), 12);
+  EXPECT_FALSE(seriesIdOfRoom("series-"));
+  EXPECT_FALSE(seriesIdOfRoom("series-012"));
+  EXPECT_FALSE(seriesIdOfRoom("series-1x"));
+  EXPECT_FALSE(seriesIdOfRoom("series-99999999999999999999"));
+  EXPECT_FALSE(seriesIdOfRoom("ward-7"));
+}
+
+TEST_F(LobbyTest, InviteeEntersWithTheDirectorysIdentity) {
+  auto host = open();
+  json h = join(host, "whatever the host typed", {{"hostToken", hostToken_}});
+  ASSERT_TRUE(h["ok"].get<bool>()) << h.dump();
+  EXPECT_EQ(h["data"]["self"]["role"], "host");
+  EXPECT_TRUE(h["data"]["self"]["host"].get<bool>());
+  EXPECT_EQ(h["data"]["self"]["name"], "Dr Host");
+  EXPECT_EQ(h["data"]["waiting"], json::array());
+
+  auto guest = open();
+  json g = join(guest, "Somebody Else", {{"invite", invite().token}});
+  ASSERT_TRUE(g["ok"].get<bool>()) << g.dump();
+  const json& self = g["data"]["self"];
+  EXPECT_EQ(self["name"], "Dr Wang");  // the directory's, not the client's
+  EXPECT_EQ(self["organisation"], "Hospital of Hope");
+  EXPECT_EQ(self["country"], "CN");
+  EXPECT_EQ(self["role"], "participant");
+  EXPECT_FALSE(self["host"].get<bool>());
+  EXPECT_EQ(g["data"]["participants"][0]["role"], "host");
+
+  json joined = next(host, "participant-joined");
+  EXPECT_EQ(joined["participant"]["organisation"], "Hospital of Hope");
+  EXPECT_EQ(joined["participant"]["name"], "Dr Wang");
+}
+
+TEST_F(LobbyTest, BadRevokedExpiredAndForeignInvitationsAreRefused) {
+  auto ws = open();
+  EXPECT_EQ(errorCode(join(ws, "X", {{"invite", "not-a-real-token"}})), "invite_invalid");
+
+  IssuedInvitation revoked = invite();
+  ASSERT_TRUE(series_->revoke(caller_, seriesId_, revoked.record.id).ok());
+  json r = join(ws, "X", {{"invite", revoked.token}});
+  EXPECT_EQ(errorCode(r), "invite_invalid");
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("revoked"), std::string::npos);
+
+  IssuedInvitation soon = invite(clock_.wallMillis() + 60'000);
+  clock_.advance(2min);
+  json e = join(ws, "X", {{"invite", soon.token}});
+  EXPECT_EQ(errorCode(e), "invite_invalid");
+  EXPECT_NE(e["error"]["message"].get<std::string>().find("expired"), std::string::npos);
+
+  EXPECT_EQ(errorCode(join(ws, "X", {{"invite", invite().token}}, otherRoom_)), "invite_invalid");
+  EXPECT_EQ(errorCode(join(ws, "X", {{"invite", invite().token}}, "ad-hoc")), "invite_invalid");
+  EXPECT_EQ(errorCode(join(ws, "X", {{"hostToken", "stale"}})), "host_invalid");
+  // None of these joined or queued the connection: a valid invitation still works on it.
+  EXPECT_TRUE(join(ws, "X", {{"invite", invite().token}})["ok"].get<bool>());
+}
+
+TEST_F(LobbyTest, StrangerWaitsUntilAHostAdmits) {
+  auto stranger = open();
+  json w = join(stranger, "Walk-in");
+  ASSERT_TRUE(w["ok"].get<bool>());
+  EXPECT_TRUE(w["data"]["lobby"].get<bool>());
+  std::string lobbyId = w["data"]["lobbyId"];
+  EXPECT_EQ(errorCode(request(stranger, {{"type", "update"}, {"audioMuted", true}})), "not_joined");
+
+  // A host arriving later finds them waiting; an invitee is no host and cannot let them in.
+  auto host = open();
+  json h = join(host, "H", {{"hostToken", hostToken_}});
+  ASSERT_EQ(h["data"]["waiting"].size(), 1u);
+  EXPECT_EQ(h["data"]["waiting"][0]["name"], "Walk-in");
+  auto guest = open();
+  ASSERT_TRUE(join(guest, "G", {{"invite", invite().token}})["ok"].get<bool>());
+  EXPECT_EQ(errorCode(request(guest, {{"type", "admit"}, {"lobbyId", lobbyId}})), "not_host");
+  EXPECT_TRUE(next(stranger, "lobby-admitted").is_null());
+
+  EXPECT_TRUE(request(host, {{"type", "admit"}, {"lobbyId", lobbyId}})["ok"].get<bool>());
+  json admitted = next(stranger, "lobby-admitted");
+  ASSERT_FALSE(admitted.is_null());
+  EXPECT_EQ(admitted["participants"].size(), 2u);
+  EXPECT_EQ(admitted["self"]["name"], "Walk-in");
+  EXPECT_FALSE(admitted["self"].contains("role"));
+  EXPECT_EQ(next(host, "lobby")["waiting"], json::array());
+  EXPECT_EQ(next(guest, "participant-joined")["participant"]["name"], "Walk-in");
+  EXPECT_EQ(errorCode(request(host, {{"type", "admit"}, {"lobbyId", lobbyId}})), "not_in_lobby");
+}
+
+TEST_F(LobbyTest, DeniedStrangerIsToldAndDisconnected) {
+  auto host = open();
+  ASSERT_TRUE(join(host, "H", {{"hostToken", hostToken_}})["ok"].get<bool>());
+  auto stranger = open();
+  std::string lobbyId = join(stranger, "Walk-in")["data"]["lobbyId"];
+  json waiting = next(host, "lobby");
+  ASSERT_EQ(waiting["waiting"].size(), 1u);
+  EXPECT_EQ(waiting["waiting"][0]["id"], lobbyId);
+
+  EXPECT_TRUE(request(host, {{"type", "deny"}, {"lobbyId", lobbyId}})["ok"].get<bool>());
+  EXPECT_EQ(next(stranger, "lobby-denied")["reason"], "denied");
+  EXPECT_EQ(stranger->closeCode, kCloseLobbyDenied);
+  EXPECT_EQ(conf_->participantsJson(room_).size(), 1u);
+}
+
+TEST_F(LobbyTest, ClosedSocketLeavesTheLobbyAndAHostLeavingKeepsIt) {
+  auto host = open();
+  ASSERT_TRUE(join(host, "H", {{"hostToken", hostToken_}})["ok"].get<bool>());
+  auto a = open();
+  auto b = open();
+  join(a, "First");
+  join(b, "Second");
+  conf_->onWsClose(a);
+  json list = json{};
+  for (json m; !(m = next(host, "lobby")).is_null();) list = m["waiting"];
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["name"], "Second");
+
+  // The host leaves: Second keeps waiting and the next host sees them.
+  conf_->onWsClose(host);
+  auto again = open();
+  json h = join(again, "H", {{"hostToken", hostToken_}});
+  ASSERT_EQ(h["data"]["waiting"].size(), 1u);
+  EXPECT_EQ(h["data"]["waiting"][0]["name"], "Second");
+}
+
+TEST_F(LobbyTest, AdHocRoomsTakeAnyoneAsBefore) {
+  auto ws = open();
+  json r = join(ws, "Anyone", json::object(), "ward-7");
+  ASSERT_TRUE(r["ok"].get<bool>());
+  EXPECT_FALSE(r["data"].contains("lobby"));
+  EXPECT_FALSE(r["data"]["self"].contains("role"));
+}
+
+TEST_F(LobbyTest, HandsQueueInOrderAndAHostGivesTheFloor) {
+  auto host = open();
+  std::string hostId = join(host, "H", {{"hostToken", hostToken_}})["data"]["participantId"];
+  auto a = open();
+  auto b = open();
+  std::string aId = join(a, "A", {{"invite", invite().token}})["data"]["participantId"];
+  std::string bId = join(b, "B", {{"invite", invite().token}})["data"]["participantId"];
+
+  EXPECT_TRUE(request(b, {{"type", "hand"}, {"raised", true}})["ok"].get<bool>());
+  EXPECT_TRUE(request(a, {{"type", "hand"}, {"raised", true}})["ok"].get<bool>());
+  EXPECT_TRUE(request(b, {{"type", "hand"}, {"raised", true}})["ok"].get<bool>());  // no change
+  json hands;
+  for (json m; !(m = next(host, "hands")).is_null();) hands = m;
+  EXPECT_EQ(hands["queue"], json::array({bId, aId}));
+
+  // Only a host lowers someone else's hand; nobody raises another's.
+  EXPECT_EQ(errorCode(request(a, {{"type", "hand"}, {"raised", false}, {"participantId", bId}})),
+            "not_host");
+  EXPECT_EQ(errorCode(request(host, {{"type", "hand"}, {"raised", true}, {"participantId", aId}})),
+            "bad_request");
+  EXPECT_TRUE(request(host, {{"type", "hand"}, {"raised", false}, {"participantId", bId}})["ok"]
+                  .get<bool>());
+  json floor = next(b, "hands");
+  for (json m; !(m = next(b, "hands")).is_null();) floor = m;
+  EXPECT_EQ(floor["queue"], json::array({aId}));
+  EXPECT_EQ(floor["loweredBy"], hostId);
+
+  // Someone leaving drops out of the queue; a newcomer gets the queue in its join reply.
+  auto c = open();
+  EXPECT_EQ(join(c, "C", {{"invite", invite().token}})["data"]["hands"], json::array({aId}));
+  conf_->onWsClose(a);
+  json last;
+  for (json m; !(m = next(c, "hands")).is_null();) last = m;
+  EXPECT_EQ(last["queue"], json::array());
+}
+
+}  // namespace
+}  // namespace rounds
