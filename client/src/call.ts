@@ -4,10 +4,21 @@
 import { acquireMedia, MediaProblem, stopStream, type MediaWish } from './media';
 import { PeerSession } from './peer';
 import { signallingUrl } from './room';
-import { SignallingClient, SignallingError, type LeftReason, type Participant } from './signalling';
+import {
+  SignallingClient,
+  SignallingError,
+  toLobby,
+  toParticipant,
+  type JoinAccess,
+  type JoinReply,
+  type LeftReason,
+  type LobbyEntry,
+  type Participant,
+} from './signalling';
 import { t } from './strings';
 import { announce } from './ui/dom';
 import { CallView, showMessage, showProgress } from './ui/screens';
+import { RoomPanel } from './ui/room_panel';
 import { Tile } from './ui/tiles';
 
 export type CallState =
@@ -15,6 +26,7 @@ export type CallState =
   | 'acquiring-media'
   | 'media-problem'
   | 'connecting'
+  | 'lobby'
   | 'joined'
   | 'reconnecting'
   | 'failed'
@@ -30,6 +42,10 @@ export interface DiagnosticsHook {
   participants: Record<string, string>;
   /** Last error code shown to the person (unreachable, room_full, lost, …), or null. */
   error: string | null;
+  /** Raised hands, first raised first (participant ids). */
+  hands: string[];
+  /** Hosts: names of the people waiting in the lobby. */
+  waiting: string[];
 }
 
 // Backoff before reconnect attempt n: 1, 2, 4, 8, 8, … seconds; then give up and show "Try again".
@@ -55,12 +71,20 @@ export class Call {
   private reconnectAttempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private attempting = false;
+  private isHost = false;
+  private selfInfo: Participant | null = null;
+  private hands: string[] = [];
+  private panel: RoomPanel | null = null;
+  // While waiting in the lobby: settled by lobby-admitted, lobby-denied or a lost socket.
+  private lobbyWait: { resolve(reply: JoinReply): void; reject(error: SignallingError): void } | null = null;
 
   constructor(
     private readonly room: string,
     private readonly name: string,
     private readonly hook: DiagnosticsHook,
     private readonly onChangeRoomOrName: () => void,
+    private readonly access: JoinAccess = {},
+    private readonly onHostTokenRefused: () => void = () => undefined,
   ) {
     hook.room = room;
   }
@@ -123,6 +147,14 @@ export class Call {
     showProgress(t('connecting', { room: this.room }));
     const error = await this.connect();
     if (error === 'stale') return;
+    if (error?.code === 'host_invalid' && this.access.hostToken) {
+      // A stale sign-in: forget it and come in like anyone else (invitation or lobby).
+      console.warn('rounds: host session refused:', error.message);
+      delete this.access.hostToken;
+      this.onHostTokenRefused();
+      await this.connectFirst();
+      return;
+    }
     if (error) {
       this.showFailure(error);
       return;
@@ -142,7 +174,16 @@ export class Call {
         onParticipantJoined: (p) => !stale() && this.onParticipantJoined(p),
         onParticipantUpdated: (p) => !stale() && this.onParticipantUpdated(p),
         onParticipantLeft: (id, reason) => !stale() && this.onParticipantLeft(id, reason),
-        onClose: (code) => !stale() && this.onConnectionLost(`socket closed (${code})`),
+        onClose: (code) => {
+          if (stale()) return;
+          if (this.lobbyWait) this.settleLobby(new SignallingError('lost', `socket closed (${code})`));
+          else this.onConnectionLost(`socket closed (${code})`);
+        },
+        onLobby: (waiting) => !stale() && this.onLobby(waiting),
+        onLobbyAdmitted: (reply) => !stale() && this.settleLobby(reply),
+        onLobbyDenied: (reason) =>
+          !stale() && this.settleLobby(new SignallingError('lobby_denied', reason === 'room_full' ? 'room_full' : 'denied')),
+        onHands: (queue, loweredBy) => !stale() && this.onHands(queue, loweredBy),
       });
     } catch (error) {
       return stale() ? 'stale' : asSignallingError(error);
@@ -167,12 +208,27 @@ export class Call {
     const hasAudio = !!this.local?.getAudioTracks().length;
     const hasVideo = !!this.local?.getVideoTracks().length;
     try {
-      const reply = await signalling.join(this.room, this.name, hasAudio, hasVideo);
+      let reply = await signalling.join(this.room, this.name, hasAudio, hasVideo, this.access);
       if (stale()) return 'stale';
+      if (reply.lobby === true) {
+        this.setState('lobby');
+        showMessage('lobby', t('lobbyWaitingHeading'), t('lobbyWaiting', { room: this.room }), [
+          { label: t('leaveButton'), id: 'lobby-leave', onClick: () => void this.leave() },
+        ]);
+        reply = await new Promise<JoinReply>((resolve, reject) => {
+          this.lobbyWait = { resolve, reject };
+        });
+        if (stale()) return 'stale';
+        announce(t('announceAdmitted'));
+      }
       if (this.hook.participantId) this.ownPastIds.add(this.hook.participantId);
       this.hook.participantId = reply.participantId;
+      this.selfInfo = toParticipant(reply.self);
+      this.isHost = this.selfInfo?.host === true;
       peer.configure(Array.isArray(reply.iceServers) ? reply.iceServers : []);
-      this.enterCall(reply.participants);
+      this.enterCall((Array.isArray(reply.participants) ? reply.participants : []).map(toParticipant).filter(isParticipant));
+      this.onHands(Array.isArray(reply.hands) ? reply.hands.filter((id) => typeof id === 'string') : [], null);
+      if (this.isHost) this.onLobby(toLobby(Array.isArray(reply.waiting) ? reply.waiting : []));
     } catch (error) {
       if (stale()) return 'stale';
       this.teardownConnection();
@@ -196,11 +252,22 @@ export class Call {
           this.view?.grid.playAll();
           this.view?.showSoundBlocked(false);
         },
+        onToggleHand: () => this.toggleHand(),
+      });
+      this.panel = new RoomPanel(this.view.side, {
+        onLowerHand: (id) => {
+          this.signalling?.hand(false, id).catch(logUpdateError);
+        },
+        onDecide: (lobbyId, admit) => {
+          this.signalling?.decide(lobbyId, admit).catch(logUpdateError);
+        },
       });
       this.selfTile = new Tile('self', this.name, true, () => undefined);
       this.selfTile.setLocalStream(this.local);
       this.view.grid.add(this.selfTile);
     }
+    this.selfTile?.setName(this.selfInfo?.name ?? this.name);
+    this.selfTile?.setAffiliation(this.selfInfo ?? {});
     this.view.grid.clearRemote();
     this.participants.clear();
     this.pendingTracks.clear();
@@ -240,6 +307,7 @@ export class Call {
       this.view.grid.add(tile);
     }
     tile.setName(participant.name);
+    tile.setAffiliation(participant);
     tile.setMuted(participant.audioMuted, participant.videoMuted);
     for (const track of this.pendingTracks.get(participant.id) ?? []) tile.addTrack(track);
     this.pendingTracks.delete(participant.id);
@@ -252,6 +320,7 @@ export class Call {
     this.participants.set(participant.id, participant);
     const tile = this.view?.grid.get(participant.id);
     tile?.setName(participant.name);
+    tile?.setAffiliation(participant);
     tile?.setMuted(participant.audioMuted, participant.videoMuted);
   }
 
@@ -263,6 +332,46 @@ export class Call {
     this.view?.updateCount();
     this.syncHook();
     if (participant) announce(t('announceLeft', { name: participant.name }));
+  }
+
+  /** Settles the lobby wait: admitted with the join data, or refused/lost with an error. */
+  private settleLobby(outcome: JoinReply | SignallingError): void {
+    const wait = this.lobbyWait;
+    this.lobbyWait = null;
+    if (!wait) return;
+    if (outcome instanceof SignallingError) wait.reject(outcome);
+    else wait.resolve(outcome);
+  }
+
+  private onLobby(waiting: LobbyEntry[]): void {
+    const before = new Set(this.hook.waiting);
+    this.hook.waiting = waiting.map((entry) => entry.name);
+    this.panel?.setLobby(waiting);
+    for (const entry of waiting) if (!before.has(entry.name)) announce(t('announceWaiting', { name: entry.name }));
+  }
+
+  private onHands(queue: string[], loweredBy: string | null): void {
+    const me = this.hook.participantId;
+    const hadHand = !!me && this.hands.includes(me);
+    const raisedNow = queue.filter((id) => !this.hands.includes(id));
+    this.hands = queue;
+    this.hook.hands = [...queue];
+    const mine = !!me && queue.includes(me);
+    this.view?.setHandRaised(mine);
+    this.panel?.setHands(queue, (id) => this.nameOf(id), this.isHost);
+    if (hadHand && !mine && loweredBy && loweredBy !== me) announce(t('announceFloor'));
+    for (const id of raisedNow) if (id !== me) announce(t('announceHandRaised', { name: this.nameOf(id) }));
+  }
+
+  private nameOf(id: string): string {
+    if (id === this.hook.participantId) return t('you', { name: this.selfInfo?.name ?? this.name });
+    return this.participants.get(id)?.name ?? id;
+  }
+
+  private toggleHand(): void {
+    const me = this.hook.participantId;
+    if (!me) return;
+    this.signalling?.hand(!this.hands.includes(me)).catch(logUpdateError);
   }
 
   private onRemoteTrack(participantId: string, track: MediaStreamTrack): void {
@@ -398,6 +507,13 @@ export class Call {
       showMessage('error', t('unreachableHeading'), t('unreachable'), [retry, back]);
     } else if (code === 'room_full') {
       showMessage('error', t('roomFullHeading'), t('roomFull', { room: this.room }), [retry, back]);
+    } else if (code === 'lobby_denied') {
+      const text = error.message === 'room_full' ? t('lobbyFull', { room: this.room }) : t('lobbyDenied', { room: this.room });
+      showMessage('error', t('lobbyDeniedHeading'), text, [back]);
+    } else if (code === 'invite_invalid') {
+      showMessage('error', t('inviteInvalidHeading'), t('inviteInvalid', { detail: error.message }), [back]);
+    } else if (code === 'host_invalid') {
+      showMessage('error', t('hostInvalidHeading'), t('hostInvalid', { detail: error.message }), [back]);
     } else if (code === 'lost') {
       showMessage('error', t('lostHeading'), t('lost'), [retry, back]);
     } else {
@@ -406,6 +522,7 @@ export class Call {
   }
 
   private teardownConnection(): void {
+    this.settleLobby(new SignallingError('closed', 'left the lobby'));
     this.signalling?.close();
     this.signalling = null;
     this.peer?.close();
@@ -415,7 +532,11 @@ export class Call {
 
   private dropCall(): void {
     this.view = null;
+    this.panel = null;
     this.selfTile = null;
+    this.hands = [];
+    this.hook.hands = [];
+    this.hook.waiting = [];
     this.participants.clear();
     this.pendingTracks.clear();
     this.hook.participantId = null;
@@ -436,6 +557,10 @@ export class Call {
 function asSignallingError(error: unknown): SignallingError {
   if (error instanceof SignallingError) return error;
   return new SignallingError('internal', error instanceof Error ? error.message : String(error));
+}
+
+function isParticipant(value: Participant | null): value is Participant {
+  return value !== null;
 }
 
 function logUpdateError(error: unknown): void {

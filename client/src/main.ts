@@ -3,6 +3,7 @@
 import { Call, type DiagnosticsHook } from './call';
 import { normaliseName, readPageParams, roomPath } from './room';
 import { showSchedule } from './schedule';
+import type { JoinAccess } from './signalling';
 import { language, t } from './strings';
 import { showJoin } from './ui/screens';
 
@@ -13,6 +14,33 @@ declare global {
 }
 
 const kNameKey = 'rounds.name';
+// A host's sign-in session token (docs/api.md POST /api/sessions), kept by whatever signed them in;
+// sent with `join` in series rooms only (docs/client.md).
+const kHostSessionKey = 'rounds.hostSession';
+const kSeriesRoom = /^series-[1-9][0-9]*$/;
+
+/** What identifies this person in a series room: their invitation (from the link) and host session. */
+function joinAccess(room: string): JoinAccess {
+  if (!kSeriesRoom.test(room)) return {};
+  const access: JoinAccess = {};
+  const invite = new URLSearchParams(window.location.search).get('invite');
+  if (invite) access.invite = invite;
+  try {
+    const session = localStorage.getItem(kHostSessionKey);
+    if (session) access.hostToken = session;
+  } catch {
+    // No storage: not signed in here.
+  }
+  return access;
+}
+
+function forgetHostSession(): void {
+  try {
+    localStorage.removeItem(kHostSessionKey);
+  } catch {
+    // Nothing stored.
+  }
+}
 
 const hook: DiagnosticsHook = {
   state: 'idle',
@@ -21,6 +49,8 @@ const hook: DiagnosticsHook = {
   pc: null,
   participants: {},
   error: null,
+  hands: [],
+  waiting: [],
 };
 window.__rounds = hook;
 document.documentElement.lang = language;
@@ -43,7 +73,7 @@ function rememberName(name: string): void {
 
 function startCall(room: string, name: string): void {
   document.title = t('documentTitle', { room });
-  const call = new Call(room, name, hook, () => showJoinScreen(room, name, true));
+  const call = new Call(room, name, hook, () => showJoinScreen(room, name, true), joinAccess(room), forgetHostSession);
   void call.start();
 }
 

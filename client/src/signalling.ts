@@ -6,6 +6,17 @@ export interface Participant {
   name: string;
   audioMuted: boolean;
   videoMuted: boolean;
+  /** From the directory, for people who joined with an invitation or as a host (series rooms). */
+  organisation?: string;
+  country?: string;
+  role?: string;
+  host?: boolean;
+}
+
+/** Someone waiting in a series room's lobby (sent to hosts only). */
+export interface LobbyEntry {
+  id: string;
+  name: string;
 }
 
 export interface JoinReply {
@@ -14,6 +25,20 @@ export interface JoinReply {
   participants: Participant[];
   /** TURN servers with short-lived credentials (empty when the server has none configured). */
   iceServers?: RTCIceServer[];
+  /** Oneself as the others see it (name and label from the directory when invited). */
+  self?: Participant;
+  /** Raised hands, first raised first (participant ids). */
+  hands?: string[];
+  /** Hosts only: who waits in the lobby. */
+  waiting?: LobbyEntry[];
+  /** True when this join waits in the lobby; `lobby-admitted` brings the real reply. */
+  lobby?: boolean;
+}
+
+/** What identifies a person beyond their typed name (docs/signalling.md, `join`). */
+export interface JoinAccess {
+  invite?: string;
+  hostToken?: string;
 }
 
 export type LeftReason = 'left' | 'disconnected' | 'timeout';
@@ -23,6 +48,14 @@ export interface SignallingListener {
   onParticipantJoined(participant: Participant): void;
   onParticipantUpdated(participant: Participant): void;
   onParticipantLeft(id: string, reason: LeftReason): void;
+  /** Hosts: the lobby's waiting list changed. */
+  onLobby?(waiting: LobbyEntry[]): void;
+  /** A host let us in from the lobby: the data a join reply would have had. */
+  onLobbyAdmitted?(reply: JoinReply): void;
+  /** A host turned us away (or the room was full); the socket closes next. */
+  onLobbyDenied?(reason: string): void;
+  /** The raised-hand queue changed; loweredBy is the host who gave someone the floor. */
+  onHands?(queue: string[], loweredBy: string | null): void;
   /** The socket closed without close() being called on this side. */
   onClose(code: number, reason: string): void;
 }
@@ -94,8 +127,21 @@ export class SignallingClient {
     });
   }
 
-  join(room: string, name: string, audio: boolean, video: boolean): Promise<JoinReply> {
-    return this.request('join', { room, name, audio, video }) as Promise<JoinReply>;
+  join(room: string, name: string, audio: boolean, video: boolean, access: JoinAccess = {}): Promise<JoinReply> {
+    const fields: Record<string, unknown> = { room, name, audio, video };
+    if (access.invite) fields.invite = access.invite;
+    if (access.hostToken) fields.hostToken = access.hostToken;
+    return this.request('join', fields) as Promise<JoinReply>;
+  }
+
+  /** Hosts: let someone in from the lobby, or turn them away. */
+  decide(lobbyId: string, admit: boolean): Promise<unknown> {
+    return this.request(admit ? 'admit' : 'deny', { lobbyId });
+  }
+
+  /** Raise or lower one's own hand; a host may lower someone else's. */
+  hand(raised: boolean, participantId?: string): Promise<unknown> {
+    return this.request('hand', participantId ? { raised, participantId } : { raised });
   }
 
   answer(offerId: number, sdp: string): Promise<unknown> {
@@ -177,6 +223,23 @@ export class SignallingClient {
         if (participant) this.listener.onParticipantUpdated(participant);
         break;
       }
+      case 'lobby':
+        if (Array.isArray(message.waiting)) this.listener.onLobby?.(toLobby(message.waiting));
+        break;
+      case 'lobby-admitted':
+        this.listener.onLobbyAdmitted?.(message as unknown as JoinReply);
+        break;
+      case 'lobby-denied':
+        this.listener.onLobbyDenied?.(typeof message.reason === 'string' ? message.reason : 'denied');
+        break;
+      case 'hands':
+        if (Array.isArray(message.queue)) {
+          this.listener.onHands?.(
+            message.queue.filter((id): id is string => typeof id === 'string'),
+            typeof message.loweredBy === 'string' ? message.loweredBy : null,
+          );
+        }
+        break;
       case 'participant-left':
         if (typeof message.id === 'string') {
           this.listener.onParticipantLeft(message.id, (message.reason as LeftReason) ?? 'left');
@@ -228,5 +291,20 @@ export function toParticipant(value: unknown): Participant | null {
   if (typeof value !== 'object' || value === null) return null;
   const p = value as Record<string, unknown>;
   if (typeof p.id !== 'string' || typeof p.name !== 'string') return null;
-  return { id: p.id, name: p.name, audioMuted: p.audioMuted === true, videoMuted: p.videoMuted === true };
+  const out: Participant = { id: p.id, name: p.name, audioMuted: p.audioMuted === true, videoMuted: p.videoMuted === true };
+  if (typeof p.organisation === 'string') out.organisation = p.organisation;
+  if (typeof p.country === 'string') out.country = p.country;
+  if (typeof p.role === 'string') out.role = p.role;
+  if (p.host === true) out.host = true;
+  return out;
+}
+
+export function toLobby(values: unknown[]): LobbyEntry[] {
+  const out: LobbyEntry[] = [];
+  for (const value of values) {
+    if (typeof value !== 'object' || value === null) continue;
+    const e = value as Record<string, unknown>;
+    if (typeof e.id === 'string' && typeof e.name === 'string') out.push({ id: e.id, name: e.name });
+  }
+  return out;
 }

@@ -160,6 +160,7 @@ export interface CallControls {
   onLeave(): void;
   onReconnectNow(): void;
   onEnableSound(): void;
+  onToggleHand(): void;
 }
 
 /** The call: header, tile grid, reconnect and sound banners, control bar. */
@@ -172,6 +173,9 @@ export class CallView {
   private readonly micButton: HTMLButtonElement;
   private readonly cameraButton: HTMLButtonElement;
   private readonly leaveButton: HTMLButtonElement;
+  private readonly handButton: HTMLButtonElement;
+  /** The side panel: the raised-hand queue and, for hosts, the lobby (ui/room_panel.ts). */
+  readonly side = h('aside', { class: 'side', 'aria-label': t('sidePanelLabel') });
 
   constructor(room: string, controls: CallControls) {
     this.banner = h(
@@ -209,6 +213,11 @@ export class CallView {
       { type: 'button', id: 'toggle-camera', class: 'toggle', 'aria-label': t('cameraButtonLabel'), 'aria-pressed': 'false', onclick: () => controls.onToggleCamera() },
       t('cameraButton'),
     );
+    this.handButton = h(
+      'button',
+      { type: 'button', id: 'toggle-hand', class: 'toggle', 'aria-label': t('handButtonLabel'), 'aria-pressed': 'false', onclick: () => controls.onToggleHand() },
+      t('handButton'),
+    );
     this.leaveButton = h(
       'button',
       { type: 'button', id: 'leave', class: 'danger', 'aria-label': t('leaveButtonLabel'), onclick: () => controls.onLeave() },
@@ -222,7 +231,8 @@ export class CallView {
       this.banner,
       this.soundBanner,
       this.grid.element,
-      h('nav', { class: 'controls', 'aria-label': t('appName') }, this.micButton, this.cameraButton, this.leaveButton),
+      this.side,
+      h('nav', { class: 'controls', 'aria-label': t('appName') }, this.micButton, this.cameraButton, this.handButton, this.leaveButton),
     );
     replace(screen, this.micButton);
   }
@@ -235,6 +245,11 @@ export class CallView {
     this.cameraButton.setAttribute('aria-pressed', String(state.videoMuted));
     this.cameraButton.disabled = !state.hasVideo;
     this.cameraButton.title = state.hasVideo ? '' : t('noCamera');
+  }
+
+  setHandRaised(raised: boolean): void {
+    this.handButton.setAttribute('aria-pressed', String(raised));
+    this.handButton.textContent = raised ? t('lowerHandButton') : t('handButton');
   }
 
   updateCount(): void {

@@ -3,11 +3,26 @@
 import { t } from '../strings';
 import { h, initials } from './dom';
 
+const kRoleKeys = {
+  host: 'roleHost',
+  'co-host': 'roleCoHost',
+  presenter: 'rolePresenter',
+  interpreter: 'roleInterpreter',
+  participant: 'roleParticipant',
+  observer: 'roleObserver',
+} as const;
+
+/** A series role in the page's language (the raw name when it is not one we know). */
+export function roleName(role: string): string {
+  return role in kRoleKeys ? t(kRoleKeys[role as keyof typeof kRoleKeys]) : role;
+}
+
 export class Tile {
   readonly element: HTMLElement;
   private readonly video: HTMLVideoElement;
   private readonly placeholder: HTMLElement;
   private readonly label: HTMLElement;
+  private readonly affiliation: HTMLElement;
   private readonly micBadge: HTMLElement;
   private readonly cameraBadge: HTMLElement;
   private readonly stream = new MediaStream();
@@ -28,6 +43,7 @@ export class Tile {
     this.video.addEventListener('playing', () => this.refresh());
     this.placeholder = h('div', { class: 'placeholder', 'aria-hidden': 'true' });
     this.label = h('span', { class: 'name' });
+    this.affiliation = h('span', { class: 'affiliation', hidden: true });
     this.micBadge = h('span', { class: 'badge mic-off', hidden: true }, t('micOffBadge'));
     this.cameraBadge = h('span', { class: 'badge camera-off', hidden: true }, t('cameraOffBadge'));
     this.element = h(
@@ -35,7 +51,7 @@ export class Tile {
       { class: local ? 'tile local' : 'tile', 'data-participant-id': id },
       this.video,
       this.placeholder,
-      h('figcaption', {}, this.label, this.micBadge, this.cameraBadge),
+      h('figcaption', {}, this.label, this.affiliation, this.micBadge, this.cameraBadge),
     );
     this.setName(name);
   }
@@ -45,6 +61,15 @@ export class Tile {
     this.label.textContent = this.local ? t('you', { name }) : name;
     this.placeholder.textContent = initials(name);
     this.video.setAttribute('aria-label', t('videoOf', { name }));
+  }
+
+  /** Organisation · country · role from the directory (series rooms); hidden when unknown. */
+  setAffiliation(info: { organisation?: string; country?: string; role?: string }): void {
+    const parts = [info.organisation, info.country, info.role ? roleName(info.role) : undefined].filter(
+      (part): part is string => !!part,
+    );
+    this.affiliation.textContent = parts.join(' · ');
+    this.affiliation.hidden = parts.length === 0;
   }
 
   setMuted(audioMuted: boolean, videoMuted: boolean): void {
