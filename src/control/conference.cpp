@@ -244,6 +244,13 @@ void Conference::notifyLobby(const std::string& room) {
 
 void Conference::waitInLobby(const std::shared_ptr<WsConnection>& conn, int64_t id,
                              const signalling::JoinRequest& req) {
+  size_t waiting = static_cast<size_t>(std::count_if(
+      lobby_.begin(), lobby_.end(), [&](const LobbyEntry& x) { return x.room == req.room; }));
+  if (waiting >= config_.maxLobbyPerRoom) {
+    sendError(conn, id, makeError("room_full", "the lobby of room '" + req.room + "' is full (" +
+                                                   std::to_string(config_.maxLobbyPerRoom) + ")"));
+    return;
+  }
   LobbyEntry e;
   e.id = "l" + random_.token(12);
   e.room = req.room;

@@ -28,6 +28,7 @@ constexpr uint16_t kCloseLobbyDenied = 4003;
 
 struct ConferenceConfig {
   size_t maxParticipantsPerRoom = 16;
+  size_t maxLobbyPerRoom = 64;  // people waiting for a host in one series room
   int maxBadMessages = 20;  // within badMessageWindow, then the socket is closed (1008)
   Millis badMessageWindow{10000};
   TurnConfig turn;  // TURN servers handed out in join replies (none: iceServers is empty)

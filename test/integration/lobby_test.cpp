@@ -298,6 +298,18 @@ TEST_F(LobbyTest, ClosedSocketLeavesTheLobbyAndAHostLeavingKeepsIt) {
   EXPECT_EQ(h["data"]["waiting"][0]["name"], "Second");
 }
 
+TEST_F(LobbyTest, TheLobbyHasALimit) {
+  std::vector<std::shared_ptr<LobbyWs>> crowd;
+  for (size_t i = 0; i < ConferenceConfig{}.maxLobbyPerRoom; ++i) {
+    crowd.push_back(open());
+    ASSERT_TRUE(join(crowd.back(), "W" + std::to_string(i))["data"]["lobby"].get<bool>());
+  }
+  auto late = open();
+  EXPECT_EQ(errorCode(join(late, "Late")), "room_full");
+  conf_->onWsClose(crowd.front());
+  EXPECT_TRUE(join(late, "Late")["data"]["lobby"].get<bool>());
+}
+
 TEST_F(LobbyTest, AdHocRoomsTakeAnyoneAsBefore) {
   auto ws = open();
   json r = join(ws, "Anyone", json::object(), "ward-7");
