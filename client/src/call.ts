@@ -211,6 +211,9 @@ export class Call {
       let reply = await signalling.join(this.room, this.name, hasAudio, hasVideo, this.access);
       if (stale()) return 'stale';
       if (reply.lobby === true) {
+        // Back in the lobby after a reconnect: the call screen goes; admission builds a new one.
+        if (this.hook.participantId) this.ownPastIds.add(this.hook.participantId);
+        if (this.view) this.dropCall();
         this.setState('lobby');
         showMessage('lobby', t('lobbyWaitingHeading'), t('lobbyWaiting', { room: this.room }), [
           { label: t('leaveButton'), id: 'lobby-leave', onClick: () => void this.leave() },
@@ -427,6 +430,7 @@ export class Call {
     if (error) {
       console.warn('rounds: reconnect attempt failed:', error.code, error.message);
       if (this.hook.state === 'reconnecting') this.scheduleReconnect();
+      else if (this.hook.state === 'lobby') this.showFailure(error);  // denied or lost while waiting
       return;
     }
     this.reconnectAttempt = 0;
