@@ -5,64 +5,20 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
+import { eventually, launchChromium } from './lib/browser.mjs';
+
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// playwright-core is a devDependency of the client; no second node_modules for the tests.
-const requireFromClient = createRequire(path.join(repoRoot, 'client', 'package.json'));
-const { chromium } = requireFromClient('playwright-core');
 
 const baseUrl = process.env.ROUNDS_URL?.replace(/\/$/, '');
 const skip = baseUrl ? false : 'ROUNDS_URL is not set: run test/e2e/run.sh <rounds-binary>';
-const screenshotPath = process.env.ROUNDS_SCREENSHOT ?? path.join(repoRoot, 'docs', 'screenshot.png');
-
-// Exactly the flags of shared/design/TESTING.md: no traffic beyond loopback, fake camera and mic.
-const kChromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-  '--disable-features=WebRtcHideLocalIpsWithMdns,MediaRouter,OptimizationHints',
-];
-
-/** Polls fn until it returns a truthy value; fails with the last value or error after timeoutMs. */
-async function eventually(what, fn, timeoutMs, intervalMs = 250) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      assert.fail(`${what}: not true within ${timeoutMs} ms (last: ${describeValue(last)})`);
-    }
-    await sleep(intervalMs);
-  }
-}
-
-function describeValue(value) {
-  if (value instanceof Error) return value.message;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}
+// The README's picture is refreshed only on request (ROUNDS_SCREENSHOT=docs/screenshot.png), so
+// that a test run leaves the working tree as it found it.
+const screenshotPath = path.resolve(repoRoot, process.env.ROUNDS_SCREENSHOT ?? 'build/e2e/screenshot.png');
 
 function randomRoom() {
   return `e2e-${randomBytes(6).toString('hex')}`;
@@ -135,7 +91,7 @@ let browser;
 
 before(async () => {
   if (skip) return;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: kChromiumArgs });
+  browser = await launchChromium();
 });
 
 after(async () => {

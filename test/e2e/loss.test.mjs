@@ -6,17 +6,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 
-import { hostSession } from './lib/browser.mjs';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const requireFromClient = createRequire(path.join(repoRoot, 'client', 'package.json'));
-const { chromium } = requireFromClient('playwright-core');
+import { closeParticipants, eventually, hostSession, launchChromium, openParticipant } from './lib/browser.mjs';
 
 const baseUrl = process.env.ROUNDS_URL?.replace(/\/$/, '');
 const inNamespace = process.env.ROUNDS_E2E_NETNS === '1';
@@ -31,48 +24,6 @@ const kLossSeconds = 16;
 const kSampleSeconds = 4;
 const kMaxFreezes = 4;  // per watcher over kLossSeconds; without NACK/RTX a freeze follows most losses
 const kTable = 'rounds_loss';  // run.sh deletes it too, should this test die half way
-
-// The flags of shared/design/TESTING.md: no traffic beyond loopback, fake camera and mic.
-const kChromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-  '--disable-features=WebRtcHideLocalIpsWithMdns,MediaRouter,OptimizationHints',
-];
-
-async function eventually(what, fn, timeoutMs, intervalMs = 250) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) assert.fail(`${what}: not true within ${timeoutMs} ms (last: ${last})`);
-    await sleep(intervalMs);
-  }
-}
-
-async function openParticipant(browser, room, name) {
-  const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
-  await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  await page.goto(`${baseUrl}/r/${room}?name=${encodeURIComponent(name)}&autojoin=1`);
-  return { name, context, page, problems };
-}
 
 /** This page's view of the call: its id, its selected local UDP port, and per source participant
  *  (from a=msid in the server's offer, docs/signalling.md) the video it decoded and froze. */
@@ -138,7 +89,7 @@ let browser;
 
 before(async () => {
   if (skip) return;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: kChromiumArgs });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -152,14 +103,11 @@ describe(`${kLossPercent}% random loss on one participant's link`, { skip }, () 
 
   after(async () => {
     dropTable();
-    for (const person of people) {
-      if (person.problems.length) console.error(`[${person.name}]\n  ${person.problems.join('\n  ')}`);
-      await person.context.close().catch(() => undefined);
-    }
+    await closeParticipants(people);
   });
 
   test('the others keep decoding its video; the server NACKs and retransmits', { timeout: 75_000 }, async () => {
-    for (const name of ['Lossy', 'Ann', 'Ben']) people.push(await openParticipant(browser, room, name));
+    for (const name of ['Lossy', 'Ann', 'Ben']) people.push(await openParticipant(browser, baseUrl, room, name));
     const [lossy, ...watchers] = people;
     const lossyStats = await eventually(
       'Lossy joined with a selected UDP candidate pair',

@@ -5,34 +5,15 @@
 // (14 March 2027), with the zone named, and can reach the schedule by keyboard.
 // Run by test/e2e/run.sh, which sets ROUNDS_URL and creates the operator account it signs in with.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-import { hostSession } from './lib/browser.mjs';
+import { hostSession, launchChromium } from './lib/browser.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const requireFromClient = createRequire(path.join(repoRoot, 'client', 'package.json'));
-const { chromium } = requireFromClient('playwright-core');
 
 const baseUrl = process.env.ROUNDS_URL?.replace(/\/$/, '');
 const operator = process.env.ROUNDS_E2E_HOST_EMAIL;
 const skip =
   baseUrl && operator ? false : 'ROUNDS_URL/ROUNDS_E2E_HOST_EMAIL not set: run test/e2e/run.sh';
-
-// Exactly the flags of shared/design/TESTING.md: no traffic beyond loopback.
-const kChromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
 
 async function api(method, route, { body, session, headers = {} } = {}) {
   const res = await fetch(baseUrl + route, {
@@ -68,7 +49,7 @@ async function scheduleRows(page, n) {
 let browser;
 before(async () => {
   if (skip) return;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: kChromiumArgs });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
