@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <srtp2/srtp.h>
 
+#include <atomic>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -113,15 +114,27 @@ bool srtpLibsrtpSupports(SrtpProfile p) {
 }
 
 namespace {
-// ROUNDS_SRTP_GCM=libsrtp2 puts GCM back on libsrtp2 (the fallback if our own GCM misbehaves).
-bool gcmOnLibsrtp() {
-  static const bool v = [] {
+// ROUNDS_SRTP_GCM=libsrtp2 puts GCM back on libsrtp2 (the fallback if our own GCM misbehaves);
+// srtpSetGcmBackend() overrides it (the side-by-side benchmark).
+std::atomic<int>& gcmBackendSetting() {
+  static std::atomic<int> v = [] {
     const char* e = std::getenv("ROUNDS_SRTP_GCM");
-    return e && std::string_view(e) == "libsrtp2";
+    return static_cast<int>(e && std::string_view(e) == "libsrtp2" ? SrtpBackend::Libsrtp2
+                                                                    : SrtpBackend::Own);
   }();
   return v;
 }
+bool gcmOnLibsrtp() {
+  return gcmBackendSetting().load(std::memory_order_relaxed) ==
+         static_cast<int>(SrtpBackend::Libsrtp2);
+}
 }  // namespace
+
+void srtpSetGcmBackend(SrtpBackend b) {
+  gcmBackendSetting().store(static_cast<int>(b == SrtpBackend::Libsrtp2 ? SrtpBackend::Libsrtp2
+                                                                        : SrtpBackend::Own),
+                            std::memory_order_relaxed);
+}
 
 bool srtpProfileSupported(SrtpProfile p) {
   if (p == SrtpProfile::AeadAes128Gcm && !gcmOnLibsrtp()) return true;  // our own (srtp_gcm)

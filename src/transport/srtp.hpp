@@ -33,6 +33,9 @@ constexpr size_t kSrtpMaxTrailer = 16 + 4 + 16;
 // Who does the cryptography. Default: our own for GCM, libsrtp2 for AES-CM; the environment
 // variable ROUNDS_SRTP_GCM=libsrtp2 (read once) sends GCM back to libsrtp2.
 enum class SrtpBackend { Default, Libsrtp2, Own };
+// Process-wide: which backend Default means for GCM in sessions created from now on (Own or
+// Libsrtp2). For the side-by-side benchmark; thread-safe.
+void srtpSetGcmBackend(SrtpBackend b);
 
 class SrtpSession {
  public:
