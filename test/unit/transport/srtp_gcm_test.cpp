@@ -70,6 +70,12 @@ TEST(SrtpGcmVectors, Rfc7714Section16_1_Aes128Rtp) {
   auto c = fromHex(kRtpCipher128);
   ASSERT_TRUE(unprotect(*in, c));  // §16.1.2
   EXPECT_EQ(toHex(c), kRtpPlain);
+  // One context switches between encryption and decryption (only the IV is set per packet).
+  ASSERT_TRUE(unprotect(*g, p));
+  EXPECT_EQ(toHex(p), kRtpPlain);
+  auto again = fromHex(kRtpPlain);
+  ASSERT_TRUE(protect(*g, again));
+  EXPECT_EQ(toHex(again), kRtpCipher128);
 }
 
 TEST(SrtpGcmVectors, Rfc7714Section16_2_Aes256Rtp) {
