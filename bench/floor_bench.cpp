@@ -52,16 +52,19 @@ struct Floor {
   std::vector<iovec> iov;
   std::vector<mmsghdr> hdr;
 
-  explicit Floor(int subscribers) : n(subscribers) {
+  Floor(int subscribers, SrtpBackend backend) : n(subscribers) {
     srtpGlobalInit();
     const auto profile = SrtpProfile::AeadAes128Gcm;
     publisher = std::move(
-        SrtpSession::create(SrtpSession::Direction::Outbound, profile, keyFor(-1)).value());
+        SrtpSession::create(SrtpSession::Direction::Outbound, profile, keyFor(-1), backend)
+            .value());
     inbound = std::move(
-        SrtpSession::create(SrtpSession::Direction::Inbound, profile, keyFor(-1)).value());
+        SrtpSession::create(SrtpSession::Direction::Inbound, profile, keyFor(-1), backend)
+            .value());
     for (int i = 0; i < n; ++i) {
       outbound.push_back(std::move(
-          SrtpSession::create(SrtpSession::Direction::Outbound, profile, keyFor(i)).value()));
+          SrtpSession::create(SrtpSession::Direction::Outbound, profile, keyFor(i), backend)
+              .value()));
     }
     sink = ::socket(AF_INET, SOCK_DGRAM, 0);
     tx = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
@@ -109,8 +112,11 @@ struct Floor {
 
 // Per iteration: one incoming packet forwarded to N subscribers. "items" are forwarded copies, so
 // items_per_second (per CPU-second, since the benchmark runs on one core) is the floor rate.
+// Second argument: 0 = GCM by our own code (srtp_gcm), 1 = GCM by libsrtp2 (side by side).
 void BM_Floor(benchmark::State& state) {
-  Floor floor(static_cast<int>(state.range(0)));
+  const bool viaLibsrtp = state.range(1) == 1;
+  Floor floor(static_cast<int>(state.range(0)),
+              viaLibsrtp ? SrtpBackend::Libsrtp2 : SrtpBackend::Own);
   constexpr int kReady = 512;
   std::vector<std::array<uint8_t, kSlot>> ready(kReady);
   std::array<size_t, kReady> readyLen{};
@@ -136,8 +142,9 @@ void BM_Floor(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
   state.counters["subscribers"] = static_cast<double>(state.range(0));
   tally.report(state, static_cast<double>(state.iterations() * state.range(0)));
+  state.SetLabel(viaLibsrtp ? "GCM via libsrtp2" : "GCM via srtp_gcm");
 }
-BENCHMARK(BM_Floor)->Arg(1)->Arg(10)->Arg(50)->Arg(200);
+BENCHMARK(BM_Floor)->ArgsProduct({{1, 10, 50, 200}, {0, 1}});
 
 }  // namespace
 }  // namespace rounds

@@ -206,8 +206,12 @@ BENCHMARK(BM_NackServe);
 
 // Receive to send: SRTP unprotect, parse, producer lookup, fan-out to N, batched send. The
 // publisher's packets are protected ahead of time in batches (outside the timing).
+// Second argument: 0 = GCM by our own code (srtp_gcm), 1 = GCM by libsrtp2 (the side-by-side row).
 void BM_ReceiveToSend(benchmark::State& state) {
+  const bool viaLibsrtp = state.range(1) == 1;
+  srtpSetGcmBackend(viaLibsrtp ? SrtpBackend::Libsrtp2 : SrtpBackend::Own);
   Room room(static_cast<int>(state.range(0)));
+  srtpSetGcmBackend(SrtpBackend::Own);
   constexpr int kBatch = 512;
   std::vector<std::vector<uint8_t>> ready;
   uint16_t seq = 0;
@@ -240,8 +244,9 @@ void BM_ReceiveToSend(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.counters["subscribers"] = static_cast<double>(state.range(0));
   tally.report(state, static_cast<double>(state.iterations() * state.range(0)));
+  state.SetLabel(viaLibsrtp ? "GCM via libsrtp2" : "GCM via srtp_gcm");
 }
-BENCHMARK(BM_ReceiveToSend)->Arg(1)->Arg(10)->Arg(50)->Arg(200);
+BENCHMARK(BM_ReceiveToSend)->ArgsProduct({{1, 10, 50, 200}, {0, 1}});
 
 }  // namespace
 }  // namespace rounds

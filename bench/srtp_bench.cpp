@@ -16,8 +16,23 @@ namespace {
 constexpr size_t kPacketSize = 1200;
 constexpr size_t kBatch = 4096;
 
+// Argument: 0 = AEAD_AES_128_GCM by our own code (srtp_gcm), 1 = AES_CM_128_HMAC_SHA1_80
+// (libsrtp2), 2 = AEAD_AES_128_GCM by libsrtp2 (the side-by-side row).
 SrtpProfile profileArg(const benchmark::State& state) {
-  return state.range(0) == 0 ? SrtpProfile::AeadAes128Gcm : SrtpProfile::Aes128CmSha1_80;
+  return state.range(0) == 1 ? SrtpProfile::Aes128CmSha1_80 : SrtpProfile::AeadAes128Gcm;
+}
+SrtpBackend backendArg(const benchmark::State& state) {
+  return state.range(0) == 2 ? SrtpBackend::Libsrtp2 : SrtpBackend::Default;
+}
+bool argSupported(const benchmark::State& state) {
+  return state.range(0) == 2 ? srtpLibsrtpSupports(SrtpProfile::AeadAes128Gcm)
+                             : srtpProfileSupported(profileArg(state));
+}
+std::string argLabel(const benchmark::State& state) {
+  std::string l(toString(profileArg(state)));
+  if (state.range(0) == 0) l += " (srtp_gcm)";
+  if (state.range(0) == 2) l += " (libsrtp2)";
+  return l;
 }
 
 std::vector<uint8_t> benchKey(SrtpProfile p) {
@@ -38,11 +53,12 @@ void fillRtp(uint8_t* p, uint16_t seq) {
 // Each iteration: restore the plaintext (a 1,200-byte memcpy) and protect it with a fresh seq.
 void BM_SrtpProtect(benchmark::State& state) {
   const SrtpProfile profile = profileArg(state);
-  if (!srtpProfileSupported(profile)) {
-    state.SkipWithError("profile not supported by libsrtp2");
+  if (!argSupported(state)) {
+    state.SkipWithError("profile not supported");
     return;
   }
-  auto session = SrtpSession::create(SrtpSession::Direction::Outbound, profile, benchKey(profile));
+  auto session = SrtpSession::create(SrtpSession::Direction::Outbound, profile, benchKey(profile),
+                                     backendArg(state));
   if (!session.ok()) {
     state.SkipWithError(session.error().message.c_str());
     return;
@@ -63,21 +79,21 @@ void BM_SrtpProtect(benchmark::State& state) {
     benchmark::DoNotOptimize(buf);
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kPacketSize));
-  state.SetLabel(std::string(toString(profile)));
+  state.SetLabel(argLabel(state));
   tally.report(state, static_cast<double>(state.iterations()));
 }
-BENCHMARK(BM_SrtpProtect)->Arg(0)->Arg(1);
+BENCHMARK(BM_SrtpProtect)->Arg(0)->Arg(1)->Arg(2);
 
 // Packets are protected ahead of time in batches (outside the timing); each iteration copies one
 // protected packet and unprotects it. A new inbound session per batch keeps replay state valid.
 void BM_SrtpUnprotect(benchmark::State& state) {
   const SrtpProfile profile = profileArg(state);
-  if (!srtpProfileSupported(profile)) {
-    state.SkipWithError("profile not supported by libsrtp2");
+  if (!argSupported(state)) {
+    state.SkipWithError("profile not supported");
     return;
   }
   const auto key = benchKey(profile);
-  auto out = SrtpSession::create(SrtpSession::Direction::Outbound, profile, key);
+  auto out = SrtpSession::create(SrtpSession::Direction::Outbound, profile, key, backendArg(state));
   if (!out.ok()) {
     state.SkipWithError(out.error().message.c_str());
     return;
@@ -98,7 +114,9 @@ void BM_SrtpUnprotect(benchmark::State& state) {
   for (auto _ : state) {
     if (i == kBatch) {
       state.PauseTiming();
-      in = std::move(SrtpSession::create(SrtpSession::Direction::Inbound, profile, key).value());
+      in = std::move(
+          SrtpSession::create(SrtpSession::Direction::Inbound, profile, key, backendArg(state))
+              .value());
       i = 0;
       state.ResumeTiming();
     }
@@ -112,10 +130,10 @@ void BM_SrtpUnprotect(benchmark::State& state) {
   }
   if (failed) state.SkipWithError("unprotect failed");
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kPacketSize));
-  state.SetLabel(std::string(toString(profile)));
+  state.SetLabel(argLabel(state));
   tally.report(state, static_cast<double>(state.iterations()));
 }
-BENCHMARK(BM_SrtpUnprotect)->Arg(0)->Arg(1);
+BENCHMARK(BM_SrtpUnprotect)->Arg(0)->Arg(1)->Arg(2);
 
 struct BenchEndpoint : DtlsTransport::Listener {
   std::deque<std::vector<uint8_t>>* wire = nullptr;

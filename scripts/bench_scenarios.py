@@ -256,6 +256,11 @@ def floor_rate(micro_path):
         n = b.get("subscribers")
         if "items_per_second" not in b:
             continue
+        # BM_Floor/N/0 and BM_ReceiveToSend/N/0 are the default (our own GCM); /1 is libsrtp2's.
+        if name.startswith(("BM_Floor/", "BM_ReceiveToSend/")) and name.count("/") == 2:
+            if not name.endswith("/0"):
+                continue
+            name = name[:-2]
         if name.startswith("BM_Floor/"):
             rates[name] = b["items_per_second"]
         if name.startswith("BM_ReceiveToSend/") and n:

@@ -3,12 +3,15 @@
 #include <openssl/crypto.h>
 #include <srtp2/srtp.h>
 
+#include <atomic>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
 
 #include "common/log.hpp"
+#include "transport/srtp_gcm.hpp"
 
 namespace rounds {
 
@@ -103,27 +106,76 @@ void srtpGlobalInit() {
   });
 }
 
-bool srtpProfileSupported(SrtpProfile p) {
+bool srtpLibsrtpSupports(SrtpProfile p) {
   // Function-local statics are initialised once, thread-safely.
   static const bool gcm = (srtpGlobalInit(), probeProfile(SrtpProfile::AeadAes128Gcm));
   static const bool cm = (srtpGlobalInit(), probeProfile(SrtpProfile::Aes128CmSha1_80));
   return p == SrtpProfile::AeadAes128Gcm ? gcm : cm;
 }
 
+namespace {
+// ROUNDS_SRTP_GCM=libsrtp2 puts GCM back on libsrtp2 (the fallback if our own GCM misbehaves);
+// srtpSetGcmBackend() overrides it (the side-by-side benchmark).
+std::atomic<int>& gcmBackendSetting() {
+  static std::atomic<int> v = [] {
+    const char* e = std::getenv("ROUNDS_SRTP_GCM");
+    return static_cast<int>(e && std::string_view(e) == "libsrtp2" ? SrtpBackend::Libsrtp2
+                                                                    : SrtpBackend::Own);
+  }();
+  return v;
+}
+bool gcmOnLibsrtp() {
+  return gcmBackendSetting().load(std::memory_order_relaxed) ==
+         static_cast<int>(SrtpBackend::Libsrtp2);
+}
+}  // namespace
+
+void srtpSetGcmBackend(SrtpBackend b) {
+  gcmBackendSetting().store(static_cast<int>(b == SrtpBackend::Libsrtp2 ? SrtpBackend::Libsrtp2
+                                                                        : SrtpBackend::Own),
+                            std::memory_order_relaxed);
+}
+
+bool srtpProfileSupported(SrtpProfile p) {
+  if (p == SrtpProfile::AeadAes128Gcm && !gcmOnLibsrtp()) return true;  // our own (srtp_gcm)
+  return srtpLibsrtpSupports(p);
+}
+
 struct SrtpSession::Impl {
   srtp_t session = nullptr;
+  std::unique_ptr<SrtpGcm> gcm;  // set instead of `session` when we do GCM ourselves
   SrtpProfile profile = SrtpProfile::Aes128CmSha1_80;
   RateLimit logLimit;
 };
 
 Result<std::unique_ptr<SrtpSession>> SrtpSession::create(Direction dir, SrtpProfile profile,
                                                          Bytes keyAndSalt) {
+  return create(dir, profile, keyAndSalt, SrtpBackend::Default);
+}
+
+Result<std::unique_ptr<SrtpSession>> SrtpSession::create(Direction dir, SrtpProfile profile,
+                                                         Bytes keyAndSalt, SrtpBackend backend) {
   srtpGlobalInit();
   const size_t need = srtpKeyLength(profile) + srtpSaltLength(profile);
   if (keyAndSalt.size() != need) {
     return makeError("srtp_key", "SRTP key and salt must be " + std::to_string(need) +
                                      " bytes for " + std::string(toString(profile)) + ", got " +
                                      std::to_string(keyAndSalt.size()));
+  }
+  const bool gcm = profile == SrtpProfile::AeadAes128Gcm;
+  if (backend == SrtpBackend::Own && !gcm) {
+    return makeError("srtp_backend", "our own SRTP does only the AES-GCM profiles");
+  }
+  if (gcm && (backend == SrtpBackend::Own ||
+              (backend == SrtpBackend::Default && !gcmOnLibsrtp()))) {
+    const size_t keyLen = srtpKeyLength(profile);
+    auto own = SrtpGcm::create(keyAndSalt.first(keyLen), keyAndSalt.subspan(keyLen));
+    if (!own) return makeError("srtp_create", "AES-GCM session: OpenSSL failed");
+    std::unique_ptr<SrtpSession> out(new SrtpSession());
+    out->impl_ = std::make_unique<Impl>();
+    out->impl_->gcm = std::move(own);
+    out->impl_->profile = profile;
+    return out;
   }
   // libsrtp2 copies the key during srtp_create(); the local copy is wiped afterwards.
   uint8_t key[SRTP_MAX_KEY_LEN] = {};
@@ -160,6 +212,11 @@ SrtpSession::~SrtpSession() {
 }
 
 bool SrtpSession::protectRtp(uint8_t* buf, size_t& len, size_t capacity) {
+  if (impl_->gcm) {
+    if (impl_->gcm->protectRtp(buf, len, capacity)) return true;
+    ROUNDS_LOG_RATE_LIMITED(impl_->logLimit, debug, "SRTP AES-GCM protectRtp failed");
+    return false;
+  }
   if (!buf || len < kMinRtpSize || capacity < len ||
       capacity - len < rtpTrailer(impl_->profile) || len > INT_MAX - kSrtpMaxTrailer) {
     return false;
@@ -175,6 +232,11 @@ bool SrtpSession::protectRtp(uint8_t* buf, size_t& len, size_t capacity) {
 }
 
 bool SrtpSession::protectRtcp(uint8_t* buf, size_t& len, size_t capacity) {
+  if (impl_->gcm) {
+    if (impl_->gcm->protectRtcp(buf, len, capacity)) return true;
+    ROUNDS_LOG_RATE_LIMITED(impl_->logLimit, debug, "SRTP AES-GCM protectRtcp failed");
+    return false;
+  }
   if (!buf || len < kMinRtcpSize || capacity < len ||
       capacity - len < rtcpTrailer(impl_->profile) || len > INT_MAX - kSrtpMaxTrailer) {
     return false;
@@ -190,6 +252,11 @@ bool SrtpSession::protectRtcp(uint8_t* buf, size_t& len, size_t capacity) {
 }
 
 bool SrtpSession::unprotectRtp(uint8_t* buf, size_t& len) {
+  if (impl_->gcm) {
+    if (impl_->gcm->unprotectRtp(buf, len)) return true;
+    ROUNDS_LOG_RATE_LIMITED(impl_->logLimit, debug, "SRTP AES-GCM unprotectRtp failed");
+    return false;
+  }
   if (!buf || len < kMinRtpSize + rtpTrailer(impl_->profile) || len > INT_MAX) return false;
   int n = static_cast<int>(len);
   srtp_err_status_t s = srtp_unprotect(impl_->session, buf, &n);
@@ -202,6 +269,11 @@ bool SrtpSession::unprotectRtp(uint8_t* buf, size_t& len) {
 }
 
 bool SrtpSession::unprotectRtcp(uint8_t* buf, size_t& len) {
+  if (impl_->gcm) {
+    if (impl_->gcm->unprotectRtcp(buf, len)) return true;
+    ROUNDS_LOG_RATE_LIMITED(impl_->logLimit, debug, "SRTP AES-GCM unprotectRtcp failed");
+    return false;
+  }
   if (!buf || len < kMinRtcpSize + rtcpTrailer(impl_->profile) || len > INT_MAX) return false;
   int n = static_cast<int>(len);
   srtp_err_status_t s = srtp_unprotect_rtcp(impl_->session, buf, &n);

@@ -1,5 +1,6 @@
-// SRTP/SRTCP (RFC 3711, RFC 7714) through libsrtp2: the only code that calls libsrtp2.
-// One SrtpSession protects (outbound) or unprotects (inbound) for one DTLS association.
+// SRTP/SRTCP (RFC 3711, RFC 7714): AES-GCM by our own code (srtp_gcm.hpp, OpenSSL EVP), AES-CM
+// through libsrtp2 (this is the only code that calls libsrtp2). One SrtpSession protects
+// (outbound) or unprotects (inbound) for one DTLS association.
 // Threading: a session belongs to one worker thread; srtpGlobalInit() is thread-safe, call once.
 #pragma once
 
@@ -19,12 +20,22 @@ enum class SrtpProfile {
 std::string_view toString(SrtpProfile p);
 size_t srtpKeyLength(SrtpProfile p);
 size_t srtpSaltLength(SrtpProfile p);
-// Whether the linked libsrtp2 can do this profile (Debian's may lack AES-GCM).
+// Whether SrtpSession can do this profile (AES-GCM: always, by our own code).
 bool srtpProfileSupported(SrtpProfile p);
+// Whether the linked libsrtp2 can do this profile (Debian's may lack AES-GCM): for the
+// libsrtp2 cross-checks and the side-by-side benchmark.
+bool srtpLibsrtpSupports(SrtpProfile p);
 void srtpGlobalInit();
 
 // Bytes protect() may append (authentication tag + SRTCP index); buffers need this much room.
 constexpr size_t kSrtpMaxTrailer = 16 + 4 + 16;
+
+// Who does the cryptography. Default: our own for GCM, libsrtp2 for AES-CM; the environment
+// variable ROUNDS_SRTP_GCM=libsrtp2 (read once) sends GCM back to libsrtp2.
+enum class SrtpBackend { Default, Libsrtp2, Own };
+// Process-wide: which backend Default means for GCM in sessions created from now on (Own or
+// Libsrtp2). For the side-by-side benchmark; thread-safe.
+void srtpSetGcmBackend(SrtpBackend b);
 
 class SrtpSession {
  public:
@@ -32,6 +43,9 @@ class SrtpSession {
   // keyAndSalt: master key followed by master salt, as exported from DTLS for this direction.
   static Result<std::unique_ptr<SrtpSession>> create(Direction dir, SrtpProfile profile,
                                                      Bytes keyAndSalt);
+  // The same with an explicit backend (Own is only for the GCM profiles).
+  static Result<std::unique_ptr<SrtpSession>> create(Direction dir, SrtpProfile profile,
+                                                     Bytes keyAndSalt, SrtpBackend backend);
   ~SrtpSession();
   SrtpSession(const SrtpSession&) = delete;
   SrtpSession& operator=(const SrtpSession&) = delete;

@@ -119,6 +119,8 @@ set +e
 env ROUNDS_URL=http://127.0.0.1:8080 ROUNDS_E2E_HOST_EMAIL="$host_email" ROUNDS_E2E_HOST_PASSWORD="$host_password" "${turn_env[@]}" "${icetcp_env[@]}" node --test --test-concurrency=1 "$root/test/e2e/"
 status=$?
 set -e
+# Which SRTP profiles the browsers negotiated (Chromium picks AEAD_AES_128_GCM: our srtp_gcm).
+grep -ho 'DTLS connected ([A-Z0-9_]*)' "$tmp"/*.err "$tmp"/*.out 2>/dev/null | sort | uniq -c | sed 's/^/e2e: /' >&2 || true
 if [ "$status" != 0 ]; then
   echo "e2e: tests failed; last lines of the servers' logs:" >&2
   tail -n 60 "$tmp/server.err" >&2 || true
