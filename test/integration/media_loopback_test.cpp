@@ -1,28 +1,13 @@
 // Integration: real DTLS-SRTP media between in-process peers through a running MediaEngine
 // (worker thread, one UDP port on loopback), driven the way the control plane drives it.
-#include <gtest/gtest.h>
-
-#include <boost/asio/io_context.hpp>
-#include <thread>
-
-#include "media/media_engine.hpp"
 #include "proto/rtcp.hpp"
 #include "proto/rtp.hpp"
-#include "support/test_peer.hpp"
+#include "support/media_fixture.hpp"
 
 namespace rounds {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct Events : MediaEvents {
-  std::vector<std::string> connected;
-  std::vector<std::pair<std::string, std::string>> closed;
-  void onMediaPeerConnected(const std::string& id) override { connected.push_back(id); }
-  void onMediaPeerClosed(const std::string& id, const std::string& reason) override {
-    closed.emplace_back(id, reason);
-  }
-};
 
 // A recognisable 600-byte payload for each source sequence number.
 std::vector<uint8_t> payloadFor(uint16_t seq) {
@@ -31,69 +16,9 @@ std::vector<uint8_t> payloadFor(uint16_t seq) {
   return p;
 }
 
-class MediaLoopback : public ::testing::Test {
+class MediaLoopback : public test::MediaEngineFixture {
  protected:
-  void SetUp() override {
-    MediaConfig c;
-    c.listenAddress = "127.0.0.1";
-    c.basePort = 0;
-    c.consentTimeoutMs = 2000;
-    c.keyFrameMinIntervalMs = 0;
-    engine_ = std::make_unique<MediaEngine>(io_, c, events_);
-    ASSERT_TRUE(engine_->start().ok());
-    auto cert = Certificate::generate();
-    ASSERT_TRUE(cert.ok());
-    clientCert_ = cert.value();
-  }
-  void TearDown() override { engine_->stop(); }
-
-  // Runs the control loop until `pred` holds or the timeout passes.
-  template <typename P>
-  bool runUntil(P pred, std::chrono::milliseconds timeout = 3000ms) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!pred() && std::chrono::steady_clock::now() < deadline) {
-      io_.restart();
-      io_.run_for(10ms);
-    }
-    return pred();
-  }
-
-  TransportDescription createPeer(const std::string& id, const std::string& room) {
-    std::optional<TransportDescription> d;
-    engine_->createPeer(id, room, [&](TransportDescription t) { d = t; });
-    EXPECT_TRUE(runUntil([&] { return d.has_value(); }));
-    return d.value_or(TransportDescription{});
-  }
-
-  std::unique_ptr<test::TestPeer> connectPeer(const std::string& id, const std::string& room) {
-    auto desc = createPeer(id, room);
-    auto peer = std::make_unique<test::TestPeer>(clientCert_);
-    engine_->setRemoteParameters(id, peer->ufrag(), "sha-256", peer->fingerprint());
-    io_.restart();
-    io_.poll();
-    // The handshake runs on the test thread; the worker answers from its own thread.
-    bool ok = peer->connect(desc, 5000ms);
-    EXPECT_TRUE(ok) << id << " did not connect";
-    EXPECT_TRUE(runUntil([&] {
-      return std::find(events_.connected.begin(), events_.connected.end(), id) !=
-             events_.connected.end();
-    }));
-    return peer;
-  }
-
-  WorkerStats stats() {
-    std::optional<std::vector<WorkerStats>> s;
-    engine_->stats([&](std::vector<WorkerStats> v) { s = v; });
-    EXPECT_TRUE(runUntil([&] { return s.has_value(); }));
-    return s && !s->empty() ? s->front() : WorkerStats{};
-  }
-
-  // Applies the posted commands (addProducer, addConsumer...) on the worker.
-  void settle() {
-    io_.restart();
-    io_.poll();
-    std::this_thread::sleep_for(50ms);
-  }
+  MediaLoopback() { config_.consentTimeoutMs = 2000; }  // ConsentExpiryClosesPeer waits for it
 
   // Alice publishes video (producer 1), Bob subscribes (consumer 2, SSRC 0xB0B).
   void videoPair(test::TestPeer&, test::TestPeer&, uint32_t consumerRtxSsrc) {
@@ -140,11 +65,6 @@ class MediaLoopback : public ::testing::Test {
     }
     return false;
   }
-
-  boost::asio::io_context io_;
-  Events events_;
-  std::unique_ptr<MediaEngine> engine_;
-  std::shared_ptr<Certificate> clientCert_;
 };
 
 TEST_F(MediaLoopback, ForwardsRtpWithRewrittenSsrcAndContinuousSequence) {

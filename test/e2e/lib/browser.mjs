@@ -117,3 +117,31 @@ export async function hostSession(baseUrl) {
   assert.equal(response.status, 201, `operator sign-in: ${await response.clone().text()}`);
   return (await response.json()).token;
 }
+
+/**
+ * Two (or more) pages join `room`; each must decode video, `checkPath(name, stats)` asserts what
+ * its selected candidate pair looks like, and 2 s later it must have decoded more frames.
+ */
+export async function decodeEachOther(browser, baseUrl, room, names, people, what, checkPath) {
+  for (const name of names) people.push(await openParticipant(browser, baseUrl, room, name));
+  for (const { name, page } of people) {
+    await eventually(`${name} joined`, () => page.evaluate(() => window.__rounds.state === 'joined'), 20_000);
+  }
+  for (const { name, page } of people) {
+    const first = await eventually(
+      `${name} decodes video ${what}`,
+      async () => {
+        const s = await transportStats(page);
+        return s && s.framesDecoded > 0 && s.local && s;
+      },
+      40_000,
+    );
+    checkPath(name, first);
+    await sleep(2_000);
+    const second = await transportStats(page);
+    assert.ok(
+      second.framesDecoded > first.framesDecoded,
+      `${name} keeps decoding (${first.framesDecoded} → ${second.framesDecoded} frames)`,
+    );
+  }
+}
