@@ -84,7 +84,7 @@ const Exception* findException(const std::vector<Exception>& exceptions, LocalTi
 }
 
 std::string twoDigits(long v) {
-  char buf[4];
+  char buf[24];  // room for any long, so the compiler can prove no truncation
   std::snprintf(buf, sizeof buf, "%02ld", v);
   return buf;
 }
@@ -140,7 +140,7 @@ std::string formatLocal(LocalTime t) {
   const auto day = date::floor<date::days>(t);
   const date::year_month_day ymd{day};
   const date::hh_mm_ss<seconds> hms{t - day};
-  char buf[32];
+  char buf[96];  // sized for the widest values of each field, not only real dates
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
