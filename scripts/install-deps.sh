@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libssl-dev libsrtp2-dev libboost-dev libboost-system-dev
   nlohmann-json3-dev libsqlite3-dev libspdlog-dev libfmt-dev libcli11-dev libargon2-dev libical-dev libhowardhinnant-date-dev tzdata nodejs npm)
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev chromium iproute2 nftables
-  valgrind coturn)
+  valgrind coturn khal)
 # `make bench` only: charts, and Janus as the side-by-side reference (docs/performance.md).
 # gnuplot-nox in the same transaction satisfies gnuplot's front-end dependency without Qt.
 bench_pkgs=(gnuplot gnuplot-nox janus)
