@@ -5,6 +5,7 @@
 // too, with a two-character term). Real server and SQLite, run by test/e2e/run.sh.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 
 import { eventually, hostSession, launchChromium } from './lib/browser.mjs';
@@ -223,6 +224,12 @@ describe('clinical pages', { skip }, () => {
     assert.equal(await later.getAttribute('#faq-results .meeting-link', 'href'), `/m/${mid}?invite=${colleague}`);
     assert.match(await later.textContent('#faq-results .meeting-date'), /^\d{4}-\d\d-\d\d \d\d:\d\d \(America\/New_York\)$/);
     assert.equal(await later.textContent('#faq-zone'), 'Times shown in America/New_York');
+    // The CSV export, fetched with the invitation and saved as a file.
+    const [csv] = await Promise.all([later.waitForEvent('download'), later.click('button.export-csv')]);
+    assert.equal(csv.suggestedFilename(), `faq-series-${sid}.csv`);
+    const csvText = await readFile(await csv.path(), 'utf8');
+    assert.match(csvText, /^question_id,meeting_id,meeting,/);
+    assert.match(csvText, /,When should vasopressors be weaned\?,/);
     await later.fill('#faq-query', 'prone');
     await later.keyboard.press('Enter');
     await later.waitForFunction(() => document.getElementById('faq-status').textContent.startsWith('Nothing found'));
