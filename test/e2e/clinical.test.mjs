@@ -196,14 +196,29 @@ describe('clinical pages', { skip }, () => {
       (els, q) => els.find((e) => e.querySelector('.text').textContent === q).dataset.questionId,
       'When should vasopressors be weaned?',
     );
+    const votesOn = (page) => page.textContent(`#questions li[data-question-id="${weanId}"] .votes`);
+    const vote = async (page, expected) => {
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith(`/questions/${weanId}/vote`) && r.status() === 200),
+        page.click(`#vote-${weanId}`),
+      ]);
+      await eventually(`${expected} after the vote`, async () => (await votesOn(page)) === expected, 5_000);
+    };
     await ana.waitForSelector(`#vote-${weanId}`);
-    await ana.click(`#vote-${weanId}`);
+    await vote(ana, 'Votes: 1');
     await chen.waitForSelector(`#vote-${weanId}`);
-    await chen.click(`#vote-${weanId}`);
-    await ana.click(`#vote-${weanId}`);
+    await vote(chen, 'Votes: 2');
+    await vote(ana, 'Votes: 2'); // a repeated vote does not count
+    const stored = await ok('GET', `/api/meetings/${mid}/questions`, { session });
+    assert.equal(stored.questions.find((q) => q.id === Number(weanId)).votes, 2);
     const expected = ['When should vasopressors be weaned?', 'Is early prone positioning useful?'];
-    await eventually('the host sees most votes first', async () => JSON.stringify(await texts(host, '#questions .text')) === JSON.stringify(expected), 8_000);
-    assert.match(await host.textContent(`#questions li[data-question-id="${weanId}"] .votes`), /^2 votes$/);
+    await eventually(
+      'the host sees most votes first',
+      async () =>
+        JSON.stringify(await texts(host, '#questions .text')) === JSON.stringify(expected) &&
+        (await votesOn(host)) === 'Votes: 2',
+      8_000,
+    );
     // Anonymous to the room, known to the host.
     const seenByAna = await ana.textContent(`#questions li[data-question-id="${weanId}"] .meta`);
     assert.match(seenByAna, /anonymous/);

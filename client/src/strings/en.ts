@@ -249,7 +249,7 @@ export const en = {
   qaAsked: 'Question sent.',
   qaTextMissing: 'Write a question first.',
   qaEmpty: 'No questions yet.',
-  qaVotes: '{n} votes',
+  qaVotes: 'Votes: {n}',
   qaUpvote: 'Upvote',
   qaUpvoteLabel: 'Upvote: {text}',
   qaAnonymousName: 'anonymous',

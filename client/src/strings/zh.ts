@@ -232,7 +232,7 @@ export const zh: Catalogue = {
   qaAsked: '问题已发送。',
   qaTextMissing: '请先填写问题。',
   qaEmpty: '还没有问题。',
-  qaVotes: '{n} 票',
+  qaVotes: '票数：{n}',
   qaUpvote: '赞同',
   qaUpvoteLabel: '赞同：{text}',
   qaAnonymousName: '匿名',
