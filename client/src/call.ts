@@ -18,6 +18,7 @@ import {
 import { t } from './strings';
 import { announce } from './ui/dom';
 import { CallView, showMessage, showProgress } from './ui/screens';
+import { mountMeetingPanel } from './ui/meeting_room_panel';
 import { RoomPanel } from './ui/room_panel';
 import { Tile } from './ui/tiles';
 
@@ -75,6 +76,8 @@ export class Call {
   private selfInfo: Participant | null = null;
   private hands: string[] = [];
   private panel: RoomPanel | null = null;
+  // Series rooms: the current meeting's cases and Q&A under the panel (ui/meeting_room_panel.ts).
+  private stopMeetingPanel: (() => void) | null = null;
   // While waiting in the lobby: settled by lobby-admitted, lobby-denied or a lost socket.
   private lobbyWait: { resolve(reply: JoinReply): void; reject(error: SignallingError): void } | null = null;
 
@@ -265,6 +268,7 @@ export class Call {
           this.signalling?.decide(lobbyId, admit).catch(logUpdateError);
         },
       });
+      this.stopMeetingPanel = mountMeetingPanel(this.view.side, this.room);
       this.selfTile = new Tile('self', this.name, true, () => undefined);
       this.selfTile.setLocalStream(this.local);
       this.view.grid.add(this.selfTile);
@@ -537,6 +541,8 @@ export class Call {
   private dropCall(): void {
     this.view = null;
     this.panel = null;
+    this.stopMeetingPanel?.();
+    this.stopMeetingPanel = null;
     this.selfTile = null;
     this.hands = [];
     this.hook.hands = [];

@@ -5,7 +5,11 @@ import { normaliseName, readPageParams, roomPath } from './room';
 import { showSchedule } from './schedule';
 import type { JoinAccess } from './signalling';
 import { language, t } from './strings';
+import { showFaqPage } from './ui/faq_page';
+import { showMeetingPage } from './ui/meeting_page';
 import { showJoin } from './ui/screens';
+import { seriesLinks, showSeriesPage } from './ui/series_page';
+import { showSignInPage } from './ui/signin';
 
 declare global {
   interface Window {
@@ -90,7 +94,21 @@ function showJoinScreen(room: string | null, name: string, roomEditable = false)
   });
 }
 
+/** The clinical pages (docs/client.md): /signin, /s/<sid>, /s/<sid>/faq, /m/<mid>; false otherwise. */
+function showClinicalPage(app: HTMLElement): boolean {
+  const path = window.location.pathname;
+  let m: RegExpExecArray | null;
+  if (path === '/signin') showSignInPage(app);
+  else if ((m = /^\/s\/([1-9][0-9]{0,17})\/faq$/.exec(path))) showFaqPage(app, Number(m[1]));
+  else if ((m = /^\/s\/([1-9][0-9]{0,17})$/.exec(path))) void showSeriesPage(app, Number(m[1]));
+  else if ((m = /^\/m\/([1-9][0-9]{0,17})$/.exec(path))) void showMeetingPage(app, Number(m[1]));
+  else return false;
+  return true;
+}
+
 function main(): void {
+  const app = document.getElementById('app');
+  if (app && showClinicalPage(app)) return;
   const params = readPageParams(window.location);
   const name = normaliseName(params.name);
   if (params.room && params.autojoin && name) {
@@ -100,8 +118,10 @@ function main(): void {
   showJoinScreen(params.room, params.name || rememberedName());
   // An invitee's personal link: show the series' dates in the viewer's zone under the join form.
   const invite = new URLSearchParams(window.location.search).get('invite');
-  const app = document.getElementById('app');
   if (invite && app) void showSchedule(invite, app);
+  // A series room: where its current meeting, cases, Q&A and FAQ are (needs invitation or sign-in).
+  const series = params.room ? /^series-([1-9][0-9]*)$/.exec(params.room) : null;
+  if (series && app) void seriesLinks(Number(series[1]), app);
 }
 
 main();

@@ -45,11 +45,13 @@ json statsJson(const WorkerStats& s) {
 
 HttpResponse Api::onHttpRequest(const HttpRequest& req) {
   const std::string& path = req.path;
+  // Added routes first: KnowledgeApi claims /api/series/<id>/{meetings,faq…}, which ClinicalApi
+  // would otherwise answer (404, or 401 for an invitee without a session) as series sub-resources.
+  for (const auto& routes : routes_)
+    if (auto r = routes(req)) return std::move(*r);
   if (clinical_) {
     if (auto r = clinical_->handle(req)) return *r;
   }
-  for (const auto& routes : routes_)
-    if (auto r = routes(req)) return std::move(*r);
   if (req.method != "GET" && req.method != "HEAD")
     return errorResponse(405, "method_not_allowed", req.method + " is not supported on " + path);
 

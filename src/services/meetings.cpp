@@ -60,6 +60,15 @@ Result<MeetingAccess> MeetingService::access(int64_t meetingId, const Credential
   return MeetingAccess{std::move(**m), std::move(sa->first), std::move(sa->second)};
 }
 
+Result<std::pair<Actor, std::vector<MeetingRecord>>> MeetingService::list(
+    const Credentials& creds, int64_t seriesId) {
+  auto sa = seriesAccess(seriesId, creds);
+  if (!sa) return sa.error();
+  auto all = store_.knowledge().meetingsOf(seriesId);
+  if (!all) return all.error();
+  return std::make_pair(std::move(sa->second), std::move(*all));
+}
+
 Result<MeetingRecord> MeetingService::create(const Credentials& creds, int64_t seriesId,
                                              const std::string& title, int64_t startsAtMs,
                                              int durationMinutes) {

@@ -58,6 +58,10 @@ class MeetingService {
   Result<MeetingRecord> create(const Credentials& creds, int64_t seriesId, const std::string& title,
                                int64_t startsAtMs, int durationMinutes);
 
+  // Host or invitee: every meeting of the series, earliest first, with who is asking.
+  Result<std::pair<Actor, std::vector<MeetingRecord>>> list(const Credentials& creds,
+                                                            int64_t seriesId);
+
   Result<AgendaItemRecord> addItem(const MeetingAccess& a, const std::string& title,
                                    const std::string& presenter, int minutes);
   // Host only: `ids` lists every item of the meeting once, in the new running order.

@@ -196,6 +196,49 @@ std::string ftsQueryFor(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Splits a query at blanks, as ftsQueryFor does.
+template <typename Fn>
+void forEachTerm(std::string_view text, Fn&& fn) {
+  size_t i = 0;
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n'; };
+  while (i < text.size()) {
+    while (i < text.size() && blank(text[i])) ++i;
+    size_t b = i;
+    while (i < text.size() && !blank(text[i])) ++i;
+    if (i > b) fn(text.substr(b, i - b));
+  }
+}
+
+std::string asciiFolded(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+}  // namespace
+
+bool ftsCanMatch(std::string_view text) {
+  bool ok = true;
+  forEachTerm(text, [&](std::string_view term) {
+    size_t codePoints = 0;
+    for (unsigned char c : term) codePoints += (c & 0xC0) != 0x80 ? 1 : 0;  // not a continuation
+    if (codePoints < 3) ok = false;
+  });
+  return ok;
+}
+
+bool containsEveryTerm(std::string_view haystack, std::string_view query) {
+  const std::string folded = asciiFolded(haystack);
+  bool all = true;
+  forEachTerm(query, [&](std::string_view term) {
+    if (folded.find(asciiFolded(term)) == std::string::npos) all = false;
+  });
+  return all;
+}
+
 Result<int64_t> KnowledgeTables::createMeeting(const MeetingRecord& m) {
   return transaction(db_, [&]() -> Result<int64_t> {
     KT_TRY(
@@ -209,6 +252,12 @@ Result<int64_t> KnowledgeTables::createMeeting(const MeetingRecord& m) {
 
 Result<std::optional<MeetingRecord>> KnowledgeTables::meeting(int64_t id) {
   return first(rows<MeetingRecord>(db_, readMeeting, kMeetingSelect + "WHERE id = ?1", id));
+}
+
+Result<std::vector<MeetingRecord>> KnowledgeTables::meetingsOf(int64_t seriesId) {
+  return rows<MeetingRecord>(db_, readMeeting,
+                             kMeetingSelect + "WHERE series_id = ?1 ORDER BY starts_at_ms, id",
+                             seriesId);
 }
 
 Result<AgendaItemRecord> KnowledgeTables::addAgendaItem(const AgendaItemRecord& item) {
@@ -432,11 +481,23 @@ Result<std::vector<FaqEntry>> KnowledgeTables::searchFaq(int64_t seriesId, const
                                                          int limit) {
   std::string match = ftsQueryFor(query);
   if (match.empty()) return std::vector<FaqEntry>{};
-  return rows<FaqEntry>(db_, readFaq,
-                        kFaqSelect +
-                            "WHERE faq_index MATCH ?1 AND m.series_id = ?2 "
-                            "ORDER BY bm25(faq_index) LIMIT ?3",
-                        match, seriesId, int64_t{limit});
+  if (ftsCanMatch(query)) {
+    return rows<FaqEntry>(db_, readFaq,
+                          kFaqSelect +
+                              "WHERE faq_index MATCH ?1 AND m.series_id = ?2 "
+                              "ORDER BY bm25(faq_index) LIMIT ?3",
+                          match, seriesId, int64_t{limit});
+  }
+  // A term of one or two characters ("CT", "肺炎") has no trigram, so MATCH would find nothing:
+  // every term must instead be a substring (ASCII case folded) of question, answer or topic.
+  auto all = faqOf(seriesId);
+  if (!all) return all;
+  std::vector<FaqEntry> hits;
+  for (auto it = all->rbegin(); it != all->rend() && std::ssize(hits) < limit; ++it) {
+    if (containsEveryTerm(it->question + '\n' + it->answer + '\n' + it->topic, query))
+      hits.push_back(std::move(*it));
+  }
+  return hits;
 }
 
 Result<std::vector<FaqEntry>> KnowledgeTables::faqOf(int64_t seriesId) {

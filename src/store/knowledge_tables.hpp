@@ -19,6 +19,8 @@ class KnowledgeTables {
 
   Result<int64_t> createMeeting(const MeetingRecord& m);
   Result<std::optional<MeetingRecord>> meeting(int64_t id);
+  // Every meeting of a series, earliest start first.
+  Result<std::vector<MeetingRecord>> meetingsOf(int64_t seriesId);
 
   // Appends at the end of the running order; returns the stored item.
   Result<AgendaItemRecord> addAgendaItem(const AgendaItemRecord& item);
@@ -55,6 +57,7 @@ class KnowledgeTables {
   Status answerQuestion(int64_t questionId, const std::string& answer, int64_t nowMs,
                         const std::string& topic);
   // Full-text search (FTS5 trigram) of answered questions of a series, best match first.
+  // A query with a word under 3 characters is matched by substring instead, newest answer first.
   Result<std::vector<FaqEntry>> searchFaq(int64_t seriesId, const std::string& query, int limit);
   // Every answered question of a series, by meeting time then answer time.
   Result<std::vector<FaqEntry>> faqOf(int64_t seriesId);
@@ -66,5 +69,10 @@ class KnowledgeTables {
 // The FTS5 MATCH expression for free text: each whitespace-separated word becomes a quoted
 // string (so that no user input is read as FTS5 syntax), joined by AND. Empty if no words.
 std::string ftsQueryFor(std::string_view text);
+// Whether every word has 3+ code points: the trigram tokenizer finds nothing for a shorter one.
+bool ftsCanMatch(std::string_view text);
+// Whether every word of `query` occurs in `haystack` (ASCII letters case-folded): the search for
+// queries with a short word.
+bool containsEveryTerm(std::string_view haystack, std::string_view query);
 
 }  // namespace rounds::sqlite

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "control/api.hpp"
+#include "control/api/knowledge_api.hpp"
 #include "control/conference.hpp"
 #include "control/http_server.hpp"
 #include "media/media_engine.hpp"
@@ -68,6 +69,12 @@ class Server {
                                                        *accounts_, *series_);
     clinical_ = std::make_unique<ClinicalApi>(*accounts_, *series_, *delegations_);
     api_ = std::make_unique<Api>(*conference_, *attendance_, *clinical_);
+    // The in-room endpoints, registered as main.cpp does.
+    meetings_ = std::make_unique<MeetingService>(*store_, clock, *accounts_, *series_);
+    cases_ = std::make_unique<CaseService>(*meetings_);
+    questions_ = std::make_unique<QuestionService>(*meetings_);
+    knowledge_ = std::make_unique<KnowledgeApi>(*meetings_, *cases_, *questions_, *attendance_);
+    registerKnowledgeApi(*api_, *knowledge_);
     HttpServerConfig hc;
     hc.port = 0;
     http_ = std::make_unique<HttpServer>(io_, hc, *conference_, *api_);
@@ -100,6 +107,10 @@ class Server {
   std::unique_ptr<DelegationService> delegations_;
   std::unique_ptr<ClinicalApi> clinical_;
   std::unique_ptr<Api> api_;
+  std::unique_ptr<MeetingService> meetings_;
+  std::unique_ptr<CaseService> cases_;
+  std::unique_ptr<QuestionService> questions_;
+  std::unique_ptr<KnowledgeApi> knowledge_;
   std::unique_ptr<HttpServer> http_;
   std::thread thread_;
 };
@@ -700,6 +711,33 @@ TEST_F(ClinicalApiTest, RestartLosesNothing) {
   EXPECT_EQ(
       call(bhttp::verb::post, "/api/accounts", "", b, {{"X-Rounds-Bootstrap", kBootstrap}}).status,
       403);
+}
+
+TEST_F(ClinicalApiTest, InRoomEndpointsOfASeriesAreReachedThroughTheRealRouting) {
+  addHost("li@example.org", "Asia/Shanghai");
+  auto tok = login("li@example.org");
+  auto sid = weeklySeries(tok);
+  auto pid = addPerson(tok, "Dr Smith", "America/New_York");
+  auto inv = post(seriesPath(sid, "invitations"), tok, {{"invitees", {{{"personId", pid}}}}});
+  ASSERT_EQ(inv.status, 201) << inv.body;
+  const std::string invite = inv.j()["invitations"][0]["token"].get<std::string>();
+
+  // Before the fix ClinicalApi answered these as unknown series sub-resources (404/401).
+  auto created = post(seriesPath(sid, "meetings"), tok,
+                      {{"title", "Week 1"}, {"startsAt", 1'900'000'000'000}, {"durationMinutes", 60}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto list = call(bhttp::verb::get, seriesPath(sid, "meetings"), "", nullptr,
+                   {{"X-Invite-Token", invite}});
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.j()["meetings"][0]["title"], "Week 1");
+  EXPECT_EQ(list.j()["you"]["name"], "Dr Smith");
+  auto faq = call(bhttp::verb::get, seriesPath(sid, "faq") + "?q=ct", "", nullptr,
+                  {{"X-Invite-Token", invite}});
+  EXPECT_EQ(faq.status, 200) << faq.body;
+  EXPECT_EQ(get(seriesPath(sid, "meetings")).status, 401);
+  // The series itself is still ClinicalApi's.
+  EXPECT_EQ(get(seriesPath(sid), tok).status, 200);
+  EXPECT_EQ(get(seriesPath(sid, "roles"), tok).status, 200);
 }
 
 }  // namespace

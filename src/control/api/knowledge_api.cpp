@@ -254,6 +254,28 @@ std::optional<HttpResponse> KnowledgeApi::handle(const HttpRequest& req) {
 HttpResponse KnowledgeApi::seriesRoute(const HttpRequest& req, int64_t seriesId,
                                        std::string_view rest) {
   Credentials creds = credentialsOf(req);
+  if (rest == "meetings" && (isMethod(req, "GET") || isMethod(req, "HEAD"))) {
+    auto list = meetings_.list(creds, seriesId);
+    if (!list) return failure(list.error());
+    // current: running now (the latest started, if two overlap); next: the first yet to start.
+    const int64_t now = meetings_.clock().wallMillis();
+    json out = json::array(), current = nullptr, next = nullptr;
+    for (const auto& m : list->second) {
+      out.push_back(meetingJson(m));
+      const int64_t end = m.startsAtMs + int64_t{m.durationMinutes} * 60'000;
+      if (m.startsAtMs <= now && now < end) current = m.id;
+      if (m.startsAtMs > now && next.is_null()) next = m.id;
+    }
+    auto s = meetings_.store().series(seriesId);
+    const bool found = s && *s;
+    return reply(200, json{{"seriesId", seriesId},
+                           {"title", found ? (*s)->title : ""},
+                           {"room", found ? SeriesService::roomOf(**s) : ""},
+                           {"meetings", out},
+                           {"current", current},
+                           {"next", next},
+                           {"you", {{"name", list->first.name}, {"host", list->first.host}}}});
+  }
   if (rest == "meetings") {
     if (!isMethod(req, "POST")) return methodNotAllowed(req);
     auto body = parseBody(req);

@@ -104,7 +104,10 @@ Response dispatch(const HttpServerConfig& config, HttpHandler& api, const Reques
     return res;
   }
   if (path == "/healthz") return textResponse(200, "ok");
-  if (path == "/" || startsWith(path, "/r/")) return serveFile(config, "/index.html", true);
+  // The web client's pages (docs/client.md): rooms, host sign-in, series, FAQ and meeting pages.
+  if (path == "/" || startsWith(path, "/r/") || path == "/signin" || startsWith(path, "/s/") ||
+      startsWith(path, "/m/"))
+    return serveFile(config, "/index.html", true);
   return serveFile(config, path, path == "/index.html");
 }
 

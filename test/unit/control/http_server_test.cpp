@@ -305,7 +305,8 @@ TEST_F(HttpServerTest, ServesStaticFilesWithContentTypeAndCaching) {
 
 TEST_F(HttpServerTest, IndexForRootAndRoomLinks) {
   ASSERT_TRUE(startServer(config()).ok());
-  for (const char* target : {"/", "/r/abc", "/r/abc/def?x=1", "/index.html"}) {
+  for (const char* target : {"/", "/r/abc", "/r/abc/def?x=1", "/index.html", "/signin", "/s/4",
+                             "/s/4/faq?invite=x", "/m/12"}) {
     auto res = httpRequest(port(), bhttp::verb::get, target);
     EXPECT_EQ(res.result_int(), 200) << target;
     EXPECT_EQ(res.body(), "<!doctype html><title>Rounds</title>") << target;

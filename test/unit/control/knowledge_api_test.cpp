@@ -570,6 +570,86 @@ TEST_F(KnowledgeApiTest, AnsweredQuestionsBecomeASearchableFaqAcrossTheSeries) {
   EXPECT_NE(md.raw.find("### 如何快速调配ICU床位？"), std::string::npos);
 }
 
+TEST_F(KnowledgeApiTest, SeriesMeetingsListNamesTheCurrentAndNextMeeting) {
+  auto a = host("a@example.org", "Host A");
+  auto b = host("b@example.org", "Host B");
+  auto sid = series(a, "ICU briefing");
+  auto guest = invitee(a, sid, "Guest");
+  const std::string url = "/api/series/" + std::to_string(sid) + "/meetings";
+  auto empty = call("GET", url, nullptr, a);
+  ASSERT_EQ(empty.status, 200) << empty.raw;
+  EXPECT_EQ(empty.body["meetings"].size(), 0u);
+  EXPECT_TRUE(empty.body["current"].is_null());
+
+  const int64_t now = clock_.wallMillis();
+  auto make = [&](const std::string& title, int64_t startsAt) {
+    auto r = call("POST", url, {{"title", title}, {"startsAt", startsAt}, {"durationMinutes", 60}},
+                  a);
+    EXPECT_EQ(r.status, 201) << r.raw;
+    return r.body["id"].get<int64_t>();
+  };
+  auto later = make("Week 3", now + 14 * 86'400'000LL);
+  auto past = make("Week 1", now - 7 * 86'400'000LL);
+  auto running = make("Week 2", now - 10 * 60'000);
+  auto soon = make("Week 2b", now + 86'400'000LL);
+
+  auto r = call("GET", url, nullptr, "", guest);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  ASSERT_EQ(r.body["meetings"].size(), 4u);
+  std::vector<int64_t> order;
+  for (const auto& m : r.body["meetings"]) order.push_back(m["id"].get<int64_t>());
+  EXPECT_EQ(order, (std::vector<int64_t>{past, running, soon, later}));
+  EXPECT_EQ(r.body["current"], running);
+  EXPECT_EQ(r.body["next"], soon);
+  EXPECT_EQ(r.body["title"], "ICU briefing");
+  EXPECT_EQ(r.body["room"], "series-" + std::to_string(sid));
+  EXPECT_EQ(r.body["you"]["name"], "Guest");
+  EXPECT_EQ(r.body["you"]["host"], false);
+  EXPECT_EQ(call("GET", url, nullptr, a).body["you"]["host"], true);
+
+  clock_.advance(std::chrono::hours(2));  // Week 2 is over
+  EXPECT_TRUE(call("GET", url, nullptr, a).body["current"].is_null());
+
+  EXPECT_EQ(call("GET", url).status, 401);
+  EXPECT_EQ(call("GET", url, nullptr, b).status, 403);
+  EXPECT_EQ(call("GET", "/api/series/999/meetings", nullptr, a).status, 404);
+  EXPECT_EQ(call("DELETE", url, nullptr, a).status, 405);
+}
+
+TEST_F(KnowledgeApiTest, FaqFindsTermsShorterThanATrigram) {
+  auto a = host("a@example.org", "Host A");
+  auto sid = series(a, "ICU briefing");
+  auto guest = invitee(a, sid, "Guest");
+  auto mid = meeting(a, sid);
+  const std::string m = "/api/meetings/" + std::to_string(mid);
+  auto answer = [&](const std::string& question, const std::string& text) {
+    auto q = call("POST", m + "/questions", {{"text", question}}, "", guest);
+    ASSERT_EQ(q.status, 201) << q.raw;
+    auto r = call("POST", m + "/questions/" + std::to_string(q.body["id"].get<int64_t>()) + "/answer",
+                  {{"answer", text}}, a);
+    ASSERT_EQ(r.status, 200) << r.raw;
+  };
+  answer("When to repeat a CT scan?", "After 48 hours if the patient worsens.");
+  answer("肺炎患者何时俯卧位？", "氧合指数低于150时。");
+  answer("Oxygen targets?", "SpO2 92 to 96 percent.");
+  const std::string faq = "/api/series/" + std::to_string(sid) + "/faq?q=";
+
+  auto ct = call("GET", faq + "ct", nullptr, "", guest);  // 2 letters, other case
+  ASSERT_EQ(ct.status, 200) << ct.raw;
+  ASSERT_EQ(ct.body["results"].size(), 1u) << ct.raw;
+  EXPECT_EQ(ct.body["results"][0]["question"], "When to repeat a CT scan?");
+  auto zh = call("GET", faq + "%E8%82%BA%E7%82%8E", nullptr, a);  // 肺炎: 2 characters
+  ASSERT_EQ(zh.body["results"].size(), 1u) << zh.raw;
+  EXPECT_EQ(zh.body["results"][0]["answer"], "氧合指数低于150时。");
+  // Every word must match; a long word beside a short one is matched as a substring too.
+  EXPECT_EQ(call("GET", faq + "CT%20scan", nullptr, a).body["results"].size(), 1u);
+  EXPECT_EQ(call("GET", faq + "CT%20oxygen", nullptr, a).body["results"].size(), 0u);
+  EXPECT_EQ(call("GET", faq + "O2", nullptr, a).body["results"].size(), 1u);
+  EXPECT_EQ(call("GET", faq + "xq", nullptr, a).body["results"].size(), 0u);
+  EXPECT_EQ(call("GET", faq + "to&limit=1", nullptr, a).body["results"].size(), 1u);
+  EXPECT_EQ(call("GET", faq + "to", nullptr, a).body["results"].size(), 2u);
+}
+
 TEST_F(KnowledgeApiTest, FaqSurvivesARestart) {
   auto path =
       std::filesystem::temp_directory_path() / ("rounds-faq-" + std::to_string(::getpid()) + ".db");
