@@ -233,6 +233,7 @@ HttpResponse ClinicalApi::seriesRoute(const HttpRequest& req, const Caller& call
     return jsonResponse(200, occurrencesResponse(*s, *w, *occ));
   }
   if (sub == "host") return hostRoute(req, caller, *id);
+  if (sub == "passcode") return passcodeRoute(req, caller, *id);
   auto [section, subRest] = head(sub);
   if (section == "invitations") return invitationsRoute(req, caller, *id, subRest);
   if (section == "roles") return rolesRoute(req, caller, *id, subRest);
