@@ -238,6 +238,9 @@ class RoomEventsTest : public HostControlsTest {
                                                        *accounts_, *series_);
     clinical_ = std::make_unique<ClinicalApi>(*accounts_, *series_, *delegations_);
     clinical_->setRoomEvents(conf_.get());
+    // Routed as the server routes them (Api offers ClinicalApi first, then KnowledgeApi).
+    api_ = std::make_unique<Api>(*conf_, *attendance_, *clinical_);
+    registerKnowledgeApi(*api_, *knowledge_);
   }
 
   HttpResponse call(const std::string& method, const std::string& path, const json& body) {
@@ -246,10 +249,7 @@ class RoomEventsTest : public HostControlsTest {
     req.path = path;
     req.headers["authorization"] = "Bearer " + hostToken_;
     if (!body.is_null()) req.body = body.dump();
-    if (auto r = knowledge_->handle(req)) return *r;
-    auto r = clinical_->handle(req);
-    EXPECT_TRUE(r.has_value()) << path;
-    return r.value_or(HttpResponse{});
+    return api_->onHttpRequest(req);
   }
 
   std::unique_ptr<MeetingService> meetings_;
@@ -258,6 +258,7 @@ class RoomEventsTest : public HostControlsTest {
   std::unique_ptr<KnowledgeApi> knowledge_;
   std::unique_ptr<DelegationService> delegations_;
   std::unique_ptr<ClinicalApi> clinical_;
+  std::unique_ptr<Api> api_;
 };
 
 TEST_F(RoomEventsTest, AgendaItemReachesTheRoomAndNamesItsPresenter) {
