@@ -284,6 +284,12 @@ export class Call {
       this.isHost = this.selfInfo?.host === true;
       this.hook.role = this.selfInfo?.role ?? null;
       this.micLocked = this.selfInfo?.audioLocked === true;
+      if (this.micLocked) {
+        // Back after a reload or reconnect while a host keeps us muted.
+        this.audioMuted = true;
+        const track = this.local?.getAudioTracks()[0];
+        if (track) track.enabled = false;
+      }
       // An observer publishes nothing until a host promotes them (docs/signalling.md).
       peer.setPublishing(this.selfInfo?.role !== 'observer');
       peer.configure(Array.isArray(reply.iceServers) ? reply.iceServers : []);

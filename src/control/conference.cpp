@@ -214,6 +214,11 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
   p->conn = conn;
   p->audioMuted = !req.audio;
   p->videoMuted = !req.video;
+  if (p->identity && p->identity->personId != 0) {
+    auto locked = lockedPeople_.find(req.room);
+    if (locked != lockedPeople_.end() && locked->second.count(p->identity->personId))
+      p->audioMuted = p->hostMuted = p->audioLocked = true;  // its producer starts paused
+  }
   p->sessionId = random_.u64() >> 2;
   std::optional<int64_t> personId;
   if (p->identity && p->identity->personId != 0) personId = p->identity->personId;

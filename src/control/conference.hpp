@@ -193,6 +193,9 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   // room -> directory people a host removed; their invitation leads to the lobby while the
   // server runs (a host's admit lifts it).
   std::map<std::string, std::set<int64_t>> removedPeople_;
+  // room -> directory people a host muted with a lock: a reconnect (a new join) keeps them muted
+  // and locked until a host allows unmuting.
+  std::map<std::string, std::set<int64_t>> lockedPeople_;
   struct RoomAgenda {
     int64_t meetingId = 0;
     std::optional<AgendaItemRecord> current;

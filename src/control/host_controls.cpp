@@ -60,6 +60,10 @@ void Conference::handleHostControl(Participant& host, int64_t id,
       return;
     case Action::AllowUnmute:
       target->audioLocked = false;
+      if (target->identity && target->identity->personId != 0) {
+        auto locked = lockedPeople_.find(target->room);
+        if (locked != lockedPeople_.end()) locked->second.erase(target->identity->personId);
+      }
       host.conn->send(signalling::replyOk(id, json::object()));
       target->conn->send(signalling::notification(
           "unmute-allowed", json{{"by", host.id}, {"participant", describe(*target)}}));
@@ -86,6 +90,11 @@ void Conference::hostMute(Participant& host, Participant& target, bool locked) {
   target.audioMuted = true;
   target.hostMuted = true;
   target.audioLocked = locked;
+  if (target.identity && target.identity->personId != 0) {
+    if (locked) lockedPeople_[target.room].insert(target.identity->personId);
+    else if (auto it = lockedPeople_.find(target.room); it != lockedPeople_.end())
+      it->second.erase(target.identity->personId);
+  }
   for (const auto& t : target.tracks)
     if (t.kind == MediaKind::Audio) media_.setProducerPaused(target.id, t.producerId, true);
   spdlog::info("room {}: {} muted by {}{}", target.room, target.id, host.id,

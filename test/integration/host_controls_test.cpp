@@ -100,6 +100,17 @@ TEST_F(HostControlsTest, MuteLetsThemUnmuteUnlessLocked) {
   // Turning the camera off is still theirs to do.
   EXPECT_TRUE(request(guest_, {{"type", "update"}, {"videoMuted", true}}).value("ok", false));
 
+  // Reloading the page does not shake the lock off: the new join comes back muted and locked.
+  conf_->onWsClose(guest_);
+  guest_ = open();
+  json back = join(guest_, "guest", {{"invite", guestInvite_}});
+  ASSERT_TRUE(back.value("ok", false)) << back.dump();
+  EXPECT_TRUE(back["data"]["self"]["audioLocked"].get<bool>());
+  EXPECT_TRUE(back["data"]["self"]["audioMuted"].get<bool>());
+  guestId = back["data"]["participantId"];
+  EXPECT_EQ(errorCode(request(guest_, {{"type", "update"}, {"audioMuted", false}})),
+            "muted_by_host");
+
   ASSERT_TRUE(request(host_, {{"type", "allow-unmute"}, {"participantId", guestId}})
                   .value("ok", false));
   json allowed = next(guest_, "unmute-allowed");
