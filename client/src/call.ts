@@ -12,13 +12,15 @@ import {
   type JoinAccess,
   type JoinReply,
   type LeftReason,
+  type AgendaState,
   type LobbyEntry,
   type Participant,
+  type RoomRole,
 } from './signalling';
 import { t } from './strings';
 import { announce } from './ui/dom';
-import { CallView, showMessage, showProgress } from './ui/screens';
 import { mountMeetingPanel } from './ui/meeting_room_panel';
+import { CallView, showMessage, showPasscodePrompt, showProgress } from './ui/screens';
 import { RoomPanel } from './ui/room_panel';
 import { Tile } from './ui/tiles';
 
@@ -47,12 +49,27 @@ export interface DiagnosticsHook {
   hands: string[];
   /** Hosts: names of the people waiting in the lobby. */
   waiting: string[];
+  /** Our role in the room (series rooms), e.g. 'observer', 'speaker', 'co-host'; null if none. */
+  role: string | null;
+  /** A host muted us and keeps the microphone off. */
+  micLocked: boolean;
+  /** Title of the running agenda item, or null. */
+  agenda: string | null;
+  /** We present the running item and it is past its time box (the banner shows). */
+  overrun: boolean;
+  /**
+   * TEST ONLY (test/e2e/hostctl.test.mjs): added to the agenda's elapsed time so that a test sees
+   * a time box run out without waiting for it. 0 in normal use; changes only this page's display.
+   */
+  agendaSkewMs: number;
 }
 
 // Backoff before reconnect attempt n: 1, 2, 4, 8, 8, … seconds; then give up and show "Try again".
 const kMaxReconnectAttempts = 10;
 const kMaxBackoffMs = 8_000;
 const kLeaveReplyWaitMs = 1_500;
+const kAgendaTickMs = 1_000;
+const kPasscodeErrors = new Set(['passcode_required', 'passcode_invalid', 'passcode_rate_limited']);
 
 export class Call {
   private signalling: SignallingClient | null = null;
@@ -78,6 +95,10 @@ export class Call {
   private panel: RoomPanel | null = null;
   // Series rooms: the current meeting's cases and Q&A under the panel (ui/meeting_room_panel.ts).
   private stopMeetingPanel: (() => void) | null = null;
+  private micLocked = false;
+  // The running agenda item and when (performance.now()) its elapsed time was true.
+  private agenda: { state: AgendaState; at: number } | null = null;
+  private agendaTimer: ReturnType<typeof setInterval> | undefined;
   // While waiting in the lobby: settled by lobby-admitted, lobby-denied or a lost socket.
   private lobbyWait: { resolve(reply: JoinReply): void; reject(error: SignallingError): void } | null = null;
 
@@ -158,11 +179,40 @@ export class Call {
       await this.connectFirst();
       return;
     }
+    if (error && kPasscodeErrors.has(error.code)) {
+      this.askPasscode(error);
+      return;
+    }
     if (error) {
       this.showFailure(error);
       return;
     }
     announce(t('announceInRoom', { room: this.room }));
+  }
+
+  /** A passcode-protected series room: ask, then join again with it. */
+  private askPasscode(error: SignallingError): void {
+    this.teardownConnection();
+    this.setState('failed', error.code);
+    const message =
+      error.code === 'passcode_invalid'
+        ? t('passcodeInvalid')
+        : error.code === 'passcode_rate_limited'
+          ? t('passcodeRateLimited', { detail: error.message })
+          : null;
+    showPasscodePrompt(
+      message,
+      (passcode) => {
+        this.access.passcode = passcode;
+        void this.connectFirst();
+      },
+      () => {
+        this.setState('idle');
+        stopStream(this.local);
+        this.local = null;
+        this.onChangeRoomOrName();
+      },
+    );
   }
 
   /** One attempt: new socket, new peer connection, join. Returns null on success. */
@@ -187,6 +237,10 @@ export class Call {
         onLobbyDenied: (reason) =>
           !stale() && this.settleLobby(new SignallingError('lobby_denied', reason === 'room_full' ? 'room_full' : 'denied')),
         onHands: (queue, loweredBy) => !stale() && this.onHands(queue, loweredBy),
+        onMutedByHost: (locked) => !stale() && this.onMutedByHost(locked),
+        onUnmuteAllowed: () => !stale() && this.onUnmuteAllowed(),
+        onRemoved: () => !stale() && this.onRemoved(),
+        onAgenda: (agenda) => !stale() && this.onAgenda(agenda),
       });
     } catch (error) {
       return stale() ? 'stale' : asSignallingError(error);
@@ -231,6 +285,16 @@ export class Call {
       this.hook.participantId = reply.participantId;
       this.selfInfo = toParticipant(reply.self);
       this.isHost = this.selfInfo?.host === true;
+      this.hook.role = this.selfInfo?.role ?? null;
+      this.micLocked = this.selfInfo?.audioLocked === true;
+      if (this.micLocked) {
+        // Back after a reload or reconnect while a host keeps us muted.
+        this.audioMuted = true;
+        const track = this.local?.getAudioTracks()[0];
+        if (track) track.enabled = false;
+      }
+      // An observer publishes nothing until a host promotes them (docs/signalling.md).
+      peer.setPublishing(this.selfInfo?.role !== 'observer');
       peer.configure(Array.isArray(reply.iceServers) ? reply.iceServers : []);
       this.enterCall((Array.isArray(reply.participants) ? reply.participants : []).map(toParticipant).filter(isParticipant));
       this.onHands(Array.isArray(reply.hands) ? reply.hands.filter((id) => typeof id === 'string') : [], null);
@@ -267,6 +331,11 @@ export class Call {
         onDecide: (lobbyId, admit) => {
           this.signalling?.decide(lobbyId, admit).catch(logUpdateError);
         },
+        onMute: (id, locked) => this.signalling?.mute(id, locked).catch(logUpdateError),
+        onAllowUnmute: (id) => this.signalling?.allowUnmute(id).catch(logUpdateError),
+        onSetRole: (id, role: RoomRole) => this.signalling?.setRole(id, role).catch(logUpdateError),
+        onSetPresenter: (id) => this.signalling?.setPresenter(id).catch(logUpdateError),
+        onRemove: (id) => this.signalling?.remove(id).catch(logUpdateError),
       });
       this.stopMeetingPanel = mountMeetingPanel(this.view.side, this.room);
       this.selfTile = new Tile('self', this.name, true, () => undefined);
@@ -279,6 +348,7 @@ export class Call {
     this.participants.clear();
     this.pendingTracks.clear();
     for (const participant of others) this.addParticipant(participant);
+    this.refreshPeople();
     this.view.showReconnecting(null);
     this.refreshControls();
     this.syncHook();
@@ -319,16 +389,104 @@ export class Call {
     for (const track of this.pendingTracks.get(participant.id) ?? []) tile.addTrack(track);
     this.pendingTracks.delete(participant.id);
     this.view.updateCount();
+    this.refreshPeople();
     this.syncHook();
   }
 
+  private refreshPeople(): void {
+    this.panel?.setParticipants([...this.participants.values()], this.isHost);
+  }
+
   private onParticipantUpdated(participant: Participant): void {
+    if (participant.id === this.hook.participantId) {
+      this.onSelfUpdated(participant);
+      return;
+    }
     if (!this.participants.has(participant.id)) return;
     this.participants.set(participant.id, participant);
     const tile = this.view?.grid.get(participant.id);
     tile?.setName(participant.name);
     tile?.setAffiliation(participant);
     tile?.setMuted(participant.audioMuted, participant.videoMuted);
+    this.refreshPeople();
+  }
+
+  /** A host changed our role (or the directory did): publishing, host controls, label. */
+  private onSelfUpdated(self: Participant): void {
+    const wasObserver = this.selfInfo?.role === 'observer';
+    const wasHost = this.isHost;
+    this.selfInfo = self;
+    this.isHost = self.host === true;
+    this.hook.role = self.role ?? null;
+    this.selfTile?.setAffiliation(self);
+    const observer = self.role === 'observer';
+    if (observer !== wasObserver) {
+      this.peer?.setPublishing(!observer);
+      announce(t(observer ? 'announceObserver' : 'announceSpeaker'));
+    }
+    if (this.isHost && !wasHost) announce(t('announceCoHost'));
+    if (this.isHost !== wasHost) {
+      this.refreshPeople();
+      this.panel?.setHands(this.hands, (id) => this.nameOf(id), this.isHost);
+    }
+    this.renderAgenda();
+  }
+
+  private onMutedByHost(locked: boolean): void {
+    const track = this.local?.getAudioTracks()[0];
+    this.audioMuted = true;
+    if (track) track.enabled = false;
+    this.micLocked = locked;
+    this.refreshControls();
+    announce(t(locked ? 'mutedByHostLocked' : 'mutedByHost'));
+    this.view?.showNotice(t(locked ? 'mutedByHostLocked' : 'mutedByHost'));
+  }
+
+  private onUnmuteAllowed(): void {
+    this.micLocked = false;
+    this.refreshControls();
+    announce(t('unmuteAllowed'));
+    this.view?.showNotice(t('unmuteAllowed'));
+  }
+
+  private onRemoved(): void {
+    // The server closes the socket next: no reconnect (a rejoin goes through the lobby).
+    this.generation++;
+    clearTimeout(this.reconnectTimer);
+    this.teardownConnection();
+    this.dropCall();
+    stopStream(this.local);
+    this.local = null;
+    this.setState('failed', 'removed');
+    showMessage('error', t('removedHeading'), t('removed', { room: this.room }), [
+      {
+        label: t('backToJoin'),
+        id: 'back',
+        primary: true,
+        onClick: () => {
+          this.setState('idle');
+          this.onChangeRoomOrName();
+        },
+      },
+    ]);
+  }
+
+  private onAgenda(agenda: AgendaState | null): void {
+    this.agenda = agenda ? { state: agenda, at: performance.now() } : null;
+    clearInterval(this.agendaTimer);
+    this.agendaTimer = agenda ? setInterval(() => this.renderAgenda(), kAgendaTickMs) : undefined;
+    this.renderAgenda();
+  }
+
+  /** The agenda item's clock runs here between the server's messages (one each change). */
+  private renderAgenda(): void {
+    const agenda = this.agenda;
+    const me = this.hook.participantId;
+    const elapsed = agenda ? agenda.state.elapsedMs + (performance.now() - agenda.at) + this.hook.agendaSkewMs : 0;
+    const presenter = !!agenda && !!me && agenda.state.presenterIds.includes(me);
+    this.panel?.setAgenda(agenda?.state ?? null, elapsed, presenter);
+    this.hook.agenda = agenda?.state.title ?? null;
+    this.hook.overrun = presenter && !!agenda && elapsed > agenda.state.minutes * 60_000;
   }
 
   private onParticipantLeft(id: string, _reason: LeftReason): void {
@@ -337,6 +495,7 @@ export class Call {
     this.pendingTracks.delete(id);
     this.view?.grid.remove(id);
     this.view?.updateCount();
+    this.refreshPeople();
     this.syncHook();
     if (participant) announce(t('announceLeft', { name: participant.name }));
   }
@@ -444,6 +603,10 @@ export class Call {
   private toggleMic(): void {
     const track = this.local?.getAudioTracks()[0];
     if (!track) return;
+    if (this.micLocked && this.audioMuted) {
+      announce(t('micLockedTitle'));
+      return;
+    }
     this.audioMuted = !this.audioMuted;
     track.enabled = !this.audioMuted;
     this.signalling?.update({ audioMuted: this.audioMuted }).catch(logUpdateError);
@@ -464,7 +627,8 @@ export class Call {
   private refreshControls(): void {
     const hasAudio = !!this.local?.getAudioTracks().length;
     const hasVideo = !!this.local?.getVideoTracks().length;
-    this.view?.setControls({ hasAudio, hasVideo, audioMuted: this.audioMuted, videoMuted: this.videoMuted });
+    this.view?.setControls({ hasAudio, hasVideo, audioMuted: this.audioMuted, videoMuted: this.videoMuted, micLocked: this.micLocked });
+    this.hook.micLocked = this.micLocked;
     this.selfTile?.setMuted(this.audioMuted || !hasAudio, this.videoMuted || !hasVideo);
   }
 
@@ -539,6 +703,11 @@ export class Call {
   }
 
   private dropCall(): void {
+    clearInterval(this.agendaTimer);
+    this.agendaTimer = undefined;
+    this.agenda = null;
+    this.hook.agenda = null;
+    this.hook.overrun = false;
     this.view = null;
     this.panel = null;
     this.stopMeetingPanel?.();

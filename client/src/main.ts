@@ -55,6 +55,11 @@ const hook: DiagnosticsHook = {
   error: null,
   hands: [],
   waiting: [],
+  role: null,
+  micLocked: false,
+  agenda: null,
+  overrun: false,
+  agendaSkewMs: 0,
 };
 window.__rounds = hook;
 document.documentElement.lang = language;

@@ -26,6 +26,8 @@ export class PeerSession {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private restarting = false;
   private closed = false;
+  // False for an observer: the answer sends nothing on mid 0/1 (docs/signalling.md "Host controls").
+  private publishing = true;
   private configured!: () => void;
   // Offers wait until the join reply has told us the ICE servers (configure()).
   private readonly ready = new Promise<void>((resolve) => (this.configured = resolve));
@@ -55,6 +57,20 @@ export class PeerSession {
     return run;
   }
 
+  /**
+   * Whether the microphone and camera go out. Off takes effect at once (the senders stop); on
+   * takes effect with the next offer, which the server sends on promotion.
+   */
+  setPublishing(on: boolean): void {
+    this.publishing = on;
+    if (on || this.closed) return;
+    for (const transceiver of this.pc.getTransceivers()) {
+      if ((transceiver.mid === kAudioMid || transceiver.mid === kVideoMid) && transceiver.sender.track) {
+        transceiver.sender.replaceTrack(null).catch((error: unknown) => console.warn('rounds: could not stop sending', error));
+      }
+    }
+  }
+
   close(): void {
     this.closed = true;
     clearTimeout(this.disconnectedTimer);
@@ -66,8 +82,9 @@ export class PeerSession {
   private async doAnswer(sdp: string): Promise<string> {
     if (this.closed) throw new Error('peer connection closed');
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
-    const audio = this.local?.getAudioTracks()[0] ?? null;
-    const video = this.local?.getVideoTracks()[0] ?? null;
+    const sending = this.publishing ? this.local : null;
+    const audio = sending?.getAudioTracks()[0] ?? null;
+    const video = sending?.getVideoTracks()[0] ?? null;
     for (const transceiver of this.pc.getTransceivers()) {
       if (transceiver.mid === kAudioMid) await this.publish(transceiver, audio);
       else if (transceiver.mid === kVideoMid) await this.publish(transceiver, video);

@@ -11,12 +11,30 @@ export interface Participant {
   country?: string;
   role?: string;
   host?: boolean;
+  /** A host muted this person and keeps the microphone off (docs/signalling.md "Host controls"). */
+  audioLocked?: boolean;
 }
+
+/** The running agenda item of the room (docs/signalling.md, `agenda`). */
+export interface AgendaState {
+  title: string;
+  presenter: string;
+  minutes: number;
+  /** Elapsed when the message was built, by the server's clock. */
+  elapsedMs: number;
+  /** Participant ids who present this item (and get the overrun warning). */
+  presenterIds: string[];
+}
+
+/** In-room roles a host can give (docs/signalling.md `set-role`). */
+export type RoomRole = 'observer' | 'speaker' | 'co-host';
 
 /** Someone waiting in a series room's lobby (sent to hosts only). */
 export interface LobbyEntry {
   id: string;
   name: string;
+  /** An invitee a host removed earlier, asking to come back. */
+  removed?: boolean;
 }
 
 export interface JoinReply {
@@ -39,9 +57,11 @@ export interface JoinReply {
 export interface JoinAccess {
   invite?: string;
   hostToken?: string;
+  /** The series room's passcode, for people without an invitation. */
+  passcode?: string;
 }
 
-export type LeftReason = 'left' | 'disconnected' | 'timeout';
+export type LeftReason = 'left' | 'disconnected' | 'timeout' | 'removed';
 
 export interface SignallingListener {
   onOffer(offerId: number, sdp: string): void;
@@ -56,6 +76,14 @@ export interface SignallingListener {
   onLobbyDenied?(reason: string): void;
   /** The raised-hand queue changed; loweredBy is the host who gave someone the floor. */
   onHands?(queue: string[], loweredBy: string | null): void;
+  /** A host muted our microphone; `locked`: we may not unmute until they allow it. */
+  onMutedByHost?(locked: boolean): void;
+  /** A host lifted the lock on our microphone (we stay muted until we unmute). */
+  onUnmuteAllowed?(): void;
+  /** A host removed us from the room; the socket closes next (4004). */
+  onRemoved?(): void;
+  /** The running agenda item changed (or null: none). */
+  onAgenda?(agenda: AgendaState | null): void;
   /** The socket closed without close() being called on this side. */
   onClose(code: number, reason: string): void;
 }
@@ -131,6 +159,7 @@ export class SignallingClient {
     const fields: Record<string, unknown> = { room, name, audio, video };
     if (access.invite) fields.invite = access.invite;
     if (access.hostToken) fields.hostToken = access.hostToken;
+    if (access.passcode) fields.passcode = access.passcode;
     return this.request('join', fields) as Promise<JoinReply>;
   }
 
@@ -142,6 +171,31 @@ export class SignallingClient {
   /** Raise or lower one's own hand; a host may lower someone else's. */
   hand(raised: boolean, participantId?: string): Promise<unknown> {
     return this.request('hand', participantId ? { raised, participantId } : { raised });
+  }
+
+  /** Hosts: mute someone (locked: they cannot unmute until allowed). */
+  mute(participantId: string, locked: boolean): Promise<unknown> {
+    return this.request('mute', { participantId, locked });
+  }
+
+  /** Hosts: lift a mute lock. */
+  allowUnmute(participantId: string): Promise<unknown> {
+    return this.request('allow-unmute', { participantId });
+  }
+
+  /** Hosts: remove someone from the room. */
+  remove(participantId: string): Promise<unknown> {
+    return this.request('remove', { participantId });
+  }
+
+  /** Hosts: observer, speaker or co-host. */
+  setRole(participantId: string, role: RoomRole): Promise<unknown> {
+    return this.request('set-role', { participantId, role });
+  }
+
+  /** Hosts: who presents the running agenda item ("" = by the item's presenter name). */
+  setPresenter(participantId: string): Promise<unknown> {
+    return this.request('set-presenter', { participantId });
   }
 
   answer(offerId: number, sdp: string): Promise<unknown> {
@@ -240,6 +294,18 @@ export class SignallingClient {
           );
         }
         break;
+      case 'muted-by-host':
+        this.listener.onMutedByHost?.(message.locked === true);
+        break;
+      case 'unmute-allowed':
+        this.listener.onUnmuteAllowed?.();
+        break;
+      case 'removed':
+        this.listener.onRemoved?.();
+        break;
+      case 'agenda':
+        this.listener.onAgenda?.(toAgenda(message.agenda));
+        break;
       case 'participant-left':
         if (typeof message.id === 'string') {
           this.listener.onParticipantLeft(message.id, (message.reason as LeftReason) ?? 'left');
@@ -296,7 +362,22 @@ export function toParticipant(value: unknown): Participant | null {
   if (typeof p.country === 'string') out.country = p.country;
   if (typeof p.role === 'string') out.role = p.role;
   if (p.host === true) out.host = true;
+  if (p.audioLocked === true) out.audioLocked = true;
   return out;
+}
+
+export function toAgenda(value: unknown): AgendaState | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const a = value as Record<string, unknown>;
+  const item = a.item as Record<string, unknown> | null | undefined;
+  if (typeof item !== 'object' || item === null || typeof item.title !== 'string') return null;
+  return {
+    title: item.title,
+    presenter: typeof item.presenter === 'string' ? item.presenter : '',
+    minutes: typeof item.minutes === 'number' ? item.minutes : 0,
+    elapsedMs: typeof a.elapsedMs === 'number' ? a.elapsedMs : 0,
+    presenterIds: Array.isArray(a.presenterIds) ? a.presenterIds.filter((id): id is string => typeof id === 'string') : [],
+  };
 }
 
 export function toLobby(values: unknown[]): LobbyEntry[] {
@@ -304,7 +385,9 @@ export function toLobby(values: unknown[]): LobbyEntry[] {
   for (const value of values) {
     if (typeof value !== 'object' || value === null) continue;
     const e = value as Record<string, unknown>;
-    if (typeof e.id === 'string' && typeof e.name === 'string') out.push({ id: e.id, name: e.name });
+    if (typeof e.id === 'string' && typeof e.name === 'string') {
+      out.push(e.removed === true ? { id: e.id, name: e.name, removed: true } : { id: e.id, name: e.name });
+    }
   }
   return out;
 }

@@ -173,6 +173,7 @@ int main(int argc, char** argv) {
   DelegationService delegations(*store.value(), SystemClock::instance(), CryptoRandom::instance(),
                                 accounts, seriesService);
   ClinicalApi clinicalApi(accounts, seriesService, delegations);
+  clinicalApi.setRoomEvents(&conference);  // role changes reach people already in the room
   // Series rooms: invitees and hosts enter, everyone else waits in the lobby (docs/signalling.md).
   SeriesRoomAccess roomAccess(accounts, seriesService);
   conference.setAccess(&roomAccess);
@@ -190,6 +191,7 @@ int main(int argc, char** argv) {
   QuestionService questions(meetings);
   KnowledgeApi knowledgeApi(meetings, cases, questions, attendance);
   registerKnowledgeApi(api, knowledgeApi);
+  knowledgeApi.setRoomEvents(&conference);  // the running agenda item, pushed over signalling
 
   HttpServerConfig hc;
   hc.bindAddress = o.httpAddress;

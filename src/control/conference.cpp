@@ -8,6 +8,10 @@ namespace rounds {
 
 using nlohmann::json;
 
+namespace {
+constexpr size_t kMaxPasscodeFailureKeys = 4096;  // (address, room) pairs remembered
+}  // namespace
+
 Conference::Conference(ConferenceConfig config, MediaEngine& media, AttendanceService& attendance,
                        const Clock& clock, Random& random)
     : config_(config),
@@ -25,7 +29,11 @@ Conference::Participant* Conference::find(const std::string& id) {
 }
 
 json Conference::describe(const Participant& p) const {
-  json j{{"id", p.id}, {"name", p.name}, {"audioMuted", p.audioMuted}, {"videoMuted", p.videoMuted}};
+  json j{{"id", p.id},
+         {"name", p.name},
+         {"audioMuted", p.audioMuted},
+         {"videoMuted", p.videoMuted},
+         {"audioLocked", p.audioLocked}};
   if (p.identity) {
     j["organisation"] = p.identity->organisation;
     j["country"] = p.identity->country;
@@ -125,6 +133,8 @@ void Conference::onWsMessage(const std::shared_ptr<WsConnection>& conn, std::str
     handleLobbyDecision(*p, req.id, *decision);
   } else if (auto* hand = std::get_if<signalling::HandRequest>(&req.body)) {
     handleHand(*p, req.id, *hand);
+  } else if (auto* control = std::get_if<signalling::HostControlRequest>(&req.body)) {
+    handleHostControl(*p, req.id, *control);
   } else if (std::holds_alternative<signalling::LeaveRequest>(req.body)) {
     conn->send(signalling::replyOk(req.id, json::object()));
     removeParticipant(p->id, "left", /*closeSocket=*/true);
@@ -162,11 +172,18 @@ void Conference::handleJoin(const std::shared_ptr<WsConnection>& conn, int64_t i
       sendError(conn, id, known ? e : makeError("internal", "could not check the invitation"));
       return;
     }
+    // Someone a host removed does not walk back in with the same invitation.
+    auto removed = removedPeople_.find(req.room);
+    if (!identity->host && removed != removedPeople_.end() &&
+        removed->second.count(identity->personId)) {
+      waitInLobby(conn, id, req, std::move(identity.value()));
+      return;
+    }
     enterRoom(conn, id, req, std::move(identity.value()));
     return;
   }
   if (guarded) {
-    waitInLobby(conn, id, req);
+    if (passcodeAccepted(conn, id, req)) waitInLobby(conn, id, req);
     return;
   }
   enterRoom(conn, id, req, std::nullopt);
@@ -192,12 +209,20 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
   p->id = "p" + random_.token(12);
   p->name = identity ? identity->name : req.name;
   p->identity = std::move(identity);
+  if (p->identity) p->directoryRole = p->identity->role;
   p->room = req.room;
   p->conn = conn;
   p->audioMuted = !req.audio;
   p->videoMuted = !req.video;
+  if (p->identity && p->identity->personId != 0) {
+    auto locked = lockedPeople_.find(req.room);
+    if (locked != lockedPeople_.end() && locked->second.count(p->identity->personId))
+      p->audioMuted = p->hostMuted = p->audioLocked = true;  // its producer starts paused
+  }
   p->sessionId = random_.u64() >> 2;
-  p->attendanceId = attendance_.joined(req.room, p->id, p->name);
+  std::optional<int64_t> personId;
+  if (p->identity && p->identity->personId != 0) personId = p->identity->personId;
+  p->attendanceId = attendance_.joined(req.room, p->id, p->name, personId);
 
   json data{{"participantId", p->id},
             {"room", req.room},
@@ -215,6 +240,8 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
   connections_[conn->id()].participantId = pid;
   members.push_back(pid);
   participants_[pid] = std::move(p);
+  // The running agenda item; to everyone, since the newcomer may be its presenter.
+  if (agendas_.count(req.room)) broadcastAgenda(req.room);
   spdlog::info("room {}: {} joined ({} present{})", req.room, pid, members.size(),
                isHost ? ", host" : "");
 
@@ -224,11 +251,69 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
 
 // ---- lobby (series rooms) ----
 
+bool Conference::passcodeAccepted(const std::shared_ptr<WsConnection>& conn, int64_t id,
+                                  const signalling::JoinRequest& req) {
+  auto required = access_->passcodeRequired(req.room);
+  if (!required) {
+    spdlog::warn("room {}: passcode check failed: {}", req.room, required.error().message);
+    sendError(conn, id, makeError("internal", "could not check the passcode"));
+    return false;
+  }
+  if (!*required) return true;
+  if (req.passcode.empty()) {
+    sendError(conn, id, makeError("passcode_required",
+                                  "this meeting asks for a passcode; the host can tell you it"));
+    return false;
+  }
+  // Per address (not per socket: a new socket is free) and room; checked before the Argon2
+  // verification, so guessing costs the server nothing once the limit is reached.
+  std::string address = conn->remoteAddress();
+  if (auto colon = address.rfind(':'); colon != std::string::npos) address.resize(colon);
+  std::string key = address + " " + req.room;
+  TimePoint now = clock_.now();
+  if (passcodeFailures_.size() > kMaxPasscodeFailureKeys) {
+    // Many addresses guessing: forget those whose last failure left the window.
+    std::erase_if(passcodeFailures_, [&](const auto& entry) {
+      return entry.second.empty() || now - entry.second.back() >= config_.passcodeFailureWindow;
+    });
+  }
+  auto& failures = passcodeFailures_[key];
+  std::erase_if(failures, [&](TimePoint t) { return now - t >= config_.passcodeFailureWindow; });
+  if (static_cast<int>(failures.size()) >= config_.maxPasscodeFailures) {
+    auto wait = std::chrono::duration_cast<std::chrono::seconds>(
+        failures.front() + config_.passcodeFailureWindow - now);
+    sendError(conn, id, makeError("passcode_rate_limited",
+                                  "too many wrong passcodes; try again in " +
+                                      std::to_string(std::max<int64_t>(1, wait.count())) + " s"));
+    return false;
+  }
+  auto matches = access_->passcodeMatches(req.room, req.passcode);
+  if (!matches) {
+    spdlog::warn("room {}: passcode check failed: {}", req.room, matches.error().message);
+    sendError(conn, id, makeError("internal", "could not check the passcode"));
+    return false;
+  }
+  if (*matches) {
+    if (failures.empty()) passcodeFailures_.erase(key);
+    return true;
+  }
+  failures.push_back(now);
+  spdlog::info("room {}: wrong passcode from {}", req.room, address);
+  sendError(conn, id, makeError("passcode_invalid", "that passcode is not right; check it with the host"));
+  return false;
+}
+
 json Conference::lobbyJson(const std::string& room) const {
   json list = json::array();
-  for (const auto& e : lobby_)
-    if (e.room == room)
-      list.push_back(json{{"id", e.id}, {"name", e.request.name}, {"since", e.sinceMs}});
+  for (const auto& e : lobby_) {
+    if (e.room != room) continue;
+    json entry{{"id", e.id}, {"name", e.request.name}, {"since", e.sinceMs}};
+    if (e.identity) {
+      entry["name"] = e.identity->name;
+      entry["removed"] = true;
+    }
+    list.push_back(entry);
+  }
   return list;
 }
 
@@ -243,7 +328,8 @@ void Conference::notifyLobby(const std::string& room) {
 }
 
 void Conference::waitInLobby(const std::shared_ptr<WsConnection>& conn, int64_t id,
-                             const signalling::JoinRequest& req) {
+                             const signalling::JoinRequest& req,
+                             std::optional<RoomIdentity> removedInvitee) {
   size_t waiting = static_cast<size_t>(std::count_if(
       lobby_.begin(), lobby_.end(), [&](const LobbyEntry& x) { return x.room == req.room; }));
   if (waiting >= config_.maxLobbyPerRoom) {
@@ -257,8 +343,11 @@ void Conference::waitInLobby(const std::shared_ptr<WsConnection>& conn, int64_t 
   e.conn = conn;
   e.request = req;
   e.sinceMs = clock_.wallMillis();
+  e.identity = std::move(removedInvitee);
   connections_[conn->id()].lobbyId = e.id;
-  conn->send(signalling::replyOk(id, json{{"lobby", true}, {"lobbyId", e.id}, {"room", req.room}}));
+  json data{{"lobby", true}, {"lobbyId", e.id}, {"room", req.room}};
+  if (e.identity) data["removed"] = true;
+  conn->send(signalling::replyOk(id, data));
   spdlog::info("room {}: {} waits in the lobby", req.room, e.id);
   lobby_.push_back(std::move(e));
   notifyLobby(req.room);
@@ -295,7 +384,11 @@ void Conference::handleLobbyDecision(Participant& host, int64_t id,
   spdlog::info("room {}: {} {} by {}", entry.room, entry.id, req.admit ? "admitted" : "denied",
                host.id);
   if (req.admit) {
-    enterRoom(entry.conn, std::nullopt, entry.request, std::nullopt);
+    if (entry.identity) {
+      auto removed = removedPeople_.find(entry.room);
+      if (removed != removedPeople_.end()) removed->second.erase(entry.identity->personId);
+    }
+    enterRoom(entry.conn, std::nullopt, entry.request, entry.identity);
   } else {
     entry.conn->send(signalling::notification("lobby-denied", json{{"reason", "denied"}}));
     entry.conn->close(kCloseLobbyDenied, "denied by the host");
@@ -454,6 +547,15 @@ void Conference::handleAnswer(Participant& p, int64_t id, const signalling::Answ
 }
 
 void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>& published) {
+  if (!mayPublish(p)) {
+    // An observer's media is refused: no producer, so the worker drops what arrives. Kept for
+    // the moment a host promotes them (host_controls.cpp).
+    for (const auto& t : published) {
+      std::erase_if(p.withheld, [&](const PublishedTrack& w) { return w.kind == t.kind; });
+      p.withheld.push_back(t);
+    }
+    return;
+  }
   std::vector<Track> added;
   for (const auto& t : published) {
     bool known = std::any_of(p.tracks.begin(), p.tracks.end(),
@@ -474,6 +576,8 @@ void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>
     spec.rtxSsrc = t.rtxSsrc;
     spec.rtxPayloadType = t.rtxPayloadType;
     media_.addProducer(p.id, spec);
+    if (t.kind == MediaKind::Audio && p.hostMuted)
+      media_.setProducerPaused(p.id, track.producerId, true);
     p.tracks.push_back(track);
     added.push_back(track);
   }
@@ -489,6 +593,18 @@ void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>
 }
 
 void Conference::handleUpdate(Participant& p, int64_t id, const signalling::UpdateRequest& req) {
+  if (req.audioMuted && !*req.audioMuted && p.audioLocked) {
+    sendError(p.conn, id,
+              makeError("muted_by_host", "a host muted you and keeps your microphone off; raise "
+                                         "your hand to ask them to allow unmuting"));
+    return;
+  }
+  if (req.audioMuted && !*req.audioMuted && p.hostMuted) {
+    // Unmuting oneself after a host's (unlocked) mute: the server forwards the microphone again.
+    p.hostMuted = false;
+    for (const auto& t : p.tracks)
+      if (t.kind == MediaKind::Audio) media_.setProducerPaused(p.id, t.producerId, false);
+  }
   if (req.audioMuted) p.audioMuted = *req.audioMuted;
   if (req.videoMuted) p.videoMuted = *req.videoMuted;
   p.conn->send(signalling::replyOk(id, json::object()));
@@ -550,11 +666,25 @@ void Conference::removeParticipant(const std::string& participantId, const std::
     if (h->second.empty()) hands_.erase(h);
     if (changed) broadcastHands(p->room, "");
   }
-  for (const auto& otherId : members) {
+  unpublishAll(*p);
+  if (members.empty()) rooms_.erase(p->room);
+  auto conn = connections_.find(p->conn->id());
+  if (conn != connections_.end()) conn->second.participantId.clear();
+  if (closeSocket) p->conn->close(1000, reason);
+  spdlog::info("room {}: {} left ({})", p->room, p->id, reason);
+}
+
+void Conference::unpublishAll(Participant& publisher) {
+  for (const auto& t : publisher.tracks) media_.removeProducer(publisher.id, t.producerId);
+  publisher.tracks.clear();
+  auto room = rooms_.find(publisher.room);
+  if (room == rooms_.end()) return;
+  for (const auto& otherId : room->second) {
+    if (otherId == publisher.id) continue;
     Participant& other = *participants_.at(otherId);
     bool changed = false;
     for (auto& m : other.plan) {
-      if (m.role == MLinePlan::Role::Subscribe && m.active && m.sourceParticipant == p->id) {
+      if (m.role == MLinePlan::Role::Subscribe && m.active && m.sourceParticipant == publisher.id) {
         m.active = false;
         media_.removeConsumer(other.id, m.consumerId);
         changed = true;
@@ -562,11 +692,6 @@ void Conference::removeParticipant(const std::string& participantId, const std::
     }
     if (changed) sendOfferOrQueue(other);
   }
-  if (members.empty()) rooms_.erase(p->room);
-  auto conn = connections_.find(p->conn->id());
-  if (conn != connections_.end()) conn->second.participantId.clear();
-  if (closeSocket) p->conn->close(1000, reason);
-  spdlog::info("room {}: {} left ({})", p->room, p->id, reason);
 }
 
 void Conference::onMediaPeerConnected(const std::string& peerId) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "control/http_server.hpp"
 #include "control/offer_builder.hpp"
 #include "control/room_access.hpp"
+#include "control/room_events.hpp"
 #include "control/signalling.hpp"
 #include "media/media_engine.hpp"
 #include "services/attendance.hpp"
@@ -25,16 +27,20 @@ namespace rounds {
 
 // WebSocket close code after `lobby-denied` (RFC 6455 §7.4.2: 4000-4999 are the application's).
 constexpr uint16_t kCloseLobbyDenied = 4003;
+// WebSocket close code after `removed`: a host removed the participant from the room.
+constexpr uint16_t kCloseRemoved = 4004;
 
 struct ConferenceConfig {
   size_t maxParticipantsPerRoom = 16;
   size_t maxLobbyPerRoom = 64;  // people waiting for a host in one series room
   int maxBadMessages = 20;  // within badMessageWindow, then the socket is closed (1008)
   Millis badMessageWindow{10000};
+  int maxPasscodeFailures = 5;  // wrong passcodes per address and room within the window
+  Millis passcodeFailureWindow{300000};
   TurnConfig turn;  // TURN servers handed out in join replies (none: iceServers is empty)
 };
 
-class Conference : public WsHandler, public MediaEvents {
+class Conference : public WsHandler, public MediaEvents, public RoomEvents {
  public:
   Conference(ConferenceConfig config, MediaEngine& media, AttendanceService& attendance,
              const Clock& clock = SystemClock::instance(),
@@ -48,6 +54,10 @@ class Conference : public WsHandler, public MediaEvents {
   // MediaEvents
   void onMediaPeerConnected(const std::string& peerId) override;
   void onMediaPeerClosed(const std::string& peerId, const std::string& reason) override;
+  // RoomEvents (the REST API): the running agenda item goes to everyone in the room; changed
+  // series roles apply to the people present at once (room_agenda.cpp).
+  void onAgendaChanged(const std::string& room, int64_t meetingId, const AgendaView& view) override;
+  void onRolesChanged(const std::string& room) override;
 
   // Series rooms: who enters directly (invitees, hosts) and who waits in the lobby. Without one
   // (the default) every room is ad hoc: anyone who knows its name joins.
@@ -76,9 +86,13 @@ class Conference : public WsHandler, public MediaEvents {
     std::string name;
     std::string room;
     std::optional<RoomIdentity> identity;  // from the directory (invite or host session)
+    std::string directoryRole;  // the directory's role when last read (the room may change it)
     std::shared_ptr<WsConnection> conn;
     bool audioMuted = false;
     bool videoMuted = false;
+    bool hostMuted = false;    // a host muted the microphone: its producer is paused
+    bool audioLocked = false;  // ... and does not let the participant unmute
+    std::vector<PublishedTrack> withheld;  // an observer's answered tracks, published on promotion
     bool mediaConnected = false;
     std::optional<int64_t> attendanceId;
     std::optional<TransportDescription> transport;
@@ -100,6 +114,7 @@ class Conference : public WsHandler, public MediaEvents {
     std::shared_ptr<WsConnection> conn;
     signalling::JoinRequest request;
     int64_t sinceMs = 0;
+    std::optional<RoomIdentity> identity;  // an invitee a host removed earlier: back in as them
   };
   struct Connection {
     std::string participantId;  // empty until join
@@ -113,8 +128,13 @@ class Conference : public WsHandler, public MediaEvents {
   // `lobby-admitted` notification for someone let in from the lobby.
   void enterRoom(const std::shared_ptr<WsConnection>& conn, std::optional<int64_t> replyId,
                  const signalling::JoinRequest& req, std::optional<RoomIdentity> identity);
+  // A passcode-protected series room: true when the joiner gave the right passcode; otherwise
+  // the error reply has gone out (required, wrong, or too many wrong ones from this address).
+  bool passcodeAccepted(const std::shared_ptr<WsConnection>& conn, int64_t id,
+                        const signalling::JoinRequest& req);
   void waitInLobby(const std::shared_ptr<WsConnection>& conn, int64_t id,
-                   const signalling::JoinRequest& req);
+                   const signalling::JoinRequest& req,
+                   std::optional<RoomIdentity> removedInvitee = std::nullopt);
   void handleLobbyDecision(Participant& host, int64_t id,
                            const signalling::LobbyDecisionRequest& req);
   void removeFromLobby(const std::string& lobbyId);
@@ -123,6 +143,23 @@ class Conference : public WsHandler, public MediaEvents {
   void handleHand(Participant& p, int64_t id, const signalling::HandRequest& req);
   nlohmann::json handsJson(const std::string& room) const;
   void broadcastHands(const std::string& room, const std::string& loweredBy);
+  // Host controls (host_controls.cpp): mute, allow-unmute, remove, set-role.
+  void handleHostControl(Participant& host, int64_t id, const signalling::HostControlRequest& req);
+  void hostMute(Participant& host, Participant& target, bool locked);
+  void hostRemove(Participant& host, Participant& target);
+  void hostSetRole(Participant& host, Participant& target, const std::string& role);
+  // Gives `target` a new identity (role, host rights) and carries out what changed: an observer
+  // starts or stops publishing, a new host sees the lobby; everyone sees the label.
+  void applyIdentity(Participant& target, RoomIdentity identity);
+  // The room's running agenda item for signalling (`agenda` notification, join reply).
+  nlohmann::json agendaJson(const std::string& room) const;
+  void broadcastAgenda(const std::string& room);
+  // Stops routing everything `publisher` sends: producers gone, subscribers' m-lines inactive.
+  void unpublishAll(Participant& publisher);
+  static bool isHost(const Participant& p) { return p.identity && p.identity->host; }
+  static bool mayPublish(const Participant& p) {
+    return !p.identity || p.identity->role != "observer";
+  }
   void handleAnswer(Participant& p, int64_t id, const signalling::AnswerRequest& req);
   void handleUpdate(Participant& p, int64_t id, const signalling::UpdateRequest& req);
   void handleRestartIce(Participant& p, int64_t id);
@@ -153,6 +190,20 @@ class Conference : public WsHandler, public MediaEvents {
   std::vector<LobbyEntry> lobby_;  // everyone waiting, all rooms, in order of arrival
   std::map<std::string, std::vector<std::string>> hands_;  // room -> raised hands, first first
   RoomAccess* access_ = nullptr;
+  // room -> directory people a host removed; their invitation leads to the lobby while the
+  // server runs (a host's admit lifts it).
+  std::map<std::string, std::set<int64_t>> removedPeople_;
+  // room -> directory people a host muted with a lock: a reconnect (a new join) keeps them muted
+  // and locked until a host allows unmuting.
+  std::map<std::string, std::set<int64_t>> lockedPeople_;
+  struct RoomAgenda {
+    int64_t meetingId = 0;
+    std::optional<AgendaItemRecord> current;
+    std::string presenterId;  // designated by a host; "" = whoever has the item's presenter name
+  };
+  std::map<std::string, RoomAgenda> agendas_;
+  // "<address> <room>" -> times of wrong passcodes within the window
+  std::map<std::string, std::vector<TimePoint>> passcodeFailures_;
   uint64_t nextObjectId_ = 1;                               // producers and consumers
 };
 

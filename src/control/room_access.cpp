@@ -65,4 +65,24 @@ Result<RoomIdentity> SeriesRoomAccess::host(std::string_view room, std::string_v
   return id;
 }
 
+Result<bool> SeriesRoomAccess::passcodeRequired(std::string_view room) {
+  auto seriesId = seriesIdOfRoom(room);
+  if (!seriesId) return false;
+  return series_.hasPasscode(*seriesId);
+}
+
+Result<bool> SeriesRoomAccess::passcodeMatches(std::string_view room, std::string_view passcode) {
+  auto seriesId = seriesIdOfRoom(room);
+  if (!seriesId) return false;
+  return series_.checkPasscode(*seriesId, passcode);
+}
+
+Result<RoomIdentity> SeriesRoomAccess::member(std::string_view room, int64_t personId) {
+  auto seriesId = seriesIdOfRoom(room);
+  if (!seriesId) return makeError("not_found", "this room has no directory");
+  auto series = series_.byId(*seriesId);
+  if (!series) return series.error();
+  return identityOf(*series, personId);
+}
+
 }  // namespace rounds

@@ -35,6 +35,17 @@ class RoomAccess {
   // A host or co-host of the room's series signed in with `sessionToken` (docs/api.md sessions).
   // Errors: "host_invalid".
   virtual Result<RoomIdentity> host(std::string_view room, std::string_view sessionToken) = 0;
+  // The directory's current identity of a person in the room's series (after a role change
+  // through the REST API). Errors: "not_found" when the room has no series.
+  virtual Result<RoomIdentity> member(std::string_view room, int64_t personId) {
+    return makeError("not_found", "this room has no directory");
+  }
+  // Whether people without an invitation must give a passcode before the lobby, and whether
+  // `passcode` is it (an Argon2 verification: callers rate-limit).
+  virtual Result<bool> passcodeRequired(std::string_view room) { return false; }
+  virtual Result<bool> passcodeMatches(std::string_view room, std::string_view passcode) {
+    return false;
+  }
 };
 
 // The series id of `series-<id>`, or nullopt for any other (ad-hoc) room.
@@ -47,6 +58,9 @@ class SeriesRoomAccess : public RoomAccess {
   bool guarded(std::string_view room) override { return seriesIdOfRoom(room).has_value(); }
   Result<RoomIdentity> invitee(std::string_view room, std::string_view token) override;
   Result<RoomIdentity> host(std::string_view room, std::string_view sessionToken) override;
+  Result<RoomIdentity> member(std::string_view room, int64_t personId) override;
+  Result<bool> passcodeRequired(std::string_view room) override;
+  Result<bool> passcodeMatches(std::string_view room, std::string_view passcode) override;
 
  private:
   Result<RoomIdentity> identityOf(const SeriesRecord& series, int64_t personId);

@@ -152,6 +152,9 @@ std::variant<Request, RequestError> parseRequest(std::string_view text) {
     r.video = video.value_or(true);
     if (auto e = getToken(j, "invite", r.invite)) return RequestError{id, *e};
     if (auto e = getToken(j, "hostToken", r.hostToken)) return RequestError{id, *e};
+    if (auto e = getString(j, "passcode", r.passcode, false)) return RequestError{id, *e};
+    if (r.passcode.size() > 256)
+      return RequestError{id, badRequest("field 'passcode': at most 256 bytes")};
     req.body = std::move(r);
   } else if (type == "answer") {
     AnswerRequest r;
@@ -186,6 +189,29 @@ std::variant<Request, RequestError> parseRequest(std::string_view text) {
     if (!raised) return RequestError{id, badRequest("field 'raised': required, true or false")};
     r.raised = *raised;
     if (auto e = getToken(j, "participantId", r.participantId)) return RequestError{id, *e};
+    req.body = std::move(r);
+  } else if (type == "mute" || type == "allow-unmute" || type == "remove" || type == "set-role" ||
+             type == "set-presenter") {
+    using Action = HostControlRequest::Action;
+    HostControlRequest r;
+    r.action = type == "mute"           ? Action::Mute
+               : type == "allow-unmute" ? Action::AllowUnmute
+               : type == "remove"       ? Action::Remove
+               : type == "set-role"     ? Action::SetRole
+                                        : Action::SetPresenter;
+    if (auto e = getToken(j, "participantId", r.participantId)) return RequestError{id, *e};
+    if (r.participantId.empty() && r.action != Action::SetPresenter)
+      return RequestError{id, badRequest("field 'participantId': required")};
+    if (r.action == Action::Mute) {
+      std::optional<bool> locked;
+      if (auto e = getBool(j, "locked", locked)) return RequestError{id, *e};
+      r.locked = locked.value_or(false);
+    }
+    if (r.action == Action::SetRole) {
+      if (auto e = getString(j, "role", r.role, true)) return RequestError{id, *e};
+      if (r.role != "observer" && r.role != "speaker" && r.role != "co-host")
+        return RequestError{id, badRequest("field 'role': one of observer, speaker, co-host")};
+    }
     req.body = std::move(r);
   } else {
     return RequestError{id, makeError("unknown_type", "unknown message type '" + type.substr(0, 32) + "'")};

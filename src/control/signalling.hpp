@@ -25,6 +25,7 @@ struct JoinRequest {
   bool video = true;
   std::string invite;     // a personal invitation token (series rooms), or ""
   std::string hostToken;  // a host's sign-in session token (series rooms), or ""
+  std::string passcode;   // the series room's passcode, for joiners without an invitation
 };
 // A host lets someone in from the lobby (`admit`) or turns them away (`deny`).
 struct LobbyDecisionRequest {
@@ -35,6 +36,20 @@ struct LobbyDecisionRequest {
 struct HandRequest {
   bool raised = false;
   std::string participantId;  // "" = oneself
+};
+// A host acting on another participant (docs/signalling.md "Host controls").
+struct HostControlRequest {
+  enum class Action {
+    Mute,         // `mute`: stop forwarding their microphone; `locked` keeps them from unmuting
+    AllowUnmute,  // `allow-unmute`: lifts a lock (never unmutes anyone)
+    Remove,       // `remove`: out of the room; their invitation leads to the lobby from now on
+    SetRole,      // `set-role`: `observer`, `speaker` or `co-host`
+    SetPresenter, // `set-presenter`: who gets the agenda's overrun warning ("" = by name)
+  };
+  Action action = Action::Mute;
+  std::string participantId;
+  bool locked = false;
+  std::string role;
 };
 struct AnswerRequest {
   int64_t offerId = 0;
@@ -50,7 +65,7 @@ struct PingRequest {};
 struct RestartIceRequest {};
 
 using Body = std::variant<JoinRequest, AnswerRequest, UpdateRequest, LeaveRequest, PingRequest,
-                          RestartIceRequest, LobbyDecisionRequest, HandRequest>;
+                          RestartIceRequest, LobbyDecisionRequest, HandRequest, HostControlRequest>;
 
 struct Request {
   int64_t id = 0;

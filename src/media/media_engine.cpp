@@ -116,6 +116,12 @@ void MediaEngine::removeProducer(const std::string& peerId, uint64_t producerId)
     w->post([w, peerId, producerId] { w->removeProducer(peerId, producerId); });
 }
 
+void MediaEngine::setProducerPaused(const std::string& peerId, uint64_t producerId,
+                                    bool paused) {
+  if (Worker* w = workerOfPeer(peerId))
+    w->post([w, peerId, producerId, paused] { w->setProducerPaused(peerId, producerId, paused); });
+}
+
 void MediaEngine::addConsumer(const std::string& peerId, const ConsumerSpec& spec) {
   if (Worker* w = workerOfPeer(peerId)) w->post([w, peerId, spec] { w->addConsumer(peerId, spec); });
 }

@@ -50,6 +50,8 @@ class MediaEngine : public Worker::Listener {
   void restartIce(const std::string& peerId, std::function<void(TransportDescription)> done);
   void addProducer(const std::string& peerId, const ProducerSpec& spec);
   void removeProducer(const std::string& peerId, uint64_t producerId);
+  // Stops (or resumes) forwarding a producer's packets to its consumers, keeping them subscribed.
+  void setProducerPaused(const std::string& peerId, uint64_t producerId, bool paused);
   void addConsumer(const std::string& peerId, const ConsumerSpec& spec);
   void removeConsumer(const std::string& peerId, uint64_t consumerId);
   // After the subscriber's answer: whether it accepted RTX (RFC 4588) on the consumer's m-line.

@@ -51,6 +51,8 @@ struct Producer {
   std::unique_ptr<RetransmissionBuffer> history;
   std::unique_ptr<NackGenerator> nack;
   AudioLevelMeter audioLevel;  // audio only: RFC 6464 levels
+  // A host muted the publisher: its packets are received (and counted) but go to nobody.
+  bool paused = false;
 };
 
 struct Consumer {

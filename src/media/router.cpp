@@ -49,6 +49,7 @@ void Router::removePeer(Peer& peer) {
 }
 
 void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission) {
+  if (producer.paused) return;  // muted by a host (docs/signalling.md "Host controls")
   TimePoint now = clock_.now();
   if (retransmission) ++rtxReceived_;
   if (producer.history) {

@@ -163,6 +163,12 @@ void Worker::removeProducer(const std::string& peerId, uint64_t producerId) {
   p->removeProducer(producerId);
 }
 
+void Worker::setProducerPaused(const std::string& peerId, uint64_t producerId, bool paused) {
+  Peer* p = findPeer(peerId);
+  if (!p) return;
+  if (Producer* producer = p->producerById(producerId)) producer->paused = paused;
+}
+
 void Worker::addConsumer(const std::string& peerId, const ConsumerSpec& spec) {
   Peer* p = findPeer(peerId);
   if (!p) return;

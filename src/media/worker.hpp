@@ -62,6 +62,8 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   std::optional<TransportDescription> restartIce(const std::string& peerId);
   void addProducer(const std::string& peerId, const ProducerSpec& spec);
   void removeProducer(const std::string& peerId, uint64_t producerId);
+  // A paused producer's packets are dropped before routing (a host muted the publisher).
+  void setProducerPaused(const std::string& peerId, uint64_t producerId, bool paused);
   void addConsumer(const std::string& peerId, const ConsumerSpec& spec);
   void removeConsumer(const std::string& peerId, uint64_t consumerId);
   // Whether the subscriber's answer accepted RTX for this consumer (else resends are plain).

@@ -11,8 +11,9 @@ void AttendanceService::recoverAfterRestart() {
 
 std::optional<int64_t> AttendanceService::joined(const std::string& room,
                                                  const std::string& participantId,
-                                                 const std::string& displayName) {
-  auto r = store_.recordJoin(room, participantId, displayName, clock_.wallMillis());
+                                                 const std::string& displayName,
+                                                 std::optional<int64_t> personId) {
+  auto r = store_.recordJoin(room, participantId, displayName, clock_.wallMillis(), personId);
   if (!r) {
     spdlog::error("attendance: recording join of {} in {} failed: {}", participantId, room,
                   r.error().message);

@@ -19,8 +19,10 @@ class AttendanceService {
   // Closes rows left open by a crash or kill of the previous run.
   void recoverAfterRestart();
   // Returns the attendance row id, or nullopt if it could not be recorded.
+  // `personId`: who the join identified (invitation or host session); none for lobby guests.
   std::optional<int64_t> joined(const std::string& room, const std::string& participantId,
-                                const std::string& displayName);
+                                const std::string& displayName,
+                                std::optional<int64_t> personId = std::nullopt);
   void left(std::optional<int64_t> attendanceId, const std::string& reason);
   Result<std::vector<AttendanceRecord>> forRoom(const std::string& room);
 

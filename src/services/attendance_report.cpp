@@ -31,14 +31,20 @@ AttendanceReport buildAttendanceReport(const std::vector<AttendanceRecord>& rows
   report.startsAtMs = startsAtMs;
   report.endsAtMs = endsAtMs;
   report.thresholdPercent = thresholdPercent;
+  // A person is their invitation's identity when the join carried one: two people with the same
+  // name stay two, and a renamed person stays one. Lobby guests have only the name they typed.
   std::map<std::string, PersonAttendance> byName;
   for (const auto& r : rows) {
     int64_t left = r.leftAtMs ? *r.leftAtMs : std::min(nowMs, endsAtMs);
     int64_t b = std::max(r.joinedAtMs, startsAtMs);
     int64_t e = std::min(left, endsAtMs);
     if (e <= b) continue;
-    auto& p = byName[r.displayName];
-    p.name = r.displayName;
+    std::string key = r.personId ? "person:" + std::to_string(*r.personId)
+                                 : "name:" + r.displayName;
+    auto& p = byName[key];
+    if (p.intervals.empty() || r.joinedAtMs >= p.intervals.back().joinedAtMs)
+      p.name = r.displayName;  // the latest name the directory gave
+    p.personId = r.personId;
     p.intervals.push_back({b, e, r.leaveReason});
   }
   const int64_t length = std::max<int64_t>(1, endsAtMs - startsAtMs);
@@ -55,6 +61,8 @@ AttendanceReport buildAttendanceReport(const std::vector<AttendanceRecord>& rows
     p.meetsThreshold = p.percent + 1e-9 >= thresholdPercent;
     report.people.push_back(std::move(p));
   }
+  std::stable_sort(report.people.begin(), report.people.end(),
+                   [](const PersonAttendance& x, const PersonAttendance& y) { return x.name < y.name; });
   return report;
 }
 

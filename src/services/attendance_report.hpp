@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ struct AttendanceInterval {
 
 struct PersonAttendance {
   std::string name;
+  std::optional<int64_t> personId;  // the directory person; none for a guest from the lobby
   std::vector<AttendanceInterval> intervals;  // by join time
   int64_t presentMs = 0;  // union of the intervals (two tabs at once count once)
   double percent = 0;     // of the meeting's scheduled length
@@ -33,7 +35,9 @@ struct AttendanceReport {
   std::vector<PersonAttendance> people;  // by name
 };
 
-// People are matched by display name: each join (and reconnect) has a fresh participant id.
+// People are matched by the identity their join carried (personId: invitation or host session),
+// and only guests admitted from the lobby by display name: each join (and reconnect) has a fresh
+// participant id.
 // Rows outside [startsAtMs, endsAtMs) are ignored; an open row counts until min(nowMs, end).
 AttendanceReport buildAttendanceReport(const std::vector<AttendanceRecord>& rows,
                                        int64_t startsAtMs, int64_t endsAtMs, int64_t nowMs,

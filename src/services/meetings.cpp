@@ -22,9 +22,15 @@ Result<Actor> MeetingService::actorInSeries(const SeriesRecord& series, const Cr
   if (!creds.bearer.empty()) {
     auto caller = accounts_.authenticate(creds.bearer);
     if (!caller) return caller.error();
-    if (caller->accountId != series.ownerAccountId)
-      return makeError("forbidden",
-                       "series " + std::to_string(series.id) + " belongs to another host");
+    // The owner or a co-host of the series (conference_roles) acts as a host here, exactly as
+    // SeriesService::get lets them manage the series itself.
+    if (caller->accountId != series.ownerAccountId) {
+      auto role = series_.roleIn(series, caller->personId);
+      if (!role) return role.error();
+      if (*role != "co-host")
+        return makeError("forbidden",
+                         "series " + std::to_string(series.id) + " belongs to another host");
+    }
     auto person = accounts_.person(caller->personId);
     Actor a{"account:" + std::to_string(caller->accountId), person ? person->displayName : "host",
             true};

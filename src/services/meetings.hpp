@@ -49,7 +49,8 @@ class MeetingService {
   MeetingService(Store& store, const Clock& clock, AccountService& accounts, SeriesService& series)
       : store_(store), clock_(clock), accounts_(accounts), series_(series) {}
 
-  // The series' owner (bearer) or one of its invitees (invite token); else unauthorized/forbidden.
+  // The series' owner or a co-host (bearer) or one of its invitees (invite token); else
+  // unauthorized/forbidden.
   Result<Actor> actorInSeries(const SeriesRecord& series, const Credentials& creds);
   Result<std::pair<SeriesRecord, Actor>> seriesAccess(int64_t seriesId, const Credentials& creds);
   Result<MeetingAccess> access(int64_t meetingId, const Credentials& creds);

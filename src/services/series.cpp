@@ -176,6 +176,40 @@ Result<SeriesRecord> SeriesService::update(const Caller& caller, int64_t id, con
   return found(store_.series(id), id);
 }
 
+Result<SeriesRecord> SeriesService::byId(int64_t id) { return found(store_.series(id), id); }
+
+Status SeriesService::setPasscode(const Caller& caller, int64_t seriesId,
+                                  const std::string& passcode) {
+  auto s = get(caller, seriesId);
+  if (!s) return s.error();
+  if (auto v = validate::text("passcode", passcode, 4, 64); !v) return v.error();
+  auto hash = hashPassword(passcode, random_, config_.passcodeHash);
+  if (!hash) return hash.error();
+  return store_.putSeriesPasscode(seriesId, *hash, clock_.wallMillis());
+}
+
+Status SeriesService::clearPasscode(const Caller& caller, int64_t seriesId) {
+  auto s = get(caller, seriesId);
+  if (!s) return s.error();
+  auto done = store_.deleteSeriesPasscode(seriesId);
+  if (!done) return done.error();
+  if (!*done) return makeError("not_found", "series " + std::to_string(seriesId) + " has no passcode");
+  return Ok{};
+}
+
+Result<bool> SeriesService::hasPasscode(int64_t seriesId) {
+  auto hash = store_.seriesPasscode(seriesId);
+  if (!hash) return hash.error();
+  return hash->has_value();
+}
+
+Result<bool> SeriesService::checkPasscode(int64_t seriesId, std::string_view passcode) {
+  auto hash = store_.seriesPasscode(seriesId);
+  if (!hash) return hash.error();
+  if (!*hash) return false;
+  return verifyPassword(passcode, **hash);
+}
+
 Result<SeriesRecord> SeriesService::get(const Caller& caller, int64_t id) {
   auto s = found(store_.series(id), id);
   if (!s) return s;

@@ -13,6 +13,7 @@
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "services/accounts.hpp"
+#include "services/credentials.hpp"
 #include "services/schedule.hpp"
 #include "store/store.hpp"
 
@@ -21,6 +22,7 @@ namespace rounds {
 struct SeriesConfig {
   std::string publicUrl = "http://localhost:8080";  // where invitees reach this server
   int64_t invitationTtlMs = 180LL * 24 * 3600 * 1000;
+  Argon2Params passcodeHash;  // room passcodes are hashed like passwords
 };
 
 struct ExceptionInput {
@@ -84,6 +86,15 @@ class SeriesService {
   Status removeRole(const Caller& caller, int64_t id, int64_t personId);
   // Only the host: the series passes to `newOwnerAccountId`; the caller stays on as co-host.
   Result<SeriesRecord> handOver(const Caller& caller, int64_t id, int64_t newOwnerAccountId);
+  // The room's passcode for people without an invitation (docs/api.md): host or co-host;
+  // 4-64 characters, stored as an Argon2id hash. clearPasscode: not_found when there was none.
+  Status setPasscode(const Caller& caller, int64_t seriesId, const std::string& passcode);
+  Status clearPasscode(const Caller& caller, int64_t seriesId);
+  Result<bool> hasPasscode(int64_t seriesId);
+  // Whether `passcode` is the series' passcode (false when it has none). Costs an Argon2 hash.
+  Result<bool> checkPasscode(int64_t seriesId, std::string_view passcode);
+  // The series without an authorisation check (the room already admitted the caller).
+  Result<SeriesRecord> byId(int64_t id);
   // "host", a stored role, or "" if the person has none in this series.
   Result<std::string> roleIn(const SeriesRecord& series, int64_t personId);
   Result<SeriesRecord> putException(const Caller& caller, int64_t id, const ExceptionInput& in);

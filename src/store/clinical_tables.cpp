@@ -462,6 +462,33 @@ Result<bool> ClinicalTables::deleteRole(int64_t seriesId, int64_t personId) {
   });
 }
 
+Status ClinicalTables::putSeriesPasscode(int64_t seriesId, const std::string& hash, int64_t nowMs) {
+  return inTransaction(db_, true, [&]() -> Status {
+    auto st = query(db_,
+                    "INSERT INTO series_passcodes(series_id, hash, updated_at_ms) VALUES (?1, ?2, ?3) "
+                    "ON CONFLICT(series_id) DO UPDATE SET hash = excluded.hash, "
+                    "updated_at_ms = excluded.updated_at_ms",
+                    seriesId, hash, nowMs);
+    if (!st) return st.error();
+    return st->run();
+  });
+}
+
+Result<bool> ClinicalTables::deleteSeriesPasscode(int64_t seriesId) {
+  return inTransaction(db_, true, [&]() -> Result<bool> {
+    auto st = query(db_, "DELETE FROM series_passcodes WHERE series_id = ?1", seriesId);
+    if (!st) return st.error();
+    ROUNDS_TRY(st->run());
+    return db_.changes() == 1;
+  });
+}
+
+Result<std::optional<std::string>> ClinicalTables::seriesPasscode(int64_t seriesId) {
+  auto st = query(db_, "SELECT hash FROM series_passcodes WHERE series_id = ?1", seriesId);
+  if (!st) return st.error();
+  return firstOf(collect<std::string>(*st, [](const Statement& q) { return q.columnText(0); }));
+}
+
 Result<std::vector<SeriesRecord>> ClinicalTables::seriesCoHostedBy(int64_t personId) {
   return inTransaction(db_, false, [&] {
     return selectSeriesLocked(

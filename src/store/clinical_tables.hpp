@@ -47,6 +47,9 @@ class ClinicalTables {
   Result<std::optional<std::string>> roleOf(int64_t seriesId, int64_t personId);
   Status putRole(const RoleRecord& role);
   Result<bool> deleteRole(int64_t seriesId, int64_t personId);
+  Status putSeriesPasscode(int64_t seriesId, const std::string& hash, int64_t nowMs);
+  Result<bool> deleteSeriesPasscode(int64_t seriesId);
+  Result<std::optional<std::string>> seriesPasscode(int64_t seriesId);
   Result<std::vector<SeriesRecord>> seriesCoHostedBy(int64_t personId);
   Status handOverHost(int64_t seriesId, int64_t newOwnerAccountId, int64_t previousHostPersonId,
                       int64_t newHostPersonId);

@@ -200,6 +200,16 @@ CREATE INDEX delegations_by_series ON delegations(series_id);
 ALTER TABLE invitations ADD COLUMN delegation_id INTEGER NULL REFERENCES delegations(id);
 CREATE INDEX invitations_by_delegation ON invitations(delegation_id) WHERE delegation_id IS NOT NULL;
 )sql"},
+    // Issue 4, in the room: attendance by the identity a join carries (NULL for lobby guests),
+    // and an optional series passcode (an Argon2id hash, never the passcode itself).
+    {5, R"sql(
+ALTER TABLE attendance ADD COLUMN person_id INTEGER NULL REFERENCES people(id);
+CREATE TABLE series_passcodes (
+  series_id     INTEGER PRIMARY KEY REFERENCES series(id) ON DELETE CASCADE,
+  hash          TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+)sql"},
 };
 // clang-format on
 

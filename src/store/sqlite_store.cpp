@@ -35,7 +35,8 @@ class SqliteStore final : public Store {
 
   Result<RoomRecord> ensureRoom(const std::string& name, int64_t nowMs) override;
   Result<int64_t> recordJoin(const std::string& room, const std::string& participantId,
-                             const std::string& displayName, int64_t joinedAtMs) override;
+                             const std::string& displayName, int64_t joinedAtMs,
+                             std::optional<int64_t> personId = std::nullopt) override;
   Status recordLeave(int64_t attendanceId, int64_t leftAtMs, const std::string& reason) override;
   Status closeOpenAttendance(int64_t leftAtMs, const std::string& reason) override;
   Result<std::vector<AttendanceRecord>> attendance(const std::string& room) override;
@@ -101,6 +102,15 @@ class SqliteStore final : public Store {
   Status putRole(const RoleRecord& r) override { return clinical_.putRole(r); }
   Result<bool> deleteRole(int64_t seriesId, int64_t personId) override {
     return clinical_.deleteRole(seriesId, personId);
+  }
+  Status putSeriesPasscode(int64_t seriesId, const std::string& hash, int64_t nowMs) override {
+    return clinical_.putSeriesPasscode(seriesId, hash, nowMs);
+  }
+  Result<bool> deleteSeriesPasscode(int64_t seriesId) override {
+    return clinical_.deleteSeriesPasscode(seriesId);
+  }
+  Result<std::optional<std::string>> seriesPasscode(int64_t seriesId) override {
+    return clinical_.seriesPasscode(seriesId);
   }
   Result<std::vector<SeriesRecord>> seriesCoHostedBy(int64_t personId) override {
     return clinical_.seriesCoHostedBy(personId);
@@ -180,8 +190,8 @@ Result<std::unique_ptr<Store>> SqliteStore::open(const std::string& path) {
       prep("INSERT INTO rooms(name, created_at_ms) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING");
   auto selectRoom = prep("SELECT id, name, created_at_ms FROM rooms WHERE name = ?1");
   auto insertAttendance = prep(
-      "INSERT INTO attendance(room_id, participant_id, display_name, joined_at_ms) "
-      "VALUES (?1, ?2, ?3, ?4)");
+      "INSERT INTO attendance(room_id, participant_id, display_name, joined_at_ms, person_id) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
   auto closeAttendance = prep(
       "UPDATE attendance SET left_at_ms = ?2, leave_reason = ?3 "
       "WHERE id = ?1 AND left_at_ms IS NULL");
@@ -189,7 +199,7 @@ Result<std::unique_ptr<Store>> SqliteStore::open(const std::string& path) {
       "UPDATE attendance SET left_at_ms = ?1, leave_reason = ?2 WHERE left_at_ms IS NULL");
   auto selectAttendance = prep(
       "SELECT a.id, r.name, a.participant_id, a.display_name, a.joined_at_ms, a.left_at_ms, "
-      "a.leave_reason FROM attendance a JOIN rooms r ON r.id = a.room_id "
+      "a.leave_reason, a.person_id FROM attendance a JOIN rooms r ON r.id = a.room_id "
       "WHERE r.name = ?1 ORDER BY a.joined_at_ms, a.id");
   for (auto* r : {&insertRoom, &selectRoom, &insertAttendance, &closeAttendance, &closeAllOpen,
                   &selectAttendance}) {
@@ -229,7 +239,8 @@ Result<RoomRecord> SqliteStore::ensureRoom(const std::string& name, int64_t nowM
 }
 
 Result<int64_t> SqliteStore::recordJoin(const std::string& room, const std::string& participantId,
-                                        const std::string& displayName, int64_t joinedAtMs) {
+                                        const std::string& displayName, int64_t joinedAtMs,
+                                        std::optional<int64_t> personId) {
   Transaction tx(db_);
   ROUNDS_TRY(tx.begin());
   auto rec = ensureRoomLocked(room, joinedAtMs);
@@ -240,6 +251,11 @@ Result<int64_t> SqliteStore::recordJoin(const std::string& room, const std::stri
   ROUNDS_TRY(ins.bind(2, participantId));
   ROUNDS_TRY(ins.bind(3, displayName));
   ROUNDS_TRY(ins.bind(4, joinedAtMs));
+  if (personId) {
+    ROUNDS_TRY(ins.bind(5, *personId));
+  } else {
+    ROUNDS_TRY(ins.bindNull(5));
+  }
   ROUNDS_TRY(ins.run());
   const int64_t id = db_.lastInsertRowId();
   ROUNDS_TRY(tx.commit());
@@ -294,6 +310,7 @@ Result<std::vector<AttendanceRecord>> SqliteStore::attendance(const std::string&
     rec.joinedAtMs = sel.columnInt64(4);
     if (!sel.columnIsNull(5)) rec.leftAtMs = sel.columnInt64(5);
     rec.leaveReason = sel.columnText(6);
+    if (!sel.columnIsNull(7)) rec.personId = sel.columnInt64(7);
     out.push_back(std::move(rec));
   }
   sel.reset();

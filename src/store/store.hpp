@@ -35,6 +35,7 @@ struct AttendanceRecord {
   int64_t joinedAtMs = 0;
   std::optional<int64_t> leftAtMs;
   std::string leaveReason;  // "left", "disconnected", "timeout", "shutdown"; empty while present
+  std::optional<int64_t> personId;  // the directory person the join carried (invite, host)
 };
 
 class Store {
@@ -43,8 +44,10 @@ class Store {
   // Creates the room on first use; returns the record either way.
   virtual Result<RoomRecord> ensureRoom(const std::string& name, int64_t nowMs) = 0;
   // Records a join; returns the attendance id.
+  // `personId`: the invitee or host the join identified (migration 5), none for a lobby guest.
   virtual Result<int64_t> recordJoin(const std::string& room, const std::string& participantId,
-                                     const std::string& displayName, int64_t joinedAtMs) = 0;
+                                     const std::string& displayName, int64_t joinedAtMs,
+                                     std::optional<int64_t> personId = std::nullopt) = 0;
   virtual Status recordLeave(int64_t attendanceId, int64_t leftAtMs, const std::string& reason) = 0;
   // Closes every open attendance row (start-up after a crash, or shutdown).
   virtual Status closeOpenAttendance(int64_t leftAtMs, const std::string& reason) = 0;
@@ -93,6 +96,10 @@ class Store {
   virtual Result<std::optional<std::string>> roleOf(int64_t seriesId, int64_t personId) = 0;
   virtual Status putRole(const RoleRecord& role) = 0;
   virtual Result<bool> deleteRole(int64_t seriesId, int64_t personId) = 0;
+  // Series passcodes (migration 5): an Argon2id encoding, never the passcode itself.
+  virtual Status putSeriesPasscode(int64_t seriesId, const std::string& hash, int64_t nowMs) = 0;
+  virtual Result<bool> deleteSeriesPasscode(int64_t seriesId) = 0;
+  virtual Result<std::optional<std::string>> seriesPasscode(int64_t seriesId) = 0;
   // Series ids where the person is a co-host.
   virtual Result<std::vector<SeriesRecord>> seriesCoHostedBy(int64_t personId) = 0;
   // One transaction: the series gets the new owner account, the previous host's person becomes

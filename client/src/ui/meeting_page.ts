@@ -42,7 +42,7 @@ function agendaList(agenda: Agenda): HTMLElement[] {
       { 'data-item-id': i.id, class: running ? 'current' : i.endedAt ? 'done' : undefined, 'aria-current': running ? 'step' : undefined },
       `${i.title} (${t('agendaMinutes', { n: i.minutes })})`,
       i.presenter ? ` · ${i.presenter}` : '',
-      running ? h('strong', {}, ` · ${agenda.overrun ? t('agendaOverrun') : t('agendaRunning')}`) : '',
+      running ? h('strong', {}, ` · ${agenda.overrun ? t('agendaOverTime') : t('agendaRunning')}`) : '',
     );
   });
 }

@@ -143,6 +143,40 @@ export function showMessage(kind: string, heading: string, text: string, actions
   replace(screen, buttons[0]);
 }
 
+/** A series room with a passcode: asks for it before the lobby; `error` from the last attempt. */
+export function showPasscodePrompt(error: string | null, onSubmit: (passcode: string) => void, onBack: () => void): void {
+  const input = h('input', { id: 'passcode', type: 'password', autocomplete: 'off', required: true, maxlength: 64 });
+  const errorText = h('p', { class: 'error', id: 'passcode-error', role: 'alert', hidden: !error }, error ?? '');
+  if (error) input.setAttribute('aria-describedby', 'passcode-error');
+  const form = h(
+    'form',
+    {
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        if (input.value.trim()) onSubmit(input.value.trim());
+      },
+    },
+    h('label', { for: 'passcode' }, t('passcodeLabel')),
+    input,
+    errorText,
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'passcode-submit' }, t('passcodeSubmit')),
+      h('button', { type: 'button', id: 'back', onclick: () => onBack() }, t('backToJoin')),
+    ),
+  );
+  const screen = h(
+    'main',
+    { class: 'card', 'data-screen': 'passcode' },
+    h('p', { class: 'brand' }, t('appName')),
+    h('h1', { tabindex: -1 }, t('passcodeHeading')),
+    h('p', { class: 'message' }, t('passcodeText')),
+    form,
+  );
+  replace(screen, input);
+}
+
 export function showProgress(text: string): void {
   const screen = h(
     'main',
@@ -170,6 +204,8 @@ export class CallView {
   private readonly banner: HTMLElement;
   private readonly bannerText = h('span', {});
   private readonly soundBanner: HTMLElement;
+  // What a host did to us (muted, allowed unmuting): stays until the next such notice.
+  private readonly notice = h('div', { class: 'banner notice', id: 'host-notice', role: 'status', hidden: true });
   private readonly micButton: HTMLButtonElement;
   private readonly cameraButton: HTMLButtonElement;
   private readonly leaveButton: HTMLButtonElement;
@@ -229,6 +265,7 @@ export class CallView {
       { class: 'call', 'data-screen': 'call' },
       h('header', {}, h('h1', { tabindex: -1 }, t('roomHeading', { room })), this.count),
       this.banner,
+      this.notice,
       this.soundBanner,
       this.grid.element,
       this.side,
@@ -238,10 +275,10 @@ export class CallView {
   }
 
   /** Mic/camera buttons: pressed means muted/stopped; disabled when there is no such device. */
-  setControls(state: { hasAudio: boolean; hasVideo: boolean; audioMuted: boolean; videoMuted: boolean }): void {
+  setControls(state: { hasAudio: boolean; hasVideo: boolean; audioMuted: boolean; videoMuted: boolean; micLocked?: boolean }): void {
     this.micButton.setAttribute('aria-pressed', String(state.audioMuted));
-    this.micButton.disabled = !state.hasAudio;
-    this.micButton.title = state.hasAudio ? '' : t('noMicrophone');
+    this.micButton.disabled = !state.hasAudio || state.micLocked === true;
+    this.micButton.title = !state.hasAudio ? t('noMicrophone') : state.micLocked ? t('micLockedTitle') : '';
     this.cameraButton.setAttribute('aria-pressed', String(state.videoMuted));
     this.cameraButton.disabled = !state.hasVideo;
     this.cameraButton.title = state.hasVideo ? '' : t('noCamera');
@@ -261,6 +298,11 @@ export class CallView {
     this.banner.hidden = attempt === null;
     this.grid.element.classList.toggle('stale', attempt !== null);
     if (attempt !== null) this.bannerText.textContent = t('reconnecting', { n: attempt });
+  }
+
+  showNotice(text: string): void {
+    this.notice.textContent = text;
+    this.notice.hidden = false;
   }
 
   showSoundBlocked(blocked: boolean): void {

@@ -10,6 +10,7 @@ const kRoleKeys = {
   interpreter: 'roleInterpreter',
   participant: 'roleParticipant',
   observer: 'roleObserver',
+  speaker: 'roleSpeaker',
 } as const;
 
 /** A series role in the page's language (the raw name when it is not one we know). */

@@ -6,6 +6,7 @@
 // Threading: control thread only.
 #pragma once
 
+#include "control/room_events.hpp"
 #include <optional>
 #include <string>
 
@@ -30,6 +31,8 @@ class ClinicalApi {
   // state-changing method, counts only with an X-Rounds-CSRF header: a cross-site form cannot
   // send one). "" if there is none.
   static std::string sessionToken(const HttpRequest& req);
+  // Told when a series' roles or owner change, so people in its room get them without rejoining.
+  void setRoomEvents(RoomEvents* events) { events_ = events; }
 
  private:
   HttpResponse accountsRoute(const HttpRequest& req);
@@ -44,6 +47,7 @@ class ClinicalApi {
   HttpResponse rolesRoute(const HttpRequest& req, const Caller& caller, int64_t seriesId,
                           const std::string& sub);
   HttpResponse hostRoute(const HttpRequest& req, const Caller& caller, int64_t seriesId);
+  HttpResponse passcodeRoute(const HttpRequest& req, const Caller& caller, int64_t seriesId);
   HttpResponse delegationsRoute(const HttpRequest& req, const Caller& caller, int64_t seriesId,
                                 const std::string& sub);
   HttpResponse delegationRoute(const HttpRequest& req, const std::string& rest);
@@ -51,6 +55,7 @@ class ClinicalApi {
   AccountService& accounts_;
   SeriesService& series_;
   DelegationService& delegations_;
+  RoomEvents* events_ = nullptr;
 };
 
 }  // namespace rounds

@@ -370,16 +370,18 @@ HttpResponse KnowledgeApi::meetingRoute(const HttpRequest& req, int64_t meetingI
       auto view = meetings_.reorder(*a, ids);
       return view ? reply(200, agendaJson(*view)) : failure(view.error());
     }
-    if (tail == "next" && post) {
-      auto view = meetings_.next(*a);
-      return view ? reply(200, agendaJson(*view)) : failure(view.error());
-    }
+    // Starting or advancing an item is pushed to the room over signalling (RoomEvents).
+    auto running = [&](Result<AgendaView> view) {
+      if (!view) return failure(view.error());
+      if (events_) events_->onAgendaChanged(SeriesService::roomOf(a->series), a->meeting.id, *view);
+      return reply(200, agendaJson(*view));
+    };
+    if (tail == "next" && post) return running(meetings_.next(*a));
     auto [itemId, action] = head(tail);
     if (action == "start" && post) {
       auto id = parseId(itemId);
       if (!id) return badField("itemId", "must be a positive integer");
-      auto view = meetings_.start(*a, *id);
-      return view ? reply(200, agendaJson(*view)) : failure(view.error());
+      return running(meetings_.start(*a, *id));
     }
     return methodNotAllowed(req);
   }
@@ -585,6 +587,7 @@ HttpResponse KnowledgeApi::attendanceReport(const HttpRequest& req, const Meetin
       ivs.push_back(
           {{"joinedAt", iv.joinedAtMs}, {"leftAt", iv.leftAtMs}, {"leaveReason", iv.leaveReason}});
     people.push_back({{"name", p.name},
+                      {"personId", p.personId ? json(*p.personId) : json(nullptr)},
                       {"intervals", ivs},
                       {"presentMs", p.presentMs},
                       {"percent", p.percent},

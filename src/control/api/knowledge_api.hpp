@@ -8,6 +8,7 @@
 
 #include "control/api.hpp"
 #include "control/http_server.hpp"
+#include "control/room_events.hpp"
 #include "services/cases.hpp"
 #include "services/meetings.hpp"
 #include "services/questions.hpp"
@@ -22,6 +23,8 @@ class KnowledgeApi {
 
   // The response if `req` is one of ours, nullopt otherwise (the caller routes it elsewhere).
   std::optional<HttpResponse> handle(const HttpRequest& req);
+  // Told when a host starts or advances an agenda item (the room shows it at once).
+  void setRoomEvents(RoomEvents* events) { events_ = events; }
 
  private:
   HttpResponse seriesRoute(const HttpRequest& req, int64_t seriesId, std::string_view rest);
@@ -34,6 +37,7 @@ class KnowledgeApi {
   CaseService& cases_;
   QuestionService& questions_;
   AttendanceService& attendance_;
+  RoomEvents* events_ = nullptr;
 };
 
 // Adds the knowledge endpoints to `api` (checked before its own).

@@ -30,12 +30,14 @@ HttpResponse ClinicalApi::rolesRoute(const HttpRequest& req, const Caller& calle
   if (!personId) return notFound(req);
   if (req.method == "DELETE") {
     ROUNDS_API_TRY(done, series_.removeRole(caller, seriesId, *personId));
+    if (events_) events_->onRolesChanged("series-" + std::to_string(seriesId));
     return noContent();
   }
   if (req.method != "PUT") return methodNotAllowed(req, "PUT, DELETE");
   ROUNDS_API_TRY(body, parseBody(req));
   ROUNDS_API_TRY(role, reqString(*body, "role"));
   ROUNDS_API_TRY(done, series_.setRole(caller, seriesId, *personId, *role));
+  if (events_) events_->onRolesChanged("series-" + std::to_string(seriesId));
   return jsonResponse(200, json{{"seriesId", seriesId}, {"personId", *personId}, {"role", *role}});
 }
 
@@ -45,7 +47,26 @@ HttpResponse ClinicalApi::hostRoute(const HttpRequest& req, const Caller& caller
   ROUNDS_API_TRY(body, parseBody(req));
   ROUNDS_API_TRY(accountId, reqInt(*body, "accountId"));
   ROUNDS_API_TRY(s, series_.handOver(caller, seriesId, *accountId));
+  if (events_) events_->onRolesChanged(SeriesService::roomOf(*s));
   return jsonResponse(200, toJson(*s));
+}
+
+HttpResponse ClinicalApi::passcodeRoute(const HttpRequest& req, const Caller& caller,
+                                        int64_t seriesId) {
+  if (req.method == "GET") {
+    ROUNDS_API_TRY(s, series_.get(caller, seriesId));  // host or co-host only
+    ROUNDS_API_TRY(has, series_.hasPasscode(seriesId));
+    return jsonResponse(200, json{{"seriesId", seriesId}, {"passcode", *has}});
+  }
+  if (req.method == "DELETE") {
+    ROUNDS_API_TRY(done, series_.clearPasscode(caller, seriesId));
+    return noContent();
+  }
+  if (req.method != "PUT") return methodNotAllowed(req, "GET, PUT, DELETE");
+  ROUNDS_API_TRY(body, parseBody(req));
+  ROUNDS_API_TRY(passcode, reqString(*body, "passcode"));
+  ROUNDS_API_TRY(done, series_.setPasscode(caller, seriesId, *passcode));
+  return noContent();
 }
 
 HttpResponse ClinicalApi::delegationsRoute(const HttpRequest& req, const Caller& caller,

@@ -6,6 +6,7 @@
 
 #include <boost/beast/http.hpp>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "control/http/router.hpp"
@@ -192,6 +193,40 @@ TEST_F(KnowledgeApiTest, MeetingsAreCreatedByTheSeriesHostOnly) {
   EXPECT_EQ(notJson.status, 400);
   EXPECT_EQ(notJson.body["error"]["field"], "body");
   EXPECT_EQ(call("POST", "/api/series/0x1/meetings", body, a).body["error"]["field"], "seriesId");
+}
+
+TEST_F(KnowledgeApiTest, CoHostsActAsHostsAndOtherRolesDoNot) {
+  auto a = host("a@example.org", "Host A");
+  auto b = host("b@example.org", "Host B");
+  auto c = host("c@example.org", "Host C");
+  auto sid = series(a, "ICU briefing");
+  auto mid = meeting(a, sid);
+  const std::string base = "/api/meetings/" + std::to_string(mid) + "/agenda";
+  json item{{"title", "Ventilation"}, {"presenter", "Dr Z"}, {"minutes", 5}};
+  EXPECT_EQ(call("POST", base, item, b).status, 403);
+
+  auto caller = *accounts_->authenticate(a);
+  auto personOf = [&](const std::string& bearer) { return accounts_->authenticate(bearer)->personId; };
+  ASSERT_TRUE(series_->setRole(caller, sid, personOf(b), "co-host"));
+  ASSERT_TRUE(series_->setRole(caller, sid, personOf(c), "presenter"));
+
+  // The co-host: agenda, meetings, the attendance report.
+  EXPECT_EQ(call("POST", base, item, b).status, 201);
+  auto started = call("POST", base + "/next", nullptr, b);
+  EXPECT_EQ(started.status, 200) << started.raw;
+  EXPECT_EQ(call("POST", "/api/series/" + std::to_string(sid) + "/meetings",
+                 {{"title", "Week 2"}, {"startsAt", clock_.wallMillis()}, {"durationMinutes", 60}},
+                 b)
+                .status,
+            201);
+  auto you = call("GET", "/api/meetings/" + std::to_string(mid), nullptr, b);
+  EXPECT_TRUE(you.body["you"]["host"].get<bool>()) << you.raw;
+  EXPECT_EQ(call("GET", "/api/meetings/" + std::to_string(mid) + "/attendance", nullptr, b).status,
+            200);
+  // Another role of the series is not a host; neither is a co-host once the role is gone.
+  EXPECT_EQ(call("POST", base, item, c).status, 403);
+  ASSERT_TRUE(series_->removeRole(caller, sid, personOf(b)));
+  EXPECT_EQ(call("POST", base + "/next", nullptr, b).status, 403);
 }
 
 TEST_F(KnowledgeApiTest, AgendaRunsWithElapsedTimeAndOverrun) {
@@ -723,6 +758,43 @@ TEST_F(KnowledgeApiTest, AttendanceReportCountsReconnectsAndThreshold) {
       "Dr Li,2023-11-14T22:13:20Z,2023-11-14T22:43:20Z,disconnected,57.0,95.0,yes\r\n"
       "Dr Li,2023-11-14T22:46:20Z,2023-11-14T23:13:20Z,left,57.0,95.0,yes\r\n"
       "\"Dr Wu, MD\",2023-11-14T22:23:20Z,2023-11-14T22:53:20Z,left,30.0,50.0,no\r\n");
+}
+
+TEST_F(KnowledgeApiTest, AttendanceMatchesPeopleByIdentityAndGuestsByName) {
+  auto a = host("a@example.org", "Host A");
+  auto sid = series(a, "ICU briefing");
+  auto mid = meeting(a, sid);  // starts now, 60 minutes
+  const std::string room = "series-" + std::to_string(sid);
+  // Two invitees called "Dr Chen" and a lobby guest who typed "Dr Chen" too.
+  int64_t chen1 = accounts_->createPerson(person("Dr Chen"))->id;
+  int64_t chen2 = accounts_->createPerson(person("Dr Chen"))->id;
+  auto c1 = attendance_->joined(room, "p1", "Dr Chen", chen1);
+  auto c2 = attendance_->joined(room, "p2", "Dr Chen", chen2);
+  auto g = attendance_->joined(room, "p3", "Dr Chen");
+  clock_.advance(std::chrono::minutes(20));
+  attendance_->left(c1, "disconnected");
+  attendance_->left(g, "left");
+  // The first comes back after the directory renamed them: still one person.
+  auto c1b = attendance_->joined(room, "p4", "Dr Chen Wei", chen1);
+  clock_.advance(std::chrono::minutes(20));
+  attendance_->left(c1b, "left");
+  attendance_->left(c2, "left");
+
+  auto r = call("GET", "/api/meetings/" + std::to_string(mid) + "/attendance", nullptr, a);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  ASSERT_EQ(r.body["people"].size(), 3u) << r.raw;
+  std::map<std::string, json> byKey;
+  for (const auto& p : r.body["people"])
+    byKey[p["personId"].is_null() ? "guest" : std::to_string(p["personId"].get<int64_t>())] = p;
+  ASSERT_EQ(byKey.size(), 3u);
+  const std::string k1 = std::to_string(chen1), k2 = std::to_string(chen2);
+  EXPECT_EQ(byKey[k1]["name"], "Dr Chen Wei");
+  EXPECT_EQ(byKey[k1]["intervals"].size(), 2u);
+  EXPECT_EQ(byKey[k1]["presentMs"], 40 * 60'000);
+  EXPECT_EQ(byKey[k2]["name"], "Dr Chen");
+  EXPECT_EQ(byKey[k2]["presentMs"], 40 * 60'000);
+  EXPECT_EQ(byKey["guest"]["name"], "Dr Chen");
+  EXPECT_EQ(byKey["guest"]["presentMs"], 20 * 60'000);
 }
 
 }  // namespace

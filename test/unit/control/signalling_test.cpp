@@ -142,5 +142,48 @@ TEST(SignallingLobby, ParsesAdmitDenyAndHand) {
             "bad_request");
 }
 
+TEST(SignallingHostControls, ParsesEachControl) {
+  using Action = HostControlRequest::Action;
+  auto control = [](const char* text) {
+    auto parsed = parseRequest(text);
+    EXPECT_TRUE(std::holds_alternative<Request>(parsed)) << text;
+    return std::get<HostControlRequest>(std::get<Request>(parsed).body);
+  };
+  auto mute = control(R"({"v":1,"id":4,"type":"mute","participantId":"p1","locked":true})");
+  EXPECT_EQ(mute.action, Action::Mute);
+  EXPECT_EQ(mute.participantId, "p1");
+  EXPECT_TRUE(mute.locked);
+  EXPECT_FALSE(control(R"({"v":1,"id":4,"type":"mute","participantId":"p1"})").locked);
+  EXPECT_EQ(control(R"({"v":1,"id":4,"type":"allow-unmute","participantId":"p1"})").action,
+            Action::AllowUnmute);
+  EXPECT_EQ(control(R"({"v":1,"id":4,"type":"remove","participantId":"p1"})").action,
+            Action::Remove);
+  auto role = control(R"({"v":1,"id":4,"type":"set-role","participantId":"p1","role":"speaker"})");
+  EXPECT_EQ(role.action, Action::SetRole);
+  EXPECT_EQ(role.role, "speaker");
+  auto presenter = control(R"({"v":1,"id":4,"type":"set-presenter"})");
+  EXPECT_EQ(presenter.action, Action::SetPresenter);
+  EXPECT_EQ(presenter.participantId, "");
+}
+
+TEST(SignallingHostControls, ErrorsNameTheField) {
+  auto field = [](const char* text) {
+    auto parsed = parseRequest(text);
+    EXPECT_TRUE(std::holds_alternative<RequestError>(parsed)) << text;
+    return std::get<RequestError>(parsed).error.message;
+  };
+  EXPECT_NE(field(R"({"v":1,"id":4,"type":"remove"})").find("participantId"), std::string::npos);
+  EXPECT_NE(field(R"({"v":1,"id":4,"type":"mute","participantId":"p1","locked":"yes"})")
+                .find("locked"),
+            std::string::npos);
+  EXPECT_NE(field(R"({"v":1,"id":4,"type":"set-role","participantId":"p1","role":"host"})")
+                .find("role"),
+            std::string::npos);
+  EXPECT_NE(field(R"({"v":1,"id":4,"type":"set-role","participantId":"p1"})").find("role"),
+            std::string::npos);
+  EXPECT_NE(field(R"({"v":1,"id":4,"type":"mute","participantId":"p 1"})").find("participantId"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace rounds::signalling

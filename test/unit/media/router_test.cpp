@@ -147,5 +147,39 @@ TEST_F(RouterKeyFrames, RequestsNamingNoConsumerAreIgnored) {
 // An unservable NACK bringing a key frame needs real forwarding (a selected tuple): see
 // MediaLoopback.NackThatCannotBeServedAsksThePublisherForAKeyFrame.
 
+// A host's mute (docs/signalling.md "Host controls"): a paused producer's packets reach nobody,
+// and forwarding resumes when it is unpaused.
+std::vector<uint8_t> videoPacket(uint16_t seq) {
+  std::vector<uint8_t> p(12 + 20, 0);
+  p[0] = 0x80;
+  p[1] = 96;
+  writeU16(&p[2], seq);
+  writeU32(&p[4], 90000u * seq);
+  writeU32(&p[8], kPublisherSsrc);
+  return p;
+}
+
+TEST_F(RouterKeyFrames, PausedProducerIsNotForwarded) {
+  subscribe(1);
+  subscribe(2);
+  Producer* producer = peers_[0]->producerById(1);
+  ASSERT_NE(producer, nullptr);
+  auto send = [&](uint16_t seq) {
+    auto bytes = videoPacket(seq);
+    auto view = rtp::RtpView::parse(bytes);
+    ASSERT_TRUE(view);
+    router_->onRtp(*producer, *view);
+  };
+  send(10);
+  EXPECT_EQ(router_->forwarded(), 2u);
+  producer->paused = true;
+  send(11);
+  send(12);
+  EXPECT_EQ(router_->forwarded(), 2u);
+  producer->paused = false;
+  send(13);
+  EXPECT_EQ(router_->forwarded(), 4u);
+}
+
 }  // namespace
 }  // namespace rounds
