@@ -14,11 +14,13 @@ import {
   type LeftReason,
   type LobbyEntry,
   type Participant,
+  type ReceiveMode,
+  type ReceiveState,
 } from './signalling';
 import { t } from './strings';
 import { announce } from './ui/dom';
 import { CallView, showMessage, showProgress } from './ui/screens';
-import { RoomPanel } from './ui/room_panel';
+import { receiveModeText, RoomPanel } from './ui/room_panel';
 import { Tile } from './ui/tiles';
 
 export type CallState =
@@ -46,12 +48,18 @@ export interface DiagnosticsHook {
   hands: string[];
   /** Hosts: names of the people waiting in the lobby. */
   waiting: string[];
+  /** ICE restarts this page asked the server for (restart-ice), over the whole page's life. */
+  iceRestarts: number;
+  /** Low-bandwidth choice in force: what the server sends this page. */
+  receive: ReceiveMode;
 }
 
 // Backoff before reconnect attempt n: 1, 2, 4, 8, 8, … seconds; then give up and show "Try again".
 const kMaxReconnectAttempts = 10;
 const kMaxBackoffMs = 8_000;
 const kLeaveReplyWaitMs = 1_500;
+// A restart-ice request not answered this soon: the socket is dead too (see onIceRestartNeeded).
+const kRestartIceReplyMs = 3_000;
 
 export class Call {
   private signalling: SignallingClient | null = null;
@@ -74,6 +82,9 @@ export class Call {
   private isHost = false;
   private selfInfo: Participant | null = null;
   private hands: string[] = [];
+  // Low-bandwidth choices: the state in force, and this page's own choice (kept across reconnects).
+  private receive: ReceiveState = { mode: 'all', choice: null, roomDefault: 'all' };
+  private receiveChoice: ReceiveMode | 'room-default' = 'room-default';
   private panel: RoomPanel | null = null;
   // While waiting in the lobby: settled by lobby-admitted, lobby-denied or a lost socket.
   private lobbyWait: { resolve(reply: JoinReply): void; reject(error: SignallingError): void } | null = null;
@@ -184,6 +195,7 @@ export class Call {
         onLobbyDenied: (reason) =>
           !stale() && this.settleLobby(new SignallingError('lobby_denied', reason === 'room_full' ? 'room_full' : 'denied')),
         onHands: (queue, loweredBy) => !stale() && this.onHands(queue, loweredBy),
+        onReceive: (state) => !stale() && this.onReceive(state),
       });
     } catch (error) {
       return stale() ? 'stale' : asSignallingError(error);
@@ -199,8 +211,21 @@ export class Call {
       onPeerLost: (state) => !stale() && this.onConnectionLost(`peer connection ${state}`),
       onIceRestartNeeded: () => {
         if (stale()) return;
+        this.hook.iceRestarts += 1;
+        // When the address changed, the signalling socket's TCP connection went with the old
+        // address and may not know it yet (no reset arrives): a request it does not answer soon
+        // means a new session now, rather than after the ICE restart's own timeout.
+        const unanswered = setTimeout(() => {
+          if (!stale()) this.onConnectionLost('restart-ice not answered');
+        }, kRestartIceReplyMs);
         // A failed request (socket closing) ends in onClose's reconnect anyway.
-        signalling.restartIce().catch((error: unknown) => console.warn('rounds: restart-ice failed', error));
+        signalling.restartIce().then(
+          () => clearTimeout(unanswered),
+          (error: unknown) => {
+            clearTimeout(unanswered);
+            console.warn('rounds: restart-ice failed', error);
+          },
+        );
       },
     });
     this.peer = peer;
@@ -232,6 +257,9 @@ export class Call {
       this.enterCall((Array.isArray(reply.participants) ? reply.participants : []).map(toParticipant).filter(isParticipant));
       this.onHands(Array.isArray(reply.hands) ? reply.hands.filter((id) => typeof id === 'string') : [], null);
       if (this.isHost) this.onLobby(toLobby(Array.isArray(reply.waiting) ? reply.waiting : []));
+      if (reply.receive) this.onReceive(reply.receive);
+      // A choice made before a reconnect is made again for the new session.
+      if (this.receiveChoice !== 'room-default') this.chooseReceive(this.receiveChoice);
     } catch (error) {
       if (stale()) return 'stale';
       this.teardownConnection();
@@ -263,6 +291,13 @@ export class Call {
         },
         onDecide: (lobbyId, admit) => {
           this.signalling?.decide(lobbyId, admit).catch(logUpdateError);
+        },
+        onReceiveChoice: (mode) => this.chooseReceive(mode),
+        onRoomReceive: (mode) => {
+          this.signalling
+            ?.receive(mode, true)
+            .then((state) => this.onReceive(state))
+            .catch(logUpdateError);
         },
       });
       this.selfTile = new Tile('self', this.name, true, () => undefined);
@@ -351,6 +386,23 @@ export class Call {
     this.hook.waiting = waiting.map((entry) => entry.name);
     this.panel?.setLobby(waiting);
     for (const entry of waiting) if (!before.has(entry.name)) announce(t('announceWaiting', { name: entry.name }));
+  }
+
+  /** Low-bandwidth choice: asks the server to send only what `mode` wants. */
+  private chooseReceive(mode: ReceiveMode | 'room-default'): void {
+    this.receiveChoice = mode;
+    this.signalling
+      ?.receive(mode)
+      .then((state) => this.onReceive(state))
+      .catch(logUpdateError);
+  }
+
+  private onReceive(state: ReceiveState): void {
+    const changed = state.mode !== this.receive.mode;
+    this.receive = state;
+    this.hook.receive = state.mode;
+    this.panel?.setReceive(state, this.isHost);
+    if (changed) announce(t('announceReceive', { mode: receiveModeText(state.mode) }));
   }
 
   private onHands(queue: string[], loweredBy: string | null): void {

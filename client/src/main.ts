@@ -51,6 +51,8 @@ const hook: DiagnosticsHook = {
   error: null,
   hands: [],
   waiting: [],
+  iceRestarts: 0,
+  receive: 'all',
 };
 window.__rounds = hook;
 document.documentElement.lang = language;

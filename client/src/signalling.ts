@@ -31,6 +31,8 @@ export interface JoinReply {
   hands?: string[];
   /** Hosts only: who waits in the lobby. */
   waiting?: LobbyEntry[];
+  /** Low-bandwidth choice in force (the room's default for a newcomer). */
+  receive?: ReceiveState;
   /** True when this join waits in the lobby; `lobby-admitted` brings the real reply. */
   lobby?: boolean;
 }
@@ -42,6 +44,19 @@ export interface JoinAccess {
 }
 
 export type LeftReason = 'left' | 'disconnected' | 'timeout';
+
+/** Low-bandwidth choices (docs/signalling.md, `receive`): what the server sends this page. */
+export type ReceiveMode = 'all' | 'audio-only' | 'active-speaker';
+export const kReceiveModes: readonly ReceiveMode[] = ['all', 'audio-only', 'active-speaker'];
+
+export interface ReceiveState {
+  /** What the server sends now: the own choice, else the room's default. */
+  mode: ReceiveMode;
+  /** The own choice, or null when following the room's default. */
+  choice: ReceiveMode | null;
+  /** The room's default, set by a host. */
+  roomDefault: ReceiveMode;
+}
 
 export interface SignallingListener {
   onOffer(offerId: number, sdp: string): void;
@@ -56,6 +71,8 @@ export interface SignallingListener {
   onLobbyDenied?(reason: string): void;
   /** The raised-hand queue changed; loweredBy is the host who gave someone the floor. */
   onHands?(queue: string[], loweredBy: string | null): void;
+  /** A host changed the room's low-bandwidth default (and with it, perhaps, what we receive). */
+  onReceive?(state: ReceiveState): void;
   /** The socket closed without close() being called on this side. */
   onClose(code: number, reason: string): void;
 }
@@ -142,6 +159,14 @@ export class SignallingClient {
   /** Raise or lower one's own hand; a host may lower someone else's. */
   hand(raised: boolean, participantId?: string): Promise<unknown> {
     return this.request('hand', participantId ? { raised, participantId } : { raised });
+  }
+
+  /**
+   * Chooses what this page receives ('room-default': follow the room); a host with roomDefault
+   * sets the room's default instead. Resolves with the state in force.
+   */
+  receive(mode: ReceiveMode | 'room-default', roomDefault = false): Promise<ReceiveState> {
+    return this.request('receive', roomDefault ? { mode, roomDefault } : { mode }) as Promise<ReceiveState>;
   }
 
   answer(offerId: number, sdp: string): Promise<unknown> {
@@ -239,6 +264,9 @@ export class SignallingClient {
             typeof message.loweredBy === 'string' ? message.loweredBy : null,
           );
         }
+        break;
+      case 'receive':
+        if (typeof message.mode === 'string') this.listener.onReceive?.(message as unknown as ReceiveState);
         break;
       case 'participant-left':
         if (typeof message.id === 'string') {

@@ -185,6 +185,12 @@ void Worker::setConsumerRtx(const std::string& peerId, uint64_t consumerId, bool
   if (c) c->rtxEnabled = enabled && c->spec.rtxSsrc != 0 && c->spec.rtxPayloadType != 0;
 }
 
+void Worker::setReceiveMode(const std::string& peerId, ReceiveMode mode) {
+  Peer* p = findPeer(peerId);
+  if (!p) return;
+  if (auto* r = routerOf(*p)) r->setReceiveMode(*p, mode);
+}
+
 std::optional<uint8_t> Worker::audioLevel(const std::string& peerId, uint64_t producerId) {
   Peer* p = findPeer(peerId);
   Router* r = p ? routerOf(*p) : nullptr;
@@ -237,6 +243,8 @@ WorkerStats Worker::stats() const {
     s.retransmissionMisses += r->retransmissionMisses();
     s.nacksSent += r->nacksSent();
     s.rtxReceived += r->rtxReceived();
+    s.pausedConsumers += r->pausedConsumers();
+    s.consumersResumed += r->consumersResumed();
   }
   s.droppedMalformed = counters_.droppedMalformed;
   s.droppedUnknownTuple = counters_.droppedUnknownTuple;

@@ -125,4 +125,13 @@ export const zh: Catalogue = {
   roleInterpreter: '口译员',
   roleParticipant: '参会者',
   roleObserver: '观察员',
+
+  receiveHeading: '带宽',
+  receiveLabel: '您接收的内容',
+  receiveRoomLabel: '所有人的会议室默认设置',
+  receiveAll: '全部',
+  receiveAudioOnly: '仅音频（不接收视频）',
+  receiveActiveSpeaker: '仅当前发言人的视频',
+  receiveFollowRoom: '会议室默认（{mode}）',
+  announceReceive: '您现在接收：{mode}',
 };

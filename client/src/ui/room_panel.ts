@@ -1,7 +1,9 @@
 // The call's side panel: the raised-hand queue everyone sees (first raised first; a host can give
 // someone the floor, which lowers their hand) and, for hosts of a series room, the lobby with
-// Admit / Deny per waiting person. Plain buttons and lists: usable by keyboard and screen reader.
-import type { LobbyEntry } from '../signalling';
+// Admit / Deny per waiting person, and the low-bandwidth choices (what the server sends this page;
+// hosts also set the room's default). Plain buttons, lists and native selects: usable by keyboard
+// and screen reader.
+import { kReceiveModes, type LobbyEntry, type ReceiveMode, type ReceiveState } from '../signalling';
 import { t } from '../strings';
 import { h } from './dom';
 
@@ -9,6 +11,14 @@ export interface RoomPanelActions {
   /** Host: lower this participant's hand ("gave the floor"). */
   onLowerHand(participantId: string): void;
   onDecide(lobbyId: string, admit: boolean): void;
+  /** This page's choice ('room-default': follow the room). */
+  onReceiveChoice(mode: ReceiveMode | 'room-default'): void;
+  /** Host: the room's default. */
+  onRoomReceive(mode: ReceiveMode): void;
+}
+
+export function receiveModeText(mode: ReceiveMode): string {
+  return mode === 'audio-only' ? t('receiveAudioOnly') : mode === 'active-speaker' ? t('receiveActiveSpeaker') : t('receiveAll');
 }
 
 export class RoomPanel {
@@ -17,6 +27,9 @@ export class RoomPanel {
   private readonly lobbySection: HTMLElement;
   private readonly lobbyList = h('ul', { id: 'lobby-list' });
   private readonly lobbyEmpty = h('p', { class: 'empty' }, t('lobbyEmpty'));
+  private readonly receiveSelect = h('select', { id: 'receive-mode' }) as HTMLSelectElement;
+  private readonly roomReceiveSelect = h('select', { id: 'room-receive-mode' }) as HTMLSelectElement;
+  private readonly roomReceiveRow: HTMLElement;
 
   constructor(
     parent: HTMLElement,
@@ -36,7 +49,44 @@ export class RoomPanel {
       this.lobbyEmpty,
       this.lobbyList,
     );
-    parent.replaceChildren(hands, this.lobbySection);
+    this.receiveSelect.addEventListener('change', () =>
+      this.actions.onReceiveChoice(this.receiveSelect.value as ReceiveMode | 'room-default'),
+    );
+    this.roomReceiveSelect.addEventListener('change', () =>
+      this.actions.onRoomReceive(this.roomReceiveSelect.value as ReceiveMode),
+    );
+    this.roomReceiveRow = h(
+      'p',
+      { class: 'field', hidden: true },
+      h('label', { for: 'room-receive-mode' }, t('receiveRoomLabel')),
+      this.roomReceiveSelect,
+    );
+    const receive = h(
+      'section',
+      { class: 'receive', 'aria-labelledby': 'receive-heading' },
+      h('h2', { id: 'receive-heading' }, t('receiveHeading')),
+      h('p', { class: 'field' }, h('label', { for: 'receive-mode' }, t('receiveLabel')), this.receiveSelect),
+      this.roomReceiveRow,
+    );
+    this.setReceive({ mode: 'all', choice: null, roomDefault: 'all' }, false);
+    parent.replaceChildren(hands, this.lobbySection, receive);
+  }
+
+  /** The low-bandwidth state in force; hosts also get the room's default. */
+  setReceive(state: ReceiveState, isHost: boolean): void {
+    const option = (value: string, text: string, selected: boolean) => {
+      const o = h('option', { value }, text) as HTMLOptionElement;
+      o.selected = selected;
+      return o;
+    };
+    this.receiveSelect.replaceChildren(
+      option('room-default', t('receiveFollowRoom', { mode: receiveModeText(state.roomDefault) }), state.choice === null),
+      ...kReceiveModes.map((mode) => option(mode, receiveModeText(mode), state.choice === mode)),
+    );
+    this.roomReceiveRow.hidden = !isHost;
+    this.roomReceiveSelect.replaceChildren(
+      ...kReceiveModes.map((mode) => option(mode, receiveModeText(mode), state.roomDefault === mode)),
+    );
   }
 
   /** queue: participant ids, first raised first; nameOf resolves them; hosts get a floor button. */
