@@ -53,6 +53,9 @@ Status Worker::start() {
 void Worker::stop() {
   if (!thread_.joinable()) return;
   post([this] {
+    // A tick already due when the timer is cancelled below still runs (cancel cannot stop a
+    // completed wait): it must not arm the timer again, or the loop never ends.
+    stopping_ = true;
     // Teardown order (docs/lifecycle.md): peers say goodbye (close_notify), the socket flushes
     // and closes, then the loop ends.
     for (auto& [id, peer] : peers_) {
@@ -74,7 +77,7 @@ void Worker::stop() {
 void Worker::scheduleTick() {
   timer_.expires_after(kTickInterval);
   timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+    if (ec || stopping_) return;
     onTick();
     scheduleTick();
   });

@@ -106,6 +106,7 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   boost::asio::steady_timer timer_;
+  bool stopping_ = false;  // set by stop() on the worker thread: the tick stops re-arming
   std::thread thread_;
   std::unique_ptr<UdpSocket> socket_;
   uint16_t port_ = 0;
