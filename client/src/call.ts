@@ -16,12 +16,14 @@ import {
   type LobbyEntry,
   type Participant,
   type RoomRole,
+  type ReceiveMode,
+  type ReceiveState,
 } from './signalling';
 import { t } from './strings';
 import { announce } from './ui/dom';
 import { mountMeetingPanel } from './ui/meeting_room_panel';
 import { CallView, showMessage, showPasscodePrompt, showProgress } from './ui/screens';
-import { RoomPanel } from './ui/room_panel';
+import { receiveModeText, RoomPanel } from './ui/room_panel';
 import { Tile } from './ui/tiles';
 
 export type CallState =
@@ -62,6 +64,10 @@ export interface DiagnosticsHook {
    * a time box run out without waiting for it. 0 in normal use; changes only this page's display.
    */
   agendaSkewMs: number;
+  /** ICE restarts this page asked the server for (restart-ice), over the whole page's life. */
+  iceRestarts: number;
+  /** Low-bandwidth choice in force: what the server sends this page. */
+  receive: ReceiveMode;
 }
 
 // Backoff before reconnect attempt n: 1, 2, 4, 8, 8, … seconds; then give up and show "Try again".
@@ -70,6 +76,8 @@ const kMaxBackoffMs = 8_000;
 const kLeaveReplyWaitMs = 1_500;
 const kAgendaTickMs = 1_000;
 const kPasscodeErrors = new Set(['passcode_required', 'passcode_invalid', 'passcode_rate_limited']);
+// A restart-ice request not answered this soon: the socket is dead too (see onIceRestartNeeded).
+const kRestartIceReplyMs = 3_000;
 
 export class Call {
   private signalling: SignallingClient | null = null;
@@ -92,6 +100,9 @@ export class Call {
   private isHost = false;
   private selfInfo: Participant | null = null;
   private hands: string[] = [];
+  // Low-bandwidth choices: the state in force, and this page's own choice (kept across reconnects).
+  private receive: ReceiveState = { mode: 'all', choice: null, roomDefault: 'all' };
+  private receiveChoice: ReceiveMode | 'room-default' = 'room-default';
   private panel: RoomPanel | null = null;
   // Series rooms: the current meeting's cases and Q&A under the panel (ui/meeting_room_panel.ts).
   private stopMeetingPanel: (() => void) | null = null;
@@ -241,6 +252,7 @@ export class Call {
         onUnmuteAllowed: () => !stale() && this.onUnmuteAllowed(),
         onRemoved: () => !stale() && this.onRemoved(),
         onAgenda: (agenda) => !stale() && this.onAgenda(agenda),
+        onReceive: (state) => !stale() && this.onReceive(state),
       });
     } catch (error) {
       return stale() ? 'stale' : asSignallingError(error);
@@ -256,8 +268,21 @@ export class Call {
       onPeerLost: (state) => !stale() && this.onConnectionLost(`peer connection ${state}`),
       onIceRestartNeeded: () => {
         if (stale()) return;
+        this.hook.iceRestarts += 1;
+        // When the address changed, the signalling socket's TCP connection went with the old
+        // address and may not know it yet (no reset arrives): a request it does not answer soon
+        // means a new session now, rather than after the ICE restart's own timeout.
+        const unanswered = setTimeout(() => {
+          if (!stale()) this.onConnectionLost('restart-ice not answered');
+        }, kRestartIceReplyMs);
         // A failed request (socket closing) ends in onClose's reconnect anyway.
-        signalling.restartIce().catch((error: unknown) => console.warn('rounds: restart-ice failed', error));
+        signalling.restartIce().then(
+          () => clearTimeout(unanswered),
+          (error: unknown) => {
+            clearTimeout(unanswered);
+            console.warn('rounds: restart-ice failed', error);
+          },
+        );
       },
     });
     this.peer = peer;
@@ -299,6 +324,9 @@ export class Call {
       this.enterCall((Array.isArray(reply.participants) ? reply.participants : []).map(toParticipant).filter(isParticipant));
       this.onHands(Array.isArray(reply.hands) ? reply.hands.filter((id) => typeof id === 'string') : [], null);
       if (this.isHost) this.onLobby(toLobby(Array.isArray(reply.waiting) ? reply.waiting : []));
+      if (reply.receive) this.onReceive(reply.receive);
+      // A choice made before a reconnect is made again for the new session.
+      if (this.receiveChoice !== 'room-default') this.chooseReceive(this.receiveChoice);
     } catch (error) {
       if (stale()) return 'stale';
       this.teardownConnection();
@@ -336,6 +364,13 @@ export class Call {
         onSetRole: (id, role: RoomRole) => this.signalling?.setRole(id, role).catch(logUpdateError),
         onSetPresenter: (id) => this.signalling?.setPresenter(id).catch(logUpdateError),
         onRemove: (id) => this.signalling?.remove(id).catch(logUpdateError),
+        onReceiveChoice: (mode) => this.chooseReceive(mode),
+        onRoomReceive: (mode) => {
+          this.signalling
+            ?.receive(mode, true)
+            .then((state) => this.onReceive(state))
+            .catch(logUpdateError);
+        },
       });
       this.stopMeetingPanel = mountMeetingPanel(this.view.side, this.room);
       this.selfTile = new Tile('self', this.name, true, () => undefined);
@@ -514,6 +549,23 @@ export class Call {
     this.hook.waiting = waiting.map((entry) => entry.name);
     this.panel?.setLobby(waiting);
     for (const entry of waiting) if (!before.has(entry.name)) announce(t('announceWaiting', { name: entry.name }));
+  }
+
+  /** Low-bandwidth choice: asks the server to send only what `mode` wants. */
+  private chooseReceive(mode: ReceiveMode | 'room-default'): void {
+    this.receiveChoice = mode;
+    this.signalling
+      ?.receive(mode)
+      .then((state) => this.onReceive(state))
+      .catch(logUpdateError);
+  }
+
+  private onReceive(state: ReceiveState): void {
+    const changed = state.mode !== this.receive.mode;
+    this.receive = state;
+    this.hook.receive = state.mode;
+    this.panel?.setReceive(state, this.isHost);
+    if (changed) announce(t('announceReceive', { mode: receiveModeText(state.mode) }));
   }
 
   private onHands(queue: string[], loweredBy: string | null): void {

@@ -60,6 +60,8 @@ const hook: DiagnosticsHook = {
   agenda: null,
   overrun: false,
   agendaSkewMs: 0,
+  iceRestarts: 0,
+  receive: 'all',
 };
 window.__rounds = hook;
 document.documentElement.lang = language;

@@ -49,6 +49,8 @@ export interface JoinReply {
   hands?: string[];
   /** Hosts only: who waits in the lobby. */
   waiting?: LobbyEntry[];
+  /** Low-bandwidth choice in force (the room's default for a newcomer). */
+  receive?: ReceiveState;
   /** True when this join waits in the lobby; `lobby-admitted` brings the real reply. */
   lobby?: boolean;
 }
@@ -62,6 +64,19 @@ export interface JoinAccess {
 }
 
 export type LeftReason = 'left' | 'disconnected' | 'timeout' | 'removed';
+
+/** Low-bandwidth choices (docs/signalling.md, `receive`): what the server sends this page. */
+export type ReceiveMode = 'all' | 'audio-only' | 'active-speaker';
+export const kReceiveModes: readonly ReceiveMode[] = ['all', 'audio-only', 'active-speaker'];
+
+export interface ReceiveState {
+  /** What the server sends now: the own choice, else the room's default. */
+  mode: ReceiveMode;
+  /** The own choice, or null when following the room's default. */
+  choice: ReceiveMode | null;
+  /** The room's default, set by a host. */
+  roomDefault: ReceiveMode;
+}
 
 export interface SignallingListener {
   onOffer(offerId: number, sdp: string): void;
@@ -84,6 +99,8 @@ export interface SignallingListener {
   onRemoved?(): void;
   /** The running agenda item changed (or null: none). */
   onAgenda?(agenda: AgendaState | null): void;
+  /** A host changed the room's low-bandwidth default (and with it, perhaps, what we receive). */
+  onReceive?(state: ReceiveState): void;
   /** The socket closed without close() being called on this side. */
   onClose(code: number, reason: string): void;
 }
@@ -198,6 +215,14 @@ export class SignallingClient {
     return this.request('set-presenter', { participantId });
   }
 
+  /**
+   * Chooses what this page receives ('room-default': follow the room); a host with roomDefault
+   * sets the room's default instead. Resolves with the state in force.
+   */
+  receive(mode: ReceiveMode | 'room-default', roomDefault = false): Promise<ReceiveState> {
+    return this.request('receive', roomDefault ? { mode, roomDefault } : { mode }) as Promise<ReceiveState>;
+  }
+
   answer(offerId: number, sdp: string): Promise<unknown> {
     return this.request('answer', { offerId, sdp });
   }
@@ -305,6 +330,9 @@ export class SignallingClient {
         break;
       case 'agenda':
         this.listener.onAgenda?.(toAgenda(message.agenda));
+        break;
+      case 'receive':
+        if (typeof message.mode === 'string') this.listener.onReceive?.(message as unknown as ReceiveState);
         break;
       case 'participant-left':
         if (typeof message.id === 'string') {

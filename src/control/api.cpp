@@ -38,7 +38,9 @@ json statsJson(const WorkerStats& s) {
               {"retransmissionsSent", s.retransmissionsSent},
               {"retransmissionMisses", s.retransmissionMisses},
               {"nacksSent", s.nacksSent},
-              {"rtxReceived", s.rtxReceived}};
+              {"rtxReceived", s.rtxReceived},
+              {"pausedConsumers", s.pausedConsumers},
+              {"consumersResumed", s.consumersResumed}};
 }
 
 }  // namespace

@@ -135,6 +135,8 @@ void Conference::onWsMessage(const std::shared_ptr<WsConnection>& conn, std::str
     handleHand(*p, req.id, *hand);
   } else if (auto* control = std::get_if<signalling::HostControlRequest>(&req.body)) {
     handleHostControl(*p, req.id, *control);
+  } else if (auto* receive = std::get_if<signalling::ReceiveRequest>(&req.body)) {
+    handleReceive(*p, req.id, *receive);
   } else if (std::holds_alternative<signalling::LeaveRequest>(req.body)) {
     conn->send(signalling::replyOk(req.id, json::object()));
     removeParticipant(p->id, "left", /*closeSocket=*/true);
@@ -229,6 +231,7 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
             {"self", describe(*p)},
             {"participants", participantsJson(req.room)},
             {"hands", handsJson(req.room)},
+            {"receive", receiveJson(*p)},
             {"iceServers", iceServersJson(p->id)}};
   bool isHost = p->identity && p->identity->host;
   if (isHost) data["waiting"] = lobbyJson(req.room);
@@ -247,6 +250,9 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
 
   media_.createPeer(pid, req.room,
                     [this, pid](TransportDescription d) { onTransportReady(pid, d); });
+  // The room's low-bandwidth default applies from the first packet (same worker queue).
+  if (ReceiveMode mode = receiveMode(*participants_.at(pid)); mode != ReceiveMode::All)
+    media_.setReceiveMode(pid, mode);
 }
 
 // ---- lobby (series rooms) ----
@@ -667,7 +673,10 @@ void Conference::removeParticipant(const std::string& participantId, const std::
     if (changed) broadcastHands(p->room, "");
   }
   unpublishAll(*p);
-  if (members.empty()) rooms_.erase(p->room);
+  if (members.empty()) {
+    rooms_.erase(p->room);
+    roomReceive_.erase(p->room);
+  }
   auto conn = connections_.find(p->conn->id());
   if (conn != connections_.end()) conn->second.participantId.clear();
   if (closeSocket) p->conn->close(1000, reason);

@@ -107,6 +107,7 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
     bool remoteSet = false;
     std::string remoteIceUfrag;      // the browser's, from its last answer
     bool iceRestartPending = false;  // a restart-ice is on its way to the worker
+    std::optional<ReceiveMode> receiveChoice;  // own low-bandwidth choice; nullopt: the room's
   };
   struct LobbyEntry {  // someone waiting for a host (series rooms)
     std::string id;
@@ -160,6 +161,10 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   static bool mayPublish(const Participant& p) {
     return !p.identity || p.identity->role != "observer";
   }
+  // Low-bandwidth choices (receive_choice.cpp, docs/signalling.md "receive").
+  void handleReceive(Participant& p, int64_t id, const signalling::ReceiveRequest& req);
+  ReceiveMode receiveMode(const Participant& p) const;  // own choice, else the room's default
+  nlohmann::json receiveJson(const Participant& p) const;
   void handleAnswer(Participant& p, int64_t id, const signalling::AnswerRequest& req);
   void handleUpdate(Participant& p, int64_t id, const signalling::UpdateRequest& req);
   void handleRestartIce(Participant& p, int64_t id);
@@ -189,6 +194,7 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   std::map<uint64_t, Connection> connections_;             // WsConnection id -> state
   std::vector<LobbyEntry> lobby_;  // everyone waiting, all rooms, in order of arrival
   std::map<std::string, std::vector<std::string>> hands_;  // room -> raised hands, first first
+  std::map<std::string, ReceiveMode> roomReceive_;  // room -> default set by a host (absent: All)
   RoomAccess* access_ = nullptr;
   // room -> directory people a host removed; their invitation leads to the lobby while the
   // server runs (a host's admit lifts it).

@@ -213,10 +213,42 @@ std::variant<Request, RequestError> parseRequest(std::string_view text) {
         return RequestError{id, badRequest("field 'role': one of observer, speaker, co-host")};
     }
     req.body = std::move(r);
+  } else if (type == "receive") {
+    ReceiveRequest r;
+    std::string mode;
+    if (auto e = getString(j, "mode", mode, true)) return RequestError{id, *e};
+    std::optional<bool> roomDefault;
+    if (auto e = getBool(j, "roomDefault", roomDefault)) return RequestError{id, *e};
+    r.roomDefault = roomDefault.value_or(false);
+    r.mode = parseReceiveMode(mode);
+    if (!r.mode && (mode != "room-default" || r.roomDefault))
+      return RequestError{id, badRequest(r.roomDefault
+                                             ? "field 'mode': all, audio-only or active-speaker"
+                                             : "field 'mode': all, audio-only, active-speaker or room-default")};
+    req.body = r;
   } else {
     return RequestError{id, makeError("unknown_type", "unknown message type '" + type.substr(0, 32) + "'")};
   }
   return req;
+}
+
+std::optional<ReceiveMode> parseReceiveMode(std::string_view text) {
+  if (text == "all") return ReceiveMode::All;
+  if (text == "audio-only") return ReceiveMode::AudioOnly;
+  if (text == "active-speaker") return ReceiveMode::ActiveSpeaker;
+  return std::nullopt;
+}
+
+const char* toString(ReceiveMode mode) {
+  switch (mode) {
+    case ReceiveMode::AudioOnly:
+      return "audio-only";
+    case ReceiveMode::ActiveSpeaker:
+      return "active-speaker";
+    case ReceiveMode::All:
+      break;
+  }
+  return "all";
 }
 
 std::string replyOk(int64_t id, const json& data) {

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "common/result.hpp"
+#include "media/types.hpp"
 
 namespace rounds::signalling {
 
@@ -51,6 +52,14 @@ struct HostControlRequest {
   bool locked = false;
   std::string role;
 };
+
+// Low-bandwidth choices (issue 5): what this participant receives ("all", "audio-only",
+// "active-speaker", or "room-default" to follow the room); a host with `roomDefault` sets the
+// room's default instead (then "room-default" is not allowed).
+struct ReceiveRequest {
+  std::optional<ReceiveMode> mode;  // nullopt: "room-default"
+  bool roomDefault = false;
+};
 struct AnswerRequest {
   int64_t offerId = 0;
   std::string sdp;
@@ -65,7 +74,8 @@ struct PingRequest {};
 struct RestartIceRequest {};
 
 using Body = std::variant<JoinRequest, AnswerRequest, UpdateRequest, LeaveRequest, PingRequest,
-                          RestartIceRequest, LobbyDecisionRequest, HandRequest, HostControlRequest>;
+                          RestartIceRequest, LobbyDecisionRequest, HandRequest, HostControlRequest,
+                          ReceiveRequest>;
 
 struct Request {
   int64_t id = 0;
@@ -81,6 +91,10 @@ struct RequestError {
 
 // Parses and validates one client message. Never throws.
 std::variant<Request, RequestError> parseRequest(std::string_view text);
+
+// "all" | "audio-only" | "active-speaker" and back.
+std::optional<ReceiveMode> parseReceiveMode(std::string_view text);
+const char* toString(ReceiveMode mode);
 
 // Validators shared with the HTTP API.
 bool isValidRoomName(std::string_view room);

@@ -136,6 +136,10 @@ void MediaEngine::setConsumerRtx(const std::string& peerId, uint64_t consumerId,
     w->post([w, peerId, consumerId, enabled] { w->setConsumerRtx(peerId, consumerId, enabled); });
 }
 
+void MediaEngine::setReceiveMode(const std::string& peerId, ReceiveMode mode) {
+  if (Worker* w = workerOfPeer(peerId)) w->post([w, peerId, mode] { w->setReceiveMode(peerId, mode); });
+}
+
 void MediaEngine::audioLevel(const std::string& peerId, uint64_t producerId,
                              std::function<void(std::optional<uint8_t>)> done) {
   Worker* w = workerOfPeer(peerId);

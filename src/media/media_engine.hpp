@@ -59,6 +59,9 @@ class MediaEngine : public Worker::Listener {
   // The smoothed RFC 6464 level of an audio producer (-dBov, 127 silence), for active speaker.
   void audioLevel(const std::string& peerId, uint64_t producerId,
                   std::function<void(std::optional<uint8_t>)> done);
+  // Low-bandwidth choices (issue 5): audio only, or only the active speaker's video. The server
+  // stops sending what is not wanted (consumers paused) and resumes with a key-frame request.
+  void setReceiveMode(const std::string& peerId, ReceiveMode mode);
   void closePeer(const std::string& peerId);
   // Gathers every worker's counters.
   void stats(std::function<void(std::vector<WorkerStats>)> done);

@@ -67,6 +67,9 @@ struct Consumer {
   uint16_t rtxSeq = 0;
   bool rtxEnabled = false;
   uint32_t retransmitBudget = 0;  // resends left in this tick (a NACK flood cannot amplify)
+  // Not wanted by the subscriber (its ReceiveMode): nothing is sent; resumes with a key frame.
+  bool paused = false;
+  uint64_t pausedDrops = 0;  // packets not sent while paused
   Consumer(ConsumerSpec s, Peer* p, uint16_t seq0, uint32_t ts0)
       : spec(s),
         peer(p),

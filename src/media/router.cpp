@@ -31,9 +31,10 @@ void Router::removeProducer(uint64_t producerId) {
 void Router::addConsumer(Consumer& consumer) {
   consumer.retransmitBudget = kRetransmitBudgetPerTick;
   consumers_[consumer.spec.producerId].push_back(&consumer);
+  consumer.paused = !wanted(consumer);
   // A new subscriber needs a key frame to start decoding (RFC 4585 §6.3.1).
   auto it = producers_.find(consumer.spec.producerId);
-  if (it != producers_.end() && it->second->spec.kind == MediaKind::Video)
+  if (it != producers_.end() && it->second->spec.kind == MediaKind::Video && !consumer.paused)
     requestKeyFrame(*it->second, clock_.now());
 }
 
@@ -43,6 +44,8 @@ void Router::removeConsumer(uint64_t consumerId) {
 }
 
 void Router::removePeer(Peer& peer) {
+  receiveModes_.erase(&peer);
+  speaker_.forget(reinterpret_cast<uintptr_t>(&peer));
   for (auto& [id, p] : peer.producers()) removeProducer(id);
   for (auto& [pid, list] : consumers_)
     std::erase_if(list, [&](Consumer* c) { return c->peer == &peer; });
@@ -71,6 +74,10 @@ void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission
   uint32_t nowTicks = static_cast<uint32_t>(
       static_cast<uint64_t>(clock_.wallMillis()) * producer.spec.clockRate / 1000);
   for (Consumer* c : it->second) {
+    if (c->paused) {
+      ++c->pausedDrops;
+      continue;
+    }
     c->peer->sendRtp(*c, packet, nowTicks);
     ++forwarded_;
   }
@@ -116,7 +123,7 @@ void Router::onSenderReport(Peer& from, const rtcp::PacketView& p) {
   if (it == consumers_.end()) return;
   std::array<uint8_t, 64> buf;
   for (Consumer* c : it->second) {
-    if (!c->rewriter.started()) continue;
+    if (!c->rewriter.started() || c->paused) continue;
     rtcp::SenderInfo out = *info;
     out.rtpTimestamp = info->rtpTimestamp + (c->lastOutTs - c->lastSourceTs);
     out.packetCount = c->packetsSent;
@@ -128,7 +135,7 @@ void Router::onSenderReport(Peer& from, const rtcp::PacketView& p) {
 
 void Router::onKeyFrameRequest(Peer& from, uint32_t mediaSsrc) {
   Consumer* consumer = from.consumerBySsrc(mediaSsrc);
-  if (!consumer) return;
+  if (!consumer || consumer->paused) return;
   auto it = producers_.find(consumer->spec.producerId);
   if (it == producers_.end()) return;
   requestKeyFrame(*it->second, clock_.now());
@@ -140,7 +147,7 @@ void Router::onNack(Peer& from, const rtcp::PacketView& p) {
   ++nacksReceived_;
   if (p.bytes.size() < 12) return;
   Consumer* c = from.consumerBySsrc(readU32(p.bytes.data() + 8));
-  if (!c || !c->rewriter.started()) return;
+  if (!c || !c->rewriter.started() || c->paused) return;
   auto it = producers_.find(c->spec.producerId);
   if (it == producers_.end() || !it->second->history) return;
   Producer& producer = *it->second;
@@ -179,6 +186,7 @@ void Router::sendNacks(Producer& producer, TimePoint now) {
 }
 
 void Router::onTick(TimePoint now) {
+  updateActiveSpeaker(now);
   for (auto& [id, p] : producers_) {
     if (p->nack) sendNacks(*p, now);
     // A request held back by the rate limit goes as soon as the interval allows (within a tick),

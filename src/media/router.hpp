@@ -13,6 +13,7 @@
 
 #include "common/clock.hpp"
 #include "common/metrics.hpp"
+#include "media/active_speaker.hpp"
 #include "media/peer.hpp"
 
 namespace rounds {
@@ -43,6 +44,16 @@ class Router {
   // Smoothed RFC 6464 level of an audio producer in -dBov (127: silence); nullopt if unknown.
   std::optional<uint8_t> audioLevel(uint64_t producerId, TimePoint now) const;
 
+  // Low-bandwidth choices (receive_policy.cpp): consumers `peer` does not want under `mode` are
+  // paused (nothing is sent to it); a consumer that is wanted again resumes with a key-frame
+  // request. ActiveSpeaker follows activeSpeaker(), re-evaluated every tick.
+  void setReceiveMode(Peer& peer, ReceiveMode mode);
+  ReceiveMode receiveMode(const Peer& peer) const;
+  // The peer whose video ActiveSpeaker subscribers get; nullptr before anyone spoke.
+  const Peer* activeSpeaker() const;
+  uint64_t consumersResumed() const { return consumersResumed_; }
+  size_t pausedConsumers() const;
+
   uint64_t forwarded() const { return forwarded_; }
   uint64_t keyFrameRequests() const { return keyFrameRequests_; }
   uint64_t nacksReceived() const { return nacksReceived_; }
@@ -56,6 +67,10 @@ class Router {
   void onKeyFrameRequest(Peer& from, uint32_t mediaSsrc);
   void onNack(Peer& from, const rtcp::PacketView& p);
   void sendNacks(Producer& producer, TimePoint now);
+  // receive_policy.cpp: recomputes every consumer's paused flag (resuming with a key frame).
+  void updateActiveSpeaker(TimePoint now);
+  void applyReceiveModes(TimePoint now);
+  bool wanted(const Consumer& consumer) const;
 
   std::string room_;
   const MediaConfig& config_;
@@ -71,6 +86,9 @@ class Router {
   uint64_t retransmissionMisses_ = 0;
   uint64_t nacksSent_ = 0;
   uint64_t rtxReceived_ = 0;
+  std::map<const Peer*, ReceiveMode> receiveModes_;  // absent: All
+  ActiveSpeaker speaker_;
+  uint64_t consumersResumed_ = 0;
 };
 
 }  // namespace rounds

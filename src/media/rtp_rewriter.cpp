@@ -6,7 +6,8 @@ namespace rounds {
 
 RtpRewriter::Out RtpRewriter::rewrite(uint32_t sourceSsrc, uint16_t seq, uint32_t ts,
                                       uint32_t nowTicks) {
-  if (!started_ || sourceSsrc != source_) {
+  if (!started_ || sourceSsrc != source_ || resync_) {
+    resync_ = false;
     // New source: the first packet continues right after the last one sent. The timestamp moves
     // on by the wall time that passed (at least one tick) so playout keeps its pace.
     uint32_t elapsed = started_ ? nowTicks - lastTick_ : 0;

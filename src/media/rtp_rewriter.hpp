@@ -22,6 +22,9 @@ class RtpRewriter {
   // stream's clock (used for the timestamp gap across a switch).
   Out rewrite(uint32_t sourceSsrc, uint16_t seq, uint32_t ts, uint32_t nowTicks);
   bool started() const { return started_; }
+  // The next packet starts a new mapping even from the same source (after a pause: the skipped
+  // packets must not look lost to the subscriber).
+  void resync() { resync_ = true; }
   uint32_t source() const { return source_; }
   // The mapping of the current source without advancing anything (for a retransmission).
   Out map(uint16_t seq, uint32_t ts) const {
@@ -33,6 +36,7 @@ class RtpRewriter {
 
  private:
   bool started_ = false;
+  bool resync_ = false;
   uint32_t source_ = 0;
   uint16_t seqOffset_ = 0;
   uint32_t tsOffset_ = 0;

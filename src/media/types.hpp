@@ -13,6 +13,10 @@ namespace rounds {
 enum class MediaKind { Audio, Video };
 inline const char* toString(MediaKind k) { return k == MediaKind::Audio ? "audio" : "video"; }
 
+// Low-bandwidth choices (issue 5, docs/signalling.md "receive"): what a subscriber receives.
+// Everything; audio only (no incoming video); or audio plus the active speaker's video only.
+enum class ReceiveMode { All, AudioOnly, ActiveSpeaker };
+
 // RTP header extension ids: fixed for the whole server, so every offer uses the same map
 // (RFC 8285: the answerer must keep the offerer's ids).
 struct ExtensionIds {
@@ -95,6 +99,9 @@ struct WorkerStats {
   uint64_t retransmissionMisses = 0;  // NACKed packets no longer in the history
   uint64_t nacksSent = 0;            // NACK packets sent to publishers
   uint64_t rtxReceived = 0;          // RTX packets from publishers, unwrapped and routed
+  // Low-bandwidth choices (ReceiveMode): consumers paused now, and resumes (each with a PLI).
+  size_t pausedConsumers = 0;
+  uint64_t consumersResumed = 0;
 };
 
 }  // namespace rounds

@@ -53,6 +53,9 @@ Status Worker::start() {
 void Worker::stop() {
   if (!thread_.joinable()) return;
   post([this] {
+    // A tick already due when the timer is cancelled below still runs (cancel cannot stop a
+    // completed wait): it must not arm the timer again, or the loop never ends.
+    stopping_ = true;
     // Teardown order (docs/lifecycle.md): peers say goodbye (close_notify), the socket flushes
     // and closes, then the loop ends.
     for (auto& [id, peer] : peers_) {
@@ -74,7 +77,7 @@ void Worker::stop() {
 void Worker::scheduleTick() {
   timer_.expires_after(kTickInterval);
   timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+    if (ec || stopping_) return;
     onTick();
     scheduleTick();
   });
@@ -191,6 +194,12 @@ void Worker::setConsumerRtx(const std::string& peerId, uint64_t consumerId, bool
   if (c) c->rtxEnabled = enabled && c->spec.rtxSsrc != 0 && c->spec.rtxPayloadType != 0;
 }
 
+void Worker::setReceiveMode(const std::string& peerId, ReceiveMode mode) {
+  Peer* p = findPeer(peerId);
+  if (!p) return;
+  if (auto* r = routerOf(*p)) r->setReceiveMode(*p, mode);
+}
+
 std::optional<uint8_t> Worker::audioLevel(const std::string& peerId, uint64_t producerId) {
   Peer* p = findPeer(peerId);
   Router* r = p ? routerOf(*p) : nullptr;
@@ -243,6 +252,8 @@ WorkerStats Worker::stats() const {
     s.retransmissionMisses += r->retransmissionMisses();
     s.nacksSent += r->nacksSent();
     s.rtxReceived += r->rtxReceived();
+    s.pausedConsumers += r->pausedConsumers();
+    s.consumersResumed += r->consumersResumed();
   }
   s.droppedMalformed = counters_.droppedMalformed;
   s.droppedUnknownTuple = counters_.droppedUnknownTuple;

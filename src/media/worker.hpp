@@ -70,6 +70,8 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   void setConsumerRtx(const std::string& peerId, uint64_t consumerId, bool enabled);
   // Smoothed RFC 6464 level (-dBov, 127 silence) of an audio producer; nullopt if unknown.
   std::optional<uint8_t> audioLevel(const std::string& peerId, uint64_t producerId);
+  // Low-bandwidth choices: what the peer's consumers carry (Router::setReceiveMode).
+  void setReceiveMode(const std::string& peerId, ReceiveMode mode);
   // Closes (close_notify) and destroys the peer; no event is reported for it.
   void closePeer(const std::string& peerId);
   WorkerStats stats() const;
@@ -106,6 +108,7 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   boost::asio::steady_timer timer_;
+  bool stopping_ = false;  // set by stop() on the worker thread: the tick stops re-arming
   std::thread thread_;
   std::unique_ptr<UdpSocket> socket_;
   uint16_t port_ = 0;

@@ -3,6 +3,8 @@
 # network namespace that has only loopback, so no packet leaves the machine (TESTING.md), then runs
 # `node --test test/e2e/` against it. A second rounds with TURN beside coturn and an nftables rule
 # serves turn.test.mjs, and a third whose UDP media port is closed serves icetcp.test.mjs (below). Usage: test/e2e/run.sh <path-to-rounds-binary>
+# ROUNDS_E2E_TESTS="test/e2e/a.test.mjs test/e2e/b.test.mjs" runs only those files;
+# ROUNDS_E2E_LOGS=<dir> keeps the servers' logs.
 # Exit status: the test runner's (0 when every test passed); 2 when the server would not start.
 set -euo pipefail
 
@@ -36,9 +38,12 @@ cleanup() {
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
+  # ROUNDS_E2E_LOGS=<dir> keeps the servers' logs of this run.
+  if [ -n "${ROUNDS_E2E_LOGS:-}" ]; then mkdir -p "$ROUNDS_E2E_LOGS" && cp "$tmp"/*.out "$tmp"/*.err "$ROUNDS_E2E_LOGS"/ 2>/dev/null || true; fi
   nft delete table inet rounds_e2e 2>/dev/null || true
   nft delete table inet rounds_e2e_icetcp 2>/dev/null || true
-  nft delete table inet rounds_loss 2>/dev/null || true  # loss.test.mjs, if it died half way
+  # Namespaces of lib/impaired_link.mjs that a test left behind when it died half way.
+  for ns in $(ip netns list 2>/dev/null | grep -o "^rounds-e2e-$$-[0-9a-f]*" || true); do ip netns del "$ns" || true; done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -48,7 +53,8 @@ trap 'exit 130' INT TERM
 start_rounds() {
   local name=$1
   shift
-  "$rounds" --http-address 127.0.0.1 --media-address 127.0.0.1 --web-root "$root/client/dist" \
+  "$rounds" --http-address "${ROUNDS_E2E_ADDRESS:-127.0.0.1}" --media-address "${ROUNDS_E2E_ADDRESS:-127.0.0.1}" \
+    --web-root "$root/client/dist" \
     --db "$tmp/$name.db" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   local pid=$!
   pids+=("$pid")
@@ -115,8 +121,24 @@ NFT
 start_rounds icetcp-server --http-port 8082 --media-port 40200
 icetcp_env=(ROUNDS_ICETCP_URL=http://127.0.0.1:8082 ROUNDS_ICETCP_PORT=40200)
 
+# The impaired-link tests (loss.test.mjs, address_change.test.mjs, docs/testing-network.md): one
+# participant's Chromium runs in a namespace of its own, joined to this one by a rounds-netem link
+# (lib/impaired_link.mjs) whose end here is 10.77.0.1. This server listens on every address of this
+# namespace and announces that one; the link exists only while a test runs.
+netem_env=()
+netem=$(dirname "$rounds")/rounds-netem
+if [ -x "$netem" ]; then
+  ROUNDS_E2E_ADDRESS=0.0.0.0 start_rounds netem-server --http-port 8083 --media-port 40300 \
+    --announced-address 10.77.0.1 --bootstrap-token "$bootstrap_token"
+  node "$root/test/e2e/lib/bootstrap.mjs" http://127.0.0.1:8083 "$bootstrap_token" "$host_email" "$host_password"
+  netem_env=(ROUNDS_NETEM="$netem" ROUNDS_NETEM_URL=http://10.77.0.1:8083 ROUNDS_E2E_NETNS_PREFIX="rounds-e2e-$$-")
+else
+  echo "e2e: $netem is missing (cmake --build ... --target rounds-netem): the impaired-link tests are skipped" >&2
+fi
+
 set +e
-env ROUNDS_URL=http://127.0.0.1:8080 ROUNDS_E2E_HOST_EMAIL="$host_email" ROUNDS_E2E_HOST_PASSWORD="$host_password" "${turn_env[@]}" "${icetcp_env[@]}" node --test --test-concurrency=1 "$root/test/e2e/"
+env ROUNDS_URL=http://127.0.0.1:8080 ROUNDS_E2E_HOST_EMAIL="$host_email" ROUNDS_E2E_HOST_PASSWORD="$host_password" "${turn_env[@]}" "${icetcp_env[@]}" "${netem_env[@]}" node --test --test-concurrency=1 \
+  ${ROUNDS_E2E_TESTS:-"$root/test/e2e/"}
 status=$?
 set -e
 # Which SRTP profiles the browsers negotiated (Chromium picks AEAD_AES_128_GCM: our srtp_gcm).
@@ -126,6 +148,7 @@ if [ "$status" != 0 ]; then
   tail -n 60 "$tmp/server.err" >&2 || true
   tail -n 30 "$tmp/turn-server.err" "$tmp/turn.log" >&2 2>/dev/null || true
   tail -n 30 "$tmp/icetcp-server.err" >&2 2>/dev/null || true
+  tail -n 30 "$tmp/netem-server.err" >&2 2>/dev/null || true
   nft list table inet rounds_e2e_icetcp >&2 2>/dev/null || true
   nft list table inet rounds_e2e >&2 2>/dev/null || true
 fi

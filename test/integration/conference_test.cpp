@@ -274,6 +274,26 @@ TEST_F(ConferenceTest, MuteIsBroadcast) {
   EXPECT_EQ(u["participant"]["videoMuted"], false);
 }
 
+TEST_F(ConferenceTest, ReceiveChoiceIsConfirmedAndOnlyHostsSetTheRoomDefault) {
+  auto a = open(), b = open();
+  json ra = join(a, "Alice");
+  EXPECT_EQ(ra["data"]["receive"], (json{{"mode", "all"}, {"choice", nullptr}, {"roomDefault", "all"}}));
+  join(b, "Bob");
+  sendReq(b, {{"type", "receive"}, {"mode", "audio-only"}});
+  json r = next(b, "reply");
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["data"], (json{{"mode", "audio-only"}, {"choice", "audio-only"}, {"roomDefault", "all"}}));
+  // Bob is no host: the room's default is not his to set, and nobody hears of it.
+  sendReq(b, {{"type", "receive"}, {"mode", "audio-only"}, {"roomDefault", true}});
+  r = next(b, "reply");
+  EXPECT_FALSE(r["ok"].get<bool>());
+  EXPECT_EQ(r["error"]["code"], "not_host");
+  sendReq(b, {{"type", "receive"}, {"mode", "room-default"}});
+  r = next(b, "reply");
+  EXPECT_EQ(r["data"], (json{{"mode", "all"}, {"choice", nullptr}, {"roomDefault", "all"}}));
+  for (const auto& m : a->inbox) EXPECT_NE(m["type"], "receive");
+}
+
 TEST_F(ConferenceTest, FloodOfMalformedMessagesClosesOnlyThatSocket) {
   auto a = open(), b = open();
   join(b, "Bob");

@@ -193,5 +193,29 @@ TEST_F(LobbyTest, HandsQueueInOrderAndAHostGivesTheFloor) {
   EXPECT_EQ(last["queue"], json::array());
 }
 
+// Low-bandwidth choices (docs/signalling.md "receive"): a host's room default reaches everyone
+// without a choice of their own, a participant's own choice wins over it, and later joiners get it.
+TEST_F(LobbyTest, HostSetsTheRoomsReceiveDefault) {
+  auto host = open();
+  ASSERT_TRUE(join(host, "H", {{"hostToken", hostToken_}})["ok"].get<bool>());
+  auto guest = open();
+  ASSERT_TRUE(join(guest, "G", {{"invite", invite().token}})["ok"].get<bool>());
+  json r = request(host, {{"type", "receive"}, {"mode", "audio-only"}, {"roomDefault", true}});
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["data"]["roomDefault"], "audio-only");
+  EXPECT_EQ(r["data"]["mode"], "audio-only");
+  json n = next(guest, "receive");
+  EXPECT_EQ(n, (json{{"v", 1}, {"type", "receive"}, {"mode", "audio-only"}, {"choice", nullptr}, {"roomDefault", "audio-only"}}));
+  // The guest's own choice wins over the default.
+  r = request(guest, {{"type", "receive"}, {"mode", "active-speaker"}});
+  EXPECT_EQ(r["data"]["mode"], "active-speaker");
+  EXPECT_EQ(r["data"]["roomDefault"], "audio-only");
+  // A second host session joining later gets the room's default in its join reply.
+  auto late = open();
+  json l = join(late, "H2", {{"hostToken", hostToken_}});
+  ASSERT_TRUE(l["ok"].get<bool>()) << l.dump();
+  EXPECT_EQ(l["data"]["receive"]["mode"], "audio-only");
+}
+
 }  // namespace
 }  // namespace rounds

@@ -314,6 +314,16 @@ export const en = {
   passcodeInvalid: 'That passcode is not right. Check it with the host.',
   passcodeRateLimited: 'Too many wrong passcodes. {detail}',
   passcodeSubmit: 'Continue',
+
+  // Low-bandwidth choices (what the server sends this page)
+  receiveHeading: 'Bandwidth',
+  receiveLabel: 'What you receive',
+  receiveRoomLabel: 'Room default for everyone',
+  receiveAll: 'Everything',
+  receiveAudioOnly: 'Audio only (no incoming video)',
+  receiveActiveSpeaker: "Only the active speaker's video",
+  receiveFollowRoom: 'Room default ({mode})',
+  announceReceive: 'You now receive: {mode}',
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -296,4 +296,13 @@ export const zh: Catalogue = {
   passcodeInvalid: '密码不正确，请向主持人核实。',
   passcodeRateLimited: '错误次数过多。{detail}',
   passcodeSubmit: '继续',
+
+  receiveHeading: '带宽',
+  receiveLabel: '您接收的内容',
+  receiveRoomLabel: '所有人的会议室默认设置',
+  receiveAll: '全部',
+  receiveAudioOnly: '仅音频（不接收视频）',
+  receiveActiveSpeaker: '仅当前发言人的视频',
+  receiveFollowRoom: '会议室默认（{mode}）',
+  announceReceive: '您现在接收：{mode}',
 };

@@ -1,9 +1,18 @@
 // The call's side panel: the running agenda item (with the presenter's overrun warning), the
 // raised-hand queue everyone sees (first raised first; a host can give someone the floor, which
 // lowers their hand), the participant list with a host's per-person menu (mute, roles, remove),
-// and, for hosts of a series room, the lobby with Admit / Deny per waiting person. Plain buttons,
-// lists and a <details> menu: usable by keyboard and screen reader.
-import type { AgendaState, LobbyEntry, Participant, RoomRole } from '../signalling';
+// for hosts of a series room the lobby with Admit / Deny per waiting person, and the low-bandwidth
+// choices (what the server sends this page; hosts also set the room's default). Plain buttons,
+// lists, native selects and a <details> menu: usable by keyboard and screen reader.
+import {
+  kReceiveModes,
+  type AgendaState,
+  type LobbyEntry,
+  type Participant,
+  type ReceiveMode,
+  type ReceiveState,
+  type RoomRole,
+} from '../signalling';
 import { t } from '../strings';
 import { h } from './dom';
 import { roleName } from './tiles';
@@ -18,6 +27,14 @@ export interface RoomPanelActions {
   onSetRole(participantId: string, role: RoomRole): void;
   onSetPresenter(participantId: string): void;
   onRemove(participantId: string): void;
+  /** This page's choice ('room-default': follow the room). */
+  onReceiveChoice(mode: ReceiveMode | 'room-default'): void;
+  /** Host: the room's default. */
+  onRoomReceive(mode: ReceiveMode): void;
+}
+
+export function receiveModeText(mode: ReceiveMode): string {
+  return mode === 'audio-only' ? t('receiveAudioOnly') : mode === 'active-speaker' ? t('receiveActiveSpeaker') : t('receiveAll');
 }
 
 /** "m:ss" */
@@ -40,6 +57,9 @@ export class RoomPanel {
   private readonly agendaTime = h('p', { id: 'agenda-time' });
   // Gentle, and read out once: a status region whose text changes only once a minute.
   private readonly overrun = h('p', { id: 'agenda-overrun', class: 'overrun', role: 'status', hidden: true });
+  private readonly receiveSelect = h('select', { id: 'receive-mode' }) as HTMLSelectElement;
+  private readonly roomReceiveSelect = h('select', { id: 'room-receive-mode' }) as HTMLSelectElement;
+  private readonly roomReceiveRow: HTMLElement;
 
   constructor(
     parent: HTMLElement,
@@ -59,6 +79,26 @@ export class RoomPanel {
       this.lobbyEmpty,
       this.lobbyList,
     );
+    this.receiveSelect.addEventListener('change', () =>
+      this.actions.onReceiveChoice(this.receiveSelect.value as ReceiveMode | 'room-default'),
+    );
+    this.roomReceiveSelect.addEventListener('change', () =>
+      this.actions.onRoomReceive(this.roomReceiveSelect.value as ReceiveMode),
+    );
+    this.roomReceiveRow = h(
+      'p',
+      { class: 'field', hidden: true },
+      h('label', { for: 'room-receive-mode' }, t('receiveRoomLabel')),
+      this.roomReceiveSelect,
+    );
+    const receive = h(
+      'section',
+      { class: 'receive', 'aria-labelledby': 'receive-heading' },
+      h('h2', { id: 'receive-heading' }, t('receiveHeading')),
+      h('p', { class: 'field' }, h('label', { for: 'receive-mode' }, t('receiveLabel')), this.receiveSelect),
+      this.roomReceiveRow,
+    );
+    this.setReceive({ mode: 'all', choice: null, roomDefault: 'all' }, false);
     this.agendaSection = h(
       'section',
       { class: 'agenda', 'aria-labelledby': 'agenda-heading', hidden: true },
@@ -75,7 +115,7 @@ export class RoomPanel {
       this.peopleEmpty,
       this.peopleList,
     );
-    parent.replaceChildren(this.agendaSection, hands, people, this.lobbySection);
+    parent.replaceChildren(this.agendaSection, hands, people, this.lobbySection, receive);
   }
 
   /**
@@ -148,6 +188,23 @@ export class RoomPanel {
     );
     details.open = open;
     return details;
+  }
+
+  /** The low-bandwidth state in force; hosts also get the room's default. */
+  setReceive(state: ReceiveState, isHost: boolean): void {
+    const option = (value: string, text: string, selected: boolean) => {
+      const o = h('option', { value }, text) as HTMLOptionElement;
+      o.selected = selected;
+      return o;
+    };
+    this.receiveSelect.replaceChildren(
+      option('room-default', t('receiveFollowRoom', { mode: receiveModeText(state.roomDefault) }), state.choice === null),
+      ...kReceiveModes.map((mode) => option(mode, receiveModeText(mode), state.choice === mode)),
+    );
+    this.roomReceiveRow.hidden = !isHost;
+    this.roomReceiveSelect.replaceChildren(
+      ...kReceiveModes.map((mode) => option(mode, receiveModeText(mode), state.roomDefault === mode)),
+    );
   }
 
   /** queue: participant ids, first raised first; nameOf resolves them; hosts get a floor button. */

@@ -91,6 +91,7 @@ export async function transportStats(page) {
       framesDecoded,
       iceServers: pc.getConfiguration().iceServers?.flatMap((s) => s.urls) ?? [],
       local: local && {
+        address: local.address,
         type: local.candidateType,
         protocol: local.protocol,
         relayProtocol: local.relayProtocol,

@@ -185,5 +185,26 @@ TEST(SignallingHostControls, ErrorsNameTheField) {
             std::string::npos);
 }
 
+TEST(Signalling, ParsesReceiveChoices) {
+  auto own = std::get<Request>(parseRequest(R"({"v":1,"id":4,"type":"receive","mode":"audio-only"})"));
+  EXPECT_EQ(std::get<ReceiveRequest>(own.body).mode, ReceiveMode::AudioOnly);
+  EXPECT_FALSE(std::get<ReceiveRequest>(own.body).roomDefault);
+  auto follow = std::get<Request>(parseRequest(R"({"v":1,"id":5,"type":"receive","mode":"room-default"})"));
+  EXPECT_FALSE(std::get<ReceiveRequest>(follow.body).mode.has_value());
+  auto room = std::get<Request>(
+      parseRequest(R"({"v":1,"id":6,"type":"receive","mode":"active-speaker","roomDefault":true})"));
+  EXPECT_EQ(std::get<ReceiveRequest>(room.body).mode, ReceiveMode::ActiveSpeaker);
+  EXPECT_TRUE(std::get<ReceiveRequest>(room.body).roomDefault);
+  for (const char* bad : {R"({"v":1,"id":7,"type":"receive"})", R"({"v":1,"id":7,"type":"receive","mode":"video"})",
+                          R"({"v":1,"id":7,"type":"receive","mode":"room-default","roomDefault":true})",
+                          R"({"v":1,"id":7,"type":"receive","mode":"all","roomDefault":"yes"})"}) {
+    auto parsed = parseRequest(bad);
+    ASSERT_TRUE(std::holds_alternative<RequestError>(parsed)) << bad;
+    EXPECT_EQ(std::get<RequestError>(parsed).error.code, "bad_request") << bad;
+  }
+  for (ReceiveMode m : {ReceiveMode::All, ReceiveMode::AudioOnly, ReceiveMode::ActiveSpeaker})
+    EXPECT_EQ(parseReceiveMode(toString(m)), m);
+}
+
 }  // namespace
 }  // namespace rounds::signalling

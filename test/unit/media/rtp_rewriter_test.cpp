@@ -44,6 +44,19 @@ TEST(RtpRewriter, SourceSwitchIsContinuous) {
   EXPECT_EQ(next.timestamp, first.timestamp + 3000);
 }
 
+TEST(RtpRewriter, ResyncAfterAPauseLeavesNoGap) {
+  RtpRewriter r(100, 1000);
+  auto last = r.rewrite(1, 500, 90000, 0);
+  // Paused: source packets 501..599 were never sent. Without resync 600 would look 99 later.
+  EXPECT_EQ(r.map(600, 90000).seq, static_cast<uint16_t>(last.seq + 100));
+  r.resync();
+  auto first = r.rewrite(1, 600, 90000 + 99 * 3000, 9000);
+  EXPECT_EQ(first.seq, static_cast<uint16_t>(last.seq + 1));
+  EXPECT_EQ(first.timestamp, last.timestamp + 9000);  // the wall time that passed
+  EXPECT_EQ(r.rewrite(1, 601, 90000 + 100 * 3000, 9033).seq, static_cast<uint16_t>(last.seq + 2));
+  EXPECT_EQ(r.sourceSeq(static_cast<uint16_t>(last.seq + 2)), 601);  // NACKs map back
+}
+
 TEST(RtpRewriter, SwitchWithNoTimePassedStillAdvancesTimestamp) {
   RtpRewriter r(0, 0);
   auto a = r.rewrite(1, 1, 500, 10);
