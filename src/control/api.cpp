@@ -20,6 +20,13 @@ HttpResponse errorResponse(int status, const std::string& code, const std::strin
 }
 
 json statsJson(const WorkerStats& s) {
+  json links = json::array();
+  for (const auto& l : s.peerLinks)
+    links.push_back(json{{"peer", l.peerId},
+                         {"downlinkEstimateBps",
+                          l.downlinkEstimateBps ? json(*l.downlinkEstimateBps) : json(nullptr)},
+                         {"transportFeedbacksReceived", l.transportFeedbacksReceived},
+                         {"transportFeedbacksSent", l.transportFeedbacksSent}});
   return json{{"worker", s.index},
               {"port", s.port},
               {"tcpPort", s.tcpPort},
@@ -38,7 +45,8 @@ json statsJson(const WorkerStats& s) {
               {"retransmissionsSent", s.retransmissionsSent},
               {"retransmissionMisses", s.retransmissionMisses},
               {"nacksSent", s.nacksSent},
-              {"rtxReceived", s.rtxReceived}};
+              {"rtxReceived", s.rtxReceived},
+              {"peerLinks", links}};
 }
 
 }  // namespace

@@ -473,6 +473,7 @@ void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>
     spec.clockRate = t.codec.clockRate;
     spec.rtxSsrc = t.rtxSsrc;
     spec.rtxPayloadType = t.rtxPayloadType;
+    spec.transportCc = t.transportCc;
     media_.addProducer(p.id, spec);
     p.tracks.push_back(track);
     added.push_back(track);

@@ -39,7 +39,7 @@ class TwccRecorder {
 // Send side, towards a subscriber: what went out with which transport sequence number.
 class SendHistory {
  public:
-  static constexpr size_t kSlots = 8192;  // a few seconds of packets; older feedback is ignored
+  static constexpr size_t kSlots = 4096;  // > 1 s of packets; feedback comes every 100 ms
 
   struct Entry {
     int64_t sendUs = -1;
