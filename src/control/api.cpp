@@ -20,6 +20,13 @@ HttpResponse errorResponse(int status, const std::string& code, const std::strin
 }
 
 json statsJson(const WorkerStats& s) {
+  json links = json::array();
+  for (const auto& l : s.peerLinks)
+    links.push_back(json{{"peer", l.peerId},
+                         {"downlinkEstimateBps",
+                          l.downlinkEstimateBps ? json(*l.downlinkEstimateBps) : json(nullptr)},
+                         {"transportFeedbacksReceived", l.transportFeedbacksReceived},
+                         {"transportFeedbacksSent", l.transportFeedbacksSent}});
   return json{{"worker", s.index},
               {"port", s.port},
               {"tcpPort", s.tcpPort},
@@ -40,7 +47,8 @@ json statsJson(const WorkerStats& s) {
               {"nacksSent", s.nacksSent},
               {"rtxReceived", s.rtxReceived},
               {"pausedConsumers", s.pausedConsumers},
-              {"consumersResumed", s.consumersResumed}};
+              {"consumersResumed", s.consumersResumed},
+              {"peerLinks", links}};
 }
 
 }  // namespace

@@ -581,6 +581,7 @@ void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>
     spec.clockRate = t.codec.clockRate;
     spec.rtxSsrc = t.rtxSsrc;
     spec.rtxPayloadType = t.rtxPayloadType;
+    spec.transportCc = t.transportCc;
     media_.addProducer(p.id, spec);
     if (t.kind == MediaKind::Audio && p.hostMuted)
       media_.setProducerPaused(p.id, track.producerId, true);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "proto/twcc.hpp"
+
 namespace rounds {
 
 namespace {
@@ -24,7 +26,12 @@ sdp::Codec toSdpCodec(const CodecChoice& c, MediaKind kind) {
   out.channels = c.channels;
   out.fmtp = c.fmtp;
   // RFC 4585 §4.2: generic NACK ("nack") for retransmissions, PLI and FIR for key frames.
-  if (kind == MediaKind::Video) out.feedback = {"goog-remb", "ccm fir", "nack", "nack pli"};
+  // transport-cc (draft-holmer-rmcat-transport-wide-cc-extensions-01 §4) on every codec, like
+  // a=rtcp-fb:* transport-cc; goog-remb stays as the fallback for browsers without it.
+  if (kind == MediaKind::Video)
+    out.feedback = {"goog-remb", "transport-cc", "ccm fir", "nack", "nack pli"};
+  else
+    out.feedback = {"transport-cc"};
   return out;
 }
 
@@ -88,6 +95,8 @@ sdp::SessionDescription buildOffer(const OfferContext& ctx, const std::vector<ML
     ms.extensions.push_back({ExtensionIds::kMid, kMidUri, std::nullopt});
     if (m.kind == MediaKind::Audio)
       ms.extensions.push_back({ExtensionIds::kAudioLevel, kAudioLevelUri, std::nullopt});
+    // One id on every m-line (BUNDLE): the sequence numbers count the whole transport.
+    ms.extensions.push_back({ExtensionIds::kTransportCc, twcc::kExtensionUri, std::nullopt});
     if (m.role == MLinePlan::Role::Publish) {
       ms.direction = sdp::Direction::RecvOnly;
       for (const auto& c : supportedCodecs(m.kind)) {
@@ -196,6 +205,10 @@ Result<AnswerInfo> readAnswer(const sdp::SessionDescription& answer,
     t.kind = plan[i].kind;
     t.codec = *chosen;
     t.ssrc = m.primarySsrc();
+    // RFC 8285 §6: the answer lists the extensions it accepted, with our id.
+    t.transportCc = std::any_of(m.extensions.begin(), m.extensions.end(), [](const auto& e) {
+      return e.id == ExtensionIds::kTransportCc && e.uri == twcc::kExtensionUri;
+    });
     if (t.kind == MediaKind::Video) {
       t.rtxPayloadType = answeredRtx(m, t.codec.payloadType);
       // RFC 4588 §8.1: "a=ssrc-group:FID <media> <rtx>".

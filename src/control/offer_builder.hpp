@@ -63,6 +63,8 @@ struct PublishedTrack {
   // from its a=ssrc-group:FID (if it announced one).
   uint8_t rtxPayloadType = 0;
   std::optional<uint32_t> rtxSsrc;
+  // The answer kept our transport-cc extension (id ExtensionIds::kTransportCc).
+  bool transportCc = false;
 };
 
 // What the answer says about one of our Subscribe m-lines.

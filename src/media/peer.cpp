@@ -5,6 +5,7 @@
 
 #include "common/log.hpp"
 #include "media/rtx.hpp"
+#include "proto/twcc.hpp"
 
 namespace rounds {
 
@@ -39,7 +40,8 @@ Peer::Peer(std::string id, std::string room, std::string ufrag, std::string pwd,
       socket_(socket),
       listener_(listener),
       counters_(counters),
-      clock_(clock) {}
+      clock_(clock),
+      sendHistory_(std::make_unique<SendHistory>()) {}
 
 Peer::~Peer() = default;
 
@@ -117,6 +119,14 @@ void Peer::receiveSrtp(MutableBytes packet, const SocketAddress& from) {
     ++counters_.droppedMalformed;
     return;
   }
+  // Every packet with a transport sequence number counts for the publisher's estimator, RTX and
+  // padding-only probes included (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2).
+  if (auto ext = view->extension(ExtensionIds::kTransportCc)) {
+    if (auto seq = twcc::readSequence(*ext)) {
+      if (!twccIn_) twccIn_ = std::make_unique<TwccRecorder>();  // once per peer
+      twccIn_->onPacket(*seq, nowUs());
+    }
+  }
   bool isRtx = false;
   Producer* producer = producerBySsrc(view->ssrc());
   if (!producer) {
@@ -193,11 +203,7 @@ bool Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowT
   view->setTimestamp(out.timestamp);
   view->setPayloadType(consumer.spec.payloadType);
   clearExtension(*view, ExtensionIds::kMid);
-  if (!srtpOut_->protectRtp(slot.data(), len, slot.size())) {
-    ++counters_.droppedOther;
-    return false;
-  }
-  socket_.commitSend(len, *tuple);
+  if (!protectAndQueue(*view, slot, len, *tuple)) return false;
   ++consumer.packetsSent;
   consumer.octetsSent += static_cast<uint32_t>(packet.payloadSize());
   consumer.lastSourceTs = packet.timestamp();
@@ -220,13 +226,76 @@ bool Peer::resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t no
   auto view = rtp::RtpView::parse(slot.first(len));
   if (!view) return false;
   clearExtension(*view, ExtensionIds::kMid);
+  if (!protectAndQueue(*view, slot, len, *tuple)) return false;
+  ++consumer.rtxSeq;
+  return true;
+}
+
+bool Peer::protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len,
+                           const SocketAddress& tuple) {
+  // Our own transport-wide sequence for this subscriber, written over the publisher's number in
+  // the same slot (same id on every m-line we offer). A packet without the slot (its publisher
+  // did not negotiate transport-cc) goes out unstamped and is not seen by the estimator.
+  std::array<uint8_t, 2> seq;
+  writeU16(seq.data(), sendHistory_->nextSeq());
+  bool stamped = view.setExtension(ExtensionIds::kTransportCc, seq);
   if (!srtpOut_->protectRtp(slot.data(), len, slot.size())) {
+    if (stamped) sendHistory_->skip();
     ++counters_.droppedOther;
     return false;
   }
-  socket_.commitSend(len, *tuple);
-  ++consumer.rtxSeq;
+  // The size the estimator counts is what goes on the wire (SRTP tag included).
+  if (stamped) sendHistory_->onSent(nowUs(), len);
+  socket_.commitSend(len, tuple);
   return true;
+}
+
+int64_t Peer::nowUs() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(clock_.now().time_since_epoch())
+      .count();
+}
+
+void Peer::onTransportFeedback(Bytes packet) {
+  auto reader = twcc::FeedbackReader::parse(packet);
+  if (!reader) {
+    ++counters_.droppedMalformed;
+    return;
+  }
+  ++feedbacksReceived_;
+  // Match each reported packet with what we sent; unknown ones (too old, never stamped, already
+  // reported) are skipped. Batches of a fixed size keep this free of allocation.
+  std::array<BandwidthEstimator::PacketResult, 256> batch;
+  size_t n = 0;
+  int64_t now = nowUs();
+  twcc::PacketStatus s;
+  while (reader->next(s)) {
+    SendHistory::Entry* e = sendHistory_->find(s.seq);
+    if (!e || e->reported) continue;
+    e->reported = true;
+    batch[n++] = {e->sendUs, s.received ? s.arrivalUs : -1, e->size};
+    if (n == batch.size()) {
+      estimator_.onFeedback({batch.data(), n}, now);
+      n = 0;
+    }
+  }
+  if (n > 0) estimator_.onFeedback({batch.data(), n}, now);
+}
+
+void Peer::sendTransportFeedback() {
+  if (!twccIn_ || !twccIn_->pending() || !connected()) return;
+  // The media SSRC is not used by receivers of transport feedback; name one of ours anyway.
+  uint32_t mediaSsrc = 0;
+  for (auto& [id, p] : producers_)
+    if (p->ssrc) {
+      mediaSsrc = *p->ssrc;
+      break;
+    }
+  std::array<uint8_t, 1200> buf;
+  for (int i = 0; i < 8; ++i) {
+    size_t n = twccIn_->buildFeedback(buf, rtcpSsrc_, mediaSsrc);
+    if (n == 0) break;
+    sendRtcp(Bytes(buf.data(), n));
+  }
 }
 
 void Peer::sendRtcp(Bytes compound) {
@@ -247,6 +316,8 @@ void Peer::onTick(TimePoint now, Millis consentTimeout) {
   if (closed_) return;
   if (auto t = dtls_.nextTimeout(now); t && *t <= now) dtls_.onTimeout();
   if (!closed_ && ice_.consentExpired(now, consentTimeout)) closeWith("timeout");
+  // Every tick (100 ms): the publisher's send-side estimator needs a steady flow of feedback.
+  if (!closed_) sendTransportFeedback();
 }
 
 void Peer::close() {

@@ -16,10 +16,12 @@
 #include "common/clock.hpp"
 #include "common/metrics.hpp"
 #include "media/audio_level.hpp"
+#include "media/bandwidth_estimator.hpp"
 #include "media/nack_generator.hpp"
 #include "media/receive_stats.hpp"
 #include "media/retransmission_buffer.hpp"
 #include "media/rtp_rewriter.hpp"
+#include "media/transport_cc.hpp"
 #include "media/types.hpp"
 #include "net/packet_sender.hpp"
 #include "net/udp_socket.hpp"
@@ -125,7 +127,17 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   // Protects and queues an RTCP compound written by the caller (copied).
   void sendRtcp(Bytes compound);
 
-  // Periodic work: DTLS retransmission, consent expiry. Returns false once the peer is closed.
+  // Transport-wide congestion control (draft-holmer-rmcat-transport-wide-cc-extensions-01,
+  // draft-ietf-rmcat-gcc-02). Our estimate of the link towards this peer, from its transport
+  // feedback about what we sent it; nullopt until feedback has confirmed delivered packets.
+  std::optional<uint32_t> downlinkEstimateBps() const { return estimator_.estimateBps(); }
+  // A transport feedback packet (RTPFB FMT 15, header included) from this peer.
+  void onTransportFeedback(Bytes packet);
+  const BandwidthEstimator& estimator() const { return estimator_; }
+  uint64_t transportFeedbacksReceived() const { return feedbacksReceived_; }
+  uint64_t transportFeedbacksSent() const { return twccIn_ ? twccIn_->feedbacksBuilt() : 0; }
+
+  // Periodic work: DTLS retransmission, consent expiry, transport feedback to a publisher.
   void onTick(TimePoint now, Millis consentTimeout);
   // Sends close_notify when connected and marks the peer closed (no listener callback).
   void close();
@@ -155,6 +167,12 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
 
   void closeWith(const std::string& reason);
   Producer* learnSsrc(rtp::RtpView& view, bool& isRtx);
+  // Stamps our transport sequence number (when the packet has the extension's slot), protects
+  // the slot in place, remembers it in the send history and queues it.
+  bool protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len,
+                       const SocketAddress& tuple);
+  void sendTransportFeedback();
+  int64_t nowUs() const;
 
   std::string id_;
   std::string room_;
@@ -175,6 +193,12 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   std::unordered_map<uint32_t, Producer*> producersByRtxSsrc_;
   std::map<uint64_t, std::unique_ptr<Consumer>> consumers_;
   std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;
+  // Transport-cc: arrivals from this peer (allocated at its first stamped packet), what we sent
+  // it (allocated with the peer) and the estimate of its downlink.
+  std::unique_ptr<TwccRecorder> twccIn_;
+  std::unique_ptr<SendHistory> sendHistory_;
+  BandwidthEstimator estimator_;
+  uint64_t feedbacksReceived_ = 0;
 };
 
 }  // namespace rounds

@@ -5,11 +5,14 @@
 
 #include "common/log.hpp"
 #include "proto/rtcp.hpp"
+#include "proto/twcc.hpp"
 
 namespace rounds {
 
 namespace {
-constexpr uint64_t kRembBitrate = 2'000'000;  // cap we grant publishers until real BWE (issue 5)
+// Publishers without transport-cc get this REMB as a cap; with it, their browser estimates its
+// uplink from our transport feedback (Peer::onTick) and gets no REMB.
+constexpr uint64_t kRembBitrate = 2'000'000;
 // Resends one subscriber may get per 100 ms tick (about 1,000 packets/s): a NACK is 16 bytes and
 // can name 17 packets of 1.2 kB, so without a budget it would be an amplifier.
 constexpr uint32_t kRetransmitBudgetPerTick = 100;
@@ -98,7 +101,11 @@ void Router::onRtcp(Peer& from, Bytes compound) {
         }
         break;
       case rtcp::kRtpFeedback:
-        if (p->count == 1) onNack(from, *p);  // FMT 15 (transport-cc): not yet (issue 5)
+        if (p->count == 1) {
+          onNack(from, *p);
+        } else if (p->count == twcc::kFmtTransportCc) {
+          from.onTransportFeedback(p->bytes);  // about what we sent `from`
+        }
         break;
       default:
         // RR, SDES, BYE, REMB: read later (issue 5); nothing to do yet.
@@ -241,7 +248,8 @@ void Router::onReportTimer(TimePoint now) {
         dlsr = static_cast<uint32_t>(delay.count() * 65536 / 1'000'000);
       }
       blocks[nb++] = p->stats.makeReport(*p->ssrc, lsr, dlsr);
-      if (p->spec.kind == MediaKind::Video && nv < videoSsrcs.size()) videoSsrcs[nv++] = *p->ssrc;
+      if (p->spec.kind == MediaKind::Video && !p->spec.transportCc && nv < videoSsrcs.size())
+        videoSsrcs[nv++] = *p->ssrc;
     }
     size_t n = rtcp::writeReceiverReport(buf, peer->rtcpSsrc(), {blocks.data(), nb});
     if (nv > 0 && n > 0)

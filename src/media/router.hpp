@@ -1,7 +1,7 @@
 // Router: the forwarding table of one room on one worker. It hands each publisher's RTP to the
 // consumers of that track, turns subscribers' key-frame requests into rate-limited PLIs towards the
 // publisher, translates publishers' sender reports for each subscriber, and sends receiver reports
-// (and a REMB) to publishers. Loss recovery: it keeps each video producer's recent packets to
+// (and, where transport-cc is not negotiated, a REMB) to publishers. Loss recovery: it keeps each video producer's recent packets to
 // answer subscribers' NACKs, and NACKs publishers for the gaps in what they send.
 // Threading: belongs to its worker thread.
 #pragma once
@@ -38,7 +38,8 @@ class Router {
   // Every worker tick (100 ms): NACK retries towards publishers, subscribers' resend budgets,
   // key-frame requests held back by the rate limit.
   void onTick(TimePoint now);
-  // Once a second: receiver reports + REMB to publishers (and pending key-frame requests).
+  // Once a second: receiver reports (+ REMB without transport-cc) to publishers, and pending
+  // key-frame requests.
   void onReportTimer(TimePoint now);
   void requestKeyFrame(Producer& producer, TimePoint now);
   // Smoothed RFC 6464 level of an audio producer in -dBov (127: silence); nullopt if unknown.

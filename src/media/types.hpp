@@ -22,6 +22,8 @@ enum class ReceiveMode { All, AudioOnly, ActiveSpeaker };
 struct ExtensionIds {
   static constexpr uint8_t kMid = 1;         // urn:ietf:params:rtp-hdrext:sdes:mid
   static constexpr uint8_t kAudioLevel = 2;  // urn:ietf:params:rtp-hdrext:ssrc-audio-level
+  // http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01 (every m-line)
+  static constexpr uint8_t kTransportCc = 3;
 };
 
 struct MediaConfig {
@@ -62,6 +64,9 @@ struct ProducerSpec {
   // learned from the mid extension on a packet with rtxPayloadType); 0: RTX not negotiated.
   std::optional<uint32_t> rtxSsrc;
   uint8_t rtxPayloadType = 0;
+  // The answer kept the transport-cc extension: the publisher's browser estimates its uplink
+  // from our transport feedback, so it gets no REMB.
+  bool transportCc = false;
 };
 
 struct ConsumerSpec {
@@ -75,6 +80,14 @@ struct ConsumerSpec {
   // a=ssrc-group:FID in the offer); 0: they are resent as plain copies on `ssrc`.
   uint32_t rtxSsrc = 0;
   uint8_t rtxPayloadType = 0;
+};
+
+// Congestion control figures of one peer (transport-cc, draft-ietf-rmcat-gcc-02).
+struct PeerLinkStats {
+  std::string peerId;
+  std::optional<uint32_t> downlinkEstimateBps;  // our estimate of the link towards the peer
+  uint64_t transportFeedbacksReceived = 0;      // from the peer (as subscriber)
+  uint64_t transportFeedbacksSent = 0;          // to the peer (as publisher)
 };
 
 // Counters of one worker, posted to the control plane on request (metrics, tests).
@@ -102,6 +115,7 @@ struct WorkerStats {
   // Low-bandwidth choices (ReceiveMode): consumers paused now, and resumes (each with a PLI).
   size_t pausedConsumers = 0;
   uint64_t consumersResumed = 0;
+  std::vector<PeerLinkStats> peerLinks;  // one per peer of the worker
 };
 
 }  // namespace rounds

@@ -255,6 +255,9 @@ WorkerStats Worker::stats() const {
     s.pausedConsumers += r->pausedConsumers();
     s.consumersResumed += r->consumersResumed();
   }
+  for (auto& [id, p] : peers_)
+    s.peerLinks.push_back({id, p->downlinkEstimateBps(), p->transportFeedbacksReceived(),
+                           p->transportFeedbacksSent()});
   s.droppedMalformed = counters_.droppedMalformed;
   s.droppedUnknownTuple = counters_.droppedUnknownTuple;
   s.droppedUnknownSsrc = counters_.droppedUnknownSsrc;

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-import { eventually, launchChromium } from './lib/browser.mjs';
+import { eventually, hostSession, launchChromium } from './lib/browser.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -159,6 +159,46 @@ describe('a call of three', { skip }, () => {
         );
       }
     }
+  });
+
+  test('transport-cc both ways: Chromium estimates its uplink, the server each browser\'s downlink', { timeout: 60_000 }, async () => {
+    // Chromium's send-side estimate runs on the server's transport feedback (docs/architecture.md,
+    // "Congestion control"); getStats shows it as availableOutgoingBitrate on the selected pair.
+    for (const name of ['Alice', 'Bob', 'Carol']) {
+      const bitrate = await eventually(
+        `${name}'s availableOutgoingBitrate`,
+        () => people[name].page.evaluate(async () => {
+          const stats = await window.__rounds.pc.getStats();
+          let pairId;
+          stats.forEach((s) => {
+            if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+          });
+          return pairId ? stats.get(pairId)?.availableOutgoingBitrate : undefined;
+        }),
+        15_000,
+      );
+      assert.ok(bitrate > 30_000 && bitrate < 100_000_000, `${name}: availableOutgoingBitrate ${bitrate}`);
+    }
+    // The server's own estimate of the link towards each browser (it subscribes to two others).
+    const session = await hostSession(baseUrl);
+    const links = await eventually(
+      'the server has a downlink estimate for all three',
+      async () => {
+        const response = await fetch(`${baseUrl}/api/stats`, { headers: { authorization: `Bearer ${session}` } });
+        assert.equal(response.status, 200);
+        const byPeer = {};
+        for (const w of (await response.json()).workers) for (const l of w.peerLinks) byPeer[l.peer] = l;
+        const all = ['Alice', 'Bob', 'Carol'].map((n) => byPeer[people[n].id]);
+        return all.every((l) => l?.downlinkEstimateBps > 0) && all;
+      },
+      15_000,
+    );
+    for (const link of links) {
+      assert.ok(link.downlinkEstimateBps >= 30_000 && link.downlinkEstimateBps <= 20_000_000, `estimate ${link.downlinkEstimateBps}`);
+      assert.ok(link.transportFeedbacksReceived > 0, 'the browser sent transport feedback');
+      assert.ok(link.transportFeedbacksSent > 0, 'the server sent the browser transport feedback');
+    }
+    console.log(`downlink estimates (bit/s): ${links.map((l) => l.downlinkEstimateBps).join(', ')}`);
   });
 
   test('video replaces the initials placeholder; screenshot for the README', { timeout: 30_000 }, async () => {

@@ -281,3 +281,41 @@ TEST(OfferBuilder, OpusFecAndDtxFromThePublisherReachTheSubscribersOffer) {
 
 }  // namespace
 }  // namespace rounds
+
+namespace rounds {
+namespace {
+
+TEST(OfferBuilder, EveryMLineOffersTransportCc) {
+  auto offer = buildOffer(context(), plan());
+  for (const auto& m : offer.media) {
+    bool ext = std::any_of(m.extensions.begin(), m.extensions.end(), [](const auto& e) {
+      return e.id == ExtensionIds::kTransportCc &&
+             e.uri == "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+    });
+    EXPECT_TRUE(ext) << "m-line " << m.mid;
+    for (const auto& c : m.codecs) {
+      if (c.name == "rtx") continue;
+      EXPECT_NE(std::find(c.feedback.begin(), c.feedback.end(), "transport-cc"), c.feedback.end())
+          << "m-line " << m.mid << " " << c.name;
+    }
+  }
+  std::string text = sdp::serialize(offer);
+  EXPECT_NE(text.find("a=rtcp-fb:111 transport-cc\r\n"), std::string::npos);
+  EXPECT_NE(text.find("a=rtcp-fb:96 transport-cc\r\n"), std::string::npos);
+}
+
+TEST(OfferBuilder, ReadsWhetherThePublisherKeptTransportCc) {
+  auto p = plan();
+  auto answer = answerFor(p);
+  answer.media[1].extensions.push_back(
+      {ExtensionIds::kTransportCc,
+       "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01", std::nullopt});
+  auto info = readAnswer(answer, p);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  ASSERT_EQ(info->published.size(), 2u);
+  EXPECT_FALSE(info->published[0].transportCc);  // audio answered without it
+  EXPECT_TRUE(info->published[1].transportCc);
+}
+
+}  // namespace
+}  // namespace rounds

@@ -1,0 +1,135 @@
+// The GCC estimator against a simulated bottleneck: a sender pacing 1,200-byte packets at the
+// current estimate, a FIFO link of a given capacity (queueing delay grows when it is exceeded),
+// optional random loss, and transport feedback every 100 ms.
+#include "media/bandwidth_estimator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <random>
+#include <vector>
+
+namespace rounds {
+namespace {
+
+class LinkSim {
+ public:
+  double capacityBps = 1'000'000;
+  double loss = 0;
+  BandwidthEstimator est;
+
+  // Runs `seconds` of simulated time; returns the mean estimate over its last `tail` seconds.
+  double run(double seconds, double tail = 1.0) {
+    int64_t end = now_ + static_cast<int64_t>(seconds * 1e6);
+    int64_t tailFrom = end - static_cast<int64_t>(tail * 1e6);
+    double sum = 0;
+    int samples = 0;
+    while (now_ < end) {
+      // Send what the estimate allows up to the next feedback.
+      int64_t fbAt = now_ + 100'000;
+      while (nextSendUs_ < fbAt) send();
+      now_ = fbAt;
+      deliverFeedback();
+      if (now_ >= tailFrom) {
+        sum += est.estimateBps().value_or(0);
+        ++samples;
+      }
+    }
+    return samples ? sum / samples : 0;
+  }
+  double estimate() const { return est.estimateBps().value_or(0); }
+
+ private:
+  static constexpr uint32_t kSize = 1200;
+  static constexpr int64_t kPropagationUs = 20'000;
+
+  void send() {
+    int64_t t = nextSendUs_;
+    double rate = est.estimateBps().value_or(300'000);
+    nextSendUs_ += static_cast<int64_t>(kSize * 8 * 1e6 / rate);
+    BandwidthEstimator::PacketResult p{t, -1, kSize};
+    if (std::uniform_real_distribution<double>(0, 1)(rng_) >= loss) {
+      int64_t start = std::max(t, linkFreeUs_);
+      linkFreeUs_ = start + static_cast<int64_t>(kSize * 8 * 1e6 / capacityBps);
+      p.arrivalUs = linkFreeUs_ + kPropagationUs;
+    }
+    inFlight_.push_back(p);
+  }
+
+  void deliverFeedback() {
+    std::vector<BandwidthEstimator::PacketResult> fb;
+    // Everything up to the last packet that has arrived by now (losses in between included).
+    size_t last = 0;
+    for (size_t i = 0; i < inFlight_.size(); ++i)
+      if (inFlight_[i].arrivalUs >= 0 && inFlight_[i].arrivalUs <= now_) last = i + 1;
+    for (size_t i = 0; i < last; ++i) fb.push_back(inFlight_[i]);
+    inFlight_.erase(inFlight_.begin(), inFlight_.begin() + static_cast<ptrdiff_t>(last));
+    if (!fb.empty()) est.onFeedback(fb, now_ + kPropagationUs);
+  }
+
+  std::mt19937 rng_{42};
+  int64_t now_ = 0;
+  int64_t nextSendUs_ = 0;
+  int64_t linkFreeUs_ = 0;
+  std::deque<BandwidthEstimator::PacketResult> inFlight_;
+};
+
+TEST(BandwidthEstimatorTest, NoEstimateBeforeFeedback) {
+  BandwidthEstimator est;
+  EXPECT_FALSE(est.estimateBps());
+  std::vector<BandwidthEstimator::PacketResult> lost = {{0, -1, 1200}, {1000, -1, 1200}};
+  est.onFeedback(lost, 100'000);
+  EXPECT_FALSE(est.estimateBps());
+}
+
+TEST(BandwidthEstimatorTest, SteadyLinkGrowsToTheLinkRate) {
+  LinkSim sim;
+  sim.capacityBps = 2'000'000;
+  double early = sim.run(5);
+  EXPECT_LT(early, 1'000'000);  // starts at 300 kbit/s and has to climb
+  double settled = sim.run(55, 15);
+  EXPECT_GT(settled, 0.7 * sim.capacityBps);
+  EXPECT_LT(settled, 1.3 * sim.capacityBps);
+}
+
+TEST(BandwidthEstimatorTest, BottleneckWithGrowingQueueFallsNearItsRate) {
+  LinkSim sim;
+  sim.capacityBps = 1'500'000;
+  double before = sim.run(60, 10);
+  ASSERT_GT(before, 1'000'000);
+  sim.capacityBps = 300'000;  // the queue now grows by the difference
+  sim.run(4);
+  EXPECT_LT(sim.estimate(), 450'000);
+  double after = sim.run(6, 4);
+  EXPECT_GT(after, 150'000);
+  EXPECT_LT(after, 450'000);
+  EXPECT_EQ(sim.est.lossBasedBps() >= sim.est.delayBasedBps(), true);  // delay did it, not loss
+}
+
+TEST(BandwidthEstimatorTest, LossBacksOffAndRecoveryClimbsBack) {
+  LinkSim sim;
+  sim.capacityBps = 1'000'000;
+  double before = sim.run(60, 10);
+  ASSERT_GT(before, 600'000);
+  sim.loss = 0.2;
+  sim.run(5);
+  double lossy = sim.estimate();
+  EXPECT_LT(lossy, 0.5 * before);
+  EXPECT_LT(sim.est.lossBasedBps(), sim.est.delayBasedBps());
+  sim.loss = 0;
+  sim.run(30);
+  EXPECT_GT(sim.estimate(), 0.8 * before);
+  EXPECT_GT(sim.estimate(), 2 * lossy);
+}
+
+TEST(BandwidthEstimatorTest, ModerateLossHolds) {
+  LinkSim sim;
+  sim.capacityBps = 1'000'000;
+  double before = sim.run(60, 10);
+  sim.loss = 0.05;  // between 2 % and 10 %: neither grow nor back off on loss
+  double during = sim.run(10, 5);
+  EXPECT_GT(during, 0.6 * before);
+}
+
+}  // namespace
+}  // namespace rounds
