@@ -19,9 +19,6 @@ Worker::Worker(unsigned index, const MediaConfig& config, std::shared_ptr<Certif
       listener_(listener),
       clock_(clock),
       random_(random),
-      // One thread runs this loop (others only post to it): with the hint, Asio does not wake
-      // the reactor through its interrupter (an epoll_ctl per wake-up) for every completion.
-      io_(1),
       timer_(io_) {}
 
 Worker::~Worker() { stop(); }
