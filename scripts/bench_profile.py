@@ -12,7 +12,9 @@ window; --strace attaches `strace -c -f` instead (syscall counts; it slows the s
 run's throughput figures are not comparable). --callgrind runs the server under valgrind's
 callgrind with instrumentation off until the measured window, then on for its middle, and dumps
 OUT.cg.1: user-space instructions, repeatable on a noisy machine; use few viewers (10), the server
-runs tens of times slower. Prints the same figures as bench_scenarios.py.
+runs tens of times slower, so joining takes longer: give --delay (seconds from the start until the
+profile window) generously and check the dump's call counts (`callgrind_annotate --tree=calling`)
+cover steady media rather than handshakes. Prints the same figures as bench_scenarios.py.
 """
 import argparse
 import json
@@ -49,6 +51,7 @@ def main():
     ap.add_argument("--perf")
     ap.add_argument("--strace")
     ap.add_argument("--callgrind")
+    ap.add_argument("--delay", type=float, help="seconds until the profile window opens")
     ap.add_argument("--json")
     a = ap.parse_args()
     raise_fd_limit()
@@ -64,7 +67,7 @@ def main():
     try:
         # The measured window starts 1 s after the last participant connected; joining takes
         # about n x join interval plus a second or two of handshakes.
-        delay = n * a.join_ms / 1000 + 3.5
+        delay = a.delay if a.delay is not None else n * a.join_ms / 1000 + 3.5
         span = max(1.0, a.measure - 3)
         if a.perf:
             helper = attach_later(lambda pid: ["perf", "record", "-e", "cpu-clock", "-g", "-o",
