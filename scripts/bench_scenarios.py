@@ -27,6 +27,10 @@ MAX_LOSS_RAMP = 1.0       # % — the ramp stops above this
 SATURATED_CPU = 90.0      # % of one core — the ramp stops above this (server or generator)
 TARGET_LOSS = 0.5         # % — the "at most 0.5 % loss" of the targets
 JOIN_BUDGET_S = 20        # s — beyond participants x join interval, for every one to connect
+# Viewers per ramp step: on until a stop rule below fires (server or generator core saturated,
+# loss, someone not connecting); the last step keeps a run bounded (rounds-load's own limit is
+# 5,000 participants).
+RAMP_STEPS = [100, 200, 300, 400, 500, 700, 900, 1200, 1600, 2000]
 
 
 def cpus():
@@ -43,11 +47,12 @@ class RoundsServer:
     """Rounds in the same namespace pair as Janus, so both see the identical network path."""
     name = "rounds"
 
-    def __init__(self, build):
+    def __init__(self, build, prefix=None):
         self.build = build
         self.proc = None
         self.dir = None
         self.ns = None
+        self.prefix = prefix or []  # e.g. valgrind (scripts/bench_profile.py --callgrind)
 
     def start(self):
         self.ns = NetnsPair()
@@ -57,13 +62,13 @@ class RoundsServer:
         err = open(os.path.join(self.dir, "server.err"), "w")
         addr = self.ns.server_addr
         self.proc = subprocess.Popen(
-            self.ns.server_cmd(pin(0, [
+            self.ns.server_cmd(pin(0, self.prefix + [
                 os.path.join(self.build, "rounds"), "--http-address", addr, "--http-port", "0",
                 "--media-address", addr, "--media-port", "0",
                 "--db", os.path.join(self.dir, "rounds.db"), "--web-root", self.dir,
                 "--log-level", "warn", "--media-workers", "1", "--room-max-participants", "1000"])),
             stdout=out, stderr=err)
-        deadline = time.time() + 10
+        deadline = time.time() + (60 if self.prefix else 10)
         while time.time() < deadline:
             text = open(os.path.join(self.dir, "server.out")).read()
             url = [l[5:].strip() for l in text.splitlines() if l.startswith("url: ")]
@@ -215,10 +220,10 @@ def run_server(build, factory, quick):
     out = {"meeting": scenario(build, factory, "meeting", 10, 10, dur, 50, 0)}
     out["briefing"] = scenario(build, factory, "briefing", 202, 2, dur, 10, 200)
     ramp = []
-    steps = [50, 100, 200] if quick else [100, 200, 300, 400, 500]
-    stop_reason = "largest step reached (rounds-load allows 500 participants)"
+    steps = [50, 100, 200] if quick else RAMP_STEPS
+    stop_reason = f"largest step reached ({steps[-1]} viewers)"
     for v in steps:
-        n = min(v + 2, 500)
+        n = v + 2
         f = scenario(build, factory, f"ramp-{n - 2}", n, 2, 4 if quick else 6, 10, n - 2)
         ramp.append(f)
         if f["connected"] < f["legs"]:
@@ -268,7 +273,20 @@ def floor_rate(micro_path):
     return rates
 
 
+def raise_fd_limit():
+    """Server and rounds-load inherit this: one WebSocket per participant on the server, a
+    WebSocket and a UDP socket per participant in rounds-load; 1,024 would stop at ~500."""
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 def main():
+    raise_fd_limit()
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
     ap.add_argument("--servers", default="rounds,janus")

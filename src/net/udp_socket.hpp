@@ -54,6 +54,8 @@ class UdpSocket {
   void send(Bytes data, const SocketAddress& to);
   void flush();
   const Counters& counters() const { return counters_; }
+  // Whether IPv4 datagrams leave with DF set (asked of the kernel; false for IPv6 sockets).
+  bool dontFragment() const;
 
  private:
   UdpSocket(boost::asio::io_context& io, Listener& listener);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke run of the load generator (docs/load.md): starts `rounds` on free ports, runs rounds-load
-# with 3 participants (2 publishing) for 4 s, and checks its JSON: every subscribed stream got
+# with 3 participants (2 publishing) for 4 s, and checks its JSON (and, first, that a run too
+# large for the descriptor limit is refused up front): every subscribed stream got
 # packets, none was lost on loopback, latency figures are present.
 # Usage: load_smoke.sh <rounds binary> <rounds-load binary>
 set -euo pipefail
@@ -27,6 +28,17 @@ for _ in $(seq 1 100); do  # up to 10 s for the server to print where it listens
 done
 [ -n "$url" ] || { echo "rounds printed no url: line"; exit 1; }
 echo "server $url (pid $server_pid), $(grep '^media: ' "$dir/server.out")"
+
+# Above the old 500-participant cap the limit is the process's file descriptors (two per
+# participant): with too few, rounds-load refuses the run up front (exit 2) instead of failing
+# half way through the joins.
+set +e
+(ulimit -n 64 && "$load" --url "$url" --room smoke-fd --participants 600 --publishers 0 \
+  --duration 1 --quiet) 2>"$dir/fd.err"
+rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q 'file descriptors' "$dir/fd.err" ||
+  { echo "FAIL: 600 participants under ulimit -n 64: exit $rc, $(cat "$dir/fd.err")"; exit 1; }
 
 "$load" --url "$url" --room smoke --participants 3 --publishers 2 --duration 4 \
   --json-out "$dir/load.json" --server-pid "$server_pid"

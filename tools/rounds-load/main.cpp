@@ -1,6 +1,7 @@
 // rounds-load: a bounded load generator for Rounds. Simulates participants that join a room through
 // the real signalling, publish synthetic Opus/VP8 over ICE+DTLS+SRTP and measure what they receive
 // (docs/load.md). Loopback only.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -25,6 +26,28 @@ constexpr auto kTick = milliseconds(2);
 constexpr auto kDrain = milliseconds(500);          // after the senders stop, before the snapshot
 constexpr auto kLeaveTimeout = milliseconds(3000);  // for every `leave` to be answered
 constexpr auto kSampleInterval = milliseconds(1000);
+// Each participant (Janus: each leg) holds two descriptors, its UDP socket and its WebSocket;
+// this many more cover stdio, the JSON file, /proc samplers and Asio's own (epoll, timerfd).
+constexpr rlim_t kSpareDescriptors = 64;
+constexpr uint32_t kMaxParticipants = 5000;
+
+// The usual soft limit of 1,024 descriptors is what capped a run at about 500 participants:
+// raise it to the hard limit, and refuse a run that still would not fit, rather than failing
+// half way through the joins.
+bool ensureDescriptors(size_t legs) {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return true;  // cannot tell: let the run try
+  rlim_t need = static_cast<rlim_t>(legs) * 2 + kSpareDescriptors;
+  if (lim.rlim_cur < need && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+    ::getrlimit(RLIMIT_NOFILE, &lim);
+  }
+  if (lim.rlim_cur >= need) return true;
+  std::cerr << "rounds-load: " << legs << " participants (legs) need " << need
+            << " file descriptors; the limit is " << lim.rlim_cur << " (raise it: ulimit -n)\n";
+  return false;
+}
 
 struct Options {
   std::string url = "http://127.0.0.1:8080/";
@@ -59,10 +82,10 @@ int main(int argc, char** argv) {
   app.add_option("--room", o.room, "Room to join")->capture_default_str();
   app.add_option("--participants", o.participants, "Participants to simulate")
       ->required()
-      ->check(CLI::Range(1u, 500u));
+      ->check(CLI::Range(1u, kMaxParticipants));
   app.add_option("--publishers", o.publishers, "How many of them publish audio+video (the first N)")
       ->required()
-      ->check(CLI::Range(0u, 500u));
+      ->check(CLI::Range(0u, kMaxParticipants));
   app.add_option("--duration", o.duration, "Seconds from the first join until the senders stop")
       ->required()
       ->check(CLI::Range(1.0, 3600.0));
@@ -116,6 +139,9 @@ int main(int argc, char** argv) {
   }
   o.media.audio = !o.noAudio;
   o.media.video = !o.noVideo;
+  // Janus: up to two legs (publisher and subscriber PeerConnections) per participant.
+  size_t maxLegs = o.server == "janus" ? size_t{o.participants} + o.publishers : o.participants;
+  if (!ensureDescriptors(maxLegs)) return 2;
   srtpGlobalInit();
 
   boost::asio::io_context io;

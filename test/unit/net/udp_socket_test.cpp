@@ -1,0 +1,79 @@
+// UdpSocket: batched receive and send over loopback, and the DF bit its IPv4 datagrams carry
+// (IP_PMTUDISC_PROBE, so Linux needs no IP identification for them; ROUNDS_UDP_DF=0 turns it off).
+#include "net/udp_socket.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace rounds {
+namespace {
+
+struct Sink : UdpSocket::Listener {
+  std::vector<size_t> sizes;
+  int batches = 0;
+  void onUdpPacket(MutableBytes data, const SocketAddress&) override {
+    sizes.push_back(data.size());
+  }
+  void onUdpBatchEnd() override { ++batches; }
+};
+
+std::unique_ptr<UdpSocket> bindLoopback(boost::asio::io_context& io, Sink& sink) {
+  auto s = UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), sink);
+  EXPECT_TRUE(s);
+  return s ? std::move(s.value()) : nullptr;
+}
+
+class UdpSocketTest : public ::testing::Test {
+ protected:
+  void TearDown() override { ::unsetenv("ROUNDS_UDP_DF"); }
+  boost::asio::io_context io;
+};
+
+TEST_F(UdpSocketTest, Ipv4DatagramsLeaveWithDontFragment) {
+  Sink sink;
+  auto s = bindLoopback(io, sink);
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->dontFragment());
+}
+
+TEST_F(UdpSocketTest, EnvironmentKeepsTheKernelDefault) {
+  ::setenv("ROUNDS_UDP_DF", "0", 1);
+  Sink sink;
+  auto s = bindLoopback(io, sink);
+  ASSERT_TRUE(s);
+  EXPECT_FALSE(s->dontFragment());
+}
+
+TEST_F(UdpSocketTest, FullSizedBatchArrivesWithDontFragment) {
+  Sink rxSink, txSink;
+  auto rx = bindLoopback(io, rxSink);
+  auto tx = bindLoopback(io, txSink);
+  ASSERT_TRUE(rx && tx);
+  ASSERT_TRUE(tx->dontFragment());
+  auto to = *SocketAddress::parse("127.0.0.1", rx->localPort());
+  // More than one sendmmsg batch, each datagram as large as forwarded media gets.
+  constexpr size_t kCount = UdpSocket::kBatch + 8;
+  for (size_t i = 0; i < kCount; ++i) {
+    MutableBytes slot = tx->acquireSendSlot();
+    size_t n = 1200 + i;
+    for (size_t j = 0; j < n; ++j) slot[j] = static_cast<uint8_t>(i + j);
+    tx->commitSend(n, to);
+  }
+  tx->flush();
+  EXPECT_EQ(tx->counters().sent, kCount);
+  EXPECT_EQ(tx->counters().sendErrors, 0u);
+  rx->start();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (rxSink.sizes.size() < kCount && std::chrono::steady_clock::now() < deadline)
+    io.run_one_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(rxSink.sizes.size(), kCount);
+  for (size_t i = 0; i < kCount; ++i) EXPECT_EQ(rxSink.sizes[i], 1200 + i);
+  EXPECT_GE(rxSink.batches, 2);  // 32 per recvmmsg at most
+}
+
+}  // namespace
+}  // namespace rounds
