@@ -19,6 +19,7 @@ import { t } from './strings';
 import { announce } from './ui/dom';
 import { CallView, showMessage, showProgress } from './ui/screens';
 import { RoomPanel } from './ui/room_panel';
+import { TileSizeReporter } from './tile_sizes';
 import { Tile } from './ui/tiles';
 
 export type CallState =
@@ -55,6 +56,7 @@ const kLeaveReplyWaitMs = 1_500;
 
 export class Call {
   private signalling: SignallingClient | null = null;
+  private tileSizes: TileSizeReporter | null = null;
   private peer: PeerSession | null = null;
   private view: CallView | null = null;
   private selfTile: Tile | null = null;
@@ -193,6 +195,9 @@ export class Call {
       return 'stale';
     }
     this.signalling = signalling;
+    this.tileSizes?.close();
+    this.tileSizes = new TileSizeReporter((id, width, height) => signalling.tile(id, width, height));
+    for (const tile of this.view?.grid.remote() ?? []) this.tileSizes.watch(tile.id, tile.element);
     // The peer connection exists before join: the server's offer follows the join reply at once.
     const peer = new PeerSession(this.local, {
       onRemoteTrack: (id, track) => !stale() && this.onRemoteTrack(id, track),
@@ -312,6 +317,7 @@ export class Call {
     tile.setName(participant.name);
     tile.setAffiliation(participant);
     tile.setMuted(participant.audioMuted, participant.videoMuted);
+    this.tileSizes?.watch(participant.id, tile.element);
     for (const track of this.pendingTracks.get(participant.id) ?? []) tile.addTrack(track);
     this.pendingTracks.delete(participant.id);
     this.view.updateCount();
@@ -331,6 +337,7 @@ export class Call {
     const participant = this.participants.get(id);
     this.participants.delete(id);
     this.pendingTracks.delete(id);
+    this.tileSizes?.unwatch(id);
     this.view?.grid.remove(id);
     this.view?.updateCount();
     this.syncHook();
@@ -381,6 +388,7 @@ export class Call {
     const tile = this.view?.grid.get(participantId);
     if (tile) {
       tile.addTrack(track);
+      if (track.kind === 'video') this.tileSizes?.resend(participantId);
     } else {
       // The offer normally follows participant-joined; hold the track until the name is known.
       const held = this.pendingTracks.get(participantId) ?? [];
@@ -529,6 +537,8 @@ export class Call {
     this.settleLobby(new SignallingError('closed', 'left the lobby'));
     this.signalling?.close();
     this.signalling = null;
+    this.tileSizes?.close();
+    this.tileSizes = null;
     this.peer?.close();
     this.peer = null;
     this.hook.pc = null;

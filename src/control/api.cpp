@@ -20,6 +20,17 @@ HttpResponse errorResponse(int status, const std::string& code, const std::strin
 }
 
 json statsJson(const WorkerStats& s) {
+  json consumers = json::array();
+  for (const auto& c : s.consumerLayers)
+    consumers.push_back(json{{"participant", c.peerId},
+                             {"consumer", c.consumerId},
+                             {"producer", c.producerId},
+                             {"layers", c.layers},
+                             {"layer", c.currentLayer},
+                             {"targetLayer", c.targetLayer},
+                             {"estimateBps", c.estimateBps},
+                             {"switches", c.switches},
+                             {"tileHeight", c.tileHeight}});
   return json{{"worker", s.index},
               {"port", s.port},
               {"tcpPort", s.tcpPort},
@@ -38,7 +49,8 @@ json statsJson(const WorkerStats& s) {
               {"retransmissionsSent", s.retransmissionsSent},
               {"retransmissionMisses", s.retransmissionMisses},
               {"nacksSent", s.nacksSent},
-              {"rtxReceived", s.rtxReceived}};
+              {"rtxReceived", s.rtxReceived},
+              {"consumers", consumers}};
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ struct ConferenceConfig {
   int maxBadMessages = 20;  // within badMessageWindow, then the socket is closed (1008)
   Millis badMessageWindow{10000};
   TurnConfig turn;  // TURN servers handed out in join replies (none: iceServers is empty)
+  bool simulcast = true;  // ask publishers for three video layers (RFC 8853)
 };
 
 class Conference : public WsHandler, public MediaEvents {
@@ -125,6 +126,7 @@ class Conference : public WsHandler, public MediaEvents {
   void broadcastHands(const std::string& room, const std::string& loweredBy);
   void handleAnswer(Participant& p, int64_t id, const signalling::AnswerRequest& req);
   void handleUpdate(Participant& p, int64_t id, const signalling::UpdateRequest& req);
+  void handleTile(Participant& p, int64_t id, const signalling::TileRequest& req);
   void handleRestartIce(Participant& p, int64_t id);
   void onIceRestarted(const std::string& participantId, const TransportDescription& d);
   nlohmann::json iceServersJson(const std::string& participantId) const;

@@ -31,6 +31,8 @@ struct MLinePlan {
   MediaKind kind = MediaKind::Audio;
   std::string mid;
   bool active = true;  // false: a departed participant's track, offered a=inactive
+  // Publish video only: ask for three simulcast layers (RFC 8853 a=simulcast:recv l;m;h).
+  bool simulcast = false;
   // Subscribe only: what we send.
   std::string sourceParticipant;
   std::string trackId;
@@ -63,6 +65,8 @@ struct PublishedTrack {
   // from its a=ssrc-group:FID (if it announced one).
   uint8_t rtxPayloadType = 0;
   std::optional<uint32_t> rtxSsrc;
+  // Simulcast: the rids the browser will send, lowest layer first (empty: one stream).
+  std::vector<std::string> rids;
 };
 
 // What the answer says about one of our Subscribe m-lines.

@@ -18,7 +18,17 @@ inline const char* toString(MediaKind k) { return k == MediaKind::Audio ? "audio
 struct ExtensionIds {
   static constexpr uint8_t kMid = 1;         // urn:ietf:params:rtp-hdrext:sdes:mid
   static constexpr uint8_t kAudioLevel = 2;  // urn:ietf:params:rtp-hdrext:ssrc-audio-level
+  // http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time: we stamp our own send time on
+  // every video packet to a subscriber, which drives its browser's REMB (receive-side BWE).
+  static constexpr uint8_t kAbsSendTime = 3;
+  static constexpr uint8_t kRid = 4;          // urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id
+  static constexpr uint8_t kRepairedRid = 5;  // ...:sdes:repaired-rtp-stream-id (RTX of a layer)
 };
+
+// Simulcast (RFC 8853): the layers we ask publishers for, lowest first. The client scales them to
+// 1/4, 1/2 and full resolution.
+constexpr size_t kMaxSimulcastLayers = 3;
+inline constexpr const char* kSimulcastRids[kMaxSimulcastLayers] = {"l", "m", "h"};
 
 struct MediaConfig {
   std::string listenAddress = "127.0.0.1";
@@ -58,6 +68,10 @@ struct ProducerSpec {
   // learned from the mid extension on a packet with rtxPayloadType); 0: RTX not negotiated.
   std::optional<uint32_t> rtxSsrc;
   uint8_t rtxPayloadType = 0;
+  // Simulcast (RFC 8851/8853): the rids the publisher sends, lowest layer first; empty: one
+  // stream. Each layer's SSRC (and RTX SSRC) is learned from the rid (repaired-rid) extension.
+  std::vector<std::string> rids;
+  std::string codecName;  // "VP8", "H264", "opus" (key-frame detection); empty: from payloadType
 };
 
 struct ConsumerSpec {
@@ -71,6 +85,19 @@ struct ConsumerSpec {
   // a=ssrc-group:FID in the offer); 0: they are resent as plain copies on `ssrc`.
   uint32_t rtxSsrc = 0;
   uint8_t rtxPayloadType = 0;
+};
+
+// Where one video consumer stands (per-subscriber layer selection), for /api/stats and tests.
+struct ConsumerLayerStats {
+  std::string peerId;  // the subscriber
+  uint64_t consumerId = 0;
+  uint64_t producerId = 0;
+  size_t layers = 0;         // layers the producer has (1: no simulcast)
+  int currentLayer = -1;     // the layer being forwarded (-1: none yet)
+  int targetLayer = -1;      // where the selector wants to go
+  uint64_t estimateBps = 0;  // the subscriber's downlink estimate (0: none yet)
+  uint32_t switches = 0;     // layer changes so far
+  uint32_t tileHeight = 0;   // what the subscriber reported (0: nothing)
 };
 
 // Counters of one worker, posted to the control plane on request (metrics, tests).
@@ -95,6 +122,7 @@ struct WorkerStats {
   uint64_t retransmissionMisses = 0;  // NACKed packets no longer in the history
   uint64_t nacksSent = 0;            // NACK packets sent to publishers
   uint64_t rtxReceived = 0;          // RTX packets from publishers, unwrapped and routed
+  std::vector<ConsumerLayerStats> consumerLayers;  // every video consumer
 };
 
 }  // namespace rounds

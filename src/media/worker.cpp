@@ -185,6 +185,12 @@ void Worker::setConsumerRtx(const std::string& peerId, uint64_t consumerId, bool
   if (c) c->rtxEnabled = enabled && c->spec.rtxSsrc != 0 && c->spec.rtxPayloadType != 0;
 }
 
+void Worker::setConsumerTile(const std::string& peerId, uint64_t consumerId, uint32_t height) {
+  Peer* p = findPeer(peerId);
+  Router* r = p ? routerOf(*p) : nullptr;
+  if (r) r->setConsumerTile(*p, consumerId, height);
+}
+
 std::optional<uint8_t> Worker::audioLevel(const std::string& peerId, uint64_t producerId) {
   Peer* p = findPeer(peerId);
   Router* r = p ? routerOf(*p) : nullptr;
@@ -237,6 +243,7 @@ WorkerStats Worker::stats() const {
     s.retransmissionMisses += r->retransmissionMisses();
     s.nacksSent += r->nacksSent();
     s.rtxReceived += r->rtxReceived();
+    r->collectLayerStats(s.consumerLayers);
   }
   s.droppedMalformed = counters_.droppedMalformed;
   s.droppedUnknownTuple = counters_.droppedUnknownTuple;
@@ -330,9 +337,9 @@ void Worker::onPeerClosed(Peer& peer, const std::string& reason) {
   post([this, id] { destroyPeer(id); });
 }
 
-void Worker::onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet,
+void Worker::onPeerRtp(Peer& peer, Producer& producer, size_t layer, rtp::RtpView& packet,
                        bool retransmission) {
-  if (auto* r = routerOf(peer)) r->onRtp(producer, packet, retransmission);
+  if (auto* r = routerOf(peer)) r->onRtp(producer, packet, retransmission, layer);
 }
 
 void Worker::onPeerRtcp(Peer& peer, Bytes compound) {

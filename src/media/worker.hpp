@@ -66,6 +66,8 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   void removeConsumer(const std::string& peerId, uint64_t consumerId);
   // Whether the subscriber's answer accepted RTX for this consumer (else resends are plain).
   void setConsumerRtx(const std::string& peerId, uint64_t consumerId, bool enabled);
+  // Simulcast: how tall the subscriber displays this consumer's video (LayerSelector tile cap).
+  void setConsumerTile(const std::string& peerId, uint64_t consumerId, uint32_t height);
   // Smoothed RFC 6464 level (-dBov, 127 silence) of an audio producer; nullopt if unknown.
   std::optional<uint8_t> audioLevel(const std::string& peerId, uint64_t producerId);
   // Closes (close_notify) and destroys the peer; no event is reported for it.
@@ -82,7 +84,7 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   void onPeerTupleAdded(Peer& peer, const SocketAddress& tuple) override;
   void onPeerConnected(Peer& peer) override;
   void onPeerClosed(Peer& peer, const std::string& reason) override;
-  void onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet,
+  void onPeerRtp(Peer& peer, Producer& producer, size_t layer, rtp::RtpView& packet,
                  bool retransmission) override;
   void onPeerRtcp(Peer& peer, Bytes compound) override;
 
