@@ -30,7 +30,8 @@ json statsJson(const WorkerStats& s) {
                              {"targetLayer", c.targetLayer},
                              {"estimateBps", c.estimateBps},
                              {"switches", c.switches},
-                             {"tileHeight", c.tileHeight}});
+                             {"tileHeight", c.tileHeight},
+                             {"layerBps", c.layerBitrates}});
   return json{{"worker", s.index},
               {"port", s.port},
               {"tcpPort", s.tcpPort},

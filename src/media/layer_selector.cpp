@@ -48,7 +48,13 @@ void LayerSelector::update(std::optional<uint64_t> budget, std::span<const Layer
   bool probing = budget && now < probeUntil_ &&
                  static_cast<double>(*budget) >= kProbeKeep * static_cast<double>(probeBudget_);
   if (best < target_ && !(probing && target_ <= cap)) {
-    // Down at once: the link is overloaded now (or the tile shrank).
+    // Down when the estimate has stayed below the layer for kDowngradeHold (a delay-based
+    // estimate dips on a single burst of jitter), at once when the tile shrank.
+    if (target_ <= cap) {
+      if (!downgradeSince_) downgradeSince_ = now;
+      if (now - *downgradeSince_ < kDowngradeHold) return;
+    }
+    downgradeSince_.reset();
     if (now - lastUpgrade_ < kFailedUpgradeWindow)
       upgradeHold_ = std::min(upgradeHold_ * 2, kMaxUpgradeHold);
     target_ = best;
@@ -56,6 +62,7 @@ void LayerSelector::update(std::optional<uint64_t> budget, std::span<const Layer
     upgradeSince_.reset();
     return;
   }
+  downgradeSince_.reset();
   if (best < target_) return;  // a probe that is still being given its chance
   // Up one layer at a time, when it fits or the estimate leaves headroom over the current one.
   int next = target_ + 1;

@@ -1,6 +1,7 @@
 // LayerSelector: which simulcast layer one subscriber gets of one video track. It picks the best
 // layer the subscriber's downlink estimate and displayed tile size allow, switches only where the
-// target layer starts a key frame, and holds back upgrades so it does not flap.
+// target layer starts a key frame, and holds back both downgrades (1 s) and upgrades (2 s and
+// more) so it does not flap.
 // Threading: belongs to its consumer's worker thread. No allocation.
 #pragma once
 
@@ -27,10 +28,14 @@ class LayerSelector {
   static constexpr Millis kUpgradeHold{2000};
   static constexpr Millis kMaxUpgradeHold{16000};
   static constexpr Millis kFailedUpgradeWindow{5000};
+  // A budget below the current layer's rate must last this long before the layer goes down.
+  static constexpr Millis kDowngradeHold{1000};
   // An upgrade is tried when the budget exceeds the current layer's rate by this factor even if
   // the next layer's rate is unknown or larger: a receive-side estimate only grows towards what
   // actually arrives, so climbing is how we find out whether the link has room.
-  static constexpr double kProbeHeadroom = 1.4;
+  // (Chrome's receive-side estimate grows additively once it has met the link's capacity, so the
+  // headroom asked for is small.)
+  static constexpr double kProbeHeadroom = 1.15;
   // After such a probing climb the new layer does not fit the budget yet; it is kept this long
   // unless the estimate falls (below kProbeKeep of what it was), which means the link is full.
   static constexpr Millis kProbeGrace{3000};
@@ -71,6 +76,7 @@ class LayerSelector {
   uint32_t tileHeight_ = 0;
   uint32_t switches_ = 0;
   std::optional<TimePoint> upgradeSince_;
+  std::optional<TimePoint> downgradeSince_;
   TimePoint lastUpgrade_{};
   TimePoint lastDowngrade_{};
   Millis upgradeHold_ = kUpgradeHold;

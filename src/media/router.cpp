@@ -371,6 +371,8 @@ void Router::collectLayerStats(std::vector<ConsumerLayerStats>& out) const {
       s.estimateBps = c->peer->downlinkEstimateBps().value_or(0);
       s.switches = c->selector.switches();
       s.tileHeight = c->selector.tileHeight();
+      for (size_t i = 0; i < producer.layerCount; ++i)
+        s.layerBitrates.push_back(producer.layers[i].bitrateBps);
       out.push_back(std::move(s));
     }
   }

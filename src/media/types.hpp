@@ -98,6 +98,7 @@ struct ConsumerLayerStats {
   uint64_t estimateBps = 0;  // the subscriber's downlink estimate (0: none yet)
   uint32_t switches = 0;     // layer changes so far
   uint32_t tileHeight = 0;   // what the subscriber reported (0: nothing)
+  std::vector<uint32_t> layerBitrates;  // the producer's layers, measured over the last second
 };
 
 // Counters of one worker, posted to the control plane on request (metrics, tests).

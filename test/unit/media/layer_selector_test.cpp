@@ -1,5 +1,5 @@
-// LayerSelector: per-subscriber simulcast layer choice — down at once when the budget shrinks, up
-// only after the condition held (longer after a failed climb), switches only on a key frame of
+// LayerSelector: per-subscriber simulcast layer choice — down when the budget stayed below the
+// layer for a second, up only after the condition held (longer after a failed climb), switches only on a key frame of
 // the target layer, and no larger a layer than the tile needs.
 #include "media/layer_selector.hpp"
 
@@ -45,10 +45,16 @@ TEST_F(LayerSelectorTest, WithoutEstimateStartsOnTopAndWaitsForItsKeyFrame) {
   EXPECT_FALSE(delta(0));
 }
 
-TEST_F(LayerSelectorTest, DowngradesAtOnceButSwitchesOnlyOnTheKeyFrame) {
+TEST_F(LayerSelectorTest, DowngradesAfterTheHoldAndSwitchesOnlyOnTheKeyFrame) {
   update(std::nullopt);
   ASSERT_TRUE(keyFrame(2));
   update(300'000);  // fits only l
+  EXPECT_EQ(sel_.target(), 2) << "a dip shorter than the hold changes nothing";
+  advance(LayerSelector::kDowngradeHold - Millis(100));
+  update(300'000);
+  EXPECT_EQ(sel_.target(), 2);
+  advance(Millis(100));
+  update(300'000);
   EXPECT_EQ(sel_.target(), 0);
   EXPECT_EQ(sel_.current(), 2);
   EXPECT_TRUE(delta(2)) << "keeps forwarding the old layer until the new one can start";
@@ -64,6 +70,8 @@ TEST_F(LayerSelectorTest, BudgetBetweenLayersPicksTheHighestThatFits) {
   update(500'000);
   EXPECT_EQ(sel_.target(), 1);
   update(100'000);  // below even l: the lowest layer still flows
+  advance(LayerSelector::kDowngradeHold);
+  update(100'000);
   EXPECT_EQ(sel_.target(), 0);
 }
 
@@ -88,12 +96,23 @@ TEST_F(LayerSelectorTest, UpgradesOneLayerAfterTheHold) {
   EXPECT_EQ(sel_.target(), 2);
 }
 
+TEST_F(LayerSelectorTest, AShortDipDoesNotDowngrade) {
+  update(500'000);
+  ASSERT_EQ(sel_.target(), 1);
+  update(300'000);
+  advance(Millis(600));
+  update(500'000);  // recovered before the hold ran out
+  advance(Millis(600));
+  update(300'000);
+  EXPECT_EQ(sel_.target(), 1) << "the hold restarts after a recovery";
+}
+
 TEST_F(LayerSelectorTest, ADipInTheEstimateRestartsTheHold) {
   update(200'000);
   advance(Millis(1000));
   update(2'000'000);
   advance(Millis(1500));
-  update(180'000);  // the condition fails once
+  update(160'000);  // the condition fails once (l still fits)
   advance(Millis(1000));
   update(2'000'000);
   EXPECT_EQ(sel_.target(), 0) << "2.5 s of good estimates, but not 2 s in a row";
@@ -101,7 +120,13 @@ TEST_F(LayerSelectorTest, ADipInTheEstimateRestartsTheHold) {
 
 TEST_F(LayerSelectorTest, ProbesUpwardWhenTheEstimateHasHeadroomOverTheCurrentLayer) {
   // A receive-side estimate only grows to about 1.5x what arrives: 250 kbit/s on l (150) does
-  // not fit m (400), but leaves headroom, so after the hold the selector tries m.
+  // not fit m (400), but leaves headroom, so after the hold the selector tries m; 170 does not.
+  update(200'000);
+  advance(Millis(1000));
+  update(170'000);
+  advance(LayerSelector::kUpgradeHold + Millis(100));
+  update(170'000);
+  ASSERT_EQ(sel_.target(), 0) << "170 kbit/s is less than 1.15 x 150";
   update(200'000);
   advance(Millis(1000));
   update(250'000);
@@ -119,6 +144,8 @@ TEST_F(LayerSelectorTest, AFailedClimbDoublesTheNextHold) {
   ASSERT_EQ(sel_.target(), 1);
   advance(Millis(1000));
   update(200'000);  // the estimate falls: the link is full, back down within the failure window
+  advance(LayerSelector::kDowngradeHold);
+  update(200'000);
   ASSERT_EQ(sel_.target(), 0);
   advance(Millis(100));
   update(250'000);
@@ -141,6 +168,8 @@ TEST_F(LayerSelectorTest, AProbeIsKeptWhileTheEstimateHoldsThenJudged) {
   update(240'000);
   EXPECT_EQ(sel_.target(), 1) << "within the grace, a steady estimate keeps the probe";
   advance(Millis(1000));
+  update(240'000);
+  advance(LayerSelector::kDowngradeHold);
   update(240'000);
   EXPECT_EQ(sel_.target(), 0) << "after the grace the estimate never grew to fit m";
 
