@@ -25,8 +25,8 @@ struct NullListener : Peer::Listener {
   void onPeerTupleAdded(Peer&, const SocketAddress&) override {}
   void onPeerConnected(Peer&) override {}
   void onPeerClosed(Peer&, const std::string&) override {}
-  void onPeerRtp(Peer&, Producer& p, rtp::RtpView& v, bool rtx) override {
-    router->onRtp(p, v, rtx);
+  void onPeerRtp(Peer&, Producer& p, size_t layer, rtp::RtpView& v, bool rtx) override {
+    router->onRtp(p, v, rtx, layer);
   }
   void onPeerRtcp(Peer&, Bytes) override {}
 };
@@ -84,7 +84,7 @@ struct Room {
       p->installSrtpKeys(keys);
       peers.push_back(std::move(p));
     }
-    ProducerSpec ps{1, MediaKind::Video, "1", 0xA11CE, 96, 90000, {}, 0};
+    ProducerSpec ps{1, MediaKind::Video, "1", 0xA11CE, 96, 90000, {}, 0, {}, {}};
     producer = peers[0]->addProducer(ps);
     router->addProducer(*producer);
     for (int i = 1; i <= subscribers; ++i) {
@@ -134,8 +134,8 @@ std::vector<uint8_t> vp8Packet(uint16_t seq) {
 void BM_ForwardFanOut(benchmark::State& state) {
   Room room(static_cast<int>(state.range(0)));
   if (state.range(1) == 0) {
-    room.producer->history.reset();
-    room.producer->nack.reset();
+    room.producer->layers[0].history.reset();
+    room.producer->layers[0].nack.reset();
   }
   auto pkt = vp8Packet(1);
   auto view = *rtp::RtpView::parse(pkt);

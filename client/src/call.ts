@@ -24,6 +24,7 @@ import { announce } from './ui/dom';
 import { mountMeetingPanel } from './ui/meeting_room_panel';
 import { CallView, showMessage, showPasscodePrompt, showProgress } from './ui/screens';
 import { receiveModeText, RoomPanel } from './ui/room_panel';
+import { TileSizeReporter } from './tile_sizes';
 import { Tile } from './ui/tiles';
 
 export type CallState =
@@ -81,6 +82,7 @@ const kRestartIceReplyMs = 3_000;
 
 export class Call {
   private signalling: SignallingClient | null = null;
+  private tileSizes: TileSizeReporter | null = null;
   private peer: PeerSession | null = null;
   private view: CallView | null = null;
   private selfTile: Tile | null = null;
@@ -262,6 +264,9 @@ export class Call {
       return 'stale';
     }
     this.signalling = signalling;
+    this.tileSizes?.close();
+    this.tileSizes = new TileSizeReporter((id, width, height) => signalling.tile(id, width, height));
+    for (const tile of this.view?.grid.remote() ?? []) this.tileSizes.watch(tile.id, tile.element);
     // The peer connection exists before join: the server's offer follows the join reply at once.
     const peer = new PeerSession(this.local, {
       onRemoteTrack: (id, track) => !stale() && this.onRemoteTrack(id, track),
@@ -421,6 +426,7 @@ export class Call {
     tile.setName(participant.name);
     tile.setAffiliation(participant);
     tile.setMuted(participant.audioMuted, participant.videoMuted);
+    this.tileSizes?.watch(participant.id, tile.element);
     for (const track of this.pendingTracks.get(participant.id) ?? []) tile.addTrack(track);
     this.pendingTracks.delete(participant.id);
     this.view.updateCount();
@@ -528,6 +534,7 @@ export class Call {
     const participant = this.participants.get(id);
     this.participants.delete(id);
     this.pendingTracks.delete(id);
+    this.tileSizes?.unwatch(id);
     this.view?.grid.remove(id);
     this.view?.updateCount();
     this.refreshPeople();
@@ -596,6 +603,7 @@ export class Call {
     const tile = this.view?.grid.get(participantId);
     if (tile) {
       tile.addTrack(track);
+      if (track.kind === 'video') this.tileSizes?.resend(participantId);
     } else {
       // The offer normally follows participant-joined; hold the track until the name is known.
       const held = this.pendingTracks.get(participantId) ?? [];
@@ -749,6 +757,8 @@ export class Call {
     this.settleLobby(new SignallingError('closed', 'left the lobby'));
     this.signalling?.close();
     this.signalling = null;
+    this.tileSizes?.close();
+    this.tileSizes = null;
     this.peer?.close();
     this.peer = null;
     this.hook.pc = null;

@@ -10,6 +10,9 @@ export interface PeerListener {
   onIceRestartNeeded(): void;
 }
 
+// Simulcast (the server's offer has a=simulcast:recv l;m;h): each rid's share of the camera's size.
+const kLayerScale: Record<string, number> = { l: 4, m: 2, h: 1 };
+
 // The server's first offer puts the participant's own microphone at mid 0 and camera at mid 1.
 const kAudioMid = '0';
 const kVideoMid = '1';
@@ -87,7 +90,10 @@ export class PeerSession {
     const video = sending?.getVideoTracks()[0] ?? null;
     for (const transceiver of this.pc.getTransceivers()) {
       if (transceiver.mid === kAudioMid) await this.publish(transceiver, audio);
-      else if (transceiver.mid === kVideoMid) await this.publish(transceiver, video);
+      else if (transceiver.mid === kVideoMid) {
+        await this.publish(transceiver, video);
+        await this.scaleLayers(transceiver);
+      }
       // Every other m-line is the server's sendonly (or inactive) forward of someone else's track;
       // the transceiver setRemoteDescription created is recvonly, which answers it correctly.
     }
@@ -102,6 +108,30 @@ export class PeerSession {
     if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
     const direction: RTCRtpTransceiverDirection = track ? 'sendonly' : 'inactive';
     if (transceiver.direction !== direction) transceiver.direction = direction;
+  }
+
+  /**
+   * As the answerer to a simulcast offer, Chromium creates one encoding per offered rid, all at
+   * full size; this scales them to 1/4, 1/2 and full resolution (RFC 8853 layers, lowest first).
+   */
+  private async scaleLayers(transceiver: RTCRtpTransceiver): Promise<void> {
+    const params = transceiver.sender.getParameters();
+    if (!params.encodings || params.encodings.length < 2) return;
+    let changed = false;
+    for (const encoding of params.encodings) {
+      const scale = encoding.rid ? kLayerScale[encoding.rid] : undefined;
+      if (scale !== undefined && encoding.scaleResolutionDownBy !== scale) {
+        encoding.scaleResolutionDownBy = scale;
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    try {
+      await transceiver.sender.setParameters(params);
+    } catch (error) {
+      // The browser still sends what it can; the server forwards whichever layers arrive.
+      console.warn('rounds: could not scale simulcast layers', error);
+    }
   }
 
   private onTrack(event: RTCTrackEvent): void {

@@ -231,6 +231,11 @@ export class SignallingClient {
     return this.request('update', fields);
   }
 
+  /** How large a participant's tile is on screen, in device pixels (simulcast layer selection). */
+  tile(participantId: string, width: number, height: number): Promise<unknown> {
+    return this.request('tile', { participantId, width, height });
+  }
+
   leave(): Promise<unknown> {
     return this.request('leave', {});
   }

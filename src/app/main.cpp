@@ -39,6 +39,7 @@ struct Options {
   std::vector<std::string> turnUrls;
   std::string turnSecret;
   unsigned turnTtl = 3600;
+  bool noSimulcast = false;
   std::string logLevel = "info";
   std::string publicUrl;
   std::string bootstrapToken;
@@ -87,6 +88,8 @@ void addOptions(CLI::App& app, Options& o) {
   app.add_option("--turn-secret", o.turnSecret,
                  "Secret shared with the TURN server (coturn static-auth-secret): signs short-lived credentials")
       ->envname("ROUNDS_TURN_SECRET");
+  app.add_flag("--no-simulcast", o.noSimulcast,
+               "Ask publishers for one video stream instead of three simulcast layers");
   app.add_option("--turn-ttl", o.turnTtl, "Seconds a participant's TURN credentials stay valid")
       ->envname("ROUNDS_TURN_TTL")->check(CLI::Range(60u, 7u * 24 * 3600))->capture_default_str();
   app.add_option("--public-url", o.publicUrl,
@@ -159,6 +162,7 @@ int main(int argc, char** argv) {
   }
 
   ConferenceConfig cc;
+  cc.simulcast = !o.noSimulcast;
   cc.maxParticipantsPerRoom = o.roomMaxParticipants;
   cc.turn.urls = o.turnUrls;
   cc.turn.secret = o.turnSecret;

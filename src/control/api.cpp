@@ -27,6 +27,18 @@ json statsJson(const WorkerStats& s) {
                           l.downlinkEstimateBps ? json(*l.downlinkEstimateBps) : json(nullptr)},
                          {"transportFeedbacksReceived", l.transportFeedbacksReceived},
                          {"transportFeedbacksSent", l.transportFeedbacksSent}});
+  json consumers = json::array();
+  for (const auto& c : s.consumerLayers)
+    consumers.push_back(json{{"participant", c.peerId},
+                             {"consumer", c.consumerId},
+                             {"producer", c.producerId},
+                             {"layers", c.layers},
+                             {"layer", c.currentLayer},
+                             {"targetLayer", c.targetLayer},
+                             {"estimateBps", c.estimateBps},
+                             {"switches", c.switches},
+                             {"tileHeight", c.tileHeight},
+                             {"layerBps", c.layerBitrates}});
   return json{{"worker", s.index},
               {"port", s.port},
               {"tcpPort", s.tcpPort},
@@ -48,7 +60,8 @@ json statsJson(const WorkerStats& s) {
               {"rtxReceived", s.rtxReceived},
               {"pausedConsumers", s.pausedConsumers},
               {"consumersResumed", s.consumersResumed},
-              {"peerLinks", links}};
+              {"peerLinks", links},
+              {"consumers", consumers}};
 }
 
 }  // namespace

@@ -137,6 +137,8 @@ void Conference::onWsMessage(const std::shared_ptr<WsConnection>& conn, std::str
     handleHostControl(*p, req.id, *control);
   } else if (auto* receive = std::get_if<signalling::ReceiveRequest>(&req.body)) {
     handleReceive(*p, req.id, *receive);
+  } else if (auto* tile = std::get_if<signalling::TileRequest>(&req.body)) {
+    handleTile(*p, req.id, *tile);
   } else if (std::holds_alternative<signalling::LeaveRequest>(req.body)) {
     conn->send(signalling::replyOk(req.id, json::object()));
     removeParticipant(p->id, "left", /*closeSocket=*/true);
@@ -453,6 +455,7 @@ void Conference::onTransportReady(const std::string& participantId, const Transp
   MLinePlan video = audio;
   video.kind = MediaKind::Video;
   video.mid = "1";
+  video.simulcast = config_.simulcast;
   p->plan = {audio, video};
   for (const auto& otherId : rooms_[p->room]) {
     if (otherId == p->id) continue;
@@ -582,6 +585,8 @@ void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>
     spec.rtxSsrc = t.rtxSsrc;
     spec.rtxPayloadType = t.rtxPayloadType;
     spec.transportCc = t.transportCc;
+    spec.rids = t.rids;
+    spec.codecName = t.codec.name;
     media_.addProducer(p.id, spec);
     if (t.kind == MediaKind::Audio && p.hostMuted)
       media_.setProducerPaused(p.id, track.producerId, true);
@@ -617,6 +622,20 @@ void Conference::handleUpdate(Participant& p, int64_t id, const signalling::Upda
   p.conn->send(signalling::replyOk(id, json::object()));
   broadcast(p.room, p.id,
             signalling::notification("participant-updated", json{{"participant", describe(p)}}));
+}
+
+void Conference::handleTile(Participant& p, int64_t id, const signalling::TileRequest& req) {
+  // The subscriber's consumer of that participant's camera, if it has one yet (the tile may be
+  // reported before the offer that carries the track has been answered).
+  bool applied = false;
+  for (const auto& m : p.plan) {
+    if (m.role != MLinePlan::Role::Subscribe || m.kind != MediaKind::Video || !m.active ||
+        m.sourceParticipant != req.participantId)
+      continue;
+    media_.setConsumerTile(p.id, m.consumerId, req.height);
+    applied = true;
+  }
+  p.conn->send(signalling::replyOk(id, json{{"applied", applied}}));
 }
 
 json Conference::iceServersJson(const std::string& participantId) const {

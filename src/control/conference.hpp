@@ -38,6 +38,7 @@ struct ConferenceConfig {
   int maxPasscodeFailures = 5;  // wrong passcodes per address and room within the window
   Millis passcodeFailureWindow{300000};
   TurnConfig turn;  // TURN servers handed out in join replies (none: iceServers is empty)
+  bool simulcast = true;  // ask publishers for three video layers (RFC 8853)
 };
 
 class Conference : public WsHandler, public MediaEvents, public RoomEvents {
@@ -167,6 +168,7 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   nlohmann::json receiveJson(const Participant& p) const;
   void handleAnswer(Participant& p, int64_t id, const signalling::AnswerRequest& req);
   void handleUpdate(Participant& p, int64_t id, const signalling::UpdateRequest& req);
+  void handleTile(Participant& p, int64_t id, const signalling::TileRequest& req);
   void handleRestartIce(Participant& p, int64_t id);
   void onIceRestarted(const std::string& participantId, const TransportDescription& d);
   nlohmann::json iceServersJson(const std::string& participantId) const;

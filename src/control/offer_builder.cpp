@@ -10,6 +10,9 @@ namespace {
 
 constexpr const char* kMidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
 constexpr const char* kAudioLevelUri = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+constexpr const char* kAbsSendTimeUri = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
+constexpr const char* kRidUri = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";  // RFC 8852 §3.1
+constexpr const char* kRepairedRidUri = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -63,6 +66,24 @@ uint8_t answeredRtx(const sdp::MediaSection& m, uint8_t pt) {
   return 0;
 }
 
+// RFC 8853 §5.3.2: the layers the answer will send, lowest first (our order), keeping only rids we
+// offered that the answer lists both in a=rid (send) and a=simulcast:send. Fewer than two: no
+// simulcast (the browser sends one stream, found by SSRC or mid as before).
+std::vector<std::string> answeredRids(const sdp::MediaSection& m) {
+  std::vector<std::string> listed = sdp::simulcastRids(m.simulcast, /*send=*/true);
+  std::vector<std::string> out;
+  for (const char* ours : kSimulcastRids) {
+    bool inSimulcast = std::find(listed.begin(), listed.end(), ours) != listed.end();
+    bool declared = std::any_of(m.rids.begin(), m.rids.end(), [&](const std::string& raw) {
+      auto rid = sdp::parseRid(raw);
+      return rid && rid->send && rid->id == ours;
+    });
+    if (inSimulcast && declared) out.emplace_back(ours);
+  }
+  if (out.size() < 2) out.clear();
+  return out;
+}
+
 }  // namespace
 
 std::vector<CodecChoice> supportedCodecs(MediaKind kind) {
@@ -97,11 +118,29 @@ sdp::SessionDescription buildOffer(const OfferContext& ctx, const std::vector<ML
       ms.extensions.push_back({ExtensionIds::kAudioLevel, kAudioLevelUri, std::nullopt});
     // One id on every m-line (BUNDLE): the sequence numbers count the whole transport.
     ms.extensions.push_back({ExtensionIds::kTransportCc, twcc::kExtensionUri, std::nullopt});
+    // Both directions: a publisher's packets then carry the 3-byte slot that we overwrite with
+    // our own send time towards each subscriber, whose browser estimates its downlink from it
+    // and reports it in REMB.
+    if (m.kind == MediaKind::Video)
+      ms.extensions.push_back({ExtensionIds::kAbsSendTime, kAbsSendTimeUri, std::nullopt});
     if (m.role == MLinePlan::Role::Publish) {
       ms.direction = sdp::Direction::RecvOnly;
       for (const auto& c : supportedCodecs(m.kind)) {
         ms.codecs.push_back(toSdpCodec(c, m.kind));
         if (c.rtxPayloadType != 0) ms.codecs.push_back(rtxCodec(c));
+      }
+      if (m.kind == MediaKind::Video && m.simulcast) {
+        // RFC 8852: the rid of each layer (and of its RTX) rides in a header extension, since the
+        // answer names no SSRCs; RFC 8851 §4 / RFC 8853 §5.1: we receive three layers.
+        ms.extensions.push_back({ExtensionIds::kRid, kRidUri, std::nullopt});
+        ms.extensions.push_back({ExtensionIds::kRepairedRid, kRepairedRidUri, std::nullopt});
+        std::string list;
+        for (const char* rid : kSimulcastRids) {
+          ms.rids.push_back(std::string(rid) + " recv");
+          if (!list.empty()) list += ';';
+          list += rid;
+        }
+        ms.simulcast = "recv " + list;
       }
     } else {
       ms.direction = m.active ? sdp::Direction::SendOnly : sdp::Direction::Inactive;
@@ -209,6 +248,7 @@ Result<AnswerInfo> readAnswer(const sdp::SessionDescription& answer,
     t.transportCc = std::any_of(m.extensions.begin(), m.extensions.end(), [](const auto& e) {
       return e.id == ExtensionIds::kTransportCc && e.uri == twcc::kExtensionUri;
     });
+    if (t.kind == MediaKind::Video && plan[i].simulcast) t.rids = answeredRids(m);
     if (t.kind == MediaKind::Video) {
       t.rtxPayloadType = answeredRtx(m, t.codec.payloadType);
       // RFC 4588 §8.1: "a=ssrc-group:FID <media> <rtx>".

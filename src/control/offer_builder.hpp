@@ -31,6 +31,8 @@ struct MLinePlan {
   MediaKind kind = MediaKind::Audio;
   std::string mid;
   bool active = true;  // false: a departed participant's track, offered a=inactive
+  // Publish video only: ask for three simulcast layers (RFC 8853 a=simulcast:recv l;m;h).
+  bool simulcast = false;
   // Subscribe only: what we send.
   std::string sourceParticipant;
   std::string trackId;
@@ -65,6 +67,8 @@ struct PublishedTrack {
   std::optional<uint32_t> rtxSsrc;
   // The answer kept our transport-cc extension (id ExtensionIds::kTransportCc).
   bool transportCc = false;
+  // Simulcast: the rids the browser will send, lowest layer first (empty: one stream).
+  std::vector<std::string> rids;
 };
 
 // What the answer says about one of our Subscribe m-lines.

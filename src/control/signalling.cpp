@@ -107,6 +107,8 @@ std::optional<std::string> normalizeDisplayName(std::string_view name) {
   return std::string(name);
 }
 
+constexpr int64_t kMaxTilePixels = 16384;
+
 std::variant<Request, RequestError> parseRequest(std::string_view text) {
   if (text.size() > kMaxMessageBytes)
     return RequestError{std::nullopt, makeError("too_large", "message over 65536 bytes")};
@@ -226,6 +228,20 @@ std::variant<Request, RequestError> parseRequest(std::string_view text) {
                                              ? "field 'mode': all, audio-only or active-speaker"
                                              : "field 'mode': all, audio-only, active-speaker or room-default")};
     req.body = r;
+  } else if (type == "tile") {
+    TileRequest r;
+    if (auto e = getToken(j, "participantId", r.participantId)) return RequestError{id, *e};
+    if (r.participantId.empty()) return RequestError{id, badRequest("field 'participantId': required")};
+    for (const char* field : {"width", "height"}) {
+      auto it = j.find(field);
+      if (it == j.end() || !it->is_number_integer() || it->get<int64_t>() < 0 ||
+          it->get<int64_t>() > kMaxTilePixels)
+        return RequestError{id, badRequest(std::string("field '") + field +
+                                           "': required, an integer from 0 to 16384")};
+      (std::string_view(field) == "width" ? r.width : r.height) =
+          static_cast<uint32_t>(it->get<int64_t>());
+    }
+    req.body = std::move(r);
   } else {
     return RequestError{id, makeError("unknown_type", "unknown message type '" + type.substr(0, 32) + "'")};
   }

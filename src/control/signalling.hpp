@@ -70,12 +70,19 @@ struct UpdateRequest {
 };
 struct LeaveRequest {};
 struct PingRequest {};
+// Simulcast: how large the client shows a participant's video (device pixels); the server
+// forwards no larger a layer than the tile needs.
+struct TileRequest {
+  std::string participantId;
+  uint32_t width = 0;
+  uint32_t height = 0;
+};
 // The client's ICE connection failed or stayed disconnected: new ICE credentials, then a new offer.
 struct RestartIceRequest {};
 
 using Body = std::variant<JoinRequest, AnswerRequest, UpdateRequest, LeaveRequest, PingRequest,
                           RestartIceRequest, LobbyDecisionRequest, HandRequest, HostControlRequest,
-                          ReceiveRequest>;
+                          ReceiveRequest, TileRequest>;
 
 struct Request {
   int64_t id = 0;

@@ -140,6 +140,12 @@ void MediaEngine::setReceiveMode(const std::string& peerId, ReceiveMode mode) {
   if (Worker* w = workerOfPeer(peerId)) w->post([w, peerId, mode] { w->setReceiveMode(peerId, mode); });
 }
 
+void MediaEngine::setConsumerTile(const std::string& peerId, uint64_t consumerId,
+                                  uint32_t height) {
+  if (Worker* w = workerOfPeer(peerId))
+    w->post([w, peerId, consumerId, height] { w->setConsumerTile(peerId, consumerId, height); });
+}
+
 void MediaEngine::audioLevel(const std::string& peerId, uint64_t producerId,
                              std::function<void(std::optional<uint8_t>)> done) {
   Worker* w = workerOfPeer(peerId);

@@ -56,6 +56,8 @@ class MediaEngine : public Worker::Listener {
   void removeConsumer(const std::string& peerId, uint64_t consumerId);
   // After the subscriber's answer: whether it accepted RTX (RFC 4588) on the consumer's m-line.
   void setConsumerRtx(const std::string& peerId, uint64_t consumerId, bool enabled);
+  // Simulcast: how tall (device pixels) the subscriber shows this consumer's video; 0: unknown.
+  void setConsumerTile(const std::string& peerId, uint64_t consumerId, uint32_t height);
   // The smoothed RFC 6464 level of an audio producer (-dBov, 127 silence), for active speaker.
   void audioLevel(const std::string& peerId, uint64_t producerId,
                   std::function<void(std::optional<uint8_t>)> done);

@@ -1,6 +1,8 @@
 #include "media/peer.hpp"
 
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <cstring>
 
 #include "common/log.hpp"
@@ -27,6 +29,45 @@ void clearExtension(rtp::RtpView& v, uint8_t id) {
 }
 
 constexpr size_t kMaxTuples = 8;
+
+// The header extensions of a packet on its way to a subscriber: the publisher's mid and rids mean
+// nothing there, and abs-send-time becomes our send time (24-bit 6.18 fixed-point seconds), from
+// which the subscriber's browser estimates its downlink and sends us REMB.
+void prepareExtensions(rtp::RtpView& v, TimePoint now) {
+  if (!v.hasExtension()) return;
+  clearExtension(v, ExtensionIds::kMid);
+  clearExtension(v, ExtensionIds::kRid);
+  clearExtension(v, ExtensionIds::kRepairedRid);
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  uint32_t ast = static_cast<uint32_t>((static_cast<uint64_t>(us) << 18) / 1'000'000) & 0xFFFFFF;
+  std::array<uint8_t, 3> b{static_cast<uint8_t>(ast >> 16), static_cast<uint8_t>(ast >> 8),
+                           static_cast<uint8_t>(ast)};
+  v.setExtension(ExtensionIds::kAbsSendTime, Bytes(b.data(), b.size()));
+}
+
+// RFC 7741 §4.2: each simulcast layer numbers its pictures itself; across a switch the subscriber
+// must see picture ids (15-bit) and TL0PICIDX continue, or its decoder takes the new layer's
+// frames for old ones. `payload` starts at the VP8 payload descriptor.
+void rewriteVp8(Consumer& c, MutableBytes payload, uint32_t sourceSsrc, bool retransmission) {
+  auto d = video::parseVp8(payload);
+  if (!d || !d->pictureId || !d->pictureId15) return;
+  if (!retransmission && (!c.vp8Started || sourceSsrc != c.vp8Source)) {
+    c.pictureIdOffset = static_cast<uint16_t>((c.lastPictureId + 1 - *d->pictureId) & 0x7FFF);
+    if (d->tl0PicIdx) c.tl0Offset = static_cast<uint8_t>(c.lastTl0 + 1 - *d->tl0PicIdx);
+    c.vp8Source = sourceSsrc;
+    c.vp8Started = true;
+  }
+  if (!c.vp8Started) return;
+  uint16_t pid = static_cast<uint16_t>((*d->pictureId + c.pictureIdOffset) & 0x7FFF);
+  video::writeVp8PictureId(payload, *d, pid);
+  uint8_t tl0 = d->tl0PicIdx ? static_cast<uint8_t>(*d->tl0PicIdx + c.tl0Offset) : 0;
+  if (d->tl0PicIdx) video::writeVp8Tl0PicIdx(payload, *d, tl0);
+  // Only a newer picture moves the continuation point (15-bit wrap-around).
+  if (!retransmission && static_cast<uint16_t>((pid - c.lastPictureId) & 0x7FFF) < 0x4000) {
+    c.lastPictureId = pid;
+    if (d->tl0PicIdx) c.lastTl0 = tl0;
+  }
+}
 
 }  // namespace
 
@@ -128,28 +169,31 @@ void Peer::receiveSrtp(MutableBytes packet, const SocketAddress& from) {
     }
   }
   bool isRtx = false;
-  Producer* producer = producerBySsrc(view->ssrc());
-  if (!producer) {
-    auto it = producersByRtxSsrc_.find(view->ssrc());
-    if (it != producersByRtxSsrc_.end()) {
-      producer = it->second;
-      isRtx = true;
-    } else {
-      producer = learnSsrc(*view, isRtx);
-    }
+  size_t layer = 0;
+  Producer* producer = nullptr;
+  if (auto it = producersBySsrc_.find(view->ssrc()); it != producersBySsrc_.end()) {
+    producer = it->second.producer;
+    layer = it->second.layer;
+  } else if (auto rt = producersByRtxSsrc_.find(view->ssrc()); rt != producersByRtxSsrc_.end()) {
+    producer = rt->second.producer;
+    layer = rt->second.layer;
+    isRtx = true;
+  } else {
+    producer = learnSsrc(*view, isRtx, layer);
   }
   if (!producer) {
     ++counters_.droppedUnknownSsrc;
     return;
   }
+  ProducerLayer& lay = producer->layers[layer];
   if (isRtx) {
     // RFC 4588 §4: back into the original packet, which is then routed like any other.
-    if (!producer->ssrc || view->payloadType() != producer->spec.rtxPayloadType) {
+    if (!lay.ssrc || view->payloadType() != producer->spec.rtxPayloadType) {
       ++counters_.droppedOther;
       return;
     }
     // No OSN: a padding-only packet (bandwidth probing), nothing to route.
-    auto n = rtx::unwrap(packet.first(len), *producer->ssrc, producer->spec.payloadType);
+    auto n = rtx::unwrap(packet.first(len), *lay.ssrc, producer->spec.payloadType);
     if (!n) return;
     view = rtp::RtpView::parse(packet.first(*n));
     if (!view) {
@@ -157,13 +201,17 @@ void Peer::receiveSrtp(MutableBytes packet, const SocketAddress& from) {
       return;
     }
   }
+  TimePoint now = clock_.now();
   uint32_t nowTicks = static_cast<uint32_t>(
       static_cast<uint64_t>(clock_.wallMillis()) * producer->spec.clockRate / 1000);
-  producer->stats.onPacket(view->sequenceNumber(), view->timestamp(), nowTicks);
-  listener_.onPeerRtp(*this, *producer, *view, isRtx);
+  lay.stats.onPacket(view->sequenceNumber(), view->timestamp(), nowTicks);
+  lay.windowBytes += view->size();
+  lay.lastPacket = now;
+  lay.seen = true;
+  listener_.onPeerRtp(*this, *producer, layer, *view, isRtx);
 }
 
-Producer* Peer::learnSsrc(rtp::RtpView& view, bool& isRtx) {
+Producer* Peer::learnSsrc(rtp::RtpView& view, bool& isRtx, size_t& layer) {
   // RFC 8843 §15: the mid header extension names the m-line an unannounced SSRC belongs to.
   // The payload type tells the media stream from its RTX stream (RFC 4588 §8.1: same mid).
   auto mid = view.extension(ExtensionIds::kMid);
@@ -171,18 +219,42 @@ Producer* Peer::learnSsrc(rtp::RtpView& view, bool& isRtx) {
   std::string_view midText = asText(*mid);
   for (auto& [id, p] : producers_) {
     if (p->spec.mid != midText) continue;
+    if (p->simulcast()) return learnLayer(*p, view, isRtx, layer);
+    ProducerLayer& only = p->layers[0];
+    layer = 0;
     if (p->spec.rtxPayloadType != 0 && view.payloadType() == p->spec.rtxPayloadType) {
-      if (p->rtxSsrc) continue;
-      p->rtxSsrc = view.ssrc();
-      producersByRtxSsrc_[view.ssrc()] = p.get();
+      if (only.rtxSsrc) continue;
+      only.rtxSsrc = view.ssrc();
+      producersByRtxSsrc_[view.ssrc()] = {p.get(), 0};
       isRtx = true;
       return p.get();
     }
-    if (!p->ssrc) {
-      p->ssrc = view.ssrc();
-      producersBySsrc_[view.ssrc()] = p.get();
+    if (!only.ssrc) {
+      only.ssrc = view.ssrc();
+      producersBySsrc_[view.ssrc()] = {p.get(), 0};
       return p.get();
     }
+  }
+  return nullptr;
+}
+
+Producer* Peer::learnLayer(Producer& p, rtp::RtpView& view, bool& isRtx, size_t& layer) {
+  // RFC 8852 §3: a layer's packets carry its rid; its RTX packets carry the rid they repair in
+  // repaired-rtp-stream-id (RFC 8852 §3.2), so a layer's RTX SSRC is learned the same way.
+  bool rtxPacket = p.spec.rtxPayloadType != 0 && view.payloadType() == p.spec.rtxPayloadType;
+  auto rid = view.extension(rtxPacket ? ExtensionIds::kRepairedRid : ExtensionIds::kRid);
+  if (!rid) return nullptr;
+  std::string_view ridText = asText(*rid);
+  for (size_t i = 0; i < p.layerCount; ++i) {
+    ProducerLayer& l = p.layers[i];
+    if (l.rid != ridText) continue;
+    std::optional<uint32_t>& slot = rtxPacket ? l.rtxSsrc : l.ssrc;
+    if (slot) return nullptr;  // the layer already has its SSRC; a second one is not ours
+    slot = view.ssrc();
+    (rtxPacket ? producersByRtxSsrc_ : producersBySsrc_)[view.ssrc()] = {&p, i};
+    isRtx = rtxPacket;
+    layer = i;
+    return &p;
   }
   return nullptr;
 }
@@ -202,7 +274,10 @@ bool Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowT
   view->setSequenceNumber(out.seq);
   view->setTimestamp(out.timestamp);
   view->setPayloadType(consumer.spec.payloadType);
-  clearExtension(*view, ExtensionIds::kMid);
+  prepareExtensions(*view, clock_.now());
+  if (consumer.simulcastVp8)
+    rewriteVp8(consumer, slot.subspan(view->headerSize(), view->payloadSize()), packet.ssrc(),
+               /*retransmission=*/false);
   if (!protectAndQueue(*view, slot, len, *tuple)) return false;
   ++consumer.packetsSent;
   consumer.octetsSent += static_cast<uint32_t>(packet.payloadSize());
@@ -225,7 +300,11 @@ bool Peer::resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t no
   if (len == 0) return false;
   auto view = rtp::RtpView::parse(slot.first(len));
   if (!view) return false;
-  clearExtension(*view, ExtensionIds::kMid);
+  prepareExtensions(*view, clock_.now());
+  // RFC 4588 §4: the original payload follows the 2-byte OSN.
+  if (consumer.simulcastVp8 && view->payloadSize() > 2)
+    rewriteVp8(consumer, slot.subspan(view->headerSize() + 2, view->payloadSize() - 2),
+               stored.ssrc(), /*retransmission=*/true);
   if (!protectAndQueue(*view, slot, len, *tuple)) return false;
   ++consumer.rtxSeq;
   return true;
@@ -286,8 +365,8 @@ void Peer::sendTransportFeedback() {
   // The media SSRC is not used by receivers of transport feedback; name one of ours anyway.
   uint32_t mediaSsrc = 0;
   for (auto& [id, p] : producers_)
-    if (p->ssrc) {
-      mediaSsrc = *p->ssrc;
+    if (p->layerCount > 0 && p->layers[0].ssrc) {
+      mediaSsrc = *p->layers[0].ssrc;
       break;
     }
   std::array<uint8_t, 1200> buf;
@@ -371,15 +450,27 @@ Producer* Peer::addProducer(const ProducerSpec& spec) {
   auto p = std::make_unique<Producer>();
   p->spec = spec;
   p->peer = this;
-  p->ssrc = spec.ssrc;
-  p->rtxSsrc = spec.rtxSsrc;
-  if (spec.kind == MediaKind::Video) {
-    p->history = std::make_unique<RetransmissionBuffer>();
-    p->nack = std::make_unique<NackGenerator>();
-  }
+  p->codec = video::Codec::Other;
+  if (spec.kind == MediaKind::Video)
+    p->codec = spec.payloadType == 102 ? video::Codec::H264 : video::Codec::Vp8;
+  if (!spec.codecName.empty())
+    p->codec = video::codecFromName(spec.codecName.data(), spec.codecName.size());
+  p->layerCount = std::clamp<size_t>(spec.rids.size(), 1, kMaxSimulcastLayers);
   Producer* raw = p.get();
-  if (spec.ssrc) producersBySsrc_[*spec.ssrc] = raw;
-  if (spec.rtxSsrc && spec.rtxPayloadType != 0) producersByRtxSsrc_[*spec.rtxSsrc] = raw;
+  for (size_t i = 0; i < p->layerCount; ++i) {
+    ProducerLayer& l = p->layers[i];
+    if (spec.rids.size() > 1) l.rid = spec.rids[i];
+    if (spec.kind == MediaKind::Video) {
+      l.history = std::make_unique<RetransmissionBuffer>();
+      l.nack = std::make_unique<NackGenerator>();
+    }
+  }
+  if (!p->simulcast()) {
+    p->layers[0].ssrc = spec.ssrc;
+    p->layers[0].rtxSsrc = spec.rtxSsrc;
+    if (spec.ssrc) producersBySsrc_[*spec.ssrc] = {raw, 0};
+    if (spec.rtxSsrc && spec.rtxPayloadType != 0) producersByRtxSsrc_[*spec.rtxSsrc] = {raw, 0};
+  }
   producers_[spec.producerId] = std::move(p);
   return raw;
 }
@@ -387,9 +478,16 @@ Producer* Peer::addProducer(const ProducerSpec& spec) {
 void Peer::removeProducer(uint64_t producerId) {
   auto it = producers_.find(producerId);
   if (it == producers_.end()) return;
-  if (it->second->ssrc) producersBySsrc_.erase(*it->second->ssrc);
-  if (it->second->rtxSsrc) producersByRtxSsrc_.erase(*it->second->rtxSsrc);
+  for (size_t i = 0; i < it->second->layerCount; ++i) {
+    const ProducerLayer& l = it->second->layers[i];
+    if (l.ssrc) producersBySsrc_.erase(*l.ssrc);
+    if (l.rtxSsrc) producersByRtxSsrc_.erase(*l.rtxSsrc);
+  }
   producers_.erase(it);
+}
+
+void Peer::onRemb(uint64_t bitrateBps) {
+  remb_ = static_cast<uint32_t>(std::min<uint64_t>(bitrateBps, UINT32_MAX));
 }
 
 Producer* Peer::producerById(uint64_t id) {
@@ -398,8 +496,15 @@ Producer* Peer::producerById(uint64_t id) {
 }
 
 Producer* Peer::producerBySsrc(uint32_t ssrc) {
+  size_t layer = 0;
+  return producerBySsrc(ssrc, layer);
+}
+
+Producer* Peer::producerBySsrc(uint32_t ssrc, size_t& layer) {
   auto it = producersBySsrc_.find(ssrc);
-  return it == producersBySsrc_.end() ? nullptr : it->second;
+  if (it == producersBySsrc_.end()) return nullptr;
+  layer = it->second.layer;
+  return it->second.producer;
 }
 
 Consumer* Peer::addConsumer(const ConsumerSpec& spec, uint16_t seq0, uint32_t ts0) {

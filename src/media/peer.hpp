@@ -5,6 +5,7 @@
 // Threading: belongs to its worker thread.
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "common/metrics.hpp"
 #include "media/audio_level.hpp"
 #include "media/bandwidth_estimator.hpp"
+#include "media/layer_selector.hpp"
 #include "media/nack_generator.hpp"
 #include "media/receive_stats.hpp"
 #include "media/retransmission_buffer.hpp"
@@ -26,6 +28,7 @@
 #include "net/packet_sender.hpp"
 #include "net/udp_socket.hpp"
 #include "proto/rtp.hpp"
+#include "proto/video_payload.hpp"
 #include "transport/dtls.hpp"
 #include "transport/ice_lite.hpp"
 #include "transport/srtp.hpp"
@@ -34,10 +37,12 @@ namespace rounds {
 
 class Peer;
 
-struct Producer {
-  ProducerSpec spec;
-  Peer* peer = nullptr;
-  std::optional<uint32_t> ssrc;  // known from the answer or learned from the mid extension
+// One encoding of a track: the only one, or one simulcast layer (RFC 8853). Everything RTP keeps
+// per SSRC lives here: receive statistics, SR times, key-frame requests, history and NACKs.
+struct ProducerLayer {
+  std::string rid;               // simulcast: the layer's rid; empty otherwise
+  std::optional<uint32_t> ssrc;  // known from the answer or learned from the mid/rid extension
+  std::optional<uint32_t> rtxSsrc;  // the publisher's RTX stream (RFC 4588) of this layer
   RtpReceiveStats stats;
   // Last sender report from the publisher (for our RR's LSR/DLSR and to translate SRs).
   uint64_t lastSrNtp = 0;
@@ -49,12 +54,36 @@ struct Producer {
   uint8_t firSeq = 0;
   // Loss recovery, video only (null for audio): recent packets for subscribers' NACKs, and the
   // gaps we NACK the publisher for. Allocated once when the producer is added.
-  std::optional<uint32_t> rtxSsrc;  // the publisher's RTX stream (RFC 4588)
   std::unique_ptr<RetransmissionBuffer> history;
   std::unique_ptr<NackGenerator> nack;
+  // What layer selection needs: the rate over the last full second, the key frame's height.
+  uint64_t windowBytes = 0;
+  TimePoint windowStart{};
+  uint32_t bitrateBps = 0;
+  TimePoint lastPacket{};
+  bool seen = false;
+  uint16_t width = 0;
+  uint16_t height = 0;
+};
+
+struct Producer {
+  ProducerSpec spec;
+  Peer* peer = nullptr;
+  video::Codec codec = video::Codec::Other;
+  // layers[0] is the only one without simulcast; with it, lowest first (spec.rids order).
+  std::array<ProducerLayer, kMaxSimulcastLayers> layers;
+  size_t layerCount = 1;
   AudioLevelMeter audioLevel;  // audio only: RFC 6464 levels
   // A host muted the publisher: its packets are received (and counted) but go to nobody.
   bool paused = false;
+
+  bool simulcast() const { return layerCount > 1; }
+  // The layer whose media SSRC is `ssrc`, or nullopt.
+  std::optional<size_t> layerOfSsrc(uint32_t ssrc) const {
+    for (size_t i = 0; i < layerCount; ++i)
+      if (layers[i].ssrc == ssrc) return i;
+    return std::nullopt;
+  }
 };
 
 struct Consumer {
@@ -72,6 +101,16 @@ struct Consumer {
   // Not wanted by the subscriber (its ReceiveMode): nothing is sent; resumes with a key frame.
   bool paused = false;
   uint64_t pausedDrops = 0;  // packets not sent while paused
+  // Simulcast: which layer this subscriber gets; VP8 picture id / TL0PICIDX continuity across
+  // switches (the layers number their pictures independently).
+  LayerSelector selector;
+  bool simulcastVp8 = false;     // set by the router when the producer is simulcast VP8
+  uint32_t vp8Source = 0;       // the SSRC the picture id offset was computed for
+  uint16_t pictureIdOffset = 0;  // added to the source's 15-bit picture id
+  uint8_t tl0Offset = 0;
+  uint16_t lastPictureId = 0;    // last one sent (rewritten)
+  uint8_t lastTl0 = 0;
+  bool vp8Started = false;
   Consumer(ConsumerSpec s, Peer* p, uint16_t seq0, uint32_t ts0)
       : spec(s),
         peer(p),
@@ -88,7 +127,8 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
     virtual void onPeerConnected(Peer& peer) = 0;
     virtual void onPeerClosed(Peer& peer, const std::string& reason) = 0;
     // `retransmission`: the packet was unwrapped from the publisher's RTX stream.
-    virtual void onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet,
+    // `layer`: the simulcast layer (0 without simulcast).
+    virtual void onPeerRtp(Peer& peer, Producer& producer, size_t layer, rtp::RtpView& packet,
                            bool retransmission) = 0;
     virtual void onPeerRtcp(Peer& peer, Bytes compound) = 0;
   };
@@ -107,6 +147,17 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   // ICE-TCP (RFC 6544): where packets for TCP tuples go; null when the worker has no TCP port.
   void setTcp(TcpMediaServer* tcp) { socket_.setTcp(tcp); }
   void setRtcpSsrc(uint32_t s) { rtcpSsrc_ = s; }
+  // The estimated bandwidth towards this subscriber (what layer selection uses), nullopt until
+  // one is known: our transport-cc estimate when its browser sends transport feedback, else the
+  // latest REMB it sent (draft-alvestrand-rmcat-remb, its receive-side estimate driven by the
+  // abs-send-time we stamp on what we send it).
+  std::optional<uint32_t> downlinkEstimateBps() const {
+    if (auto twcc = twccEstimateBps()) return twcc;
+    return rembEstimateBps();
+  }
+  // From Router::onRtcp: a REMB from this peer's browser (its receive-side estimate).
+  void onRemb(uint64_t bitrateBps);
+  std::optional<uint32_t> rembEstimateBps() const { return remb_; }
 
   void setRemoteParameters(const std::string& ufrag, const std::string& fpAlgorithm,
                            const std::string& fpValue);
@@ -130,7 +181,7 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   // Transport-wide congestion control (draft-holmer-rmcat-transport-wide-cc-extensions-01,
   // draft-ietf-rmcat-gcc-02). Our estimate of the link towards this peer, from its transport
   // feedback about what we sent it; nullopt until feedback has confirmed delivered packets.
-  std::optional<uint32_t> downlinkEstimateBps() const { return estimator_.estimateBps(); }
+  std::optional<uint32_t> twccEstimateBps() const { return estimator_.estimateBps(); }
   // A transport feedback packet (RTPFB FMT 15, header included) from this peer.
   void onTransportFeedback(Bytes packet);
   const BandwidthEstimator& estimator() const { return estimator_; }
@@ -149,6 +200,8 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   void removeProducer(uint64_t producerId);
   Producer* producerById(uint64_t id);
   Producer* producerBySsrc(uint32_t ssrc);
+  // With the layer the SSRC belongs to.
+  Producer* producerBySsrc(uint32_t ssrc, size_t& layer);
   Consumer* addConsumer(const ConsumerSpec& spec, uint16_t seq0, uint32_t ts0);
   void removeConsumer(uint64_t consumerId);
   Consumer* consumerBySsrc(uint32_t ssrc);
@@ -166,7 +219,8 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   void onDtlsClosed() override;
 
   void closeWith(const std::string& reason);
-  Producer* learnSsrc(rtp::RtpView& view, bool& isRtx);
+  Producer* learnSsrc(rtp::RtpView& view, bool& isRtx, size_t& layer);
+  Producer* learnLayer(Producer& p, rtp::RtpView& view, bool& isRtx, size_t& layer);
   // Stamps our transport sequence number (when the packet has the extension's slot), protects
   // the slot in place, remembers it in the send history and queues it.
   bool protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len,
@@ -189,8 +243,14 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   bool closed_ = false;
   uint32_t rtcpSsrc_ = 0;
   std::map<uint64_t, std::unique_ptr<Producer>> producers_;
-  std::unordered_map<uint32_t, Producer*> producersBySsrc_;
-  std::unordered_map<uint32_t, Producer*> producersByRtxSsrc_;
+  // SSRC -> producer and layer (simulcast: one entry per layer).
+  struct LayerRef {
+    Producer* producer;
+    size_t layer;
+  };
+  std::unordered_map<uint32_t, LayerRef> producersBySsrc_;
+  std::unordered_map<uint32_t, LayerRef> producersByRtxSsrc_;
+  std::optional<uint32_t> remb_;
   std::map<uint64_t, std::unique_ptr<Consumer>> consumers_;
   std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;
   // Transport-cc: arrivals from this peer (allocated at its first stamped packet), what we sent

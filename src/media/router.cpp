@@ -17,6 +17,8 @@ constexpr uint64_t kRembBitrate = 2'000'000;
 // can name 17 packets of 1.2 kB, so without a budget it would be an amplifier.
 constexpr uint32_t kRetransmitBudgetPerTick = 100;
 constexpr size_t kMaxNackSeqsPerPacket = 64;  // sequence numbers in one NACK we send
+constexpr int64_t kRateWindowMs = 1000;      // a layer's bitrate is measured over this window
+constexpr int64_t kLayerInactiveMs = 1000;   // a layer silent this long is not selectable
 
 }  // namespace
 
@@ -35,10 +37,20 @@ void Router::addConsumer(Consumer& consumer) {
   consumer.retransmitBudget = kRetransmitBudgetPerTick;
   consumers_[consumer.spec.producerId].push_back(&consumer);
   consumer.paused = !wanted(consumer);
-  // A new subscriber needs a key frame to start decoding (RFC 4585 §6.3.1).
+  // A new subscriber needs a key frame to start decoding (RFC 4585 §6.3.1); with simulcast, one
+  // of the layer the selector starts it on. A paused one gets its key frame when it resumes.
   auto it = producers_.find(consumer.spec.producerId);
-  if (it != producers_.end() && it->second->spec.kind == MediaKind::Video && !consumer.paused)
-    requestKeyFrame(*it->second, clock_.now());
+  if (it == producers_.end() || it->second->spec.kind != MediaKind::Video) return;
+  Producer& producer = *it->second;
+  TimePoint now = clock_.now();
+  if (!producer.simulcast()) {
+    if (!consumer.paused) requestKeyFrame(producer, now);
+    return;
+  }
+  consumer.simulcastVp8 = producer.codec == video::Codec::Vp8;
+  updateSelector(producer, consumer, now);
+  if (!consumer.paused && consumer.selector.waitingForKeyFrame())
+    requestKeyFrame(producer, static_cast<size_t>(consumer.selector.target()), now);
 }
 
 void Router::removeConsumer(uint64_t consumerId) {
@@ -54,23 +66,39 @@ void Router::removePeer(Peer& peer) {
     std::erase_if(list, [&](Consumer* c) { return c->peer == &peer; });
 }
 
-void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission) {
+void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission, size_t layer) {
   if (producer.paused) return;  // muted by a host (docs/signalling.md "Host controls")
   TimePoint now = clock_.now();
   if (retransmission) ++rtxReceived_;
-  if (producer.history) {
+  if (layer >= producer.layerCount) return;
+  ProducerLayer& lay = producer.layers[layer];
+  if (lay.history) {
     uint16_t seq = packet.sequenceNumber();
     // Already here: a duplicate, or a retransmission of a packet that was only late. Every
     // consumer has had it.
-    if (producer.history->contains(seq, now)) return;
-    producer.history->insert(seq, Bytes(packet.buffer().data(), packet.size()), now);
-    auto gap = producer.nack->onPacket(seq, now);
-    if (gap.keyFrameNeeded) requestKeyFrame(producer, now);
-    if (gap.newMissing) sendNacks(producer, now);
+    if (lay.history->contains(seq, now)) return;
+    lay.history->insert(seq, Bytes(packet.buffer().data(), packet.size()), now);
+    auto gap = lay.nack->onPacket(seq, now);
+    if (gap.keyFrameNeeded) requestKeyFrame(producer, layer, now);
+    if (gap.newMissing) sendNacks(producer, layer, now);
   } else if (producer.spec.kind == MediaKind::Audio) {
     // RFC 6464 §3. Opus DTX and FEC packets go on untouched below, however small.
     if (auto level = packet.extension(ExtensionIds::kAudioLevel))
       producer.audioLevel.onExtension(*level, now);
+  }
+  // Simulcast: a consumer switches layers only where the new one starts a key frame.
+  bool keyFrame = false;
+  if (producer.simulcast()) {
+    if (producer.codec == video::Codec::Vp8) {
+      auto d = video::parseVp8(packet.payload());
+      keyFrame = d && d->keyFrame;
+      if (keyFrame && d->height != 0) {
+        lay.width = d->width;
+        lay.height = d->height;
+      }
+    } else {
+      keyFrame = video::startsKeyFrame(producer.codec, packet.payload());
+    }
   }
   auto it = consumers_.find(producer.spec.producerId);
   if (it == consumers_.end() || it->second.empty()) return;
@@ -81,6 +109,7 @@ void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission
       ++c->pausedDrops;
       continue;
     }
+    if (producer.simulcast() && !c->selector.onPacket(layer, keyFrame)) continue;
     c->peer->sendRtp(*c, packet, nowTicks);
     ++forwarded_;
   }
@@ -98,6 +127,9 @@ void Router::onRtcp(Peer& from, Bytes compound) {
           if (auto media = rtcp::pliMediaSsrc(*p)) onKeyFrameRequest(from, *media);
         } else if (p->count == 4) {
           if (auto fir = rtcp::firEntry(*p)) onKeyFrameRequest(from, fir->ssrc);
+        } else if (p->count == 15) {
+          // draft-alvestrand-rmcat-remb: the subscriber's receive-side downlink estimate.
+          if (auto bps = rtcp::rembBitrate(*p)) from.onRemb(*bps);
         }
         break;
       case rtcp::kRtpFeedback:
@@ -108,7 +140,7 @@ void Router::onRtcp(Peer& from, Bytes compound) {
         }
         break;
       default:
-        // RR, SDES, BYE, REMB: read later (issue 5); nothing to do yet.
+        // RR, SDES, BYE: nothing to do yet.
         break;
     }
   }
@@ -118,19 +150,22 @@ void Router::onRtcp(Peer& from, Bytes compound) {
 void Router::onSenderReport(Peer& from, const rtcp::PacketView& p) {
   auto info = rtcp::senderInfo(p);
   if (!info) return;
-  Producer* producer = from.producerBySsrc(p.senderSsrc());
+  size_t layer = 0;
+  Producer* producer = from.producerBySsrc(p.senderSsrc(), layer);
   if (!producer) return;
-  producer->lastSrNtp = info->ntpTimestamp;
-  producer->lastSrRtp = info->rtpTimestamp;
-  producer->lastSrArrival = clock_.now();
-  producer->haveSr = true;
+  ProducerLayer& lay = producer->layers[layer];
+  lay.lastSrNtp = info->ntpTimestamp;
+  lay.lastSrRtp = info->rtpTimestamp;
+  lay.lastSrArrival = clock_.now();
+  lay.haveSr = true;
   // Translate for each subscriber: same NTP time, RTP time shifted by that consumer's offset,
-  // so that lip sync between a publisher's audio and video survives the rewriting.
+  // so that lip sync between a publisher's audio and video survives the rewriting. Simulcast
+  // layers have their own RTP clocks: only subscribers on this layer get this one.
   auto it = consumers_.find(producer->spec.producerId);
   if (it == consumers_.end()) return;
   std::array<uint8_t, 64> buf;
   for (Consumer* c : it->second) {
-    if (!c->rewriter.started() || c->paused) continue;
+    if (!c->rewriter.started() || c->paused || c->rewriter.source() != p.senderSsrc()) continue;
     rtcp::SenderInfo out = *info;
     out.rtpTimestamp = info->rtpTimestamp + (c->lastOutTs - c->lastSourceTs);
     out.packetCount = c->packetsSent;
@@ -145,7 +180,16 @@ void Router::onKeyFrameRequest(Peer& from, uint32_t mediaSsrc) {
   if (!consumer || consumer->paused) return;
   auto it = producers_.find(consumer->spec.producerId);
   if (it == producers_.end()) return;
-  requestKeyFrame(*it->second, clock_.now());
+  Producer& producer = *it->second;
+  // Simulcast: the layer the subscriber is decoding (or about to switch to).
+  size_t layer = 0;
+  if (producer.simulcast()) {
+    int l = consumer->selector.waitingForKeyFrame() ? consumer->selector.target()
+                                                    : consumer->selector.current();
+    if (l == LayerSelector::kNone) return;
+    layer = static_cast<size_t>(l);
+  }
+  requestKeyFrame(producer, layer, clock_.now());
 }
 
 void Router::onNack(Peer& from, const rtcp::PacketView& p) {
@@ -156,8 +200,12 @@ void Router::onNack(Peer& from, const rtcp::PacketView& p) {
   Consumer* c = from.consumerBySsrc(readU32(p.bytes.data() + 8));
   if (!c || !c->rewriter.started() || c->paused) return;
   auto it = producers_.find(c->spec.producerId);
-  if (it == producers_.end() || !it->second->history) return;
+  if (it == producers_.end()) return;
   Producer& producer = *it->second;
+  // The history of the layer the consumer is on now (the rewriter maps only its current source).
+  auto layer = producer.layerOfSsrc(c->rewriter.source());
+  if (!layer || !producer.layers[*layer].history) return;
+  ProducerLayer& lay = producer.layers[*layer];
   TimePoint now = clock_.now();
   uint32_t nowTicks = static_cast<uint32_t>(
       static_cast<uint64_t>(clock_.wallMillis()) * producer.spec.clockRate / 1000);
@@ -166,39 +214,83 @@ void Router::onNack(Peer& from, const rtcp::PacketView& p) {
     if (c->retransmitBudget == 0) return;
     uint16_t seq = c->rewriter.sourceSeq(outSeq);
     std::optional<rtp::RtpView> view;
-    if (auto stored = producer.history->find(seq, now)) view = rtp::RtpView::parse(*stored);
+    if (auto stored = lay.history->find(seq, now)) view = rtp::RtpView::parse(*stored);
     if (!view || view->ssrc() != c->rewriter.source()) {
       ++retransmissionMisses_;
       // Unless we are still asking the publisher for it (its retransmission will be forwarded),
       // the subscriber can only recover from a key frame.
-      if (!producer.nack->isMissing(seq)) lost = true;
+      if (!lay.nack->isMissing(seq)) lost = true;
       return;
     }
     --c->retransmitBudget;
     if (c->peer->resendRtp(*c, *view, nowTicks)) ++retransmissionsSent_;
   });
-  if (lost) requestKeyFrame(producer, now);
+  if (lost) requestKeyFrame(producer, *layer, now);
 }
 
-void Router::sendNacks(Producer& producer, TimePoint now) {
-  if (!producer.nack || !producer.ssrc || !producer.peer->connected()) return;
+void Router::sendNacks(Producer& producer, size_t layer, TimePoint now) {
+  ProducerLayer& lay = producer.layers[layer];
+  if (!lay.nack || !lay.ssrc || !producer.peer->connected()) return;
   std::array<uint16_t, kMaxNackSeqsPerPacket> seqs;
-  size_t n = producer.nack->collect(now, seqs);
+  size_t n = lay.nack->collect(now, seqs);
   if (n == 0) return;
   std::array<uint8_t, 12 + 4 * kMaxNackSeqsPerPacket> buf;
-  size_t len = rtcp::writeNack(buf, producer.peer->rtcpSsrc(), *producer.ssrc, {seqs.data(), n});
+  size_t len = rtcp::writeNack(buf, producer.peer->rtcpSsrc(), *lay.ssrc, {seqs.data(), n});
   if (len == 0) return;
   producer.peer->sendRtcp(Bytes(buf.data(), len));
   ++nacksSent_;
 }
 
+void Router::updateLayerRates(Producer& producer, TimePoint now) {
+  for (size_t i = 0; i < producer.layerCount; ++i) {
+    ProducerLayer& l = producer.layers[i];
+    auto elapsed = std::chrono::duration_cast<Millis>(now - l.windowStart).count();
+    if (elapsed < kRateWindowMs) continue;
+    l.bitrateBps = l.windowStart == TimePoint{} ? 0
+                   : static_cast<uint32_t>(l.windowBytes * 8 * 1000 / static_cast<uint64_t>(elapsed));
+    l.windowBytes = 0;
+    l.windowStart = now;
+  }
+}
+
+void Router::updateSelector(Producer& producer, Consumer& c, TimePoint now) {
+  std::array<LayerSelector::LayerInfo, kMaxSimulcastLayers> info;
+  for (size_t i = 0; i < producer.layerCount; ++i) {
+    const ProducerLayer& l = producer.layers[i];
+    info[i].bitrateBps = l.bitrateBps;
+    info[i].height = l.height;
+    info[i].active = l.seen && now - l.lastPacket < Millis(kLayerInactiveMs);
+  }
+  // The subscriber's estimate is for everything we send it: each of its video consumers gets an
+  // equal share (audio is small and left out).
+  std::optional<uint64_t> budget;
+  if (auto est = c.peer->downlinkEstimateBps()) {
+    size_t videos = 0;
+    for (auto& [id, other] : c.peer->consumers())
+      if (other->spec.kind == MediaKind::Video) ++videos;
+    budget = *est / std::max<size_t>(videos, 1);
+  }
+  c.selector.update(budget, {info.data(), producer.layerCount}, now);
+}
+
 void Router::onTick(TimePoint now) {
   updateActiveSpeaker(now);
   for (auto& [id, p] : producers_) {
-    if (p->nack) sendNacks(*p, now);
-    // A request held back by the rate limit goes as soon as the interval allows (within a tick),
-    // not at the next report (up to a second later): a frozen subscriber is waiting for it.
-    if (p->keyFramePending) requestKeyFrame(*p, now);
+    for (size_t i = 0; i < p->layerCount; ++i) {
+      if (p->layers[i].nack) sendNacks(*p, i, now);
+      // A request held back by the rate limit goes as soon as the interval allows (within a
+      // tick), not at the next report (up to a second later): a frozen subscriber is waiting.
+      if (p->layers[i].keyFramePending) requestKeyFrame(*p, i, now);
+    }
+    if (!p->simulcast()) continue;
+    updateLayerRates(*p, now);
+    auto it = consumers_.find(id);
+    if (it == consumers_.end()) continue;
+    for (Consumer* c : it->second) {
+      updateSelector(*p, *c, now);
+      if (c->selector.waitingForKeyFrame())
+        requestKeyFrame(*p, static_cast<size_t>(c->selector.target()), now);
+    }
   }
   for (auto& [pid, list] : consumers_)
     for (Consumer* c : list) c->retransmitBudget = kRetransmitBudgetPerTick;
@@ -211,51 +303,94 @@ std::optional<uint8_t> Router::audioLevel(uint64_t producerId, TimePoint now) co
 }
 
 void Router::requestKeyFrame(Producer& producer, TimePoint now) {
-  if (!producer.ssrc || !producer.peer->connected()) {
-    producer.keyFramePending = true;
+  for (size_t i = 0; i < producer.layerCount; ++i) requestKeyFrame(producer, i, now);
+}
+
+void Router::requestKeyFrame(Producer& producer, size_t layer, TimePoint now) {
+  if (layer >= producer.layerCount) return;
+  ProducerLayer& lay = producer.layers[layer];
+  if (!lay.ssrc || !producer.peer->connected()) {
+    lay.keyFramePending = true;
     return;
   }
-  if (now - producer.lastKeyFrameRequest < Millis(config_.keyFrameMinIntervalMs)) {
-    producer.keyFramePending = true;  // de-duplicated: one PLI covers every waiting subscriber
+  if (now - lay.lastKeyFrameRequest < Millis(config_.keyFrameMinIntervalMs)) {
+    lay.keyFramePending = true;  // de-duplicated: one PLI covers every waiting subscriber
     return;
   }
   std::array<uint8_t, 32> buf;
-  size_t n = rtcp::writePli(buf, producer.peer->rtcpSsrc(), *producer.ssrc);
+  size_t n = rtcp::writePli(buf, producer.peer->rtcpSsrc(), *lay.ssrc);
   if (n) producer.peer->sendRtcp(Bytes(buf.data(), n));
-  producer.lastKeyFrameRequest = now;
-  producer.keyFramePending = false;
+  lay.lastKeyFrameRequest = now;
+  lay.keyFramePending = false;
   ++keyFrameRequests_;
 }
 
 void Router::onReportTimer(TimePoint now) {
-  // Group by publishing peer: one compound (RR + REMB) per peer.
-  std::map<Peer*, std::vector<Producer*>> byPeer;
+  // Group by publishing peer: one compound (RR + REMB) per peer, a report block per SSRC.
+  std::map<Peer*, std::vector<std::pair<Producer*, size_t>>> byPeer;
   for (auto& [id, p] : producers_) {
-    if (p->keyFramePending) requestKeyFrame(*p, now);
-    if (p->ssrc && p->stats.started() && p->peer->connected()) byPeer[p->peer].push_back(p);
+    for (size_t i = 0; i < p->layerCount; ++i) {
+      const ProducerLayer& l = p->layers[i];
+      if (l.keyFramePending) requestKeyFrame(*p, i, now);
+      if (l.ssrc && l.stats.started() && p->peer->connected()) byPeer[p->peer].emplace_back(p, i);
+    }
   }
   std::array<uint8_t, 512> buf;
   for (auto& [peer, list] : byPeer) {
     std::array<rtcp::ReportBlock, 8> blocks;
     std::array<uint32_t, 8> videoSsrcs;
     size_t nb = 0, nv = 0;
-    for (Producer* p : list) {
+    for (auto [p, i] : list) {
       if (nb == blocks.size()) break;
+      ProducerLayer& l = p->layers[i];
       uint32_t lsr = 0, dlsr = 0;
-      if (p->haveSr) {
-        lsr = static_cast<uint32_t>(p->lastSrNtp >> 16);
-        auto delay = std::chrono::duration_cast<std::chrono::microseconds>(now - p->lastSrArrival);
+      if (l.haveSr) {
+        lsr = static_cast<uint32_t>(l.lastSrNtp >> 16);
+        auto delay = std::chrono::duration_cast<std::chrono::microseconds>(now - l.lastSrArrival);
         dlsr = static_cast<uint32_t>(delay.count() * 65536 / 1'000'000);
       }
-      blocks[nb++] = p->stats.makeReport(*p->ssrc, lsr, dlsr);
-      if (p->spec.kind == MediaKind::Video && !p->spec.transportCc && nv < videoSsrcs.size())
-        videoSsrcs[nv++] = *p->ssrc;
+      blocks[nb++] = l.stats.makeReport(*l.ssrc, lsr, dlsr);
+      if (p->spec.kind == MediaKind::Video && !p->spec.transportCc && nv < videoSsrcs.size()) videoSsrcs[nv++] = *l.ssrc;
     }
     size_t n = rtcp::writeReceiverReport(buf, peer->rtcpSsrc(), {blocks.data(), nb});
     if (nv > 0 && n > 0)
       n += rtcp::writeRemb(MutableBytes(buf).subspan(n), peer->rtcpSsrc(), kRembBitrate,
                            {videoSsrcs.data(), nv});
     if (n) peer->sendRtcp(Bytes(buf.data(), n));
+  }
+}
+
+bool Router::setConsumerTile(Peer& subscriber, uint64_t consumerId, uint32_t height) {
+  Consumer* c = subscriber.consumerById(consumerId);
+  if (!c) return false;
+  c->selector.setTileHeight(height);
+  return true;
+}
+
+void Router::collectLayerStats(std::vector<ConsumerLayerStats>& out) const {
+  for (const auto& [pid, list] : consumers_) {
+    auto it = producers_.find(pid);
+    if (it == producers_.end() || it->second->spec.kind != MediaKind::Video) continue;
+    const Producer& producer = *it->second;
+    for (const Consumer* c : list) {
+      ConsumerLayerStats s;
+      s.peerId = c->peer->id();
+      s.consumerId = c->spec.consumerId;
+      s.producerId = pid;
+      s.layers = producer.layerCount;
+      if (producer.simulcast()) {
+        s.currentLayer = c->selector.current();
+        s.targetLayer = c->selector.target();
+      } else {
+        s.currentLayer = s.targetLayer = c->rewriter.started() ? 0 : -1;
+      }
+      s.estimateBps = c->peer->downlinkEstimateBps().value_or(0);
+      s.switches = c->selector.switches();
+      s.tileHeight = c->selector.tileHeight();
+      for (size_t i = 0; i < producer.layerCount; ++i)
+        s.layerBitrates.push_back(producer.layers[i].bitrateBps);
+      out.push_back(std::move(s));
+    }
   }
 }
 

@@ -33,7 +33,9 @@ class Router {
   void removePeer(Peer& peer);
 
   // `retransmission`: unwrapped from the publisher's RTX stream.
-  void onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission = false);
+  // `layer`: the simulcast layer the packet belongs to (0 without simulcast).
+  void onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission = false,
+             size_t layer = 0);
   void onRtcp(Peer& from, Bytes compound);
   // Every worker tick (100 ms): NACK retries towards publishers, subscribers' resend budgets,
   // key-frame requests held back by the rate limit.
@@ -41,7 +43,13 @@ class Router {
   // Once a second: receiver reports (+ REMB without transport-cc) to publishers, and pending
   // key-frame requests.
   void onReportTimer(TimePoint now);
+  // Every layer of the producer / one layer (rate-limited per layer).
   void requestKeyFrame(Producer& producer, TimePoint now);
+  void requestKeyFrame(Producer& producer, size_t layer, TimePoint now);
+  // Where each video consumer stands (layer selection), appended to `out`.
+  void collectLayerStats(std::vector<ConsumerLayerStats>& out) const;
+  // The subscriber reported how tall it shows `consumerId`'s video (0: unknown).
+  bool setConsumerTile(Peer& subscriber, uint64_t consumerId, uint32_t height);
   // Smoothed RFC 6464 level of an audio producer in -dBov (127: silence); nullopt if unknown.
   std::optional<uint8_t> audioLevel(uint64_t producerId, TimePoint now) const;
 
@@ -67,7 +75,9 @@ class Router {
   void onSenderReport(Peer& from, const rtcp::PacketView& p);
   void onKeyFrameRequest(Peer& from, uint32_t mediaSsrc);
   void onNack(Peer& from, const rtcp::PacketView& p);
-  void sendNacks(Producer& producer, TimePoint now);
+  void sendNacks(Producer& producer, size_t layer, TimePoint now);
+  void updateLayerRates(Producer& producer, TimePoint now);
+  void updateSelector(Producer& producer, Consumer& consumer, TimePoint now);
   // receive_policy.cpp: recomputes every consumer's paused flag (resuming with a key frame).
   void updateActiveSpeaker(TimePoint now);
   void applyReceiveModes(TimePoint now);

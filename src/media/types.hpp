@@ -24,7 +24,17 @@ struct ExtensionIds {
   static constexpr uint8_t kAudioLevel = 2;  // urn:ietf:params:rtp-hdrext:ssrc-audio-level
   // http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01 (every m-line)
   static constexpr uint8_t kTransportCc = 3;
+  // http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time: we stamp our own send time on
+  // every video packet to a subscriber, which drives its browser's REMB (receive-side BWE).
+  static constexpr uint8_t kAbsSendTime = 6;
+  static constexpr uint8_t kRid = 4;          // urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id
+  static constexpr uint8_t kRepairedRid = 5;  // ...:sdes:repaired-rtp-stream-id (RTX of a layer)
 };
+
+// Simulcast (RFC 8853): the layers we ask publishers for, lowest first. The client scales them to
+// 1/4, 1/2 and full resolution.
+constexpr size_t kMaxSimulcastLayers = 3;
+inline constexpr const char* kSimulcastRids[kMaxSimulcastLayers] = {"l", "m", "h"};
 
 struct MediaConfig {
   std::string listenAddress = "127.0.0.1";
@@ -67,6 +77,10 @@ struct ProducerSpec {
   // The answer kept the transport-cc extension: the publisher's browser estimates its uplink
   // from our transport feedback, so it gets no REMB.
   bool transportCc = false;
+  // Simulcast (RFC 8851/8853): the rids the publisher sends, lowest layer first; empty: one
+  // stream. Each layer's SSRC (and RTX SSRC) is learned from the rid (repaired-rid) extension.
+  std::vector<std::string> rids;
+  std::string codecName;  // "VP8", "H264", "opus" (key-frame detection); empty: from payloadType
 };
 
 struct ConsumerSpec {
@@ -88,6 +102,20 @@ struct PeerLinkStats {
   std::optional<uint32_t> downlinkEstimateBps;  // our estimate of the link towards the peer
   uint64_t transportFeedbacksReceived = 0;      // from the peer (as subscriber)
   uint64_t transportFeedbacksSent = 0;          // to the peer (as publisher)
+};
+
+// Where one video consumer stands (per-subscriber layer selection), for /api/stats and tests.
+struct ConsumerLayerStats {
+  std::string peerId;  // the subscriber
+  uint64_t consumerId = 0;
+  uint64_t producerId = 0;
+  size_t layers = 0;         // layers the producer has (1: no simulcast)
+  int currentLayer = -1;     // the layer being forwarded (-1: none yet)
+  int targetLayer = -1;      // where the selector wants to go
+  uint64_t estimateBps = 0;  // the subscriber's downlink estimate (0: none yet)
+  uint32_t switches = 0;     // layer changes so far
+  uint32_t tileHeight = 0;   // what the subscriber reported (0: nothing)
+  std::vector<uint32_t> layerBitrates;  // the producer's layers, measured over the last second
 };
 
 // Counters of one worker, posted to the control plane on request (metrics, tests).
@@ -116,6 +144,7 @@ struct WorkerStats {
   size_t pausedConsumers = 0;
   uint64_t consumersResumed = 0;
   std::vector<PeerLinkStats> peerLinks;  // one per peer of the worker
+  std::vector<ConsumerLayerStats> consumerLayers;  // every video consumer
 };
 
 }  // namespace rounds

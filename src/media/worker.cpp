@@ -200,6 +200,12 @@ void Worker::setReceiveMode(const std::string& peerId, ReceiveMode mode) {
   if (auto* r = routerOf(*p)) r->setReceiveMode(*p, mode);
 }
 
+void Worker::setConsumerTile(const std::string& peerId, uint64_t consumerId, uint32_t height) {
+  Peer* p = findPeer(peerId);
+  Router* r = p ? routerOf(*p) : nullptr;
+  if (r) r->setConsumerTile(*p, consumerId, height);
+}
+
 std::optional<uint8_t> Worker::audioLevel(const std::string& peerId, uint64_t producerId) {
   Peer* p = findPeer(peerId);
   Router* r = p ? routerOf(*p) : nullptr;
@@ -254,6 +260,7 @@ WorkerStats Worker::stats() const {
     s.rtxReceived += r->rtxReceived();
     s.pausedConsumers += r->pausedConsumers();
     s.consumersResumed += r->consumersResumed();
+    r->collectLayerStats(s.consumerLayers);
   }
   for (auto& [id, p] : peers_)
     s.peerLinks.push_back({id, p->downlinkEstimateBps(), p->transportFeedbacksReceived(),
@@ -350,9 +357,9 @@ void Worker::onPeerClosed(Peer& peer, const std::string& reason) {
   post([this, id] { destroyPeer(id); });
 }
 
-void Worker::onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet,
+void Worker::onPeerRtp(Peer& peer, Producer& producer, size_t layer, rtp::RtpView& packet,
                        bool retransmission) {
-  if (auto* r = routerOf(peer)) r->onRtp(producer, packet, retransmission);
+  if (auto* r = routerOf(peer)) r->onRtp(producer, packet, retransmission, layer);
 }
 
 void Worker::onPeerRtcp(Peer& peer, Bytes compound) {

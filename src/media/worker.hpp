@@ -68,6 +68,8 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   void removeConsumer(const std::string& peerId, uint64_t consumerId);
   // Whether the subscriber's answer accepted RTX for this consumer (else resends are plain).
   void setConsumerRtx(const std::string& peerId, uint64_t consumerId, bool enabled);
+  // Simulcast: how tall the subscriber displays this consumer's video (LayerSelector tile cap).
+  void setConsumerTile(const std::string& peerId, uint64_t consumerId, uint32_t height);
   // Smoothed RFC 6464 level (-dBov, 127 silence) of an audio producer; nullopt if unknown.
   std::optional<uint8_t> audioLevel(const std::string& peerId, uint64_t producerId);
   // Low-bandwidth choices: what the peer's consumers carry (Router::setReceiveMode).
@@ -86,7 +88,7 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   void onPeerTupleAdded(Peer& peer, const SocketAddress& tuple) override;
   void onPeerConnected(Peer& peer) override;
   void onPeerClosed(Peer& peer, const std::string& reason) override;
-  void onPeerRtp(Peer& peer, Producer& producer, rtp::RtpView& packet,
+  void onPeerRtp(Peer& peer, Producer& producer, size_t layer, rtp::RtpView& packet,
                  bool retransmission) override;
   void onPeerRtcp(Peer& peer, Bytes compound) override;
 

@@ -138,6 +138,18 @@ struct SessionDescription {
   bool operator==(const SessionDescription&) const = default;
 };
 
+// RFC 8851 §10: one a=rid value, "<rid-id> <send|recv> [params]". The id is 1-255 characters of
+// [A-Za-z0-9_-]; nullopt for anything else.
+struct Rid {
+  std::string id;
+  bool send = false;  // "send"; false: "recv"
+};
+std::optional<Rid> parseRid(std::string_view value);
+// RFC 8853 §5.1: the rids of an a=simulcast value in the given direction, in the order listed
+// (for each simulcast stream its first alternative; a paused "~rid" is included without the "~").
+// Empty when the direction is absent or the value is malformed.
+std::vector<std::string> simulcastRids(std::string_view value, bool send);
+
 // Parses CRLF or LF separated SDP. Errors name the line number and what is wrong
 // (code "sdp_invalid"). Limits: 256 KiB, 10,000 lines, 256 media sections.
 Result<SessionDescription> parse(std::string_view text);

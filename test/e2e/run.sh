@@ -2,17 +2,23 @@
 # Browser end-to-end tests: runs the rounds server and headless Chromium together inside a private
 # network namespace that has only loopback, so no packet leaves the machine (TESTING.md), then runs
 # `node --test test/e2e/` against it. A second rounds with TURN beside coturn and an nftables rule
-# serves turn.test.mjs, and a third whose UDP media port is closed serves icetcp.test.mjs (below). Usage: test/e2e/run.sh <path-to-rounds-binary>
-# ROUNDS_E2E_TESTS="test/e2e/a.test.mjs test/e2e/b.test.mjs" runs only those files;
+# serves turn.test.mjs, a third whose UDP media port is closed serves icetcp.test.mjs, a fourth
+# reached through a rounds-netem link serves the impaired-link tests, and a fifth on a veth pair to a
+# second namespace serves simulcast.test.mjs (below).
+# Usage: test/e2e/run.sh <path-to-rounds-binary> [test files, default: all of test/e2e/]
+# ROUNDS_E2E_TESTS="test/e2e/a.test.mjs test/e2e/b.test.mjs" also runs only those files;
 # ROUNDS_E2E_LOGS=<dir> keeps the servers' logs.
 # Exit status: the test runner's (0 when every test passed); 2 when the server would not start.
 set -euo pipefail
 
-if [ $# -ne 1 ] || [ ! -x "$1" ]; then
-  echo "usage: $0 <path-to-rounds-binary>" >&2
+if [ $# -lt 1 ] || [ ! -x "$1" ]; then
+  echo "usage: $0 <path-to-rounds-binary> [test files]" >&2
   exit 2
 fi
 rounds=$(realpath "$1")
+shift
+tests=()
+for t in "$@"; do tests+=("$(realpath "$t")"); done
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Re-run this script inside a new network namespace (needs root, or user namespaces).
@@ -22,7 +28,7 @@ if [ -z "${ROUNDS_E2E_NETNS:-}" ]; then
     echo "e2e: /usr/bin/chromium is missing (make test-deps installs it)" >&2
     exit 2
   fi
-  exec unshare -n env ROUNDS_E2E_NETNS=1 bash "$0" "$rounds"
+  exec unshare -n env ROUNDS_E2E_NETNS=1 bash "$0" "$rounds" "${tests[@]}"
 fi
 
 ip link set lo up
@@ -44,6 +50,8 @@ cleanup() {
   nft delete table inet rounds_e2e_icetcp 2>/dev/null || true
   # Namespaces of lib/impaired_link.mjs that a test left behind when it died half way.
   for ns in $(ip netns list 2>/dev/null | grep -o "^rounds-e2e-$$-[0-9a-f]*" || true); do ip netns del "$ns" || true; done
+  nft delete table inet rounds_loss 2>/dev/null || true  # loss.test.mjs, if it died half way
+  [ -n "${sc_ns:-}" ] && ip netns del "$sc_ns" 2>/dev/null || true  # and with it the veth pair
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -136,9 +144,28 @@ else
   echo "e2e: $netem is missing (cmake --build ... --target rounds-netem): the impaired-link tests are skipped" >&2
 fi
 
+# The simulcast test (simulcast.test.mjs, lib/shaped_link.mjs): viewer A's Chromium runs in a
+# namespace of its own, joined to this one by a veth pair whose end here the test rate-limits with
+# tbf; a fourth rounds listens on this end's address, which both sides reach.
+sc_ns=rounds-sc-$$
+sc_dev=rsc$$
+ip netns add "$sc_ns"
+ip link add "$sc_dev" type veth peer name "${sc_dev}a"
+ip link set "${sc_dev}a" netns "$sc_ns"
+ip addr add 10.78.0.1/30 dev "$sc_dev"
+ip link set "$sc_dev" up
+ip -n "$sc_ns" addr add 10.78.0.2/30 dev "${sc_dev}a"
+ip -n "$sc_ns" link set "${sc_dev}a" up
+ip -n "$sc_ns" link set lo up
+ROUNDS_E2E_ADDRESS=10.78.0.1 start_rounds simulcast-server --http-port 8084 --media-port 40400 --ice-tcp-port 0 \
+  --bootstrap-token "$bootstrap_token"
+node "$root/test/e2e/lib/bootstrap.mjs" http://10.78.0.1:8084 "$bootstrap_token" "$host_email" "$host_password"
+simulcast_env=(ROUNDS_SIMULCAST_URL=http://10.78.0.1:8084 ROUNDS_SIMULCAST_NETNS="$sc_ns" ROUNDS_SIMULCAST_DEV="$sc_dev")
+
 set +e
-env ROUNDS_URL=http://127.0.0.1:8080 ROUNDS_E2E_HOST_EMAIL="$host_email" ROUNDS_E2E_HOST_PASSWORD="$host_password" "${turn_env[@]}" "${icetcp_env[@]}" "${netem_env[@]}" node --test --test-concurrency=1 \
-  ${ROUNDS_E2E_TESTS:-"$root/test/e2e/"}
+# shellcheck disable=SC2086 # ROUNDS_E2E_TESTS is a list of files
+env ROUNDS_URL=http://127.0.0.1:8080 ROUNDS_E2E_HOST_EMAIL="$host_email" ROUNDS_E2E_HOST_PASSWORD="$host_password" "${turn_env[@]}" "${icetcp_env[@]}" "${netem_env[@]}" "${simulcast_env[@]}" node --test --test-concurrency=1 \
+  ${ROUNDS_E2E_TESTS:-"${tests[@]:-$root/test/e2e/}"}
 status=$?
 set -e
 # Which SRTP profiles the browsers negotiated (Chromium picks AEAD_AES_128_GCM: our srtp_gcm).
@@ -149,6 +176,7 @@ if [ "$status" != 0 ]; then
   tail -n 30 "$tmp/turn-server.err" "$tmp/turn.log" >&2 2>/dev/null || true
   tail -n 30 "$tmp/icetcp-server.err" >&2 2>/dev/null || true
   tail -n 30 "$tmp/netem-server.err" >&2 2>/dev/null || true
+  tail -n 30 "$tmp/simulcast-server.err" >&2 2>/dev/null || true
   nft list table inet rounds_e2e_icetcp >&2 2>/dev/null || true
   nft list table inet rounds_e2e >&2 2>/dev/null || true
 fi

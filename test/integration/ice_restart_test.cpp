@@ -28,8 +28,8 @@ TEST_F(IceRestart, MediaFlowsAgainFromANewAddressWithNewCredentials) {
   auto alice = connectPeer("alice");
   auto bob = connectPeer("bob");
   // Audio both ways: alice -> bob and bob -> alice.
-  engine_->addProducer("alice", ProducerSpec{1, MediaKind::Audio, "0", 0xA1, 111, 48000, {}, 0});
-  engine_->addProducer("bob", ProducerSpec{2, MediaKind::Audio, "0", 0xB1, 111, 48000, {}, 0});
+  engine_->addProducer("alice", ProducerSpec{1, MediaKind::Audio, "0", 0xA1, 111, 48000, {}, 0, {}, {}});
+  engine_->addProducer("bob", ProducerSpec{2, MediaKind::Audio, "0", 0xB1, 111, 48000, {}, 0, {}, {}});
   engine_->addConsumer("bob", ConsumerSpec{3, 1, MediaKind::Audio, 0xA2, 111, 48000, 0, 0});
   engine_->addConsumer("alice", ConsumerSpec{4, 2, MediaKind::Audio, 0xB2, 111, 48000, 0, 0});
   settle();

@@ -164,6 +164,11 @@ export class TileGrid {
     return tile;
   }
 
+  /** Every tile except the own preview. */
+  remote(): Tile[] {
+    return [...this.tiles.values()].filter((tile) => !tile.local);
+  }
+
   /** Removes every tile except the own preview. */
   clearRemote(): void {
     for (const tile of [...this.tiles.values()]) if (!tile.local) this.remove(tile.id);

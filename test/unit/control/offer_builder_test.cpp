@@ -317,5 +317,69 @@ TEST(OfferBuilder, ReadsWhetherThePublisherKeptTransportCc) {
   EXPECT_TRUE(info->published[1].transportCc);
 }
 
+TEST(OfferBuilderSimulcast, PublishVideoAsksForThreeLayers) {
+  auto p = plan();
+  p[1].simulcast = true;
+  auto offer = buildOffer(context(), p);
+  const auto& v = offer.media[1];
+  EXPECT_EQ(v.rids, (std::vector<std::string>{"l recv", "m recv", "h recv"}));
+  EXPECT_EQ(v.simulcast, "recv l;m;h");
+  EXPECT_EQ(v.extensionId("urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"), ExtensionIds::kRid);
+  EXPECT_EQ(v.extensionId("urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"),
+            ExtensionIds::kRepairedRid);
+  // Subscribers' video lines carry abs-send-time (their browser's REMB) but no rids.
+  const auto& sub = offer.media[2];
+  EXPECT_EQ(sub.extensionId("http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"),
+            ExtensionIds::kAbsSendTime);
+  EXPECT_TRUE(sub.rids.empty());
+  EXPECT_TRUE(sub.simulcast.empty());
+  // Audio has neither.
+  EXPECT_TRUE(offer.media[0].rids.empty());
+  // And it survives serialisation.
+  auto text = sdp::serialize(offer);
+  EXPECT_NE(text.find("a=simulcast:recv l;m;h\r\n"), std::string::npos);
+  EXPECT_NE(text.find("a=rid:m recv\r\n"), std::string::npos);
+}
+
+TEST(OfferBuilderSimulcast, WithoutItNoRids) {
+  auto offer = buildOffer(context(), plan());
+  EXPECT_TRUE(offer.media[1].rids.empty());
+  EXPECT_TRUE(offer.media[1].simulcast.empty());
+}
+
+TEST(OfferBuilderSimulcast, ReadsTheLayersTheAnswerSends) {
+  auto p = plan();
+  p[1].simulcast = true;
+  auto a = answerFor(p);
+  a.media[1].ssrcs.clear();  // Chromium names no SSRCs when it sends simulcast
+  a.media[1].rids = {"h send", "m send", "l send"};
+  a.media[1].simulcast = "send h;m;l";
+  auto info = readAnswer(a, p);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  ASSERT_EQ(info->published.size(), 2u);
+  EXPECT_EQ(info->published[1].rids, (std::vector<std::string>{"l", "m", "h"}))
+      << "lowest first, whatever order the answer lists them in";
+  EXPECT_FALSE(info->published[1].ssrc);
+  EXPECT_TRUE(info->published[0].rids.empty());
+
+  // A layer the answer does not declare with a=rid is not expected.
+  a.media[1].rids = {"h send", "l send"};
+  info = readAnswer(a, p);
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->published[1].rids, (std::vector<std::string>{"l", "h"}));
+  // One layer, or rids we never offered, is no simulcast.
+  a.media[1].rids = {"h send", "x send"};
+  a.media[1].simulcast = "send h;x";
+  info = readAnswer(a, p);
+  ASSERT_TRUE(info.ok());
+  EXPECT_TRUE(info->published[1].rids.empty());
+  // An answer that declines simulcast.
+  a.media[1].rids.clear();
+  a.media[1].simulcast.clear();
+  info = readAnswer(a, p);
+  ASSERT_TRUE(info.ok());
+  EXPECT_TRUE(info->published[1].rids.empty());
+}
+
 }  // namespace
 }  // namespace rounds

@@ -19,7 +19,7 @@ struct RouterListener : Peer::Listener {
   void onPeerTupleAdded(Peer&, const SocketAddress&) override {}
   void onPeerConnected(Peer&) override {}
   void onPeerClosed(Peer&, const std::string&) override {}
-  void onPeerRtp(Peer&, Producer&, rtp::RtpView&, bool) override {}
+  void onPeerRtp(Peer&, Producer&, size_t, rtp::RtpView&, bool) override {}
   void onPeerRtcp(Peer&, Bytes) override {}
 };
 
@@ -53,7 +53,7 @@ class RouterKeyFrames : public ::testing::Test {
       p->installSrtpKeys(keys);  // connected: key frame requests are sent, not postponed
       peers_.push_back(std::move(p));
     }
-    ProducerSpec ps{1, MediaKind::Video, "1", kPublisherSsrc, 96, 90000, {}, 0};
+    ProducerSpec ps{1, MediaKind::Video, "1", kPublisherSsrc, 96, 90000, {}, 0, {}, {}};
     router_->addProducer(*peers_[0]->addProducer(ps));
   }
 

@@ -1,0 +1,142 @@
+// Browser end-to-end test of simulcast (docs/architecture.md "Simulcast"): a publisher's Chromium
+// sends three layers; subscriber A's browser sits in its own network namespace behind a veth link
+// whose server end is limited to 300 kbit/s (tbf), subscriber B's is not. Through the server's
+// /api/stats: A is moved to the lowest layer while B stays on the top one, and once the limit is
+// removed A climbs again. Needs test/e2e/run.sh (it makes the namespace, the veth pair and a
+// server listening on the pair's address).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+
+import { closeParticipants, eventually, hostSession } from './lib/browser.mjs';
+import { launchChromiumFor, launchChromiumIn, limitRate, removeLimit } from './lib/shaped_link.mjs';
+
+const baseUrl = process.env.ROUNDS_SIMULCAST_URL?.replace(/\/$/, '');
+const netns = process.env.ROUNDS_SIMULCAST_NETNS;
+const dev = process.env.ROUNDS_SIMULCAST_DEV;
+const skip = !baseUrl || !netns || !dev ? 'ROUNDS_SIMULCAST_* are not set: run test/e2e/run.sh <rounds-binary>' : false;
+
+/**
+ * A page that joins `room`; a viewer publishes its microphone only (the test needs one camera) and
+ * has a 2x display, so the publisher's tile (about 170 CSS pixels tall) needs the top layer
+ * (480 rows of the fake camera; the server caps each subscriber's layer by its reported tile).
+ */
+async function openPage(browser, room, name, viewer) {
+  const context = await browser.newContext({
+    viewport: { width: 960, height: 540 },
+    deviceScaleFactor: viewer ? 2 : 1,
+  });
+  await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
+  if (viewer) {
+    await context.addInitScript(() => {
+      const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (constraints) => original({ ...constraints, video: false });
+    });
+  }
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  await page.goto(`${baseUrl}/r/${room}?name=${encodeURIComponent(name)}&autojoin=1`);
+  return { name, context, page, problems };
+}
+
+let session;
+/** Every video consumer the server has (docs/api.md GET /api/stats `consumers`). */
+async function consumers() {
+  session ??= await hostSession(baseUrl);
+  const response = await fetch(`${baseUrl}/api/stats`, { headers: { authorization: `Bearer ${session}` } });
+  assert.equal(response.status, 200);
+  const { workers } = await response.json();
+  return workers.flatMap((w) => w.consumers ?? []);
+}
+
+async function consumerOf(participantId) {
+  return (await consumers()).find((c) => c.participant === participantId);
+}
+
+test('simulcast: the limited subscriber gets the lowest layer, the other the top, and the limited one climbs back', { skip, timeout: 120_000 }, async () => {
+  const room = `simulcast-${randomBytes(3).toString('hex')}`;
+  const here = await launchChromiumFor(baseUrl);
+  const behindLink = await launchChromiumIn(netns, baseUrl);
+  const people = [];
+  const log = [];
+  try {
+    limitRate(dev, '300kbit');
+    people.push(await openPage(here, room, 'Publisher', false));
+    people.push(await openPage(here, room, 'Viewer B', true));
+    people.push(await openPage(behindLink, room, 'Viewer A', true));
+    const ids = {};
+    for (const { name, page } of people) {
+      ids[name] = await eventually(`${name} joined`, () =>
+        page.evaluate(() => window.__rounds.state === 'joined' && window.__rounds.participantId), 30_000);
+    }
+    const a = () => consumerOf(ids['Viewer A']);
+    const b = () => consumerOf(ids['Viewer B']);
+    const t0 = Date.now();
+    const sample = async () => {
+      const [ca, cb] = [await a(), await b()];
+      log.push([Date.now() - t0, ca, cb]);
+      return [ca, cb];
+    };
+
+    // The publisher's camera arrives as three layers (its browser turns the upper ones on as its
+    // own bandwidth estimate grows, and off when its CPU is short); both viewers (tiles of 339
+    // device pixels) end up on the top layer that flows.
+    const topOf = (c) => c.layerBps.reduce((top, bps, i) => (bps > 0 ? i : top), -1);
+    let top;
+    await eventually('the camera is simulcast and both viewers get its top layer', async () => {
+      const [ca, cb] = await sample();
+      if (ca?.layers !== 3 || cb?.layers !== 3) return false;
+      top = topOf(cb);
+      return top >= 1 && ca.layer === top && cb.layer === top;
+    }, 45_000, 500);
+    assert.ok((await b()).tileHeight > 240, 'the viewers reported their tiles');
+
+    // A's link drops to 300 kbit/s: within 5 s A is on the lowest layer; B stays on the top one.
+    limitRate(dev, '300kbit');
+    const limited = Date.now();
+    const [onLowest] = await eventually('A on the lowest layer within 5 s of the limit', async () => {
+      const [ca, cb] = await sample();
+      return ca.layer === 0 && [ca, cb];
+    }, 5_000, 250);
+    const downMs = Date.now() - limited;
+    const cb = await b();
+    assert.equal(cb.layer, topOf(cb), `B stays on the top layer (${JSON.stringify(cb)})`);
+    assert.ok(cb.layer >= 1, `B is above A (${JSON.stringify(cb)})`);
+    assert.ok(onLowest.estimateBps > 0 && onLowest.estimateBps < 300_000,
+      `A's REMB reflects the 300 kbit/s link (${onLowest.estimateBps} bit/s)`);
+
+    // The link opens up again: A climbs (one layer per 2 s hold, each waiting for a key frame).
+    removeLimit(dev);
+    const opened = Date.now();
+    const climbed = await eventually('A climbs once the limit is gone', async () => {
+      const [ca] = await sample();
+      return ca.layer > 0 && ca;
+    }, 30_000, 500);
+    console.log(`simulcast: A on layer 0 ${downMs} ms after the limit (estimate ${onLowest.estimateBps} bit/s, ` +
+      `layers ${onLowest.layerBps.join('/')} bit/s); back on layer ${climbed.layer} ${Date.now() - opened} ms ` +
+      `after it went (estimate ${climbed.estimateBps} bit/s); B on layer ${(await b()).layer}; ` +
+      `top layer flowing: ${top}`);
+  } catch (error) {
+    for (const entry of log.slice(-16)) console.error(JSON.stringify(entry));
+    // Why the publisher sends fewer layers, if it does (its own estimate, or CPU).
+    const publisher = people.find((p) => p.name === 'Publisher');
+    if (publisher) {
+      const out = await publisher.page.evaluate(async () => {
+        const rows = [];
+        (await window.__rounds.pc.getStats()).forEach((s) => {
+          if (s.type === 'outbound-rtp' && s.kind === 'video')
+            rows.push({ rid: s.rid, frameHeight: s.frameHeight, limitation: s.qualityLimitationReason, active: s.active });
+        });
+        return rows;
+      }).catch(() => []);
+      console.error('publisher layers:', JSON.stringify(out));
+    }
+    throw error;
+  } finally {
+    removeLimit(dev);
+    await closeParticipants(people);
+    await here.close();
+    await behindLink.close();
+  }
+});
