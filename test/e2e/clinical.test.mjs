@@ -8,60 +8,25 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 
-import { eventually, hostSession, launchChromium } from './lib/browser.mjs';
+import { eventually, hostSession } from './lib/browser.mjs';
+import { apiOk, apiRequest, SeriesPages } from './lib/series_pages.mjs';
 
 const baseUrl = process.env.ROUNDS_URL?.replace(/\/$/, '');
 const skip =
   baseUrl && process.env.ROUNDS_E2E_HOST_EMAIL ? false : 'ROUNDS_URL/ROUNDS_E2E_HOST_EMAIL not set: run test/e2e/run.sh';
 
-async function api(method, route, { session, invite, body } = {}) {
-  const res = await fetch(baseUrl + route, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(session ? { authorization: `Bearer ${session}` } : {}),
-      ...(invite ? { 'x-invite-token': invite } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
-
-async function ok(method, route, options) {
-  const r = await api(method, route, options);
-  assert.ok(r.status < 300, `${method} ${route}: ${r.status} ${JSON.stringify(r.json)}`);
-  return r.json;
-}
-
-let browser;
-const contexts = [];
-const problems = [];
+const pages = new SeriesPages(baseUrl);
+const api = (method, route, options) => apiRequest(baseUrl, method, route, options);
+const ok = (method, route, options) => apiOk(baseUrl, method, route, options);
 
 before(async () => {
-  if (skip) return;
-  browser = await launchChromium();
+  if (!skip) await pages.launch();
 });
-
-after(async () => {
-  if (problems.length) console.error(problems.join('\n'));
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-});
+after(() => pages.close());
 
 /** A fresh browser session (own storage) at `path`; `hostToken` stored as the host's sign-in. */
-async function openPage(who, path, { hostToken, locale = 'en-US', timezoneId = 'America/New_York' } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 800 }, locale, timezoneId });
-  contexts.push(context);
-  await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
-  if (hostToken) {
-    await context.addInitScript((token) => localStorage.setItem('rounds.hostSession', token), hostToken);
-  }
-  const page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`[${who}] pageerror: ${error.message}`));
-  await page.goto(baseUrl + path);
-  return page;
-}
+const openPage = (who, path, { hostToken, locale = 'en-US', timezoneId = 'America/New_York' } = {}) =>
+  pages.open(who, path, { hostToken, locale, timezoneId, viewport: { width: 1000, height: 800 } });
 
 const texts = (page, selector) => page.$$eval(selector, (els) => els.map((e) => e.textContent.trim()));
 

@@ -8,51 +8,22 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
-import { eventually, hostSession, launchChromium } from './lib/browser.mjs';
+import { eventually, hostSession } from './lib/browser.mjs';
+import { apiOk, SeriesPages } from './lib/series_pages.mjs';
 
 const baseUrl = process.env.ROUNDS_URL?.replace(/\/$/, '');
 const skip =
   baseUrl && process.env.ROUNDS_E2E_HOST_EMAIL ? false : 'ROUNDS_URL/ROUNDS_E2E_HOST_EMAIL not set: run test/e2e/run.sh';
 
-async function api(method, route, session, body) {
-  const res = await fetch(baseUrl + route, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.status < 300, `${method} ${route}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-let browser;
-const contexts = [];
-const problems = [];
+const pages = new SeriesPages(baseUrl);
+const api = (method, route, session, body) => apiOk(baseUrl, method, route, { session, body });
+// Dialogs accepted: "Remove … from the meeting?"
+const openPage = (who, path, hostToken) => pages.open(who, path, { hostToken, acceptDialogs: true });
 
 before(async () => {
-  if (skip) return;
-  browser = await launchChromium();
+  if (!skip) await pages.launch();
 });
-
-after(async () => {
-  if (problems.length) console.error(problems.join('\n'));
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-});
-
-async function openPage(who, path, hostToken) {
-  const context = await browser.newContext({ viewport: { width: 960, height: 540 }, locale: 'en-US' });
-  contexts.push(context);
-  await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
-  if (hostToken) {
-    await context.addInitScript((token) => localStorage.setItem('rounds.hostSession', token), hostToken);
-  }
-  const page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`[${who}] pageerror: ${error.message}`));
-  page.on('dialog', (dialog) => void dialog.accept());  // "Remove … from the meeting?"
-  await page.goto(baseUrl + path);
-  return page;
-}
+after(() => pages.close());
 
 const hook = (page, key) => page.evaluate((k) => window.__rounds[k], key);
 
