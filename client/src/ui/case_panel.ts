@@ -6,6 +6,7 @@ import { t } from '../strings';
 import { api, ApiError } from './api';
 import { CaseEditor, kCaseFields, kFieldLabel, type AgendaChoice, type CaseRecord } from './case_editor';
 import { announce, h } from './dom';
+import { PollingPanel } from './polling_panel';
 
 export const kCasePollMs = 3000;
 
@@ -14,17 +15,15 @@ interface AgendaReply {
   current: AgendaChoice | null;
 }
 
-export class CasePanel {
+export class CasePanel extends PollingPanel {
   readonly element: HTMLElement;
   private readonly list = h('ul', { class: 'cases', id: 'cases' });
   private readonly empty = h('p', { class: 'empty' }, t('casesEmpty'));
   private readonly detail = h('div', { class: 'case-detail', id: 'case-detail' });
-  private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
   private items: AgendaChoice[] = [];
   private shown = '';
   private seen = new Set<number>();
   private first = true;
-  private timer: number | undefined;
   private readonly newCase: HTMLButtonElement;
 
   constructor(
@@ -32,6 +31,7 @@ export class CasePanel {
     private readonly you: { name: string; host: boolean },
     private readonly compact = false,
   ) {
+    super(kCasePollMs);
     // Enabled once the agenda is loaded (the editor offers its items).
     const newCase = h('button', { type: 'button', id: 'new-case', disabled: true }, t('caseNew'));
     this.newCase = newCase;
@@ -46,20 +46,6 @@ export class CasePanel {
       this.list,
       this.detail,
     );
-  }
-
-  start(): void {
-    void this.refresh();
-    this.timer = window.setInterval(() => void this.refresh(), kCasePollMs);
-  }
-
-  stop(): void {
-    window.clearInterval(this.timer);
-  }
-
-  private fail(e: unknown): void {
-    this.error.textContent = e instanceof ApiError ? e.describe() : String(e);
-    this.error.hidden = false;
   }
 
   async refresh(): Promise<void> {

@@ -2,8 +2,9 @@
 // anonymous to the room), upvote (once per person, the server counts), the list most votes first,
 // refreshed by polling every few seconds; hosts answer in writing and merge a duplicate into another.
 import { t } from '../strings';
-import { api, ApiError } from './api';
+import { api } from './api';
 import { announce, h } from './dom';
+import { PollingPanel } from './polling_panel';
 
 interface Question {
   id: number;
@@ -17,18 +18,17 @@ interface Question {
 
 export const kQaPollMs = 3000;
 
-export class QaPanel {
+export class QaPanel extends PollingPanel {
   readonly element: HTMLElement;
   private readonly list = h('ol', { class: 'questions', id: 'questions' });
   private readonly empty = h('p', { class: 'empty' }, t('qaEmpty'));
-  private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
   private shown = '';
-  private timer: number | undefined;
 
   constructor(
     private readonly meetingId: number,
     private readonly isHost: boolean,
   ) {
+    super(kQaPollMs);
     const text = h('textarea', { id: `qa-text-${meetingId}`, rows: 2, maxlength: 2000, required: true });
     const anonymous = h('input', { type: 'checkbox', id: `qa-anonymous-${meetingId}` });
     const form = h(
@@ -63,20 +63,6 @@ export class QaPanel {
       this.empty,
       this.list,
     );
-  }
-
-  start(): void {
-    void this.refresh();
-    this.timer = window.setInterval(() => void this.refresh(), kQaPollMs);
-  }
-
-  stop(): void {
-    window.clearInterval(this.timer);
-  }
-
-  private fail(e: unknown): void {
-    this.error.textContent = e instanceof ApiError ? e.describe() : String(e);
-    this.error.hidden = false;
   }
 
   async refresh(): Promise<void> {
