@@ -120,12 +120,19 @@ std::vector<uint8_t> vp8Packet(uint16_t seq) {
   writeU16(&p[2], seq);
   writeU32(&p[4], seq * 3000u);
   writeU32(&p[8], 0xA11CE);
-  writeU16(&p[12], 0xBEDE);  // one-byte extensions: mid "1"
-  writeU16(&p[14], 1);
+  // One-byte extensions as Chromium sends them on a video line: mid "1", the transport-wide
+  // sequence number and abs-send-time (the slots the server rewrites), then padding.
+  writeU16(&p[12], 0xBEDE);
+  writeU16(&p[14], 3);  // 12 bytes of elements
   p[16] = (ExtensionIds::kMid << 4) | 0;
   p[17] = '1';
-  p[18] = 0;
-  p[19] = 0;
+  p[18] = (ExtensionIds::kTransportCc << 4) | 1;
+  writeU16(&p[19], seq);
+  p[21] = (ExtensionIds::kAbsSendTime << 4) | 2;
+  p[22] = 0x12;
+  p[23] = 0x34;
+  p[24] = 0x56;
+  p[25] = p[26] = p[27] = 0;
   return p;
 }
 

@@ -235,8 +235,8 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
             {"hands", handsJson(req.room)},
             {"receive", receiveJson(*p)},
             {"iceServers", iceServersJson(p->id)}};
-  bool isHost = p->identity && p->identity->host;
-  if (isHost) data["waiting"] = lobbyJson(req.room);
+  bool host = isHost(*p);
+  if (host) data["waiting"] = lobbyJson(req.room);
   conn->send(replyId ? signalling::replyOk(*replyId, data)
                      : signalling::notification("lobby-admitted", data));
   std::string pid = p->id;
@@ -248,7 +248,7 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
   // The running agenda item; to everyone, since the newcomer may be its presenter.
   if (agendas_.count(req.room)) broadcastAgenda(req.room);
   spdlog::info("room {}: {} joined ({} present{})", req.room, pid, members.size(),
-               isHost ? ", host" : "");
+               host ? ", host" : "");
 
   media_.createPeer(pid, req.room,
                     [this, pid](TransportDescription d) { onTransportReady(pid, d); });
@@ -331,7 +331,7 @@ void Conference::notifyLobby(const std::string& room) {
   std::string text = signalling::notification("lobby", json{{"waiting", lobbyJson(room)}});
   for (const auto& id : it->second) {
     const Participant& p = *participants_.at(id);
-    if (p.identity && p.identity->host) p.conn->send(text);
+    if (isHost(p)) p.conn->send(text);
   }
 }
 
@@ -374,7 +374,7 @@ void Conference::removeFromLobby(const std::string& lobbyId) {
 
 void Conference::handleLobbyDecision(Participant& host, int64_t id,
                                      const signalling::LobbyDecisionRequest& req) {
-  if (!host.identity || !host.identity->host) {
+  if (!isHost(host)) {
     sendError(host.conn, id, makeError("not_host", "only a host of this room can admit or deny"));
     return;
   }
@@ -423,7 +423,7 @@ void Conference::handleHand(Participant& p, int64_t id, const signalling::HandRe
       sendError(p.conn, id, makeError("bad_request", "field 'participantId': only your own hand can be raised"));
       return;
     }
-    if (!p.identity || !p.identity->host) {
+    if (!isHost(p)) {
       sendError(p.conn, id, makeError("not_host", "only a host can lower someone else's hand"));
       return;
     }

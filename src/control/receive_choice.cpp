@@ -30,7 +30,7 @@ void Conference::handleReceive(Participant& p, int64_t id, const signalling::Rec
     spdlog::info("room {}: {} receives {}", p.room, p.id, signalling::toString(receiveMode(p)));
     return;
   }
-  if (!p.identity || !p.identity->host) {
+  if (!isHost(p)) {
     sendError(p.conn, id, makeError("not_host", "only a host can set the room's default"));
     return;
   }

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common/log.hpp"
+#include "media/forward_extensions.hpp"
 #include "media/rtx.hpp"
 #include "proto/twcc.hpp"
 
@@ -13,37 +14,7 @@ namespace rounds {
 
 namespace {
 
-// RFC 8285 §4.2: a zero byte is padding, so zeroing an element (its header and data) removes it
-// without moving anything. Used for the mid extension: the publisher's mid means nothing to a
-// subscriber, and browsers drop packets whose mid they do not know (they demux by SSRC instead).
-void clearExtension(rtp::RtpView& v, uint8_t id) {
-  auto data = v.extension(id);
-  if (!data) return;
-  MutableBytes buf = v.buffer();
-  size_t dataOffset = static_cast<size_t>(data->data() - buf.data());
-  size_t profileOffset = 12 + 4 * size_t{v.csrcCount()};
-  bool oneByte = readU16(buf.data() + profileOffset) == 0xBEDE;
-  size_t headerLen = oneByte ? 1 : 2;
-  if (dataOffset < headerLen) return;
-  std::memset(buf.data() + dataOffset - headerLen, 0, headerLen + data->size());
-}
-
 constexpr size_t kMaxTuples = 8;
-
-// The header extensions of a packet on its way to a subscriber: the publisher's mid and rids mean
-// nothing there, and abs-send-time becomes our send time (24-bit 6.18 fixed-point seconds), from
-// which the subscriber's browser estimates its downlink and sends us REMB.
-void prepareExtensions(rtp::RtpView& v, TimePoint now) {
-  if (!v.hasExtension()) return;
-  clearExtension(v, ExtensionIds::kMid);
-  clearExtension(v, ExtensionIds::kRid);
-  clearExtension(v, ExtensionIds::kRepairedRid);
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-  uint32_t ast = static_cast<uint32_t>((static_cast<uint64_t>(us) << 18) / 1'000'000) & 0xFFFFFF;
-  std::array<uint8_t, 3> b{static_cast<uint8_t>(ast >> 16), static_cast<uint8_t>(ast >> 8),
-                           static_cast<uint8_t>(ast)};
-  v.setExtension(ExtensionIds::kAbsSendTime, Bytes(b.data(), b.size()));
-}
 
 // RFC 7741 §4.2: each simulcast layer numbers its pictures itself; across a switch the subscriber
 // must see picture ids (15-bit) and TL0PICIDX continue, or its decoder takes the new layer's
@@ -160,12 +131,13 @@ void Peer::receiveSrtp(MutableBytes packet, const SocketAddress& from) {
     ++counters_.droppedMalformed;
     return;
   }
+  TimePoint now = clock_.now();  // one clock read per packet: arrival time and layer activity
   // Every packet with a transport sequence number counts for the publisher's estimator, RTX and
   // padding-only probes included (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2).
   if (auto ext = view->extension(ExtensionIds::kTransportCc)) {
     if (auto seq = twcc::readSequence(*ext)) {
       if (!twccIn_) twccIn_ = std::make_unique<TwccRecorder>();  // once per peer
-      twccIn_->onPacket(*seq, nowUs());
+      twccIn_->onPacket(*seq, toUs(now));
     }
   }
   bool isRtx = false;
@@ -201,7 +173,6 @@ void Peer::receiveSrtp(MutableBytes packet, const SocketAddress& from) {
       return;
     }
   }
-  TimePoint now = clock_.now();
   uint32_t nowTicks = static_cast<uint32_t>(
       static_cast<uint64_t>(clock_.wallMillis()) * producer->spec.clockRate / 1000);
   lay.stats.onPacket(view->sequenceNumber(), view->timestamp(), nowTicks);
@@ -259,7 +230,8 @@ Producer* Peer::learnLayer(Producer& p, rtp::RtpView& view, bool& isRtx, size_t&
   return nullptr;
 }
 
-bool Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks) {
+bool Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks,
+                   bool resend) {
   const auto& tuple = ice_.selectedTuple();
   if (closed_ || !srtpOut_ || !tuple) return false;
   size_t len = packet.size();
@@ -274,10 +246,12 @@ bool Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowT
   view->setSequenceNumber(out.seq);
   view->setTimestamp(out.timestamp);
   view->setPayloadType(consumer.spec.payloadType);
-  prepareExtensions(*view, clock_.now());
+  // mid/rid cleared and abs-send-time stamped once for all copies (Router::onRtp); a stored
+  // packet sent again needs a fresh send time.
+  if (resend) stampAbsSendTime(*view, clock_.now());
   if (consumer.simulcastVp8)
     rewriteVp8(consumer, slot.subspan(view->headerSize(), view->payloadSize()), packet.ssrc(),
-               /*retransmission=*/false);
+               /*retransmission=*/resend);
   if (!protectAndQueue(*view, slot, len, *tuple)) return false;
   ++consumer.packetsSent;
   consumer.octetsSent += static_cast<uint32_t>(packet.payloadSize());
@@ -287,7 +261,7 @@ bool Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowT
 }
 
 bool Peer::resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t nowTicks) {
-  if (!consumer.rtxEnabled) return sendRtp(consumer, stored, nowTicks);
+  if (!consumer.rtxEnabled) return sendRtp(consumer, stored, nowTicks, /*resend=*/true);
   const auto& tuple = ice_.selectedTuple();
   if (closed_ || !srtpOut_ || !tuple) return false;
   MutableBytes slot = socket_.acquireSendSlot();
@@ -300,7 +274,7 @@ bool Peer::resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t no
   if (len == 0) return false;
   auto view = rtp::RtpView::parse(slot.first(len));
   if (!view) return false;
-  prepareExtensions(*view, clock_.now());
+  stampAbsSendTime(*view, clock_.now());
   // RFC 4588 §4: the original payload follows the 2-byte OSN.
   if (consumer.simulcastVp8 && view->payloadSize() > 2)
     rewriteVp8(consumer, slot.subspan(view->headerSize() + 2, view->payloadSize() - 2),
@@ -329,10 +303,11 @@ bool Peer::protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len,
   return true;
 }
 
-int64_t Peer::nowUs() const {
-  return std::chrono::duration_cast<std::chrono::microseconds>(clock_.now().time_since_epoch())
-      .count();
+int64_t Peer::toUs(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
+
+int64_t Peer::nowUs() const { return toUs(clock_.now()); }
 
 void Peer::onTransportFeedback(Bytes packet) {
   auto reader = twcc::FeedbackReader::parse(packet);

@@ -171,7 +171,10 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   void receiveSrtp(MutableBytes packet, const SocketAddress& from);
 
   // Forwarding: copies `packet` into a send slot, rewrites it for `consumer`, protects and queues.
-  bool sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks);
+  // `packet` has been through prepareForSubscribers (media/forward_extensions.hpp); `resend`: it
+  // is a stored one sent again (plain, without RTX), so its send time is stamped afresh.
+  bool sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks,
+               bool resend = false);
   // Resends a stored packet in answer to the subscriber's NACK: as RTX (RFC 4588 §4) when the
   // consumer has it enabled, else as a plain copy. False if nothing could be queued.
   bool resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t nowTicks);
@@ -226,6 +229,7 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   bool protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len,
                        const SocketAddress& tuple);
   void sendTransportFeedback();
+  static int64_t toUs(TimePoint t);
   int64_t nowUs() const;
 
   std::string id_;

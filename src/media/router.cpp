@@ -4,6 +4,7 @@
 #include <array>
 
 #include "common/log.hpp"
+#include "media/forward_extensions.hpp"
 #include "proto/rtcp.hpp"
 #include "proto/twcc.hpp"
 
@@ -72,6 +73,8 @@ void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission
   if (retransmission) ++rtxReceived_;
   if (layer >= producer.layerCount) return;
   ProducerLayer& lay = producer.layers[layer];
+  // Once for every copy (and for the stored one): no publisher mid/rid, our send time.
+  prepareForSubscribers(packet, now);
   if (lay.history) {
     uint16_t seq = packet.sequenceNumber();
     // Already here: a duplicate, or a retransmission of a packet that was only late. Every

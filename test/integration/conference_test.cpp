@@ -7,6 +7,7 @@
 
 #include "control/conference.hpp"
 #include "proto/sdp.hpp"
+#include "support/browser_answer.hpp"
 
 namespace rounds {
 namespace {
@@ -34,38 +35,7 @@ class FakeWs : public WsConnection {
   bool open_ = true;
 };
 
-// What a browser answers to one of our offers: it sends on our recvonly m-lines (one SSRC each),
-// receives on our sendonly ones, and is the DTLS client.
-std::string browserAnswer(const std::string& offerSdp, bool sendMedia = true,
-                          const std::string& iceUfrag = "brwz") {
-  auto offer = sdp::parse(offerSdp);
-  EXPECT_TRUE(offer.ok());
-  sdp::SessionDescription a;
-  a.iceUfrag = iceUfrag;
-  a.icePwd = "browserbrowserbrowser123";
-  a.fingerprint = sdp::Fingerprint{"sha-256", "00:11:22:33"};
-  a.setup = "active";
-  a.bundleMids = offer.value().bundleMids;
-  uint32_t ssrc = 1000;
-  for (const auto& m : offer.value().media) {
-    sdp::MediaSection s;
-    s.kind = m.kind;
-    s.mid = m.mid;
-    s.protocol = m.protocol;
-    s.codecs = {m.codecs.at(0)};
-    s.rtcpMux = true;
-    if (m.direction == sdp::Direction::RecvOnly) {
-      s.direction = sendMedia ? sdp::Direction::SendOnly : sdp::Direction::Inactive;
-      if (sendMedia) s.ssrcs.push_back({ssrc++, "cname", "browser"});
-    } else if (m.direction == sdp::Direction::SendOnly) {
-      s.direction = sdp::Direction::RecvOnly;
-    } else {
-      s.direction = sdp::Direction::Inactive;
-    }
-    a.media.push_back(s);
-  }
-  return sdp::serialize(a);
-}
+using test::browserAnswer;
 
 struct Events : MediaEvents {
   MediaEvents* target = nullptr;

@@ -12,6 +12,7 @@
 #include "control/conference.hpp"
 #include "control/room_access.hpp"
 #include "proto/sdp.hpp"
+#include "support/browser_answer.hpp"
 
 namespace rounds::test {
 
@@ -192,33 +193,9 @@ class SeriesRoomTest : public ::testing::Test {
     json offer = await(ws, "offer");
     EXPECT_FALSE(offer.is_null()) << "no offer";
     if (offer.is_null()) return offer;
-    auto parsed = sdp::parse(offer["sdp"].get<std::string>());
-    EXPECT_TRUE(parsed.ok());
-    sdp::SessionDescription a;
-    a.iceUfrag = "brwz";
-    a.icePwd = "browserbrowserbrowser123";
-    a.fingerprint = sdp::Fingerprint{"sha-256", "00:11:22:33"};
-    a.setup = "active";
-    a.bundleMids = parsed.value().bundleMids;
-    uint32_t ssrc = 1000;
-    for (const auto& m : parsed.value().media) {
-      sdp::MediaSection s;
-      s.kind = m.kind;
-      s.mid = m.mid;
-      s.protocol = m.protocol;
-      s.codecs = {m.codecs.at(0)};
-      s.rtcpMux = true;
-      s.direction = sdp::Direction::Inactive;
-      if (m.direction == sdp::Direction::RecvOnly && sendMedia) {
-        s.direction = sdp::Direction::SendOnly;
-        s.ssrcs.push_back({ssrc++, "cname", "browser"});
-      } else if (m.direction == sdp::Direction::SendOnly) {
-        s.direction = sdp::Direction::RecvOnly;
-      }
-      a.media.push_back(s);
-    }
-    json reply = request(ws, {{"type", "answer"}, {"offerId", offer["offerId"]},
-                              {"sdp", sdp::serialize(a)}});
+    json reply = request(ws, {{"type", "answer"},
+                              {"offerId", offer["offerId"]},
+                              {"sdp", browserAnswer(offer["sdp"].get<std::string>(), sendMedia)}});
     EXPECT_TRUE(reply.value("ok", false)) << reply.dump();
     return offer;
   }

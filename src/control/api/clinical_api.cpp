@@ -78,13 +78,6 @@ std::optional<HttpResponse> ClinicalApi::handle(const HttpRequest& req) {
   if (startsWith(p, "/api/invitations/")) return invitationRoute(req, p.substr(17));
   if (startsWith(p, "/api/delegations/")) return delegationRoute(req, p.substr(17));
 
-  // A series' meetings and FAQ are KnowledgeApi's (registerKnowledgeApi): not ours to 404.
-  if (startsWith(p, "/api/series/")) {
-    std::string rest = p.substr(12);
-    auto slash = rest.find('/');
-    std::string sub = slash == std::string::npos ? "" : rest.substr(slash + 1);
-    if (sub == "meetings" || sub == "faq" || sub == "faq.md" || sub == "faq.csv") return std::nullopt;
-  }
   const bool ours = p == "/api/me" || p == "/api/organisations" || p == "/api/people" ||
                     startsWith(p, "/api/people/") || p == "/api/series" ||
                     startsWith(p, "/api/series/");
