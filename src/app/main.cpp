@@ -40,6 +40,7 @@ struct Options {
   std::string turnSecret;
   unsigned turnTtl = 3600;
   bool noSimulcast = false;
+  bool checkTurn = false;
   std::string logLevel = "info";
   std::string publicUrl;
   std::string bootstrapToken;
@@ -88,6 +89,9 @@ void addOptions(CLI::App& app, Options& o) {
   app.add_option("--turn-secret", o.turnSecret,
                  "Secret shared with the TURN server (coturn static-auth-secret): signs short-lived credentials")
       ->envname("ROUNDS_TURN_SECRET");
+  app.add_flag("--check-turn", o.checkTurn,
+               "Check the TURN options, print sample credentials and a coturn test command, and exit "
+               "(0: usable, 2: not)");
   app.add_flag("--no-simulcast", o.noSimulcast,
                "Ask publishers for one video stream instead of three simulcast layers");
   app.add_option("--turn-ttl", o.turnTtl, "Seconds a participant's TURN credentials stay valid")
@@ -108,6 +112,36 @@ void addOptions(CLI::App& app, Options& o) {
       ->capture_default_str();
 }
 
+// `rounds --check-turn`: what is wrong or weak in the TURN options, and credentials to try by hand
+// against the TURN server (docs/turn.md "Checking the configuration").
+int checkTurnOptions(const rounds::TurnConfig& config, const rounds::TurnCheck& check) {
+  using namespace rounds;
+  if (config.urls.empty() && config.secret.empty()) {
+    std::printf("turn: not configured (no --turn-url, no --turn-secret)\n");
+    return 0;
+  }
+  for (const auto& e : check.errors) std::printf("error: %s\n", e.c_str());
+  for (const auto& w : check.warnings) std::printf("warning: %s\n", w.c_str());
+  if (!check.ok()) return 2;
+  TurnCredentials turn(config, SystemClock::instance());
+  auto sample = turn.issue("check-turn");
+  if (!sample) return 2;
+  std::printf("username: %s\npassword: %s\n", sample->username.c_str(), sample->credential.c_str());
+  for (const auto& url : config.urls) {
+    auto u = TurnCredentials::parseUrl(url);
+    if (!u || u->scheme == "stun") continue;
+    bool tls = u->scheme == "turns";
+    uint16_t port = u->port ? u->port : (tls ? 5349 : 3478);
+    std::string host = u->host.starts_with('[') ? u->host.substr(1, u->host.size() - 2) : u->host;
+    // coturn's test client allocates a relay with these credentials (-t TCP, -S TLS over TCP).
+    std::printf("try: turnutils_uclient %s-p %u -u '%s' -w '%s' -n 1 -m 1 -e <rounds media address> %s\n",
+                tls ? "-t -S " : (u->transport == "tcp" ? "-t " : ""), unsigned(port),
+                sample->username.c_str(), sample->credential.c_str(), host.c_str());
+  }
+  std::printf("turn: ok\n");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -120,12 +154,16 @@ int main(int argc, char** argv) {
     std::cerr << "rounds: --tls-cert and --tls-key go together\n";
     return 2;
   }
-  if (o.turnUrls.empty() != o.turnSecret.empty()) {
-    std::cerr << "rounds: --turn-url and --turn-secret go together\n";
+  TurnConfig turnConfig{o.turnUrls, o.turnSecret, std::chrono::seconds(o.turnTtl)};
+  TurnCheck turnCheck = TurnCredentials::check(turnConfig);
+  if (o.checkTurn) return checkTurnOptions(turnConfig, turnCheck);
+  if (!turnCheck.ok()) {
+    for (const auto& e : turnCheck.errors) std::cerr << "rounds: " << e << "\n";
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(o.logLevel));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  for (const auto& w : turnCheck.warnings) spdlog::warn("turn: {} (rounds --check-turn)", w);
 
   boost::asio::io_context io;
 
@@ -164,9 +202,7 @@ int main(int argc, char** argv) {
   ConferenceConfig cc;
   cc.simulcast = !o.noSimulcast;
   cc.maxParticipantsPerRoom = o.roomMaxParticipants;
-  cc.turn.urls = o.turnUrls;
-  cc.turn.secret = o.turnSecret;
-  cc.turn.ttl = std::chrono::seconds(o.turnTtl);
+  cc.turn = turnConfig;
   Conference conference(cc, media, attendance);
   shim.target = &conference;
   // Issue 4: accounts, directory, series, invitations (docs/api.md).

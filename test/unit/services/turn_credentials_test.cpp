@@ -56,5 +56,95 @@ TEST(TurnCredentials, ValidatesUrls) {
   EXPECT_FALSE(TurnCredentials::isValidUrl("turn:\"host\""));
 }
 
+TEST(TurnCredentials, ParsesUrlParts) {
+  auto u = TurnCredentials::parseUrl("turns:turn.example.org:443?transport=tcp");
+  ASSERT_TRUE(u.has_value());
+  EXPECT_EQ(u->scheme, "turns");
+  EXPECT_EQ(u->host, "turn.example.org");
+  EXPECT_EQ(u->port, 443);
+  EXPECT_EQ(u->transport, "tcp");
+
+  auto v6 = TurnCredentials::parseUrl("turn:[2001:db8::1]:3478");
+  ASSERT_TRUE(v6.has_value());
+  EXPECT_EQ(v6->host, "[2001:db8::1]");
+  EXPECT_EQ(v6->port, 3478);
+  EXPECT_EQ(v6->transport, "");
+
+  auto bare = TurnCredentials::parseUrl("turns:turn.example.org");
+  ASSERT_TRUE(bare.has_value());
+  EXPECT_EQ(bare->port, 0);
+
+  EXPECT_FALSE(TurnCredentials::parseUrl("turn:host:").has_value());
+  EXPECT_FALSE(TurnCredentials::parseUrl("turn:host:65536").has_value());
+  EXPECT_FALSE(TurnCredentials::parseUrl("turn:host:0").has_value());
+  EXPECT_FALSE(TurnCredentials::parseUrl("turn:host:34x8").has_value());
+  EXPECT_FALSE(TurnCredentials::parseUrl("turn:[::1").has_value());
+  EXPECT_FALSE(TurnCredentials::parseUrl("turn:[::1]x").has_value());
+  EXPECT_FALSE(TurnCredentials::parseUrl("http://host").has_value());
+}
+
+// Whether any message in `list` contains `part`.
+bool mentions(const std::vector<std::string>& list, std::string_view part) {
+  for (const auto& m : list)
+    if (m.find(part) != std::string::npos) return true;
+  return false;
+}
+
+TEST(TurnCredentials, CheckAcceptsTheRecommendedConfiguration) {
+  TurnConfig cfg;
+  cfg.urls = {"turn:turn.hospital.example:3478?transport=udp",
+              "turns:turn.hospital.example:443?transport=tcp"};
+  cfg.secret = "0123456789abcdef0123456789abcdef";
+  auto r = TurnCredentials::check(cfg);
+  EXPECT_TRUE(r.ok());
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_TRUE(r.warnings.empty()) << r.warnings.front();
+  EXPECT_TRUE(TurnCredentials::check(TurnConfig{}).ok());  // no TURN at all is fine too
+}
+
+TEST(TurnCredentials, CheckRefusesHalfAConfiguration) {
+  TurnConfig noSecret;
+  noSecret.urls = {"turns:turn.hospital.example:443?transport=tcp"};
+  auto a = TurnCredentials::check(noSecret);
+  EXPECT_FALSE(a.ok());
+  EXPECT_TRUE(mentions(a.errors, "--turn-secret is not"));
+
+  TurnConfig noUrl;
+  noUrl.secret = "0123456789abcdef0123456789abcdef";
+  EXPECT_TRUE(mentions(TurnCredentials::check(noUrl).errors, "no --turn-url"));
+
+  TurnConfig badUrl = noSecret;
+  badUrl.secret = noUrl.secret;
+  badUrl.urls.push_back("turn:host:99999");
+  badUrl.ttl = std::chrono::seconds(30);
+  auto c = TurnCredentials::check(badUrl);
+  EXPECT_TRUE(mentions(c.errors, "turn:host:99999"));
+  EXPECT_TRUE(mentions(c.errors, "--turn-ttl"));
+}
+
+TEST(TurnCredentials, CheckWarnsWhatStrictFirewallsDefeat) {
+  TurnConfig cfg;
+  cfg.secret = "short";
+  cfg.urls = {"turn:turn.hospital.example:3478?transport=tcp"};
+  auto r = TurnCredentials::check(cfg);
+  EXPECT_TRUE(r.ok());
+  EXPECT_TRUE(mentions(r.warnings, "shorter than 16"));
+  EXPECT_TRUE(mentions(r.warnings, "no turns:<host>:443"));
+
+  // RFC 7065 §3: no port in a turns: URL means 5349.
+  cfg.urls = {"turns:turn.hospital.example?transport=tcp"};
+  r = TurnCredentials::check(cfg);
+  EXPECT_TRUE(mentions(r.warnings, "port 5349"));
+  EXPECT_TRUE(mentions(r.warnings, "no turns:<host>:443"));
+
+  cfg.urls = {"turns:203.0.113.20:443?transport=tcp"};
+  r = TurnCredentials::check(cfg);
+  EXPECT_TRUE(mentions(r.warnings, "no SNI"));
+  EXPECT_FALSE(mentions(r.warnings, "no turns:<host>:443"));
+
+  cfg.urls = {"stun:stun.hospital.example"};
+  EXPECT_TRUE(mentions(TurnCredentials::check(cfg).warnings, "only stun:"));
+}
+
 }  // namespace
 }  // namespace rounds
