@@ -3,8 +3,9 @@
 # network namespace that has only loopback, so no packet leaves the machine (TESTING.md), then runs
 # `node --test test/e2e/` against it. A second rounds with TURN beside coturn and an nftables rule
 # serves turn.test.mjs, a third whose UDP media port is closed serves icetcp.test.mjs, a fourth
-# reached through a rounds-netem link serves the impaired-link tests, and a fifth on a veth pair to a
-# second namespace serves simulcast.test.mjs (below).
+# reached through a rounds-netem link serves the impaired-link tests, a fifth on a veth pair to a
+# second namespace serves simulcast.test.mjs, and a sixth on HTTPS 443 beside coturn on TLS 443
+# serves turn_tls.test.mjs (below).
 # Usage: test/e2e/run.sh <path-to-rounds-binary> [test files, default: all of test/e2e/]
 # ROUNDS_E2E_TESTS="test/e2e/a.test.mjs test/e2e/b.test.mjs" also runs only those files;
 # ROUNDS_E2E_LOGS=<dir> keeps the servers' logs.
@@ -52,6 +53,7 @@ cleanup() {
   for ns in $(ip netns list 2>/dev/null | grep -o "^rounds-e2e-$$-[0-9a-f]*" || true); do ip netns del "$ns" || true; done
   nft delete table inet rounds_loss 2>/dev/null || true  # loss.test.mjs, if it died half way
   [ -n "${sc_ns:-}" ] && ip netns del "$sc_ns" 2>/dev/null || true  # and with it the veth pair
+  [ -n "${tls_ns:-}" ] && ip netns del "$tls_ns" 2>/dev/null || true  # turn_tls.test.mjs's, and its rules
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -93,7 +95,7 @@ if command -v turnserver >/dev/null; then
   turn_secret=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
   # Ephemeral ports (the browser's own sockets) stay below the relay range in this namespace.
   sysctl -qw net.ipv4.ip_local_port_range="32768 49999"
-  turnserver --listening-ip=127.0.0.1 --listening-port=3478 --relay-ip=127.0.0.1 \
+  stdbuf -oL turnserver --listening-ip=127.0.0.1 --listening-port=3478 --relay-ip=127.0.0.1 \
     --min-port=50000 --max-port=50100 --use-auth-secret --static-auth-secret="$turn_secret" \
     --realm=rounds.test --no-udp --no-tls --no-dtls --no-cli --no-multicast-peers \
     --allow-loopback-peers --allowed-peer-ip=127.0.0.1 --userdb="$tmp/turndb" \
@@ -114,6 +116,45 @@ NFT
   turn_env=(ROUNDS_TURN_URL=http://127.0.0.1:8081)
 else
   echo "e2e: turnserver (coturn) is missing: the TURN test is skipped" >&2
+fi
+
+# The TURN-over-TLS test (turn_tls.test.mjs, docs/turn.md "TURN over TLS on 443"): the browser sits
+# in a namespace of its own, joined to this one by a veth pair, and may send nothing but TCP to port
+# 443 (the test's nftables rules there). On this end of the pair rounds serves HTTPS on
+# rounds.e2e.test = 10.79.0.1:443 and coturn TLS only on turn.e2e.test = 10.79.0.2:443, each with a
+# certificate from a CA made for this run (lib/test_ca.sh); rounds hands out only the turns: URL.
+turntls_env=()
+if command -v turnserver >/dev/null; then
+  tls_ns=rounds-tls-$$
+  tls_dev=rtls$$
+  "$root/test/e2e/lib/test_ca.sh" "$tmp/tls" rounds.e2e.test turn.e2e.test
+  ip netns add "$tls_ns"
+  ip link add "$tls_dev" type veth peer name "${tls_dev}b"
+  ip link set "${tls_dev}b" netns "$tls_ns"
+  ip addr add 10.79.0.1/24 dev "$tls_dev"
+  ip addr add 10.79.0.2/24 dev "$tls_dev"
+  ip link set "$tls_dev" up
+  ip -n "$tls_ns" addr add 10.79.0.10/24 dev "${tls_dev}b"
+  ip -n "$tls_ns" link set "${tls_dev}b" up
+  ip -n "$tls_ns" link set lo up
+  turntls_secret=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  # TLS only (--no-udp --no-tcp --no-dtls): plain 3478 is not even open. Relay ports above the
+  # ephemeral range set above, apart from the first coturn's; relays go to rounds' address only.
+  # stdbuf: coturn's log to stdout is block-buffered and would be lost when it is stopped.
+  stdbuf -oL turnserver --listening-ip=10.79.0.2 --tls-listening-port=443 --relay-ip=10.79.0.2 \
+    --min-port=50200 --max-port=50300 --use-auth-secret --static-auth-secret="$turntls_secret" \
+    --realm=rounds.e2e.test --cert="$tmp/tls/turn.e2e.test.pem" --pkey="$tmp/tls/turn.e2e.test.key" \
+    --no-udp --no-tcp --no-dtls --no-cli --no-multicast-peers \
+    --denied-peer-ip=0.0.0.0-255.255.255.255 --allowed-peer-ip=10.79.0.1 \
+    --userdb="$tmp/turntls-db" --pidfile="$tmp/turntls.pid" --log-file=stdout --simple-log \
+    >"$tmp/turntls.log" 2>&1 &
+  pids+=("$!")
+  ROUNDS_E2E_ADDRESS=10.79.0.1 start_rounds turntls-server --http-port 443 --media-port 40500 \
+    --tls-cert "$tmp/tls/rounds.e2e.test.pem" --tls-key "$tmp/tls/rounds.e2e.test.key" \
+    --turn-url 'turns:turn.e2e.test:443?transport=tcp' --turn-secret "$turntls_secret"
+  for _ in $(seq 50); do ss -ltn | grep -q '10.79.0.2:443 ' && break; sleep 0.1; done
+  turntls_env=(ROUNDS_TURNTLS_URL=https://rounds.e2e.test ROUNDS_TURNTLS_NETNS="$tls_ns"
+    ROUNDS_TURNTLS_CA="$tmp/tls/ca.pem" ROUNDS_TURNTLS_LOG="$tmp/turntls.log")
 fi
 
 # The ICE-TCP test (icetcp.test.mjs): UDP to this server's media port is dropped (a firewall that
@@ -164,7 +205,7 @@ simulcast_env=(ROUNDS_SIMULCAST_URL=http://10.78.0.1:8084 ROUNDS_SIMULCAST_NETNS
 
 set +e
 # shellcheck disable=SC2086 # ROUNDS_E2E_TESTS is a list of files
-env ROUNDS_URL=http://127.0.0.1:8080 ROUNDS_E2E_HOST_EMAIL="$host_email" ROUNDS_E2E_HOST_PASSWORD="$host_password" "${turn_env[@]}" "${icetcp_env[@]}" "${netem_env[@]}" "${simulcast_env[@]}" node --test --test-concurrency=1 \
+env ROUNDS_URL=http://127.0.0.1:8080 ROUNDS_E2E_HOST_EMAIL="$host_email" ROUNDS_E2E_HOST_PASSWORD="$host_password" "${turn_env[@]}" "${turntls_env[@]}" "${icetcp_env[@]}" "${netem_env[@]}" "${simulcast_env[@]}" node --test --test-concurrency=1 \
   ${ROUNDS_E2E_TESTS:-"${tests[@]:-$root/test/e2e/}"}
 status=$?
 set -e
@@ -174,6 +215,7 @@ if [ "$status" != 0 ]; then
   echo "e2e: tests failed; last lines of the servers' logs:" >&2
   tail -n 60 "$tmp/server.err" >&2 || true
   tail -n 30 "$tmp/turn-server.err" "$tmp/turn.log" >&2 2>/dev/null || true
+  tail -n 30 "$tmp/turntls-server.err" "$tmp/turntls.log" >&2 2>/dev/null || true
   tail -n 30 "$tmp/icetcp-server.err" >&2 2>/dev/null || true
   tail -n 30 "$tmp/netem-server.err" >&2 2>/dev/null || true
   tail -n 30 "$tmp/simulcast-server.err" >&2 2>/dev/null || true
