@@ -84,6 +84,9 @@ const kAgendaTickMs = 1_000;
 const kPasscodeErrors = new Set(['passcode_required', 'passcode_invalid', 'passcode_rate_limited']);
 // A restart-ice request not answered this soon: the socket is dead too (see onIceRestartNeeded).
 const kRestartIceReplyMs = 3_000;
+// When ICE goes `disconnected` the socket is probed with a ping; no reply this soon means the
+// network changed under both (a new address): the session is resumed at once (resume.ts).
+const kSocketProbeMs = 2_000;
 
 export class Call {
   private signalling: SignallingClient | null = null;
@@ -268,6 +271,9 @@ export class Call {
     });
     this.peer = peer;
     this.hook.pc = peer.pc;
+    peer.pc.addEventListener('iceconnectionstatechange', () => {
+      if (!peerGone() && peer.pc.iceConnectionState === 'disconnected') this.probeSignalling();
+    });
     const hasAudio = !!this.local?.getAudioTracks().length;
     const hasVideo = !!this.local?.getVideoTracks().length;
     try {
@@ -366,6 +372,20 @@ export class Call {
         clearTimeout(unanswered);
         console.warn('rounds: restart-ice failed', error);
       },
+    );
+  }
+
+  /** Whether the socket still carries anything: a ping unanswered within kSocketProbeMs means no. */
+  private probeSignalling(): void {
+    const signalling = this.signalling;
+    if (!signalling || this.hook.state !== 'joined' || !this.resumeToken) return;
+    const generation = this.generation;
+    const unanswered = setTimeout(() => {
+      if (generation === this.generation) this.onSignallingLost('ping not answered');
+    }, kSocketProbeMs);
+    signalling.ping().then(
+      () => clearTimeout(unanswered),
+      () => clearTimeout(unanswered),  // a closed socket ends in onClose's resume
     );
   }
 
