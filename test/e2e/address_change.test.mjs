@@ -26,7 +26,7 @@ const skip = !baseUrl
 const kNewAddress = '10.77.0.3';
 // By a full rejoin (a new session) media came back after 14.1-14.5 s on a loaded 2-core machine;
 // by a resume after the unanswered restart-ice, 12.9-14.0 s; with the socket probed when ICE goes
-// `disconnected` (docs/client.md), 7.9-9.5 s (Debug server, a build running beside it).
+// `disconnected` (docs/client.md), 7.9-10.1 s (Debug server, a build running beside it).
 const kResumeSeconds = 13;
 
 /** The server's control-plane session counters (docs/api.md GET /api/stats `sessions`). */
