@@ -3,8 +3,10 @@
 // older socket or peer connection see a stale generation and do nothing.
 import { acquireMedia, MediaProblem, stopStream, type MediaWish } from './media';
 import { PeerSession } from './peer';
+import { ResumeLoop, type ResumeOutcome, type ResumeResult } from './resume';
 import { signallingUrl } from './room';
 import {
+  kCloseResuming,
   SignallingClient,
   SignallingError,
   toLobby,
@@ -18,6 +20,7 @@ import {
   type RoomRole,
   type ReceiveMode,
   type ReceiveState,
+  type SignallingListener,
 } from './signalling';
 import { t } from './strings';
 import { announce } from './ui/dom';
@@ -67,6 +70,8 @@ export interface DiagnosticsHook {
   agendaSkewMs: number;
   /** ICE restarts this page asked the server for (restart-ice), over the whole page's life. */
   iceRestarts: number;
+  /** Sessions this page resumed on a new socket (same participant id), over the page's life. */
+  resumes: number;
   /** Low-bandwidth choice in force: what the server sends this page. */
   receive: ReceiveMode;
 }
@@ -79,6 +84,9 @@ const kAgendaTickMs = 1_000;
 const kPasscodeErrors = new Set(['passcode_required', 'passcode_invalid', 'passcode_rate_limited']);
 // A restart-ice request not answered this soon: the socket is dead too (see onIceRestartNeeded).
 const kRestartIceReplyMs = 3_000;
+// When ICE goes `disconnected` the socket is probed with a ping; no reply this soon means the
+// network changed under both (a new address): the session is resumed at once (resume.ts).
+const kSocketProbeMs = 2_000;
 
 export class Call {
   private signalling: SignallingClient | null = null;
@@ -114,6 +122,12 @@ export class Call {
   private agendaTimer: ReturnType<typeof setInterval> | undefined;
   // While waiting in the lobby: settled by lobby-admitted, lobby-denied or a lost socket.
   private lobbyWait: { resolve(reply: JoinReply): void; reject(error: SignallingError): void } | null = null;
+  // Session resumption (resume.ts): the token of the last join/resume reply, the server's grace
+  // period, and the loop trying new sockets after the old one was lost.
+  private resumeToken: string | null = null;
+  private resumeGraceMs = 0;
+  private resumeLoop: ResumeLoop | null = null;
+  private audioMutedAtLoss = false;  // what the server knew when the socket was lost
 
   constructor(
     private readonly room: string,
@@ -235,27 +249,7 @@ export class Call {
     const stale = () => generation !== this.generation;
     let signalling: SignallingClient;
     try {
-      signalling = await SignallingClient.connect(signallingUrl(window.location), {
-        onOffer: (offerId, sdp) => !stale() && this.onOffer(offerId, sdp),
-        onParticipantJoined: (p) => !stale() && this.onParticipantJoined(p),
-        onParticipantUpdated: (p) => !stale() && this.onParticipantUpdated(p),
-        onParticipantLeft: (id, reason) => !stale() && this.onParticipantLeft(id, reason),
-        onClose: (code) => {
-          if (stale()) return;
-          if (this.lobbyWait) this.settleLobby(new SignallingError('lost', `socket closed (${code})`));
-          else this.onConnectionLost(`socket closed (${code})`);
-        },
-        onLobby: (waiting) => !stale() && this.onLobby(waiting),
-        onLobbyAdmitted: (reply) => !stale() && this.settleLobby(reply),
-        onLobbyDenied: (reason) =>
-          !stale() && this.settleLobby(new SignallingError('lobby_denied', reason === 'room_full' ? 'room_full' : 'denied')),
-        onHands: (queue, loweredBy) => !stale() && this.onHands(queue, loweredBy),
-        onMutedByHost: (locked) => !stale() && this.onMutedByHost(locked),
-        onUnmuteAllowed: () => !stale() && this.onUnmuteAllowed(),
-        onRemoved: () => !stale() && this.onRemoved(),
-        onAgenda: (agenda) => !stale() && this.onAgenda(agenda),
-        onReceive: (state) => !stale() && this.onReceive(state),
-      });
+      signalling = await SignallingClient.connect(signallingUrl(window.location), this.signallingListener(stale));
     } catch (error) {
       return stale() ? 'stale' : asSignallingError(error);
     }
@@ -268,30 +262,18 @@ export class Call {
     this.tileSizes = new TileSizeReporter((id, width, height) => signalling.tile(id, width, height));
     for (const tile of this.view?.grid.remote() ?? []) this.tileSizes.watch(tile.id, tile.element);
     // The peer connection exists before join: the server's offer follows the join reply at once.
-    const peer = new PeerSession(this.local, {
-      onRemoteTrack: (id, track) => !stale() && this.onRemoteTrack(id, track),
-      onPeerLost: (state) => !stale() && this.onConnectionLost(`peer connection ${state}`),
-      onIceRestartNeeded: () => {
-        if (stale()) return;
-        this.hook.iceRestarts += 1;
-        // When the address changed, the signalling socket's TCP connection went with the old
-        // address and may not know it yet (no reset arrives): a request it does not answer soon
-        // means a new session now, rather than after the ICE restart's own timeout.
-        const unanswered = setTimeout(() => {
-          if (!stale()) this.onConnectionLost('restart-ice not answered');
-        }, kRestartIceReplyMs);
-        // A failed request (socket closing) ends in onClose's reconnect anyway.
-        signalling.restartIce().then(
-          () => clearTimeout(unanswered),
-          (error: unknown) => {
-            clearTimeout(unanswered);
-            console.warn('rounds: restart-ice failed', error);
-          },
-        );
-      },
+    // The peer connection outlives a resumed socket: its callbacks count while it is ours.
+    const peerGone = () => this.peer !== peer;
+    const peer: PeerSession = new PeerSession(this.local, {
+      onRemoteTrack: (id, track) => !peerGone() && this.onRemoteTrack(id, track),
+      onPeerLost: (state) => !peerGone() && this.onConnectionLost(`peer connection ${state}`),
+      onIceRestartNeeded: () => !peerGone() && this.requestIceRestart(),
     });
     this.peer = peer;
     this.hook.pc = peer.pc;
+    peer.pc.addEventListener('iceconnectionstatechange', () => {
+      if (!peerGone() && peer.pc.iceConnectionState === 'disconnected') this.probeSignalling();
+    });
     const hasAudio = !!this.local?.getAudioTracks().length;
     const hasVideo = !!this.local?.getVideoTracks().length;
     try {
@@ -313,6 +295,7 @@ export class Call {
       }
       if (this.hook.participantId) this.ownPastIds.add(this.hook.participantId);
       this.hook.participantId = reply.participantId;
+      this.noteResumeToken(reply);
       this.selfInfo = toParticipant(reply.self);
       this.isHost = this.selfInfo?.host === true;
       this.hook.role = this.selfInfo?.role ?? null;
@@ -342,6 +325,185 @@ export class Call {
     }
     this.setState('joined');
     return null;
+  }
+
+  /** What one socket's notifications do; `stale` is true once that socket is no longer ours. */
+  private signallingListener(stale: () => boolean): SignallingListener {
+    return {
+      onOffer: (offerId, sdp) => !stale() && this.onOffer(offerId, sdp),
+      onParticipantJoined: (p) => !stale() && this.onParticipantJoined(p),
+      onParticipantUpdated: (p) => !stale() && this.onParticipantUpdated(p),
+      onParticipantLeft: (id, reason) => !stale() && this.onParticipantLeft(id, reason),
+      onClose: (code) => {
+        if (stale()) return;
+        if (this.lobbyWait) this.settleLobby(new SignallingError('lost', `socket closed (${code})`));
+        else this.onSignallingLost(`socket closed (${code})`);
+      },
+      onLobby: (waiting) => !stale() && this.onLobby(waiting),
+      onLobbyAdmitted: (reply) => !stale() && this.settleLobby(reply),
+      onLobbyDenied: (reason) =>
+        !stale() && this.settleLobby(new SignallingError('lobby_denied', reason === 'room_full' ? 'room_full' : 'denied')),
+      onHands: (queue, loweredBy) => !stale() && this.onHands(queue, loweredBy),
+      onMutedByHost: (locked) => !stale() && this.onMutedByHost(locked),
+      onUnmuteAllowed: () => !stale() && this.onUnmuteAllowed(),
+      onRemoved: () => !stale() && this.onRemoved(),
+      onAgenda: (agenda) => !stale() && this.onAgenda(agenda),
+      onReceive: (state) => !stale() && this.onReceive(state),
+    };
+  }
+
+  /** Asks the server for new ICE credentials (a new offer follows); see kRestartIceReplyMs. */
+  private requestIceRestart(): void {
+    const signalling = this.signalling;
+    // While the session is being resumed there is no socket; the resume asks once it is back.
+    if (!signalling || this.hook.state !== 'joined') return;
+    this.hook.iceRestarts += 1;
+    const generation = this.generation;
+    // When the address changed, the signalling socket's TCP connection went with the old
+    // address and may not know it yet (no reset arrives): a request it does not answer soon
+    // means the socket is lost, and a resume on a new one starts now.
+    const unanswered = setTimeout(() => {
+      if (generation === this.generation) this.onSignallingLost('restart-ice not answered');
+    }, kRestartIceReplyMs);
+    // A failed request (socket closing) ends in onClose's resume anyway.
+    signalling.restartIce().then(
+      () => clearTimeout(unanswered),
+      (error: unknown) => {
+        clearTimeout(unanswered);
+        console.warn('rounds: restart-ice failed', error);
+      },
+    );
+  }
+
+  /** Whether the socket still carries anything: a ping unanswered within kSocketProbeMs means no. */
+  private probeSignalling(): void {
+    const signalling = this.signalling;
+    if (!signalling || this.hook.state !== 'joined' || !this.resumeToken) return;
+    const generation = this.generation;
+    const unanswered = setTimeout(() => {
+      if (generation === this.generation) this.onSignallingLost('ping not answered');
+    }, kSocketProbeMs);
+    signalling.ping().then(
+      () => clearTimeout(unanswered),
+      () => clearTimeout(unanswered),  // a closed socket ends in onClose's resume
+    );
+  }
+
+  private noteResumeToken(reply: JoinReply): void {
+    this.resumeToken = typeof reply.resumeToken === 'string' ? reply.resumeToken : null;
+    this.resumeGraceMs = typeof reply.resumeGraceMs === 'number' ? reply.resumeGraceMs : 0;
+  }
+
+  /**
+   * The signalling socket is gone (closed, or a request went unanswered). With a resume token the
+   * page keeps its call and peer connection and tries `resume` on new sockets while the server's
+   * grace period lasts; otherwise (or when that fails) it joins again as a new session.
+   */
+  private onSignallingLost(why: string): void {
+    if (this.hook.state !== 'joined' || !this.resumeToken || !this.peer || !this.view || this.resumeLoop) {
+      this.onConnectionLost(why);
+      return;
+    }
+    console.warn('rounds: signalling lost, resuming the session:', why);
+    this.audioMutedAtLoss = this.audioMuted;
+    this.generation++;  // the old socket's callbacks and timers go stale
+    this.signalling?.close(kCloseResuming);
+    this.signalling = null;
+    this.tileSizes?.close();
+    this.tileSizes = null;
+    this.setState('reconnecting');
+    this.view.showReconnecting(1);
+    announce(t('announceReconnecting'));
+    const loop = new ResumeLoop(
+      this.resumeGraceMs,
+      () => this.resumeOnce(),
+      (result) => this.onResumeDone(loop, result),
+    );
+    this.resumeLoop = loop;
+    loop.start();
+  }
+
+  /** One resume attempt on a fresh socket. */
+  private async resumeOnce(): Promise<ResumeOutcome> {
+    const token = this.resumeToken;
+    if (!token || !this.peer) return 'refused';
+    const generation = ++this.generation;
+    const stale = () => generation !== this.generation;
+    let signalling: SignallingClient;
+    try {
+      signalling = await SignallingClient.connect(signallingUrl(window.location), this.signallingListener(stale));
+    } catch {
+      return stale() ? 'stale' : 'retry';
+    }
+    if (stale()) {
+      signalling.close(kCloseResuming);
+      return 'stale';
+    }
+    try {
+      const reply = await signalling.resume(this.room, token);
+      if (stale()) return 'stale';
+      if (reply.participantId !== this.hook.participantId) throw new SignallingError('resume_failed', 'another participant');
+      this.signalling = signalling;
+      this.applyResume(reply, signalling);
+      return 'resumed';
+    } catch (error) {
+      if (stale()) return 'stale';
+      signalling.close(kCloseResuming);
+      return asSignallingError(error).code === 'resume_failed' ? 'refused' : 'retry';
+    }
+  }
+
+  /** Back in the same session: bring the page up to date without touching tiles or tracks. */
+  private applyResume(reply: JoinReply, signalling: SignallingClient): void {
+    this.noteResumeToken(reply);
+    this.hook.resumes += 1;
+    const self = toParticipant(reply.self);
+    if (self) {
+      this.onSelfUpdated(self);
+      this.micLocked = self.audioLocked === true;
+      // A host muted us while we were away (our own muting had reached the server before).
+      if (self.audioMuted && !this.audioMutedAtLoss && !this.audioMuted) this.onMutedByHost(this.micLocked);
+    }
+    this.peer?.configure(Array.isArray(reply.iceServers) ? reply.iceServers : []);
+    // Who joined or left while we were away (the server told us nothing meanwhile).
+    const others = (Array.isArray(reply.participants) ? reply.participants : []).map(toParticipant).filter(isParticipant);
+    const present = new Set(others.map((p) => p.id));
+    for (const id of [...this.participants.keys()]) if (!present.has(id)) this.onParticipantLeft(id, 'disconnected');
+    for (const participant of others) {
+      if (this.participants.has(participant.id)) this.onParticipantUpdated(participant);
+      else this.onParticipantJoined(participant);
+    }
+    this.onHands(Array.isArray(reply.hands) ? reply.hands.filter((id) => typeof id === 'string') : [], null);
+    if (this.isHost) this.onLobby(toLobby(Array.isArray(reply.waiting) ? reply.waiting : []));
+    if (reply.receive) this.onReceive(reply.receive);
+    this.tileSizes = new TileSizeReporter((id, width, height) => signalling.tile(id, width, height));
+    for (const tile of this.view?.grid.remote() ?? []) this.tileSizes.watch(tile.id, tile.element);
+    // What changed here while the socket was gone (the server kept the old state).
+    if (self && (self.audioMuted !== this.audioMuted || self.videoMuted !== this.videoMuted)) {
+      signalling.update({ audioMuted: this.audioMuted, videoMuted: this.videoMuted }).catch(logUpdateError);
+    }
+    this.view?.showReconnecting(null);
+    this.refreshControls();
+    this.syncHook();
+    this.setState('joined');
+    // The media path most likely died with the socket (a new address): new ICE credentials now.
+    const ice = this.peer?.pc.iceConnectionState;
+    if (ice !== 'connected' && ice !== 'completed') this.peer?.restartNow();
+  }
+
+  private onResumeDone(loop: ResumeLoop, result: ResumeResult): void {
+    if (this.resumeLoop !== loop) return;
+    this.resumeLoop = null;
+    if (result === 'resumed') {
+      announce(t('announceReconnected'));
+      return;
+    }
+    console.warn(`rounds: the session could not be resumed (${result}); joining again`);
+    this.resumeToken = null;
+    this.generation++;
+    this.teardownConnection();
+    this.reconnectAttempt = 0;
+    void this.reconnect();
   }
 
   private enterCall(others: Participant[]): void {
@@ -638,8 +800,13 @@ export class Call {
     this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);
   }
 
+  private stopResuming(): void {
+    this.resumeLoop?.cancel();
+    this.resumeLoop = null;
+  }
+
   private reconnectNow(): void {
-    if (this.hook.state !== 'reconnecting' || this.attempting) return;
+    if (this.hook.state !== 'reconnecting' || this.attempting || this.resumeLoop) return;
     clearTimeout(this.reconnectTimer);
     void this.reconnect();
   }
@@ -694,6 +861,7 @@ export class Call {
 
   async leave(): Promise<void> {
     this.generation++;
+    this.stopResuming();
     clearTimeout(this.reconnectTimer);
     this.setState('left');
     const signalling = this.signalling;
@@ -718,6 +886,7 @@ export class Call {
 
   private showFailure(error: SignallingError): void {
     this.generation++;
+    this.stopResuming();
     clearTimeout(this.reconnectTimer);
     this.teardownConnection();
     this.dropCall();

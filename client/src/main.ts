@@ -61,6 +61,7 @@ const hook: DiagnosticsHook = {
   overrun: false,
   agendaSkewMs: 0,
   iceRestarts: 0,
+  resumes: 0,
   receive: 'all',
 };
 window.__rounds = hook;

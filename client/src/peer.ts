@@ -168,6 +168,18 @@ export class PeerSession {
     }
   }
 
+  /**
+   * After the signalling session was resumed on a new socket: restart ICE now, with a fresh
+   * timeout (a restart asked for while the socket was gone never reached the server).
+   */
+  restartNow(): void {
+    if (this.closed) return;
+    clearTimeout(this.restartTimer);
+    clearTimeout(this.disconnectedTimer);
+    this.restarting = false;
+    this.restartIce();
+  }
+
   /** One ICE restart per outage; if it does not connect in time, the whole session is renewed. */
   private restartIce(): void {
     if (this.restarting) return;

@@ -53,6 +53,12 @@ export interface JoinReply {
   receive?: ReceiveState;
   /** True when this join waits in the lobby; `lobby-admitted` brings the real reply. */
   lobby?: boolean;
+  /** One-time token for `resume` after losing the socket (absent when the server keeps no grace). */
+  resumeToken?: string;
+  /** How long the server keeps the session after losing the socket. */
+  resumeGraceMs?: number;
+  /** True in the reply to `resume`: the same participant, its state as the server has it now. */
+  resumed?: boolean;
 }
 
 /** What identifies a person beyond their typed name (docs/signalling.md, `join`). */
@@ -123,6 +129,8 @@ interface Pending {
 }
 
 const kProtocolVersion = 1;
+/** Close code for a socket we give up on while resuming the session on a new one. */
+export const kCloseResuming = 4000;
 const kRequestTimeoutMs = 10_000;
 const kConnectTimeoutMs = 10_000;
 
@@ -178,6 +186,11 @@ export class SignallingClient {
     if (access.hostToken) fields.hostToken = access.hostToken;
     if (access.passcode) fields.passcode = access.passcode;
     return this.request('join', fields) as Promise<JoinReply>;
+  }
+
+  /** Takes over our session after the socket was lost; rejects with 'resume_failed' when it is gone. */
+  resume(room: string, token: string): Promise<JoinReply> {
+    return this.request('resume', { room, token }) as Promise<JoinReply>;
   }
 
   /** Hosts: let someone in from the lobby, or turn them away. */
@@ -249,11 +262,15 @@ export class SignallingClient {
     return this.request('ping', {});
   }
 
-  close(): void {
+  /**
+   * Closes the socket. 1000 (the default) tells the server we are done with the session;
+   * kCloseResuming keeps it for a resume on a new socket (docs/signalling.md "Close codes").
+   */
+  close(code = 1000): void {
     this.closedByUs = true;
     this.failPending('closed', 'connection closed');
     if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
-      this.socket.close(1000);
+      this.socket.close(code);
     }
   }
 

@@ -36,6 +36,7 @@ struct Options {
   std::string tlsKey;
   size_t roomMaxParticipants = 16;
   unsigned consentTimeout = 20;
+  unsigned resumeGrace = 20;
   std::vector<std::string> turnUrls;
   std::string turnSecret;
   unsigned turnTtl = 3600;
@@ -79,6 +80,10 @@ void addOptions(CLI::App& app, Options& o) {
   app.add_option("--consent-timeout", o.consentTimeout,
                  "Seconds without ICE consent checks before a participant is dropped (RFC 7675)")
       ->envname("ROUNDS_CONSENT_TIMEOUT")->check(CLI::Range(5u, 300u))->capture_default_str();
+  app.add_option("--resume-grace", o.resumeGrace,
+                 "Seconds a participant whose signalling socket closed without leaving is kept for a "
+                 "resume on a new socket (0: removed at once; consent expiry may remove it earlier)")
+      ->envname("ROUNDS_RESUME_GRACE")->check(CLI::Range(0u, 300u))->capture_default_str();
   app.add_option("--turn-url", o.turnUrls,
                  "TURN server handed to browsers, repeatable (e.g. turn:turn.example.org:3478?transport=udp, "
                  "turns:turn.example.org:443?transport=tcp); needs --turn-secret (docs/turn.md)")
@@ -203,6 +208,7 @@ int main(int argc, char** argv) {
   cc.simulcast = !o.noSimulcast;
   cc.maxParticipantsPerRoom = o.roomMaxParticipants;
   cc.turn = turnConfig;
+  cc.resumeGrace = std::chrono::seconds(o.resumeGrace);
   Conference conference(cc, media, attendance);
   shim.target = &conference;
   // Issue 4: accounts, directory, series, invitations (docs/api.md).
@@ -246,10 +252,12 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  // Media counters for /api/stats, refreshed once a second.
+  // Media counters for /api/stats, refreshed once a second; the same tick ends the sessions
+  // whose grace period for a resume ran out.
   boost::asio::steady_timer statsTimer(io);
   std::function<void()> refreshStats = [&] {
     media.stats([&](std::vector<WorkerStats> s) { api.setMediaStats(std::move(s)); });
+    conference.expireDetached();
     statsTimer.expires_after(std::chrono::seconds(1));
     statsTimer.async_wait([&](const boost::system::error_code& ec) {
       if (!ec) refreshStats();

@@ -86,7 +86,13 @@ HttpResponse Api::onHttpRequest(const HttpRequest& req) {
   if (path == "/api/stats") {
     json workers = json::array();
     for (const auto& s : stats_) workers.push_back(statsJson(s));
-    return jsonResponse(200, json{{"workers", workers}});
+    SessionStats ss = conference_.sessionStats();
+    json sessions{{"iceRestarts", ss.iceRestarts},
+                  {"resumed", ss.resumed},
+                  {"resumeRefused", ss.resumeRefused},
+                  {"graceExpired", ss.graceExpired},
+                  {"detached", ss.detached}};
+    return jsonResponse(200, json{{"workers", workers}, {"sessions", sessions}});
   }
 
   if (path == "/api/rooms") {

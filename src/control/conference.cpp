@@ -107,6 +107,14 @@ void Conference::onWsMessage(const std::shared_ptr<WsConnection>& conn, std::str
     handleJoin(conn, req.id, *join);
     return;
   }
+  if (auto* resume = std::get_if<signalling::ResumeRequest>(&req.body)) {
+    if (!state.participantId.empty() || !state.lobbyId.empty()) {
+      sendError(conn, req.id, makeError("already_joined", "this connection has already joined"));
+      return;
+    }
+    handleResume(conn, req.id, *resume);
+    return;
+  }
   if (std::holds_alternative<signalling::PingRequest>(req.body)) {
     conn->send(signalling::replyOk(req.id, json{{"time", clock_.wallMillis()}}));
     return;
@@ -152,7 +160,17 @@ void Conference::onWsClose(const std::shared_ptr<WsConnection>& conn) {
   std::string lobbyId = it->second.lobbyId;
   connections_.erase(it);
   if (!lobbyId.empty()) removeFromLobby(lobbyId);
-  if (!pid.empty()) removeParticipant(pid, "disconnected", /*closeSocket=*/false);
+  if (pid.empty()) return;
+  // Without `leave` the participant may come back on a new socket (session_resume.cpp), unless
+  // the browser itself said it is done: 1000 (the page closed the socket) or 1001 (going away:
+  // tab closed or reloaded; RFC 6455 §7.4.1).
+  auto said = conn->clientCloseCode();
+  bool deliberate = said && (*said == 1000 || *said == 1001);
+  if (Participant* p = find(pid); p && !deliberate && config_.resumeGrace.count() > 0) {
+    detach(*p);
+    return;
+  }
+  removeParticipant(pid, "disconnected", /*closeSocket=*/false);
 }
 
 // ---- requests ----
@@ -227,6 +245,7 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
   std::optional<int64_t> personId;
   if (p->identity && p->identity->personId != 0) personId = p->identity->personId;
   p->attendanceId = attendance_.joined(req.room, p->id, p->name, personId);
+  std::string resumeToken = issueResumeToken(*p);
 
   json data{{"participantId", p->id},
             {"room", req.room},
@@ -235,6 +254,10 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
             {"hands", handsJson(req.room)},
             {"receive", receiveJson(*p)},
             {"iceServers", iceServersJson(p->id)}};
+  if (!resumeToken.empty()) {
+    data["resumeToken"] = resumeToken;
+    data["resumeGraceMs"] = config_.resumeGrace.count();
+  }
   bool host = isHost(*p);
   if (host) data["waiting"] = lobbyJson(req.room);
   conn->send(replyId ? signalling::replyOk(*replyId, data)
@@ -505,6 +528,10 @@ void Conference::subscribe(Participant& subscriber, const Participant& publisher
 
 void Conference::sendOfferOrQueue(Participant& p) {
   if (!p.transport) return;  // the first offer goes out when the transport exists
+  if (p.detachedUntil) {
+    p.offerNeeded = true;  // no socket: sent after a resume
+    return;
+  }
   if (p.offerInFlight) {
     p.offerNeeded = true;  // serialised: sent when the current offer is answered
     return;
@@ -662,6 +689,7 @@ void Conference::onIceRestarted(const std::string& participantId, const Transpor
   p->iceRestartPending = false;
   if (d.iceUfrag.empty()) return;  // the peer is gone on its worker; onMediaPeerClosed follows
   spdlog::info("room {}: {} ICE restart", p->room, p->id);
+  ++sessionStats_.iceRestarts;
   p->transport = d;
   // RFC 8839 §4.4.1.1.1: the new ufrag/pwd in the next offer is what restarts ICE in the browser.
   p->offerNeeded = true;
@@ -676,6 +704,8 @@ void Conference::removeParticipant(const std::string& participantId, const std::
   if (it == participants_.end()) return;
   std::unique_ptr<Participant> p = std::move(it->second);
   participants_.erase(it);
+  if (!p->resumeToken.empty()) resumeTokens_.erase(p->resumeToken);  // a dead session's token
+  if (p->detachedUntil) --sessionStats_.detached;
   auto& members = rooms_[p->room];
   std::erase(members, participantId);
 

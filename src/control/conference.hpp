@@ -29,6 +29,8 @@ namespace rounds {
 constexpr uint16_t kCloseLobbyDenied = 4003;
 // WebSocket close code after `removed`: a host removed the participant from the room.
 constexpr uint16_t kCloseRemoved = 4004;
+// WebSocket close code for a participant's old socket when a new one resumed the session.
+constexpr uint16_t kCloseResumedElsewhere = 4005;
 
 struct ConferenceConfig {
   size_t maxParticipantsPerRoom = 16;
@@ -39,6 +41,19 @@ struct ConferenceConfig {
   Millis passcodeFailureWindow{300000};
   TurnConfig turn;  // TURN servers handed out in join replies (none: iceServers is empty)
   bool simulcast = true;  // ask publishers for three video layers (RFC 8853)
+  // How long a participant whose socket closed without `leave` stays in the room, unseen by the
+  // others, waiting for a `resume` (session_resume.cpp). 0: removed at once, no resume tokens.
+  // Consent expiry (RFC 7675, the media worker) still removes it earlier when its media died.
+  Millis resumeGrace{20000};
+};
+
+// Control-plane session counters for /api/stats (docs/api.md).
+struct SessionStats {
+  uint64_t iceRestarts = 0;    // ICE restarts carried out (new ufrag/pwd sent in an offer)
+  uint64_t resumed = 0;        // sessions a new socket took over with a resume token
+  uint64_t resumeRefused = 0;  // `resume` requests answered resume_failed
+  uint64_t graceExpired = 0;   // participants removed because no resume came in time
+  uint64_t detached = 0;       // participants now waiting for a resume (a gauge)
 };
 
 class Conference : public WsHandler, public MediaEvents, public RoomEvents {
@@ -66,6 +81,10 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
 
   // Removes everyone (server shutdown): attendance closed with reason "shutdown".
   void shutdown();
+  // Removes the participants whose grace period for a resume has run out (participant-left,
+  // reason "disconnected"). main.cpp calls it once a second; tests call it after moving a clock.
+  void expireDetached();
+  SessionStats sessionStats() const;
 
   struct RoomSummary {
     std::string name;
@@ -109,6 +128,8 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
     std::string remoteIceUfrag;      // the browser's, from its last answer
     bool iceRestartPending = false;  // a restart-ice is on its way to the worker
     std::optional<ReceiveMode> receiveChoice;  // own low-bandwidth choice; nullopt: the room's
+    std::string resumeToken;       // the one live token for `resume` ("" without resumption)
+    std::optional<TimePoint> detachedUntil;  // set while its socket is gone: end of the grace
   };
   struct LobbyEntry {  // someone waiting for a host (series rooms)
     std::string id;
@@ -170,6 +191,11 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   void handleUpdate(Participant& p, int64_t id, const signalling::UpdateRequest& req);
   void handleTile(Participant& p, int64_t id, const signalling::TileRequest& req);
   void handleRestartIce(Participant& p, int64_t id);
+  // Session resumption (session_resume.cpp, docs/signalling.md "Resuming a session").
+  std::string issueResumeToken(Participant& p);  // replaces the old one; "" when grace is 0
+  void detach(Participant& p);                   // the socket is gone: wait for a resume
+  void handleResume(const std::shared_ptr<WsConnection>& conn, int64_t id,
+                    const signalling::ResumeRequest& req);
   void onIceRestarted(const std::string& participantId, const TransportDescription& d);
   nlohmann::json iceServersJson(const std::string& participantId) const;
   void onTransportReady(const std::string& participantId, const TransportDescription& d);
@@ -213,6 +239,8 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   // "<address> <room>" -> times of wrong passcodes within the window
   std::map<std::string, std::vector<TimePoint>> passcodeFailures_;
   uint64_t nextObjectId_ = 1;                               // producers and consumers
+  std::map<std::string, std::string> resumeTokens_;  // live resume token -> participant id
+  SessionStats sessionStats_;
 };
 
 }  // namespace rounds

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,9 @@ class WsConnection {
   // Sends a close frame with this code and reason after queued frames, then closes.
   virtual void close(uint16_t code, std::string reason) = 0;
   virtual bool isOpen() const = 0;
+  // The code of the close frame the client sent (RFC 6455 §7.1.5), once one arrived; nullopt
+  // while open and when the connection ended without one (network gone, ping timeout, our close).
+  virtual std::optional<uint16_t> clientCloseCode() const { return std::nullopt; }
 };
 
 class WsHandler {

@@ -178,6 +178,14 @@ std::variant<Request, RequestError> parseRequest(std::string_view text) {
     req.body = PingRequest{};
   } else if (type == "restart-ice") {
     req.body = RestartIceRequest{};
+  } else if (type == "resume") {
+    ResumeRequest r;
+    if (auto e = getString(j, "room", r.room, true)) return RequestError{id, *e};
+    if (!isValidRoomName(r.room))
+      return RequestError{id, badRequest("field 'room': 1-64 characters from A-Z a-z 0-9 - _")};
+    if (auto e = getToken(j, "token", r.token)) return RequestError{id, *e};
+    if (r.token.empty()) return RequestError{id, badRequest("field 'token': required")};
+    req.body = std::move(r);
   } else if (type == "admit" || type == "deny") {
     LobbyDecisionRequest r;
     r.admit = type == "admit";

@@ -79,10 +79,16 @@ struct TileRequest {
 };
 // The client's ICE connection failed or stayed disconnected: new ICE credentials, then a new offer.
 struct RestartIceRequest {};
+// A new socket takes over a participant whose old socket closed or died (docs/signalling.md
+// "Resuming a session"): the resume token of the last join/resume reply, and the same room.
+struct ResumeRequest {
+  std::string room;
+  std::string token;
+};
 
 using Body = std::variant<JoinRequest, AnswerRequest, UpdateRequest, LeaveRequest, PingRequest,
                           RestartIceRequest, LobbyDecisionRequest, HandRequest, HostControlRequest,
-                          ReceiveRequest, TileRequest>;
+                          ReceiveRequest, TileRequest, ResumeRequest>;
 
 struct Request {
   int64_t id = 0;

@@ -26,9 +26,11 @@ class FakeWs : public WsConnection {
     open_ = false;
   }
   bool isOpen() const override { return open_; }
+  std::optional<uint16_t> clientCloseCode() const override { return clientSaid; }
 
   std::deque<json> inbox;
   std::optional<uint16_t> closeCode;
+  std::optional<uint16_t> clientSaid;  // the close frame's code "the browser" sent
 
  private:
   uint64_t id_;
@@ -196,6 +198,9 @@ TEST_F(ConferenceTest, ClosedSocketRemovesParticipant) {
   auto a = open(), b = open();
   join(a, "Alice");
   json rb = join(b, "Bob");
+  // The tab closed: a close frame with 1001 ends the session at once (a socket that just dies
+  // waits for a resume: session_resume_test.cpp).
+  b->clientSaid = 1001;
   conf_->onWsClose(b);
   json left = next(a, "participant-left");
   EXPECT_EQ(left["id"], rb["data"]["participantId"]);

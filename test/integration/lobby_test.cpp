@@ -187,7 +187,8 @@ TEST_F(LobbyTest, HandsQueueInOrderAndAHostGivesTheFloor) {
   // Someone leaving drops out of the queue; a newcomer gets the queue in its join reply.
   auto c = open();
   EXPECT_EQ(join(c, "C", {{"invite", invite().token}})["data"]["hands"], json::array({aId}));
-  conf_->onWsClose(a);
+  // (`leave`: a socket that merely dies keeps its session, hand included, for a resume.)
+  request(a, {{"type", "leave"}});
   json last;
   for (json m; !(m = next(c, "hands")).is_null();) last = m;
   EXPECT_EQ(last["queue"], json::array());

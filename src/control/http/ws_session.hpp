@@ -77,6 +77,7 @@ class WsSession final : public WsConnection,
   uint64_t id() const override { return id_; }
   std::string remoteAddress() const override { return remote_; }
   bool isOpen() const override { return state_ == State::kOpen; }
+  std::optional<uint16_t> clientCloseCode() const override { return clientCloseCode_; }
 
   void send(std::string text) override {
     if (state_ != State::kOpen) return;
@@ -144,6 +145,7 @@ class WsSession final : public WsConnection,
   void onRead(beast::error_code ec) {
     if (ec) {
       // closed: the peer's close frame was answered by Beast; message_too_big: Beast sent 1009.
+      if (ec == websocket::error::closed) clientCloseCode_ = ws_.reason().code;
       if (ec != websocket::error::closed && ec != boost::asio::error::operation_aborted) {
         spdlog::debug("ws {} ({}): read ended: {}", id_, remote_, ec.message());
       }
@@ -277,6 +279,7 @@ class WsSession final : public WsConnection,
   State state_ = State::kUpgrading;
   bool opened_ = false;
   bool notified_ = false;
+  std::optional<uint16_t> clientCloseCode_;
   Clock::time_point lastHeard_{};
   boost::asio::steady_timer pingTimer_;
   boost::asio::steady_timer killTimer_;

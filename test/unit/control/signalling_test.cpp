@@ -39,6 +39,20 @@ TEST(Signalling, ParsesRestartIce) {
   EXPECT_TRUE(std::holds_alternative<RestartIceRequest>(r.body));
 }
 
+TEST(Signalling, ParsesResumeAndNamesItsFields) {
+  auto r = ok(R"({"v":1,"id":2,"type":"resume","room":"ward-7","token":"Qm9vbXNoYWthbGFrYQ_-"})");
+  auto& resume = std::get<ResumeRequest>(r.body);
+  EXPECT_EQ(resume.room, "ward-7");
+  EXPECT_EQ(resume.token, "Qm9vbXNoYWthbGFrYQ_-");
+  EXPECT_NE(err(R"({"v":1,"id":2,"type":"resume","room":"ward-7"})").error.message.find("'token'"),
+            std::string::npos);
+  EXPECT_NE(err(R"({"v":1,"id":2,"type":"resume","room":"ward 7","token":"x"})").error.message.find("'room'"),
+            std::string::npos);
+  EXPECT_NE(err(R"({"v":1,"id":2,"type":"resume","room":"w","token":"a b"})").error.message.find("'token'"),
+            std::string::npos);
+  EXPECT_EQ(err(R"({"v":1,"id":2,"type":"resume","room":"w","token":7})").error.code, "bad_request");
+}
+
 TEST(Signalling, AcceptsUnicodeNames) {
   auto r = ok(R"({"v":1,"id":1,"type":"join","room":"r","name":"李文 医生"})");
   EXPECT_EQ(std::get<JoinRequest>(r.body).name, "李文 医生");
