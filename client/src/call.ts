@@ -18,12 +18,14 @@ import {
   type RoomRole,
   type ReceiveMode,
   type ReceiveState,
+  type ScreenChoice,
 } from './signalling';
 import { t } from './strings';
 import { announce } from './ui/dom';
 import { mountMeetingPanel } from './ui/meeting_room_panel';
 import { CallView, showMessage, showPasscodePrompt, showProgress } from './ui/screens';
 import { receiveModeText, RoomPanel } from './ui/room_panel';
+import { ScreenShare } from './screen_share';
 import { TileSizeReporter } from './tile_sizes';
 import { Tile } from './ui/tiles';
 
@@ -69,6 +71,12 @@ export interface DiagnosticsHook {
   iceRestarts: number;
   /** Low-bandwidth choice in force: what the server sends this page. */
   receive: ReceiveMode;
+  /** Whether the server sends this page shared screens ("no incoming screen video": 'hide'). */
+  screens?: 'show' | 'hide';
+  /** We share a screen now. */
+  sharing?: boolean;
+  /** Participant ids whose shared screen this page shows. */
+  shownScreens?: string[];
 }
 
 // Backoff before reconnect attempt n: 1, 2, 4, 8, 8, … seconds; then give up and show "Try again".
@@ -105,6 +113,7 @@ export class Call {
   // Low-bandwidth choices: the state in force, and this page's own choice (kept across reconnects).
   private receive: ReceiveState = { mode: 'all', choice: null, roomDefault: 'all' };
   private receiveChoice: ReceiveMode | 'room-default' = 'room-default';
+  private screensChoice: ScreenChoice | 'room-default' = 'room-default';
   private panel: RoomPanel | null = null;
   // Series rooms: the current meeting's cases and Q&A under the panel (ui/meeting_room_panel.ts).
   private stopMeetingPanel: (() => void) | null = null;
@@ -114,6 +123,8 @@ export class Call {
   private agendaTimer: ReturnType<typeof setInterval> | undefined;
   // While waiting in the lobby: settled by lobby-admitted, lobby-denied or a lost socket.
   private lobbyWait: { resolve(reply: JoinReply): void; reject(error: SignallingError): void } | null = null;
+  // Our screen capture and others' screen tiles (screen_share.ts); lives across reconnects.
+  private readonly screenShare = this.makeScreenShare();
 
   constructor(
     private readonly room: string,
@@ -255,6 +266,7 @@ export class Call {
         onRemoved: () => !stale() && this.onRemoved(),
         onAgenda: (agenda) => !stale() && this.onAgenda(agenda),
         onReceive: (state) => !stale() && this.onReceive(state),
+        onShareStopped: (byName) => !stale() && this.screenShare.stoppedByHost(byName),
       });
     } catch (error) {
       return stale() ? 'stale' : asSignallingError(error);
@@ -269,7 +281,7 @@ export class Call {
     for (const tile of this.view?.grid.remote() ?? []) this.tileSizes.watch(tile.id, tile.element);
     // The peer connection exists before join: the server's offer follows the join reply at once.
     const peer = new PeerSession(this.local, {
-      onRemoteTrack: (id, track) => !stale() && this.onRemoteTrack(id, track),
+      onRemoteTrack: (id, track, screen) => !stale() && this.onRemoteTrack(id, track, screen),
       onPeerLost: (state) => !stale() && this.onConnectionLost(`peer connection ${state}`),
       onIceRestartNeeded: () => {
         if (stale()) return;
@@ -332,6 +344,8 @@ export class Call {
       if (reply.receive) this.onReceive(reply.receive);
       // A choice made before a reconnect is made again for the new session.
       if (this.receiveChoice !== 'room-default') this.chooseReceive(this.receiveChoice);
+      if (this.screensChoice !== 'room-default') this.chooseScreens(this.screensChoice);
+      this.resumeScreens();
     } catch (error) {
       if (stale()) return 'stale';
       this.teardownConnection();
@@ -376,8 +390,17 @@ export class Call {
             .then((state) => this.onReceive(state))
             .catch(logUpdateError);
         },
+        onScreenChoice: (choice) => this.chooseScreens(choice),
+        onRoomScreens: (choice) => {
+          this.signalling
+            ?.receiveScreens(choice, true)
+            .then((state) => this.onReceive(state))
+            .catch(logUpdateError);
+        },
+        onStopShare: (id) => this.signalling?.stopShare(id).catch(logUpdateError),
       });
       this.stopMeetingPanel = mountMeetingPanel(this.view.side, this.room);
+      this.view.addControl(this.screenShare.button);
       this.selfTile = new Tile('self', this.name, true, () => undefined);
       this.selfTile.setLocalStream(this.local);
       this.view.grid.add(this.selfTile);
@@ -385,6 +408,7 @@ export class Call {
     this.selfTile?.setName(this.selfInfo?.name ?? this.name);
     this.selfTile?.setAffiliation(this.selfInfo ?? {});
     this.view.grid.clearRemote();
+    this.screenShare.clearRemote();
     this.participants.clear();
     this.pendingTracks.clear();
     for (const participant of others) this.addParticipant(participant);
@@ -429,6 +453,7 @@ export class Call {
     this.tileSizes?.watch(participant.id, tile.element);
     for (const track of this.pendingTracks.get(participant.id) ?? []) tile.addTrack(track);
     this.pendingTracks.delete(participant.id);
+    this.screenShare.onParticipant(participant);
     this.view.updateCount();
     this.refreshPeople();
     this.syncHook();
@@ -449,6 +474,8 @@ export class Call {
     tile?.setName(participant.name);
     tile?.setAffiliation(participant);
     tile?.setMuted(participant.audioMuted, participant.videoMuted);
+    this.screenShare.onParticipant(participant);
+    this.syncHook();
     this.refreshPeople();
   }
 
@@ -463,6 +490,7 @@ export class Call {
     const observer = self.role === 'observer';
     if (observer !== wasObserver) {
       this.peer?.setPublishing(!observer);
+      this.screenShare.setAllowed(!observer);
       announce(t(observer ? 'announceObserver' : 'announceSpeaker'));
     }
     if (this.isHost && !wasHost) announce(t('announceCoHost'));
@@ -536,6 +564,7 @@ export class Call {
     this.pendingTracks.delete(id);
     this.tileSizes?.unwatch(id);
     this.view?.grid.remove(id);
+    this.screenShare.remove(id);
     this.view?.updateCount();
     this.refreshPeople();
     this.syncHook();
@@ -567,10 +596,23 @@ export class Call {
       .catch(logUpdateError);
   }
 
+  /** "No incoming screen video" ('hide'), or screens again; kept across reconnects. */
+  private chooseScreens(choice: ScreenChoice | 'room-default'): void {
+    this.screensChoice = choice;
+    this.signalling
+      ?.receiveScreens(choice)
+      .then((state) => this.onReceive(state))
+      .catch(logUpdateError);
+  }
+
   private onReceive(state: ReceiveState): void {
     const changed = state.mode !== this.receive.mode;
+    if (state.screen && state.screen !== this.receive.screen && this.receive.screen) {
+      announce(t(state.screen === 'hide' ? 'announceScreensHidden' : 'announceScreensShown'));
+    }
     this.receive = state;
     this.hook.receive = state.mode;
+    this.hook.screens = state.screen ?? 'show';
     this.panel?.setReceive(state, this.isHost);
     if (changed) announce(t('announceReceive', { mode: receiveModeText(state.mode) }));
   }
@@ -599,7 +641,12 @@ export class Call {
     this.signalling?.hand(!this.hands.includes(me)).catch(logUpdateError);
   }
 
-  private onRemoteTrack(participantId: string, track: MediaStreamTrack): void {
+  private onRemoteTrack(participantId: string, track: MediaStreamTrack, screen: boolean): void {
+    if (screen) {
+      this.screenShare.onRemoteScreen(participantId, track);
+      this.syncHook();
+      return;
+    }
     const tile = this.view?.grid.get(participantId);
     if (tile) {
       tile.addTrack(track);
@@ -765,6 +812,8 @@ export class Call {
   }
 
   private dropCall(): void {
+    this.screenShare.stop(false);
+    this.screenShare.clearRemote();
     clearInterval(this.agendaTimer);
     this.agendaTimer = undefined;
     this.agenda = null;
@@ -792,6 +841,26 @@ export class Call {
 
   private syncHook(): void {
     this.hook.participants = Object.fromEntries([...this.participants].map(([id, p]) => [id, p.name]));
+    this.hook.sharing = this.screenShare?.sharing ?? false;
+    this.hook.shownScreens = this.screenShare?.shownScreens() ?? [];
+  }
+
+  /** Screen sharing (screen_share.ts) sees the current session through these. */
+  private makeScreenShare(): ScreenShare {
+    return new ScreenShare({
+      peer: () => this.peer,
+      signalling: () => this.signalling,
+      grid: () => this.view?.grid ?? null,
+      nameOf: (id) => this.participants.get(id)?.name ?? null,
+      onAutoplayBlocked: () => this.view?.showSoundBlocked(true),
+      onChange: () => this.syncHook(),
+    });
+  }
+
+  /** A new session: observers may not share; a capture we still have is shared again. */
+  private resumeScreens(): void {
+    this.screenShare.setAllowed(this.selfInfo?.role !== 'observer');
+    this.screenShare.resume();
   }
 }
 
