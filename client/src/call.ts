@@ -400,7 +400,7 @@ export class Call {
         onStopShare: (id) => this.signalling?.stopShare(id).catch(logUpdateError),
       });
       this.stopMeetingPanel = mountMeetingPanel(this.view.side, this.room);
-      this.view.addControl(this.screenShare.button);
+      for (const button of this.screenShare.buttons) this.view.addControl(button);
       this.selfTile = new Tile('self', this.name, true, () => undefined);
       this.selfTile.setLocalStream(this.local);
       this.view.grid.add(this.selfTile);

@@ -26,6 +26,8 @@ export function screenTileId(participantId: string): string {
 
 export class ScreenShare {
   readonly button: HTMLButtonElement;
+  /** While sharing: pick another screen or window (replaces the capture, same m-line). */
+  readonly switchButton: HTMLButtonElement;
   private track: MediaStreamTrack | null = null;
   private allowed = true;
   private starting = false;
@@ -38,8 +40,18 @@ export class ScreenShare {
       { type: 'button', id: 'toggle-screen', class: 'toggle', 'aria-pressed': 'false', onclick: () => void this.toggle() },
       t('shareScreenButton'),
     );
+    this.switchButton = h(
+      'button',
+      { type: 'button', id: 'switch-screen', hidden: true, onclick: () => void this.start() },
+      t('switchScreenButton'),
+    );
     // Not onChange yet: the Call creating us may not have finished its own construction.
     this.refresh(false);
+  }
+
+  /** The control bar's buttons, in order. */
+  get buttons(): HTMLElement[] {
+    return [this.button, this.switchButton];
   }
 
   get sharing(): boolean {
@@ -169,6 +181,7 @@ export class ScreenShare {
     this.button.hidden = !this.allowed || !navigator.mediaDevices?.getDisplayMedia;
     this.button.setAttribute('aria-pressed', String(sharing));
     this.button.textContent = sharing ? t('stopShareButton') : t('shareScreenButton');
+    this.switchButton.hidden = this.button.hidden || !sharing;
     if (notify) this.ctx.onChange();
   }
 }

@@ -96,6 +96,16 @@ describe('screen sharing', { skip }, () => {
       15_000,
     );
 
+    // A second capture replaces the first on the same line: Ben keeps decoding, no new tile.
+    const screenTrackId = () =>
+      ann.evaluate(() => window.__rounds.pc.getSenders().find((s) => s.track?.label.startsWith('screen'))?.track.id ?? null);
+    const firstTrack = await screenTrackId();
+    await ann.locator('#switch-screen').click();
+    await eventually('Ann sends the new capture', async () => (await screenTrackId()) !== firstTrack, 10_000);
+    const beforeSwitch = await inbound(ben);
+    await eventually('Ben decodes the new capture', async () => (await inbound(ben)).screenFrames > beforeSwitch.screenFrames + 10, 10_000);
+    assert.equal(await ben.locator('figure.tile.screen').count(), 1, 'still one screen tile');
+
     // The browser's own "Stop sharing" ends the captured track with an `ended` event.
     await ann.evaluate(() => {
       const sender = window.__rounds.pc.getSenders().find((s) => s.track?.label.startsWith('screen'));

@@ -332,6 +332,7 @@ export const en = {
   announceScreensShown: 'Shared screens are sent to you again',
   shareScreenButton: 'Share screen',
   stopShareButton: 'Stop sharing',
+  switchScreenButton: 'Change shared screen',
   shareScreenFailed: 'Your screen was not shared',
   announceSharing: 'You are sharing your screen',
   announceSharingStopped: 'You stopped sharing your screen',

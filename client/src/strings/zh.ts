@@ -313,6 +313,7 @@ export const zh: Catalogue = {
   announceScreensShown: '重新向您发送共享屏幕',
   shareScreenButton: '共享屏幕',
   stopShareButton: '停止共享',
+  switchScreenButton: '更换共享的屏幕',
   shareScreenFailed: '未能共享您的屏幕',
   announceSharing: '您正在共享屏幕',
   announceSharingStopped: '您已停止共享屏幕',
