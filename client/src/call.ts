@@ -21,12 +21,14 @@ import {
   type ReceiveMode,
   type ReceiveState,
   type SignallingListener,
+  type ScreenChoice,
 } from './signalling';
 import { t } from './strings';
 import { announce } from './ui/dom';
 import { mountMeetingPanel } from './ui/meeting_room_panel';
 import { CallView, showMessage, showPasscodePrompt, showProgress } from './ui/screens';
 import { receiveModeText, RoomPanel } from './ui/room_panel';
+import { ScreenShare } from './screen_share';
 import { TileSizeReporter } from './tile_sizes';
 import { Tile } from './ui/tiles';
 
@@ -74,6 +76,12 @@ export interface DiagnosticsHook {
   resumes: number;
   /** Low-bandwidth choice in force: what the server sends this page. */
   receive: ReceiveMode;
+  /** Whether the server sends this page shared screens ("no incoming screen video": 'hide'). */
+  screens?: 'show' | 'hide';
+  /** We share a screen now. */
+  sharing?: boolean;
+  /** Participant ids whose shared screen this page shows. */
+  shownScreens?: string[];
 }
 
 // Backoff before reconnect attempt n: 1, 2, 4, 8, 8, … seconds; then give up and show "Try again".
@@ -113,6 +121,7 @@ export class Call {
   // Low-bandwidth choices: the state in force, and this page's own choice (kept across reconnects).
   private receive: ReceiveState = { mode: 'all', choice: null, roomDefault: 'all' };
   private receiveChoice: ReceiveMode | 'room-default' = 'room-default';
+  private screensChoice: ScreenChoice | 'room-default' = 'room-default';
   private panel: RoomPanel | null = null;
   // Series rooms: the current meeting's cases and Q&A under the panel (ui/meeting_room_panel.ts).
   private stopMeetingPanel: (() => void) | null = null;
@@ -128,6 +137,8 @@ export class Call {
   private resumeGraceMs = 0;
   private resumeLoop: ResumeLoop | null = null;
   private audioMutedAtLoss = false;  // what the server knew when the socket was lost
+  // Our screen capture and others' screen tiles (screen_share.ts); lives across reconnects.
+  private readonly screenShare = this.makeScreenShare();
 
   constructor(
     private readonly room: string,
@@ -265,7 +276,7 @@ export class Call {
     // The peer connection outlives a resumed socket: its callbacks count while it is ours.
     const peerGone = () => this.peer !== peer;
     const peer: PeerSession = new PeerSession(this.local, {
-      onRemoteTrack: (id, track) => !peerGone() && this.onRemoteTrack(id, track),
+      onRemoteTrack: (id, track, screen) => !peerGone() && this.onRemoteTrack(id, track, screen),
       onPeerLost: (state) => !peerGone() && this.onConnectionLost(`peer connection ${state}`),
       onIceRestartNeeded: () => !peerGone() && this.requestIceRestart(),
     });
@@ -315,6 +326,8 @@ export class Call {
       if (reply.receive) this.onReceive(reply.receive);
       // A choice made before a reconnect is made again for the new session.
       if (this.receiveChoice !== 'room-default') this.chooseReceive(this.receiveChoice);
+      if (this.screensChoice !== 'room-default') this.chooseScreens(this.screensChoice);
+      this.resumeScreens();
     } catch (error) {
       if (stale()) return 'stale';
       this.teardownConnection();
@@ -349,6 +362,7 @@ export class Call {
       onRemoved: () => !stale() && this.onRemoved(),
       onAgenda: (agenda) => !stale() && this.onAgenda(agenda),
       onReceive: (state) => !stale() && this.onReceive(state),
+      onShareStopped: (byName) => !stale() && this.screenShare.stoppedByHost(byName),
     };
   }
 
@@ -538,8 +552,17 @@ export class Call {
             .then((state) => this.onReceive(state))
             .catch(logUpdateError);
         },
+        onScreenChoice: (choice) => this.chooseScreens(choice),
+        onRoomScreens: (choice) => {
+          this.signalling
+            ?.receiveScreens(choice, true)
+            .then((state) => this.onReceive(state))
+            .catch(logUpdateError);
+        },
+        onStopShare: (id) => this.signalling?.stopShare(id).catch(logUpdateError),
       });
       this.stopMeetingPanel = mountMeetingPanel(this.view.side, this.room);
+      for (const button of this.screenShare.buttons) this.view.addControl(button);
       this.selfTile = new Tile('self', this.name, true, () => undefined);
       this.selfTile.setLocalStream(this.local);
       this.view.grid.add(this.selfTile);
@@ -547,6 +570,7 @@ export class Call {
     this.selfTile?.setName(this.selfInfo?.name ?? this.name);
     this.selfTile?.setAffiliation(this.selfInfo ?? {});
     this.view.grid.clearRemote();
+    this.screenShare.clearRemote();
     this.participants.clear();
     this.pendingTracks.clear();
     for (const participant of others) this.addParticipant(participant);
@@ -591,6 +615,7 @@ export class Call {
     this.tileSizes?.watch(participant.id, tile.element);
     for (const track of this.pendingTracks.get(participant.id) ?? []) tile.addTrack(track);
     this.pendingTracks.delete(participant.id);
+    this.screenShare.onParticipant(participant);
     this.view.updateCount();
     this.refreshPeople();
     this.syncHook();
@@ -611,6 +636,8 @@ export class Call {
     tile?.setName(participant.name);
     tile?.setAffiliation(participant);
     tile?.setMuted(participant.audioMuted, participant.videoMuted);
+    this.screenShare.onParticipant(participant);
+    this.syncHook();
     this.refreshPeople();
   }
 
@@ -625,6 +652,7 @@ export class Call {
     const observer = self.role === 'observer';
     if (observer !== wasObserver) {
       this.peer?.setPublishing(!observer);
+      this.screenShare.setAllowed(!observer);
       announce(t(observer ? 'announceObserver' : 'announceSpeaker'));
     }
     if (this.isHost && !wasHost) announce(t('announceCoHost'));
@@ -698,6 +726,7 @@ export class Call {
     this.pendingTracks.delete(id);
     this.tileSizes?.unwatch(id);
     this.view?.grid.remove(id);
+    this.screenShare.remove(id);
     this.view?.updateCount();
     this.refreshPeople();
     this.syncHook();
@@ -729,10 +758,23 @@ export class Call {
       .catch(logUpdateError);
   }
 
+  /** "No incoming screen video" ('hide'), or screens again; kept across reconnects. */
+  private chooseScreens(choice: ScreenChoice | 'room-default'): void {
+    this.screensChoice = choice;
+    this.signalling
+      ?.receiveScreens(choice)
+      .then((state) => this.onReceive(state))
+      .catch(logUpdateError);
+  }
+
   private onReceive(state: ReceiveState): void {
     const changed = state.mode !== this.receive.mode;
+    if (state.screen && state.screen !== this.receive.screen && this.receive.screen) {
+      announce(t(state.screen === 'hide' ? 'announceScreensHidden' : 'announceScreensShown'));
+    }
     this.receive = state;
     this.hook.receive = state.mode;
+    this.hook.screens = state.screen ?? 'show';
     this.panel?.setReceive(state, this.isHost);
     if (changed) announce(t('announceReceive', { mode: receiveModeText(state.mode) }));
   }
@@ -761,7 +803,12 @@ export class Call {
     this.signalling?.hand(!this.hands.includes(me)).catch(logUpdateError);
   }
 
-  private onRemoteTrack(participantId: string, track: MediaStreamTrack): void {
+  private onRemoteTrack(participantId: string, track: MediaStreamTrack, screen: boolean): void {
+    if (screen) {
+      this.screenShare.onRemoteScreen(participantId, track);
+      this.syncHook();
+      return;
+    }
     const tile = this.view?.grid.get(participantId);
     if (tile) {
       tile.addTrack(track);
@@ -934,6 +981,8 @@ export class Call {
   }
 
   private dropCall(): void {
+    this.screenShare.stop(false);
+    this.screenShare.clearRemote();
     clearInterval(this.agendaTimer);
     this.agendaTimer = undefined;
     this.agenda = null;
@@ -961,6 +1010,26 @@ export class Call {
 
   private syncHook(): void {
     this.hook.participants = Object.fromEntries([...this.participants].map(([id, p]) => [id, p.name]));
+    this.hook.sharing = this.screenShare?.sharing ?? false;
+    this.hook.shownScreens = this.screenShare?.shownScreens() ?? [];
+  }
+
+  /** Screen sharing (screen_share.ts) sees the current session through these. */
+  private makeScreenShare(): ScreenShare {
+    return new ScreenShare({
+      peer: () => this.peer,
+      signalling: () => this.signalling,
+      grid: () => this.view?.grid ?? null,
+      nameOf: (id) => this.participants.get(id)?.name ?? null,
+      onAutoplayBlocked: () => this.view?.showSoundBlocked(true),
+      onChange: () => this.syncHook(),
+    });
+  }
+
+  /** A new session: observers may not share; a capture we still have is shared again. */
+  private resumeScreens(): void {
+    this.screenShare.setAllowed(this.selfInfo?.role !== 'observer');
+    this.screenShare.resume();
   }
 }
 

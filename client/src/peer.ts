@@ -2,8 +2,11 @@
 // SDP the server sends") and reports remote tracks by participant id. Offers are handled one at a time.
 
 export interface PeerListener {
-  /** A remote track arrived; participantId comes from the m-line's a=msid (streams[0].id). */
-  onRemoteTrack(participantId: string, track: MediaStreamTrack): void;
+  /**
+   * A remote track arrived; participantId comes from the m-line's a=msid (streams[0].id), `screen`
+   * from its a=content:slides (someone's shared screen, not their camera).
+   */
+  onRemoteTrack(participantId: string, track: MediaStreamTrack, screen: boolean): void;
   /** ICE failed or stayed disconnected, and an ICE restart did not bring it back; or DTLS failed. */
   onPeerLost(state: RTCPeerConnectionState): void;
   /** ICE failed or stayed disconnected: ask the server for an ICE restart (a new offer follows). */
@@ -31,6 +34,11 @@ export class PeerSession {
   private closed = false;
   // False for an observer: the answer sends nothing on mid 0/1 (docs/signalling.md "Host controls").
   private publishing = true;
+  // Screen sharing (docs/signalling.md "Screen sharing"): the captured screen, our own screen
+  // line's mid once the server offered one, and the mids that bring others' screens.
+  private screen: MediaStreamTrack | null = null;
+  private ownScreenMid: string | null = null;
+  private readonly screenMids = new Set<string>();
   private configured!: () => void;
   // Offers wait until the join reply has told us the ICE servers (configure()).
   private readonly ready = new Promise<void>((resolve) => (this.configured = resolve));
@@ -68,9 +76,24 @@ export class PeerSession {
     this.publishing = on;
     if (on || this.closed) return;
     for (const transceiver of this.pc.getTransceivers()) {
-      if ((transceiver.mid === kAudioMid || transceiver.mid === kVideoMid) && transceiver.sender.track) {
+      const own = transceiver.mid === kAudioMid || transceiver.mid === kVideoMid || transceiver.mid === this.ownScreenMid;
+      if (own && transceiver.sender.track) {
         transceiver.sender.replaceTrack(null).catch((error: unknown) => console.warn('rounds: could not stop sending', error));
       }
+    }
+  }
+
+  /**
+   * The screen to send (null: none). A new track replaces the old one at once on the same line;
+   * starting and stopping also need the server's next offer (the `share` request asks for it).
+   */
+  setScreen(track: MediaStreamTrack | null): void {
+    this.screen = track;
+    if (this.closed || this.ownScreenMid === null) return;
+    const transceiver = this.pc.getTransceivers().find((x) => x.mid === this.ownScreenMid);
+    const sending = this.publishing ? track : null;
+    if (transceiver && transceiver.sender.track !== sending && (sending === null || transceiver.direction === 'sendonly')) {
+      transceiver.sender.replaceTrack(sending).catch((error: unknown) => console.warn('rounds: could not switch screens', error));
     }
   }
 
@@ -84,6 +107,8 @@ export class PeerSession {
 
   private async doAnswer(sdp: string): Promise<string> {
     if (this.closed) throw new Error('peer connection closed');
+    // Before setRemoteDescription: its track events must already know which lines are screens.
+    const ownScreenActive = this.readScreenLines(sdp);
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
     const sending = this.publishing ? this.local : null;
     const audio = sending?.getAudioTracks()[0] ?? null;
@@ -93,6 +118,9 @@ export class PeerSession {
       else if (transceiver.mid === kVideoMid) {
         await this.publish(transceiver, video);
         await this.scaleLayers(transceiver);
+      } else if (transceiver.mid !== null && transceiver.mid === this.ownScreenMid) {
+        // Inactive in the offer: nothing shared (any more); the answer must say so too.
+        await this.publish(transceiver, ownScreenActive && this.publishing ? this.screen : null);
       }
       // Every other m-line is the server's sendonly (or inactive) forward of someone else's track;
       // the transceiver setRemoteDescription created is recvonly, which answers it correctly.
@@ -102,6 +130,26 @@ export class PeerSession {
     const local = this.pc.localDescription;
     if (!local) throw new Error('no local description after setLocalDescription');
     return local.sdp;
+  }
+
+  /**
+   * Reads the offer's screen lines (a=content:slides, RFC 4796): a recvonly one is where we send
+   * our own screen; a sendonly one brings someone else's. Returns whether our own is active.
+   */
+  private readScreenLines(sdp: string): boolean {
+    let ownActive = false;
+    for (const section of sdp.split(/\r?\n(?=m=)/).slice(1)) {
+      if (!/^a=content:slides\s*$/m.test(section)) continue;
+      const mid = /^a=mid:(\S+)/m.exec(section)?.[1];
+      if (!mid) continue;
+      if (/^a=recvonly\s*$/m.test(section)) {
+        this.ownScreenMid = mid;
+        ownActive = true;
+      } else if (/^a=sendonly\s*$/m.test(section)) {
+        this.screenMids.add(mid);
+      }
+    }
+    return ownActive;
   }
 
   private async publish(transceiver: RTCRtpTransceiver, track: MediaStreamTrack | null): Promise<void> {
@@ -140,7 +188,8 @@ export class PeerSession {
       console.warn('rounds: remote track without a stream id (a=msid); ignored', event.transceiver.mid);
       return;
     }
-    this.listener.onRemoteTrack(participantId, event.track);
+    const screen = event.transceiver.mid !== null && this.screenMids.has(event.transceiver.mid);
+    this.listener.onRemoteTrack(participantId, event.track, screen);
   }
 
   private onConnectionState(): void {

@@ -13,6 +13,8 @@ export interface Participant {
   host?: boolean;
   /** A host muted this person and keeps the microphone off (docs/signalling.md "Host controls"). */
   audioLocked?: boolean;
+  /** This person shares a screen now (docs/signalling.md "Screen sharing"). */
+  screen?: boolean;
 }
 
 /** The running agenda item of the room (docs/signalling.md, `agenda`). */
@@ -82,7 +84,14 @@ export interface ReceiveState {
   choice: ReceiveMode | null;
   /** The room's default, set by a host. */
   roomDefault: ReceiveMode;
+  /** "No incoming screen video" is a separate choice: in force, own (null: the room's), room's. */
+  screen?: ScreenChoice;
+  screenChoice?: ScreenChoice | null;
+  roomScreen?: ScreenChoice;
 }
+
+/** Whether the server sends us other people's shared screens. */
+export type ScreenChoice = 'show' | 'hide';
 
 export interface SignallingListener {
   onOffer(offerId: number, sdp: string): void;
@@ -107,6 +116,8 @@ export interface SignallingListener {
   onAgenda?(agenda: AgendaState | null): void;
   /** A host changed the room's low-bandwidth default (and with it, perhaps, what we receive). */
   onReceive?(state: ReceiveState): void;
+  /** A host stopped our screen sharing: stop capturing. */
+  onShareStopped?(byName: string): void;
   /** The socket closed without close() being called on this side. */
   onClose(code: number, reason: string): void;
 }
@@ -236,6 +247,21 @@ export class SignallingClient {
     return this.request('receive', roomDefault ? { mode, roomDefault } : { mode }) as Promise<ReceiveState>;
   }
 
+  /** "No incoming screen video" ('hide'), screens again ('show'), or follow the room's default. */
+  receiveScreens(screen: ScreenChoice | 'room-default', roomDefault = false): Promise<ReceiveState> {
+    return this.request('receive', roomDefault ? { screen, roomDefault } : { screen }) as Promise<ReceiveState>;
+  }
+
+  /** Starts or stops sharing a screen; the server then renegotiates (docs/signalling.md). */
+  share(active: boolean): Promise<unknown> {
+    return this.request('share', { active });
+  }
+
+  /** Hosts: end someone else's screen sharing. */
+  stopShare(participantId: string): Promise<unknown> {
+    return this.request('stop-share', { participantId });
+  }
+
   answer(offerId: number, sdp: string): Promise<unknown> {
     return this.request('answer', { offerId, sdp });
   }
@@ -350,6 +376,9 @@ export class SignallingClient {
       case 'removed':
         this.listener.onRemoved?.();
         break;
+      case 'share-stopped':
+        this.listener.onShareStopped?.(typeof message.byName === 'string' ? message.byName : '');
+        break;
       case 'agenda':
         this.listener.onAgenda?.(toAgenda(message.agenda));
         break;
@@ -413,6 +442,7 @@ export function toParticipant(value: unknown): Participant | null {
   if (typeof p.role === 'string') out.role = p.role;
   if (p.host === true) out.host = true;
   if (p.audioLocked === true) out.audioLocked = true;
+  if (p.screen === true) out.screen = true;
   return out;
 }
 

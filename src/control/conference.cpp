@@ -33,7 +33,8 @@ json Conference::describe(const Participant& p) const {
          {"name", p.name},
          {"audioMuted", p.audioMuted},
          {"videoMuted", p.videoMuted},
-         {"audioLocked", p.audioLocked}};
+         {"audioLocked", p.audioLocked},
+         {"screen", hasScreen(p)}};
   if (p.identity) {
     j["organisation"] = p.identity->organisation;
     j["country"] = p.identity->country;
@@ -147,6 +148,8 @@ void Conference::onWsMessage(const std::shared_ptr<WsConnection>& conn, std::str
     handleReceive(*p, req.id, *receive);
   } else if (auto* tile = std::get_if<signalling::TileRequest>(&req.body)) {
     handleTile(*p, req.id, *tile);
+  } else if (auto* share = std::get_if<signalling::ShareRequest>(&req.body)) {
+    handleShare(*p, req.id, *share);
   } else if (std::holds_alternative<signalling::LeaveRequest>(req.body)) {
     conn->send(signalling::replyOk(req.id, json::object()));
     removeParticipant(p->id, "left", /*closeSocket=*/true);
@@ -278,6 +281,7 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
   // The room's low-bandwidth default applies from the first packet (same worker queue).
   if (ReceiveMode mode = receiveMode(*participants_.at(pid)); mode != ReceiveMode::All)
     media_.setReceiveMode(pid, mode);
+  if (!receivesScreens(*participants_.at(pid))) media_.setReceiveScreens(pid, false);
 }
 
 // ---- lobby (series rooms) ----
@@ -480,6 +484,7 @@ void Conference::onTransportReady(const std::string& participantId, const Transp
   video.mid = "1";
   video.simulcast = config_.simulcast;
   p->plan = {audio, video};
+  if (p->sharing) openScreenLine(*p);  // `share` came before the transport
   for (const auto& otherId : rooms_[p->room]) {
     if (otherId == p->id) continue;
     const Participant& other = *participants_.at(otherId);
@@ -499,6 +504,7 @@ void Conference::subscribe(Participant& subscriber, const Participant& publisher
   m.producerId = track.producerId;
   m.consumerId = nextObjectId_++;
   m.codec = track.codec;
+  m.screen = track.screen;
   // SSRCs unique within this subscriber's session (RFC 3550 §8); video also gets an RTX SSRC.
   auto taken = [&](uint32_t ssrc) {
     return ssrc == 0 || std::any_of(subscriber.plan.begin(), subscriber.plan.end(),
@@ -521,6 +527,7 @@ void Conference::subscribe(Participant& subscriber, const Participant& publisher
   spec.clockRate = track.codec.clockRate;
   spec.rtxSsrc = m.rtxSsrc;
   spec.rtxPayloadType = m.rtxSsrc ? track.codec.rtxPayloadType : 0;
+  spec.screen = track.screen;
   subscriber.plan.push_back(m);
   media_.addConsumer(subscriber.id, spec);
   subscriber.offerNeeded = true;
@@ -587,6 +594,7 @@ void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>
     // An observer's media is refused: no producer, so the worker drops what arrives. Kept for
     // the moment a host promotes them (host_controls.cpp).
     for (const auto& t : published) {
+      if (t.screen) continue;  // observers share no screen (handleShare refuses it)
       std::erase_if(p.withheld, [&](const PublishedTrack& w) { return w.kind == t.kind; });
       p.withheld.push_back(t);
     }
@@ -594,13 +602,16 @@ void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>
   }
   std::vector<Track> added;
   for (const auto& t : published) {
-    bool known = std::any_of(p.tracks.begin(), p.tracks.end(),
-                             [&](const Track& x) { return x.kind == t.kind; });
-    if (known) continue;
+    bool known = std::any_of(p.tracks.begin(), p.tracks.end(), [&](const Track& x) {
+      return x.kind == t.kind && x.screen == t.screen;
+    });
+    // A screen answered after `share {active:false}` (the offer crossed it) is not published.
+    if (known || (t.screen && !p.sharing)) continue;
     Track track;
     track.producerId = nextObjectId_++;
     track.kind = t.kind;
-    track.trackId = std::string(toString(t.kind)) + "-" + p.id;
+    track.screen = t.screen;
+    track.trackId = std::string(t.screen ? "screen" : toString(t.kind)) + "-" + p.id;
     track.codec = t.codec;
     ProducerSpec spec;
     spec.producerId = track.producerId;
@@ -614,6 +625,7 @@ void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>
     spec.transportCc = t.transportCc;
     spec.rids = t.rids;
     spec.codecName = t.codec.name;
+    spec.screen = t.screen;
     media_.addProducer(p.id, spec);
     if (t.kind == MediaKind::Audio && p.hostMuted)
       media_.setProducerPaused(p.id, track.producerId, true);
@@ -621,6 +633,10 @@ void Conference::publishTracks(Participant& p, const std::vector<PublishedTrack>
     added.push_back(track);
   }
   if (added.empty()) return;
+  // A new screen: the others learn who shares (the `screen` flag) before its offer arrives.
+  if (std::any_of(added.begin(), added.end(), [](const Track& t) { return t.screen; }))
+    broadcast(p.room, "",
+              signalling::notification("participant-updated", json{{"participant", describe(p)}}));
   // One renegotiation per subscriber for all of this participant's new tracks.
   for (const auto& otherId : rooms_[p.room]) {
     if (otherId == p.id) continue;
@@ -657,7 +673,7 @@ void Conference::handleTile(Participant& p, int64_t id, const signalling::TileRe
   bool applied = false;
   for (const auto& m : p.plan) {
     if (m.role != MLinePlan::Role::Subscribe || m.kind != MediaKind::Video || !m.active ||
-        m.sourceParticipant != req.participantId)
+        m.screen || m.sourceParticipant != req.participantId)
       continue;
     media_.setConsumerTile(p.id, m.consumerId, req.height);
     applied = true;
@@ -726,6 +742,7 @@ void Conference::removeParticipant(const std::string& participantId, const std::
   if (members.empty()) {
     rooms_.erase(p->room);
     roomReceive_.erase(p->room);
+    roomHidesScreens_.erase(p->room);
   }
   auto conn = connections_.find(p->conn->id());
   if (conn != connections_.end()) conn->second.participantId.clear();

@@ -100,6 +100,7 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
     MediaKind kind = MediaKind::Audio;
     std::string trackId;
     CodecChoice codec;
+    bool screen = false;  // a shared screen (second video track), not the camera
   };
   struct Participant {
     std::string id;
@@ -130,6 +131,8 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
     std::optional<ReceiveMode> receiveChoice;  // own low-bandwidth choice; nullopt: the room's
     std::string resumeToken;       // the one live token for `resume` ("" without resumption)
     std::optional<TimePoint> detachedUntil;  // set while its socket is gone: end of the grace
+    std::optional<bool> screensChoice;  // own "no incoming screen video" (false); nullopt: room's
+    bool sharing = false;  // asked to share a screen (`share`) and has not stopped
   };
   struct LobbyEntry {  // someone waiting for a host (series rooms)
     std::string id;
@@ -187,6 +190,19 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   void handleReceive(Participant& p, int64_t id, const signalling::ReceiveRequest& req);
   ReceiveMode receiveMode(const Participant& p) const;  // own choice, else the room's default
   nlohmann::json receiveJson(const Participant& p) const;
+  bool receivesScreens(const Participant& p) const;  // own choice, else the room's default
+  struct ReceiveState;
+  ReceiveState receiveState(const Participant& p) const;
+  void applyReceive(const Participant& p, const ReceiveState& before);
+  // Screen sharing (screen_share.cpp, docs/signalling.md "Screen sharing").
+  void handleShare(Participant& p, int64_t id, const signalling::ShareRequest& req);
+  // Ends p's share: its screen line goes inactive, the producer and every subscriber's consumer
+  // of it go. Returns whether anything was shared. `announce`: the room gets participant-updated
+  // (screen false) before the offers that make the lines inactive.
+  bool stopSharing(Participant& p, bool announce);
+  void openScreenLine(Participant& p);
+  static MLinePlan* screenLine(Participant& p);
+  static bool hasScreen(const Participant& p);
   void handleAnswer(Participant& p, int64_t id, const signalling::AnswerRequest& req);
   void handleUpdate(Participant& p, int64_t id, const signalling::UpdateRequest& req);
   void handleTile(Participant& p, int64_t id, const signalling::TileRequest& req);
@@ -223,6 +239,7 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   std::vector<LobbyEntry> lobby_;  // everyone waiting, all rooms, in order of arrival
   std::map<std::string, std::vector<std::string>> hands_;  // room -> raised hands, first first
   std::map<std::string, ReceiveMode> roomReceive_;  // room -> default set by a host (absent: All)
+  std::set<std::string> roomHidesScreens_;  // rooms whose default is "no incoming screen video"
   RoomAccess* access_ = nullptr;
   // room -> directory people a host removed; their invitation leads to the lobby while the
   // server runs (a host's admit lifts it).

@@ -58,6 +58,14 @@ void Conference::handleHostControl(Participant& host, int64_t id,
       host.conn->send(signalling::replyOk(id, json::object()));
       hostMute(host, *target, req.locked);
       return;
+    case Action::StopShare:
+      // Like the sharer's own `share {active:false}`; their client stops capturing on the notice.
+      host.conn->send(signalling::replyOk(id, json::object()));
+      if (!stopSharing(*target, /*announce=*/true)) return;
+      spdlog::info("room {}: {}'s screen stopped by {}", target->room, target->id, host.id);
+      target->conn->send(signalling::notification(
+          "share-stopped", json{{"by", host.id}, {"byName", host.name}}));
+      return;
     case Action::AllowUnmute:
       target->audioLocked = false;
       if (target->identity && target->identity->personId != 0) {
@@ -133,6 +141,7 @@ void Conference::applyIdentity(Participant& target, RoomIdentity identity) {
   bool wasHost = isHost(target);
   target.identity = std::move(identity);
   bool observer = !mayPublish(target);
+  if (observer && !wasObserver) stopSharing(target, /*announce=*/false);  // before the label that says `screen`
   // Everyone, the target included, sees the new label first: the client decides from its role
   // whether to attach microphone and camera to the offer that may follow.
   broadcast(target.room, "",

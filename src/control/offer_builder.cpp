@@ -123,8 +123,11 @@ sdp::SessionDescription buildOffer(const OfferContext& ctx, const std::vector<ML
     // and reports it in REMB.
     if (m.kind == MediaKind::Video)
       ms.extensions.push_back({ExtensionIds::kAbsSendTime, kAbsSendTimeUri, std::nullopt});
+    // RFC 4796 §5: "slides" is the content of a presentation next to the main video; the web
+    // client tells a screen from a camera by it (browsers ignore the attribute otherwise).
+    if (m.screen) ms.otherAttributes.push_back("content:slides");
     if (m.role == MLinePlan::Role::Publish) {
-      ms.direction = sdp::Direction::RecvOnly;
+      ms.direction = m.active ? sdp::Direction::RecvOnly : sdp::Direction::Inactive;
       for (const auto& c : supportedCodecs(m.kind)) {
         ms.codecs.push_back(toSdpCodec(c, m.kind));
         if (c.rtxPayloadType != 0) ms.codecs.push_back(rtxCodec(c));
@@ -223,7 +226,7 @@ Result<AnswerInfo> readAnswer(const sdp::SessionDescription& answer,
       info.subscribed.push_back({plan[i].consumerId, rtx});
       continue;
     }
-    if (m.port == 0) continue;
+    if (m.port == 0 || !plan[i].active) continue;  // a screen line while nothing is shared
     if (m.direction != sdp::Direction::SendOnly && m.direction != sdp::Direction::SendRecv) continue;
     // The answerer's first format is its choice (RFC 3264 §6.1); it must be one we offered.
     std::optional<CodecChoice> chosen;
@@ -242,6 +245,7 @@ Result<AnswerInfo> readAnswer(const sdp::SessionDescription& answer,
     PublishedTrack t;
     t.mid = m.mid;
     t.kind = plan[i].kind;
+    t.screen = plan[i].screen;
     t.codec = *chosen;
     t.ssrc = m.primarySsrc();
     // RFC 8285 §6: the answer lists the extensions it accepted, with our id.

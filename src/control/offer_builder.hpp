@@ -30,7 +30,12 @@ struct MLinePlan {
   Role role = Role::Publish;
   MediaKind kind = MediaKind::Audio;
   std::string mid;
-  bool active = true;  // false: a departed participant's track, offered a=inactive
+  // false: a departed participant's track (Subscribe), or a screen line while its participant
+  // shares nothing (Publish); offered a=inactive.
+  bool active = true;
+  // A shared screen's line (docs/signalling.md "Screen sharing"), marked a=content:slides
+  // (RFC 4796 §5): the participant's own screen (Publish) or someone else's (Subscribe).
+  bool screen = false;
   // Publish video only: ask for three simulcast layers (RFC 8853 a=simulcast:recv l;m;h).
   bool simulcast = false;
   // Subscribe only: what we send.
@@ -69,6 +74,7 @@ struct PublishedTrack {
   bool transportCc = false;
   // Simulcast: the rids the browser will send, lowest layer first (empty: one stream).
   std::vector<std::string> rids;
+  bool screen = false;  // sent on the participant's screen line, not its camera's
 };
 
 // What the answer says about one of our Subscribe m-lines.

@@ -201,13 +201,14 @@ std::variant<Request, RequestError> parseRequest(std::string_view text) {
     if (auto e = getToken(j, "participantId", r.participantId)) return RequestError{id, *e};
     req.body = std::move(r);
   } else if (type == "mute" || type == "allow-unmute" || type == "remove" || type == "set-role" ||
-             type == "set-presenter") {
+             type == "set-presenter" || type == "stop-share") {
     using Action = HostControlRequest::Action;
     HostControlRequest r;
     r.action = type == "mute"           ? Action::Mute
                : type == "allow-unmute" ? Action::AllowUnmute
                : type == "remove"       ? Action::Remove
                : type == "set-role"     ? Action::SetRole
+               : type == "stop-share"   ? Action::StopShare
                                         : Action::SetPresenter;
     if (auto e = getToken(j, "participantId", r.participantId)) return RequestError{id, *e};
     if (r.participantId.empty() && r.action != Action::SetPresenter)
@@ -225,17 +226,32 @@ std::variant<Request, RequestError> parseRequest(std::string_view text) {
     req.body = std::move(r);
   } else if (type == "receive") {
     ReceiveRequest r;
-    std::string mode;
-    if (auto e = getString(j, "mode", mode, true)) return RequestError{id, *e};
     std::optional<bool> roomDefault;
     if (auto e = getBool(j, "roomDefault", roomDefault)) return RequestError{id, *e};
     r.roomDefault = roomDefault.value_or(false);
+    std::string screen;
+    if (auto e = getString(j, "screen", screen, false)) return RequestError{id, *e};
+    using Screens = ReceiveRequest::Screens;
+    if (screen == "show") r.screens = Screens::Show;
+    else if (screen == "hide") r.screens = Screens::Hide;
+    else if (screen == "room-default" && !r.roomDefault) r.screens = Screens::RoomDefault;
+    else if (j.contains("screen"))
+      return RequestError{id, badRequest(r.roomDefault ? "field 'screen': show or hide"
+                                                       : "field 'screen': show, hide or room-default")};
+    std::string mode;
+    r.hasMode = j.contains("mode") || r.screens == Screens::Unchanged;
+    if (auto e = getString(j, "mode", mode, r.hasMode)) return RequestError{id, *e};
     r.mode = parseReceiveMode(mode);
-    if (!r.mode && (mode != "room-default" || r.roomDefault))
+    if (r.hasMode && !r.mode && (mode != "room-default" || r.roomDefault))
       return RequestError{id, badRequest(r.roomDefault
                                              ? "field 'mode': all, audio-only or active-speaker"
                                              : "field 'mode': all, audio-only, active-speaker or room-default")};
     req.body = r;
+  } else if (type == "share") {
+    std::optional<bool> active;
+    if (auto e = getBool(j, "active", active)) return RequestError{id, *e};
+    if (!active) return RequestError{id, badRequest("field 'active': required, true or false")};
+    req.body = ShareRequest{*active};
   } else if (type == "tile") {
     TileRequest r;
     if (auto e = getToken(j, "participantId", r.participantId)) return RequestError{id, *e};

@@ -46,6 +46,7 @@ struct HostControlRequest {
     Remove,       // `remove`: out of the room; their invitation leads to the lobby from now on
     SetRole,      // `set-role`: `observer`, `speaker` or `co-host`
     SetPresenter, // `set-presenter`: who gets the agenda's overrun warning ("" = by name)
+    StopShare,    // `stop-share`: ends the participant's screen sharing
   };
   Action action = Action::Mute;
   std::string participantId;
@@ -56,9 +57,18 @@ struct HostControlRequest {
 // Low-bandwidth choices (issue 5): what this participant receives ("all", "audio-only",
 // "active-speaker", or "room-default" to follow the room); a host with `roomDefault` sets the
 // room's default instead (then "room-default" is not allowed).
+// `screen` ("show", "hide", "room-default") is the separate "no incoming screen video" choice;
+// either field may be left out, not both.
 struct ReceiveRequest {
   std::optional<ReceiveMode> mode;  // nullopt: "room-default"
+  bool hasMode = true;              // false: `mode` was absent, only `screen` changes
+  enum class Screens { Unchanged, Show, Hide, RoomDefault };
+  Screens screens = Screens::Unchanged;
   bool roomDefault = false;
+};
+// Start (`active`) or stop sharing one's screen (docs/signalling.md "Screen sharing").
+struct ShareRequest {
+  bool active = false;
 };
 struct AnswerRequest {
   int64_t offerId = 0;
@@ -88,7 +98,7 @@ struct ResumeRequest {
 
 using Body = std::variant<JoinRequest, AnswerRequest, UpdateRequest, LeaveRequest, PingRequest,
                           RestartIceRequest, LobbyDecisionRequest, HandRequest, HostControlRequest,
-                          ReceiveRequest, TileRequest, ResumeRequest>;
+                          ReceiveRequest, TileRequest, ResumeRequest, ShareRequest>;
 
 struct Request {
   int64_t id = 0;

@@ -140,6 +140,11 @@ void MediaEngine::setReceiveMode(const std::string& peerId, ReceiveMode mode) {
   if (Worker* w = workerOfPeer(peerId)) w->post([w, peerId, mode] { w->setReceiveMode(peerId, mode); });
 }
 
+void MediaEngine::setReceiveScreens(const std::string& peerId, bool screens) {
+  if (Worker* w = workerOfPeer(peerId))
+    w->post([w, peerId, screens] { w->setReceiveScreens(peerId, screens); });
+}
+
 void MediaEngine::setConsumerTile(const std::string& peerId, uint64_t consumerId,
                                   uint32_t height) {
   if (Worker* w = workerOfPeer(peerId))

@@ -64,6 +64,8 @@ class MediaEngine : public Worker::Listener {
   // Low-bandwidth choices (issue 5): audio only, or only the active speaker's video. The server
   // stops sending what is not wanted (consumers paused) and resumes with a key-frame request.
   void setReceiveMode(const std::string& peerId, ReceiveMode mode);
+  // "No incoming screen video" (false) or screens again (true), on top of the ReceiveMode.
+  void setReceiveScreens(const std::string& peerId, bool screens);
   void closePeer(const std::string& peerId);
   // Gathers every worker's counters.
   void stats(std::function<void(std::vector<WorkerStats>)> done);

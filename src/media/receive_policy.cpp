@@ -13,6 +13,12 @@ void Router::setReceiveMode(Peer& peer, ReceiveMode mode) {
   applyReceiveModes(clock_.now());
 }
 
+void Router::setReceiveScreens(Peer& peer, bool screens) {
+  if (screens) noScreens_.erase(&peer);
+  else noScreens_.insert(&peer);
+  applyReceiveModes(clock_.now());
+}
+
 ReceiveMode Router::receiveMode(const Peer& peer) const {
   auto it = receiveModes_.find(&peer);
   return it == receiveModes_.end() ? ReceiveMode::All : it->second;
@@ -32,7 +38,11 @@ size_t Router::pausedConsumers() const {
 
 bool Router::wanted(const Consumer& c) const {
   if (c.spec.kind == MediaKind::Audio) return true;  // audio always flows (it is what is left)
-  switch (receiveMode(*c.peer)) {
+  ReceiveMode mode = receiveMode(*c.peer);
+  // A screen is shown in every mode but audio-only (no video at all), unless it is refused; in
+  // active-speaker mode it is not the speaker's camera, so it does not follow the speaker.
+  if (c.spec.screen) return mode != ReceiveMode::AudioOnly && receivesScreens(*c.peer);
+  switch (mode) {
     case ReceiveMode::All:
       return true;
     case ReceiveMode::AudioOnly:

@@ -61,6 +61,7 @@ void Router::removeConsumer(uint64_t consumerId) {
 
 void Router::removePeer(Peer& peer) {
   receiveModes_.erase(&peer);
+  noScreens_.erase(&peer);
   speaker_.forget(reinterpret_cast<uintptr_t>(&peer));
   for (auto& [id, p] : peer.producers()) removeProducer(id);
   for (auto& [pid, list] : consumers_)

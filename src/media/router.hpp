@@ -8,6 +8,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,10 @@ class Router {
   // request. ActiveSpeaker follows activeSpeaker(), re-evaluated every tick.
   void setReceiveMode(Peer& peer, ReceiveMode mode);
   ReceiveMode receiveMode(const Peer& peer) const;
+  // "No incoming screen video": `peer`'s screen consumers are paused while `screens` is false,
+  // whatever its ReceiveMode (AudioOnly pauses them anyway); lifting it resumes them with a PLI.
+  void setReceiveScreens(Peer& peer, bool screens);
+  bool receivesScreens(const Peer& peer) const { return !noScreens_.count(&peer); }
   // The peer whose video ActiveSpeaker subscribers get; nullptr before anyone spoke.
   const Peer* activeSpeaker() const;
   uint64_t consumersResumed() const { return consumersResumed_; }
@@ -98,6 +103,7 @@ class Router {
   uint64_t nacksSent_ = 0;
   uint64_t rtxReceived_ = 0;
   std::map<const Peer*, ReceiveMode> receiveModes_;  // absent: All
+  std::set<const Peer*> noScreens_;                  // subscribers that refuse screens
   ActiveSpeaker speaker_;
   uint64_t consumersResumed_ = 0;
 };

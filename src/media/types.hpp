@@ -15,6 +15,7 @@ inline const char* toString(MediaKind k) { return k == MediaKind::Audio ? "audio
 
 // Low-bandwidth choices (issue 5, docs/signalling.md "receive"): what a subscriber receives.
 // Everything; audio only (no incoming video); or audio plus the active speaker's video only.
+// Screens (shared screens, below) are a separate choice: a subscriber may also refuse them.
 enum class ReceiveMode { All, AudioOnly, ActiveSpeaker };
 
 // RTP header extension ids: fixed for the whole server, so every offer uses the same map
@@ -81,6 +82,9 @@ struct ProducerSpec {
   // stream. Each layer's SSRC (and RTX SSRC) is learned from the rid (repaired-rid) extension.
   std::vector<std::string> rids;
   std::string codecName;  // "VP8", "H264", "opus" (key-frame detection); empty: from payloadType
+  // A shared screen (getDisplayMedia), not a camera: a second video producer of the participant,
+  // one layer, which subscribers may refuse ("no incoming screen video").
+  bool screen = false;
 };
 
 struct ConsumerSpec {
@@ -94,6 +98,7 @@ struct ConsumerSpec {
   // a=ssrc-group:FID in the offer); 0: they are resent as plain copies on `ssrc`.
   uint32_t rtxSsrc = 0;
   uint8_t rtxPayloadType = 0;
+  bool screen = false;  // carries a shared screen (its producer's ProducerSpec::screen)
 };
 
 // Congestion control figures of one peer (transport-cc, draft-ietf-rmcat-gcc-02).

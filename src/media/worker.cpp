@@ -200,6 +200,12 @@ void Worker::setReceiveMode(const std::string& peerId, ReceiveMode mode) {
   if (auto* r = routerOf(*p)) r->setReceiveMode(*p, mode);
 }
 
+void Worker::setReceiveScreens(const std::string& peerId, bool screens) {
+  Peer* p = findPeer(peerId);
+  if (!p) return;
+  if (auto* r = routerOf(*p)) r->setReceiveScreens(*p, screens);
+}
+
 void Worker::setConsumerTile(const std::string& peerId, uint64_t consumerId, uint32_t height) {
   Peer* p = findPeer(peerId);
   Router* r = p ? routerOf(*p) : nullptr;

@@ -74,6 +74,7 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   std::optional<uint8_t> audioLevel(const std::string& peerId, uint64_t producerId);
   // Low-bandwidth choices: what the peer's consumers carry (Router::setReceiveMode).
   void setReceiveMode(const std::string& peerId, ReceiveMode mode);
+  void setReceiveScreens(const std::string& peerId, bool screens);
   // Closes (close_notify) and destroys the peer; no event is reported for it.
   void closePeer(const std::string& peerId);
   WorkerStats stats() const;

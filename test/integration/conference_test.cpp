@@ -2,6 +2,7 @@
 // SQLite store, driven through fake WebSocket connections that answer offers like a browser would.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <deque>
 
@@ -252,12 +253,12 @@ TEST_F(ConferenceTest, MuteIsBroadcast) {
 TEST_F(ConferenceTest, ReceiveChoiceIsConfirmedAndOnlyHostsSetTheRoomDefault) {
   auto a = open(), b = open();
   json ra = join(a, "Alice");
-  EXPECT_EQ(ra["data"]["receive"], (json{{"mode", "all"}, {"choice", nullptr}, {"roomDefault", "all"}}));
+  EXPECT_EQ(ra["data"]["receive"], (json{{"mode", "all"}, {"choice", nullptr}, {"roomDefault", "all"}, {"screen", "show"}, {"screenChoice", nullptr}, {"roomScreen", "show"}}));
   join(b, "Bob");
   sendReq(b, {{"type", "receive"}, {"mode", "audio-only"}});
   json r = next(b, "reply");
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
-  EXPECT_EQ(r["data"], (json{{"mode", "audio-only"}, {"choice", "audio-only"}, {"roomDefault", "all"}}));
+  EXPECT_EQ(r["data"], (json{{"mode", "audio-only"}, {"choice", "audio-only"}, {"roomDefault", "all"}, {"screen", "show"}, {"screenChoice", nullptr}, {"roomScreen", "show"}}));
   // Bob is no host: the room's default is not his to set, and nobody hears of it.
   sendReq(b, {{"type", "receive"}, {"mode", "audio-only"}, {"roomDefault", true}});
   r = next(b, "reply");
@@ -265,7 +266,7 @@ TEST_F(ConferenceTest, ReceiveChoiceIsConfirmedAndOnlyHostsSetTheRoomDefault) {
   EXPECT_EQ(r["error"]["code"], "not_host");
   sendReq(b, {{"type", "receive"}, {"mode", "room-default"}});
   r = next(b, "reply");
-  EXPECT_EQ(r["data"], (json{{"mode", "all"}, {"choice", nullptr}, {"roomDefault", "all"}}));
+  EXPECT_EQ(r["data"], (json{{"mode", "all"}, {"choice", nullptr}, {"roomDefault", "all"}, {"screen", "show"}, {"screenChoice", nullptr}, {"roomScreen", "show"}}));
   for (const auto& m : a->inbox) EXPECT_NE(m["type"], "receive");
 }
 
@@ -324,6 +325,87 @@ TEST_F(ConferenceTest, RestartIceNeedsAJoin) {
   json reply = next(a, "reply");
   EXPECT_FALSE(reply["ok"].get<bool>());
   EXPECT_EQ(reply["error"]["code"], "not_joined");
+}
+
+// Screen sharing (docs/signalling.md "Screen sharing"): `share` adds the sharer's own screen line
+// (recvonly, a=content:slides), its answer makes a screen producer that the others get on a
+// sendonly slides line of their own; stopping makes both lines inactive, sharing again reuses
+// the sharer's line.
+TEST_F(ConferenceTest, ShareOffersTheScreenToOthersAndStoppingMakesItInactive) {
+  auto a = open(), b = open();
+  std::string aliceId = join(a, "Alice")["data"]["participantId"];
+  answerNextOffer(a);
+  join(b, "Bob");
+  answerNextOffer(b);
+  answerNextOffer(a);  // Bob's tracks
+
+  auto slidesLines = [](const json& offer, sdp::Direction d) {
+    std::vector<sdp::MediaSection> out;
+    auto parsed = sdp::parse(offer["sdp"].get<std::string>());
+    for (const auto& m : parsed.value().media)
+      if (m.direction == d && std::count(m.otherAttributes.begin(), m.otherAttributes.end(), "content:slides"))
+        out.push_back(m);
+    return out;
+  };
+  sendReq(a, {{"type", "share"}, {"active", true}});
+  json reply = next(a, "reply");
+  ASSERT_TRUE(reply["ok"].get<bool>()) << reply.dump();
+  json aOffer = answerNextOffer(a);  // Alice's browser answers sendonly on the screen line
+  auto own = slidesLines(aOffer, sdp::Direction::RecvOnly);
+  ASSERT_EQ(own.size(), 1u) << "the sharer gets one screen line to send on";
+  EXPECT_TRUE(own[0].simulcast.empty());
+  size_t aliceLines = sdp::parse(aOffer["sdp"].get<std::string>()).value().media.size();
+
+  json updated = next(b, "participant-updated");
+  EXPECT_EQ(updated["participant"]["id"], aliceId);
+  EXPECT_TRUE(updated["participant"]["screen"].get<bool>());
+  json bOffer = answerNextOffer(b);
+  auto theirs = slidesLines(bOffer, sdp::Direction::SendOnly);
+  ASSERT_EQ(theirs.size(), 1u) << "Bob gets Alice's screen on a line of its own";
+  EXPECT_EQ(theirs[0].msid, aliceId + " screen-" + aliceId);
+  EXPECT_EQ(countDirection(bOffer, sdp::Direction::SendOnly), 3u);  // camera, microphone, screen
+
+  sendReq(a, {{"type", "share"}, {"active", false}});
+  EXPECT_TRUE(next(a, "reply")["ok"].get<bool>());
+  EXPECT_FALSE(next(b, "participant-updated")["participant"]["screen"].get<bool>());
+  bOffer = answerNextOffer(b);
+  EXPECT_EQ(slidesLines(bOffer, sdp::Direction::SendOnly).size(), 0u);
+  EXPECT_EQ(slidesLines(bOffer, sdp::Direction::Inactive).size(), 1u);
+  EXPECT_EQ(countDirection(bOffer, sdp::Direction::SendOnly), 2u) << "the camera stays";
+  aOffer = answerNextOffer(a);
+  EXPECT_EQ(slidesLines(aOffer, sdp::Direction::Inactive).size(), 1u);
+
+  // Sharing again: the same line of Alice's, and a new one for Bob.
+  sendReq(a, {{"type", "share"}, {"active", true}});
+  EXPECT_TRUE(next(a, "reply")["ok"].get<bool>());
+  aOffer = answerNextOffer(a);
+  EXPECT_EQ(sdp::parse(aOffer["sdp"].get<std::string>()).value().media.size(), aliceLines);
+  EXPECT_EQ(slidesLines(aOffer, sdp::Direction::RecvOnly).size(), 1u);
+  EXPECT_TRUE(next(b, "participant-updated")["participant"]["screen"].get<bool>());
+  bOffer = answerNextOffer(b);
+  EXPECT_EQ(slidesLines(bOffer, sdp::Direction::SendOnly).size(), 1u);
+}
+
+TEST_F(ConferenceTest, NoIncomingScreenIsASeparateChoiceWithARoomDefaultForHostsOnly) {
+  auto a = open();
+  join(a, "Alice");
+  sendReq(a, {{"type", "receive"}, {"screen", "hide"}});
+  json r = next(a, "reply");
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["data"]["screen"], "hide");
+  EXPECT_EQ(r["data"]["screenChoice"], "hide");
+  EXPECT_EQ(r["data"]["roomScreen"], "show");
+  EXPECT_EQ(r["data"]["mode"], "all") << "the mode is left as it was";
+  sendReq(a, {{"type", "receive"}, {"mode", "active-speaker"}});
+  r = next(a, "reply");
+  EXPECT_EQ(r["data"]["mode"], "active-speaker");
+  EXPECT_EQ(r["data"]["screen"], "hide") << "and the screen choice stays";
+  sendReq(a, {{"type", "receive"}, {"screen", "room-default"}});
+  r = next(a, "reply");
+  EXPECT_EQ(r["data"]["screen"], "show");
+  EXPECT_TRUE(r["data"]["screenChoice"].is_null());
+  sendReq(a, {{"type", "receive"}, {"screen", "hide"}, {"roomDefault", true}});
+  EXPECT_EQ(next(a, "reply")["error"]["code"], "not_host");
 }
 
 }  // namespace

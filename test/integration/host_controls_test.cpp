@@ -3,6 +3,8 @@
 // co-hosts made in the room, with every refusal a non-host or a wrong target gets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "control/api/clinical_api.hpp"
 #include "control/api/knowledge_api.hpp"
 #include "support/series_room_fixture.hpp"
@@ -188,6 +190,58 @@ TEST_F(HostControlsTest, ObserverIsRefusedMediaUntilPromoted) {
                   .value("ok", false));
   hostOffer = answerNextOffer(host_);
   EXPECT_EQ(activeSendOnly(hostOffer), 2u);
+}
+
+// Screen sharing: observers may not share; a host may end anyone's share (`stop-share`), and the
+// sharer's client is told to stop capturing.
+TEST_F(HostControlsTest, ObserversCannotShareAndHostsCanStopAShare) {
+  std::string guestId = hostAndGuest();
+  // Answers `ws`'s offers (one may still be queued from the joins) until one has `n` active
+  // sendonly lines, or a screen line to send on; returns it.
+  auto answerUntil = [&](const std::shared_ptr<LobbyWs>& ws, auto done) {
+    for (int i = 0; i < 4; ++i) {
+      json offer = answerNextOffer(ws);
+      if (offer.is_null() || done(offer)) return offer;
+    }
+    return json{};
+  };
+  auto screenLine = [](const json& offer) {  // the sharer's own line: recvonly, a=content:slides
+    auto parsed = sdp::parse(offer["sdp"].get<std::string>());
+    for (const auto& m : parsed.value().media)
+      if (m.direction == sdp::Direction::RecvOnly &&
+          std::count(m.otherAttributes.begin(), m.otherAttributes.end(), "content:slides"))
+        return true;
+    return false;
+  };
+  answerNextOffer(host_);  // the host publishes, then the guest (who gets the host's tracks)
+  answerUntil(guest_, [&](const json& o) { return activeSendOnly(o) == 2; });
+  answerUntil(host_, [&](const json& o) { return activeSendOnly(o) == 2; });
+
+  auto observer = open();
+  json o = join(observer, "obs", {{"invite", inviteNew("Dr Watcher", "observer").token}});
+  ASSERT_TRUE(o.value("ok", false)) << o.dump();
+  json refused = request(observer, {{"type", "share"}, {"active", true}});
+  EXPECT_EQ(refused["error"]["code"], "not_allowed");
+  // Not a host: refused.
+  EXPECT_EQ(request(guest_, {{"type", "stop-share"}, {"participantId", hostId_}})["error"]["code"],
+            "not_host");
+
+  ASSERT_TRUE(request(guest_, {{"type", "share"}, {"active", true}}).value("ok", false));
+  ASSERT_FALSE(answerUntil(guest_, screenLine).is_null()) << "the guest's browser sends its screen";
+  // The guest's microphone, camera and screen.
+  ASSERT_FALSE(answerUntil(host_, [&](const json& x) { return activeSendOnly(x) == 3; }).is_null());
+
+  ASSERT_TRUE(request(host_, {{"type", "stop-share"}, {"participantId", guestId}}).value("ok", false));
+  json stopped = next(guest_, "share-stopped");
+  ASSERT_FALSE(stopped.is_null());
+  EXPECT_EQ(stopped["by"], hostId_);
+  json update;  // read in place: answering the offer below drops what is queued before its reply
+  for (const auto& m : host_->inbox)
+    if (m["type"] == "participant-updated" && m["participant"]["id"] == guestId) update = m;
+  ASSERT_FALSE(update.is_null());
+  EXPECT_FALSE(update["participant"]["screen"].get<bool>());
+  json hostOffer = answerNextOffer(host_);
+  EXPECT_EQ(activeSendOnly(hostOffer), 2u) << "the screen's line went inactive";
 }
 
 TEST_F(HostControlsTest, CoHostMadeInTheRoomActsAtOnce) {

@@ -206,7 +206,8 @@ TEST_F(LobbyTest, HostSetsTheRoomsReceiveDefault) {
   EXPECT_EQ(r["data"]["roomDefault"], "audio-only");
   EXPECT_EQ(r["data"]["mode"], "audio-only");
   json n = next(guest, "receive");
-  EXPECT_EQ(n, (json{{"v", 1}, {"type", "receive"}, {"mode", "audio-only"}, {"choice", nullptr}, {"roomDefault", "audio-only"}}));
+  EXPECT_EQ(n, (json{{"v", 1}, {"type", "receive"}, {"mode", "audio-only"}, {"choice", nullptr}, {"roomDefault", "audio-only"},
+                     {"screen", "show"}, {"screenChoice", nullptr}, {"roomScreen", "show"}}));
   // The guest's own choice wins over the default.
   r = request(guest, {{"type", "receive"}, {"mode", "active-speaker"}});
   EXPECT_EQ(r["data"]["mode"], "active-speaker");
@@ -216,6 +217,18 @@ TEST_F(LobbyTest, HostSetsTheRoomsReceiveDefault) {
   json l = join(late, "H2", {{"hostToken", hostToken_}});
   ASSERT_TRUE(l["ok"].get<bool>()) << l.dump();
   EXPECT_EQ(l["data"]["receive"]["mode"], "audio-only");
+  // "No incoming screen video" as the room's default: set apart from the mode, heard by everyone.
+  r = request(host, {{"type", "receive"}, {"screen", "hide"}, {"roomDefault", true}});
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["data"]["roomScreen"], "hide");
+  EXPECT_EQ(r["data"]["roomDefault"], "audio-only") << "the mode's default stays";
+  json g = next(guest, "receive");
+  EXPECT_EQ(g["screen"], "hide");
+  EXPECT_EQ(g["mode"], "active-speaker");
+  // A guest's own choice wins here too.
+  r = request(guest, {{"type", "receive"}, {"screen", "show"}});
+  EXPECT_EQ(r["data"]["screen"], "show");
+  EXPECT_EQ(r["data"]["roomScreen"], "hide");
 }
 
 }  // namespace

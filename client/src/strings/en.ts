@@ -324,6 +324,23 @@ export const en = {
   receiveActiveSpeaker: "Only the active speaker's video",
   receiveFollowRoom: 'Room default ({mode})',
   announceReceive: 'You now receive: {mode}',
+  receiveScreensLabel: 'Shared screens',
+  receiveRoomScreensLabel: 'Shared screens, room default',
+  receiveScreensShow: 'Show shared screens',
+  receiveScreensHide: 'No incoming screen video',
+  announceScreensHidden: 'Shared screens are no longer sent to you',
+  announceScreensShown: 'Shared screens are sent to you again',
+  shareScreenButton: 'Share screen',
+  stopShareButton: 'Stop sharing',
+  switchScreenButton: 'Change shared screen',
+  shareScreenFailed: 'Your screen was not shared',
+  announceSharing: 'You are sharing your screen',
+  announceSharingStopped: 'You stopped sharing your screen',
+  shareStoppedByHost: '{name} stopped your screen sharing',
+  screenOf: "{name}'s screen",
+  someone: 'Someone',
+  stopTheirShare: 'Stop screen sharing',
+  stopTheirShareLabel: "Stop {name}'s screen sharing",
 } as const;
 
 export type StringKey = keyof typeof en;

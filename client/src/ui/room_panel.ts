@@ -11,6 +11,7 @@ import {
   type Participant,
   type ReceiveMode,
   type ReceiveState,
+  type ScreenChoice,
   type RoomRole,
 } from '../signalling';
 import { t } from '../strings';
@@ -31,6 +32,16 @@ export interface RoomPanelActions {
   onReceiveChoice(mode: ReceiveMode | 'room-default'): void;
   /** Host: the room's default. */
   onRoomReceive(mode: ReceiveMode): void;
+  /** "No incoming screen video" ('hide'), screens ('show'), or the room's default. */
+  onScreenChoice(choice: ScreenChoice | 'room-default'): void;
+  /** Host: the room's default for screens. */
+  onRoomScreens(choice: ScreenChoice): void;
+  /** Host: end this participant's screen sharing. */
+  onStopShare(participantId: string): void;
+}
+
+export function screenChoiceText(choice: ScreenChoice): string {
+  return choice === 'hide' ? t('receiveScreensHide') : t('receiveScreensShow');
 }
 
 export function receiveModeText(mode: ReceiveMode): string {
@@ -58,6 +69,9 @@ export class RoomPanel {
   // Gentle, and read out once: a status region whose text changes only once a minute.
   private readonly overrun = h('p', { id: 'agenda-overrun', class: 'overrun', role: 'status', hidden: true });
   private readonly receiveSelect = h('select', { id: 'receive-mode' }) as HTMLSelectElement;
+  private readonly screensSelect = h('select', { id: 'receive-screens' }) as HTMLSelectElement;
+  private readonly roomScreensSelect = h('select', { id: 'room-receive-screens' }) as HTMLSelectElement;
+  private readonly roomScreensRow: HTMLElement;
   private readonly roomReceiveSelect = h('select', { id: 'room-receive-mode' }) as HTMLSelectElement;
   private readonly roomReceiveRow: HTMLElement;
 
@@ -91,12 +105,26 @@ export class RoomPanel {
       h('label', { for: 'room-receive-mode' }, t('receiveRoomLabel')),
       this.roomReceiveSelect,
     );
+    this.screensSelect.addEventListener('change', () =>
+      this.actions.onScreenChoice(this.screensSelect.value as ScreenChoice | 'room-default'),
+    );
+    this.roomScreensSelect.addEventListener('change', () =>
+      this.actions.onRoomScreens(this.roomScreensSelect.value as ScreenChoice),
+    );
+    this.roomScreensRow = h(
+      'p',
+      { class: 'field', hidden: true },
+      h('label', { for: 'room-receive-screens' }, t('receiveRoomScreensLabel')),
+      this.roomScreensSelect,
+    );
     const receive = h(
       'section',
       { class: 'receive', 'aria-labelledby': 'receive-heading' },
       h('h2', { id: 'receive-heading' }, t('receiveHeading')),
       h('p', { class: 'field' }, h('label', { for: 'receive-mode' }, t('receiveLabel')), this.receiveSelect),
       this.roomReceiveRow,
+      h('p', { class: 'field' }, h('label', { for: 'receive-screens' }, t('receiveScreensLabel')), this.screensSelect),
+      this.roomScreensRow,
     );
     this.setReceive({ mode: 'all', choice: null, roomDefault: 'all' }, false);
     this.agendaSection = h(
@@ -174,6 +202,9 @@ export class RoomPanel {
     } else {
       buttons.push(item('make-co-host', t('makeCoHost'), t('makeCoHostLabel', { name }), () => this.actions.onSetRole(p.id, 'co-host')));
     }
+    if (p.screen) {
+      buttons.push(item('stop-share', t('stopTheirShare'), t('stopTheirShareLabel', { name }), () => this.actions.onStopShare(p.id)));
+    }
     buttons.push(item('make-presenter', t('makePresenter'), t('makePresenterLabel', { name }), () => this.actions.onSetPresenter(p.id)));
     buttons.push(
       item('danger remove', t('removeParticipant'), t('removeParticipantLabel', { name }), () => {
@@ -205,6 +236,15 @@ export class RoomPanel {
     this.roomReceiveSelect.replaceChildren(
       ...kReceiveModes.map((mode) => option(mode, receiveModeText(mode), state.roomDefault === mode)),
     );
+    // Screens: a separate choice (docs/signalling.md "Low-bandwidth choices").
+    const roomScreen = state.roomScreen ?? 'show';
+    const choices: ScreenChoice[] = ['show', 'hide'];
+    this.screensSelect.replaceChildren(
+      option('room-default', t('receiveFollowRoom', { mode: screenChoiceText(roomScreen) }), !state.screenChoice),
+      ...choices.map((choice) => option(choice, screenChoiceText(choice), state.screenChoice === choice)),
+    );
+    this.roomScreensRow.hidden = !isHost;
+    this.roomScreensSelect.replaceChildren(...choices.map((choice) => option(choice, screenChoiceText(choice), roomScreen === choice)));
   }
 
   /** queue: participant ids, first raised first; nameOf resolves them; hosts get a floor button. */

@@ -210,6 +210,7 @@ export class CallView {
   private readonly cameraButton: HTMLButtonElement;
   private readonly leaveButton: HTMLButtonElement;
   private readonly handButton: HTMLButtonElement;
+  private readonly controlBar: HTMLElement;
   /** The side panel: the raised-hand queue and, for hosts, the lobby (ui/room_panel.ts). */
   readonly side = h('aside', { class: 'side', 'aria-label': t('sidePanelLabel') });
 
@@ -260,6 +261,7 @@ export class CallView {
       t('leaveButton'),
     );
     this.grid.element.setAttribute('aria-label', t('roomHeading', { room }));
+    this.controlBar = h('nav', { class: 'controls', 'aria-label': t('appName') }, this.micButton, this.cameraButton, this.handButton, this.leaveButton);
     const screen = h(
       'div',
       { class: 'call', 'data-screen': 'call' },
@@ -269,7 +271,7 @@ export class CallView {
       this.soundBanner,
       this.grid.element,
       this.side,
-      h('nav', { class: 'controls', 'aria-label': t('appName') }, this.micButton, this.cameraButton, this.handButton, this.leaveButton),
+      this.controlBar,
     );
     replace(screen, this.micButton);
   }
@@ -282,6 +284,11 @@ export class CallView {
     this.cameraButton.setAttribute('aria-pressed', String(state.videoMuted));
     this.cameraButton.disabled = !state.hasVideo;
     this.cameraButton.title = state.hasVideo ? '' : t('noCamera');
+  }
+
+  /** Another control (e.g. screen sharing's button), before "Leave". */
+  addControl(button: HTMLElement): void {
+    this.controlBar.insertBefore(button, this.leaveButton);
   }
 
   setHandRaised(raised: boolean): void {

@@ -1,5 +1,6 @@
 // Video tiles and the grid that holds them: one tile per participant (own preview first), a name
-// label, initials until video arrives, and mic/camera-off badges.
+// label, initials until video arrives, and mic/camera-off badges; a shared screen gets a large
+// tile of its own above the others.
 import { t } from '../strings';
 import { h, initials } from './dom';
 
@@ -36,6 +37,8 @@ export class Tile {
     name: string,
     readonly local: boolean,
     private readonly onAutoplayBlocked: () => void,
+    /** Someone's shared screen (screen_share.ts): spans the grid's width, first row. */
+    readonly screen = false,
   ) {
     // Only the own preview is muted (no echo of oneself); remote sound plays through this element.
     this.video = h('video', { autoplay: true, playsinline: true, muted: local, class: local ? 'mirrored' : '' });
@@ -49,7 +52,7 @@ export class Tile {
     this.cameraBadge = h('span', { class: 'badge camera-off', hidden: true }, t('cameraOffBadge'));
     this.element = h(
       'figure',
-      { class: local ? 'tile local' : 'tile', 'data-participant-id': id },
+      { class: local ? 'tile local' : screen ? 'tile screen' : 'tile', 'data-participant-id': id },
       this.video,
       this.placeholder,
       h('figcaption', {}, this.label, this.affiliation, this.micBadge, this.cameraBadge),
@@ -151,7 +154,8 @@ export class TileGrid {
   add(tile: Tile): void {
     this.tiles.get(tile.id)?.element.remove();
     this.tiles.set(tile.id, tile);
-    this.element.append(tile.element);
+    if (tile.screen) this.element.prepend(tile.element);
+    else this.element.append(tile.element);
     this.layout();
   }
 
@@ -164,9 +168,9 @@ export class TileGrid {
     return tile;
   }
 
-  /** Every tile except the own preview. */
+  /** Every other participant's tile (not the own preview, nor shared screens). */
   remote(): Tile[] {
-    return [...this.tiles.values()].filter((tile) => !tile.local);
+    return [...this.tiles.values()].filter((tile) => !tile.local && !tile.screen);
   }
 
   /** Removes every tile except the own preview. */
@@ -178,17 +182,22 @@ export class TileGrid {
     for (const tile of this.tiles.values()) tile.play();
   }
 
+  /** Tiles of people (the own preview included), not of shared screens. */
   get size(): number {
-    return this.tiles.size;
+    return [...this.tiles.values()].filter((tile) => !tile.screen).length;
   }
 
   private layout(): void {
     // Near-square grid: 1 → 1x1, 2 → 2x1, 3–4 → 2x2, 5–6 → 3x2, 7–9 → 3x3, 10–12 → 4x3, 13–16 → 4x4.
-    const n = Math.max(1, this.tiles.size);
+    // Shared screens take a full-width row each, three times as tall, above the people.
+    const screens = [...this.tiles.values()].filter((tile) => tile.screen).length;
+    const n = Math.max(1, this.tiles.size - screens);
     const cols = Math.ceil(Math.sqrt(n));
     const rows = Math.ceil(n / cols);
     this.element.style.setProperty('--cols', String(cols));
     this.element.style.setProperty('--rows', String(rows));
+    this.element.style.setProperty('--screens', String(Math.max(1, screens)));
+    this.element.classList.toggle('presenting', screens > 0);
     this.element.dataset.count = String(this.tiles.size);
   }
 }

@@ -381,5 +381,52 @@ TEST(OfferBuilderSimulcast, ReadsTheLayersTheAnswerSends) {
   EXPECT_TRUE(info->published[1].rids.empty());
 }
 
+// Screen sharing (docs/signalling.md "Screen sharing"): both ends of a screen are marked
+// a=content:slides (RFC 4796); the sharer's line is inactive while nothing is shared, and an
+// answer on it is a screen producer only while it is active.
+TEST(OfferBuilder, ScreenLinesAreSlidesAndInactiveWhileNotShared) {
+  auto p = plan();
+  MLinePlan own;
+  own.role = MLinePlan::Role::Publish;
+  own.kind = MediaKind::Video;
+  own.mid = "4";
+  own.screen = true;
+  MLinePlan theirs = p[2];
+  theirs.mid = "5";
+  theirs.screen = true;
+  theirs.trackId = "screen-pBob";
+  p.push_back(own);
+  p.push_back(theirs);
+  auto reparsed = sdp::parse(sdp::serialize(buildOffer(context(), p)));
+  ASSERT_TRUE(reparsed.ok()) << reparsed.error().message;
+  auto slides = [](const sdp::MediaSection& m) {
+    return std::count(m.otherAttributes.begin(), m.otherAttributes.end(), "content:slides");
+  };
+  const auto& media = reparsed.value().media;
+  EXPECT_EQ(slides(media[1]), 0) << "the camera is not slides";
+  EXPECT_EQ(slides(media[2]), 0);
+  EXPECT_EQ(slides(media[4]), 1);
+  EXPECT_EQ(media[4].direction, sdp::Direction::RecvOnly);
+  EXPECT_TRUE(media[4].simulcast.empty()) << "a screen is one layer";
+  EXPECT_EQ(slides(media[5]), 1);
+  EXPECT_EQ(media[5].direction, sdp::Direction::SendOnly);
+  EXPECT_EQ(media[5].msid, "pBob screen-pBob");
+
+  auto info = readAnswer(answerFor(p), p);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  ASSERT_EQ(info->published.size(), 3u);
+  EXPECT_FALSE(info->published[1].screen);
+  EXPECT_TRUE(info->published[2].screen);
+  EXPECT_EQ(info->published[2].mid, "4");
+
+  p[4].active = false;  // stopped sharing: offered inactive, and a late sendonly answer is ignored
+  reparsed = sdp::parse(sdp::serialize(buildOffer(context(), p)));
+  ASSERT_TRUE(reparsed.ok());
+  EXPECT_EQ(reparsed.value().media[4].direction, sdp::Direction::Inactive);
+  info = readAnswer(answerFor(p), p);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  EXPECT_EQ(info->published.size(), 2u);
+}
+
 }  // namespace
 }  // namespace rounds

@@ -220,5 +220,38 @@ TEST(Signalling, ParsesReceiveChoices) {
     EXPECT_EQ(parseReceiveMode(toString(m)), m);
 }
 
+TEST(Signalling, ParsesScreenChoicesAndShare) {
+  using Screens = ReceiveRequest::Screens;
+  auto hide = std::get<Request>(parseRequest(R"({"v":1,"id":4,"type":"receive","screen":"hide"})"));
+  const auto& h = std::get<ReceiveRequest>(hide.body);
+  EXPECT_EQ(h.screens, Screens::Hide);
+  EXPECT_FALSE(h.hasMode) << "screen alone leaves the mode as it is";
+  auto both = std::get<Request>(
+      parseRequest(R"({"v":1,"id":5,"type":"receive","mode":"active-speaker","screen":"room-default"})"));
+  EXPECT_EQ(std::get<ReceiveRequest>(both.body).screens, Screens::RoomDefault);
+  EXPECT_TRUE(std::get<ReceiveRequest>(both.body).hasMode);
+  EXPECT_EQ(std::get<ReceiveRequest>(both.body).mode, ReceiveMode::ActiveSpeaker);
+  auto room = std::get<Request>(parseRequest(R"({"v":1,"id":6,"type":"receive","screen":"show","roomDefault":true})"));
+  EXPECT_EQ(std::get<ReceiveRequest>(room.body).screens, Screens::Show);
+  auto modeOnly = std::get<Request>(parseRequest(R"({"v":1,"id":6,"type":"receive","mode":"all"})"));
+  EXPECT_EQ(std::get<ReceiveRequest>(modeOnly.body).screens, Screens::Unchanged);
+
+  auto share = std::get<Request>(parseRequest(R"({"v":1,"id":8,"type":"share","active":true})"));
+  EXPECT_TRUE(std::get<ShareRequest>(share.body).active);
+  auto stop = std::get<Request>(parseRequest(R"({"v":1,"id":9,"type":"stop-share","participantId":"p1"})"));
+  EXPECT_EQ(std::get<HostControlRequest>(stop.body).action, HostControlRequest::Action::StopShare);
+
+  for (const char* bad : {R"({"v":1,"id":7,"type":"receive","screen":"off"})",
+                          R"({"v":1,"id":7,"type":"receive","screen":true})",
+                          R"({"v":1,"id":7,"type":"receive","screen":"room-default","roomDefault":true})",
+                          R"({"v":1,"id":7,"type":"receive","mode":"x","screen":"hide"})",
+                          R"({"v":1,"id":7,"type":"share"})", R"({"v":1,"id":7,"type":"share","active":"yes"})",
+                          R"({"v":1,"id":7,"type":"stop-share"})"}) {
+    auto parsed = parseRequest(bad);
+    ASSERT_TRUE(std::holds_alternative<RequestError>(parsed)) << bad;
+    EXPECT_EQ(std::get<RequestError>(parsed).error.code, "bad_request") << bad;
+  }
+}
+
 }  // namespace
 }  // namespace rounds::signalling
