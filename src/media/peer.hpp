@@ -226,7 +226,7 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   Producer* learnLayer(Producer& p, rtp::RtpView& view, bool& isRtx, size_t& layer);
   // Stamps our transport sequence number (when the packet has the extension's slot), protects
   // the slot in place, remembers it in the send history and queues it.
-  bool protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len,
+  bool protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len, bool forwarded,
                        const SocketAddress& tuple);
   void sendTransportFeedback();
   static int64_t toUs(TimePoint t);
