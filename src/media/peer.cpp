@@ -260,6 +260,25 @@ bool Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowT
   return true;
 }
 
+void Peer::prefetchForSend(unsigned stage) const {
+  switch (stage) {
+    case 0:
+      __builtin_prefetch(&ice_.selectedTuple());
+      __builtin_prefetch(&socket_);
+      __builtin_prefetch(&srtpOut_);
+      __builtin_prefetch(&sendHistory_);
+      break;
+    case 1:
+      if (srtpOut_) __builtin_prefetch(srtpOut_.get());
+      if (sendHistory_) sendHistory_->prefetchHead();
+      break;
+    default:
+      if (srtpOut_) srtpOut_->prefetch();
+      if (sendHistory_) sendHistory_->prefetchSlot();
+      break;
+  }
+}
+
 bool Peer::resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t nowTicks) {
   if (!consumer.rtxEnabled) return sendRtp(consumer, stored, nowTicks, /*resend=*/true);
   const auto& tuple = ice_.selectedTuple();
