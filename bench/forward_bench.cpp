@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <valgrind/callgrind.h>
 
 #include <boost/asio/io_context.hpp>
 #include <memory>
@@ -214,7 +215,9 @@ BENCHMARK(BM_NackServe);
 // Receive to send: SRTP unprotect, parse, producer lookup, fan-out to N, batched send. The
 // publisher's packets are protected ahead of time in batches (outside the timing).
 // Second argument: 0 = GCM by our own code (srtp_gcm), 1 = GCM by libsrtp2 (the side-by-side row).
-void BM_ReceiveToSend(benchmark::State& state) {
+// `callgrindWarmup` > 0: instructions are collected (callgrind toggle) only after that many
+// iterations, for a fixed iteration count (BM_ReceiveToSendCallgrind).
+void runReceiveToSend(benchmark::State& state, int64_t callgrindWarmup) {
   const bool viaLibsrtp = state.range(1) == 1;
   srtpSetGcmBackend(viaLibsrtp ? SrtpBackend::Libsrtp2 : SrtpBackend::Own);
   Room room(static_cast<int>(state.range(0)));
@@ -235,7 +238,9 @@ void BM_ReceiveToSend(benchmark::State& state) {
   };
   size_t next = kBatch;
   bench::AllocationTally tally;
+  int64_t iteration = 0;
   for (auto _ : state) {
+    if (callgrindWarmup > 0 && iteration++ == callgrindWarmup) CALLGRIND_TOGGLE_COLLECT;
     if (next == kBatch) {
       state.PauseTiming();
       refill();
@@ -248,12 +253,22 @@ void BM_ReceiveToSend(benchmark::State& state) {
     room.socket->flush();
     tally.end();
   }
+  if (callgrindWarmup > 0 && iteration > callgrindWarmup) CALLGRIND_TOGGLE_COLLECT;
+  if (callgrindWarmup > 0)
+    state.counters["measuredCopies"] =
+        static_cast<double>((state.iterations() - callgrindWarmup) * state.range(0));
   state.SetItemsProcessed(state.iterations());
   state.counters["subscribers"] = static_cast<double>(state.range(0));
   tally.report(state, static_cast<double>(state.iterations() * state.range(0)));
   state.SetLabel(viaLibsrtp ? "GCM via libsrtp2" : "GCM via srtp_gcm");
 }
+void BM_ReceiveToSend(benchmark::State& state) { runReceiveToSend(state, 0); }
 BENCHMARK(BM_ReceiveToSend)->ArgsProduct({{1, 10, 50, 200}, {0, 1}});
+
+// For scripts/bench_callgrind.py only, as BM_FloorCallgrind (floor_bench.cpp): a fixed count,
+// instructions collected after the warm-up; the same 64 + 256 iterations.
+void BM_ReceiveToSendCallgrind(benchmark::State& state) { runReceiveToSend(state, 64); }
+BENCHMARK(BM_ReceiveToSendCallgrind)->ArgsProduct({{10, 200}, {0}})->Iterations(64 + 256);
 
 }  // namespace
 }  // namespace rounds

@@ -101,7 +101,8 @@ def main():
         json.dump({"figures": f, "report": r}, open(a.json, "w"), indent=1)
     keys = ["connected", "legs", "forwardedPerSecond", "packetsPerServerCpuSecond",
             "serverCpuPercent", "loadCpuPercent", "lossPercent", "deliveredPercent",
-            "sentPerSecond", "latencyP50Ms", "latencyP99Ms", "serverRunQueueWaitPerRun"]
+            "sentPerSecond", "latencyP50Ms", "latencyP99Ms", "serverLatencyP50Ms",
+            "serverLatencyP99Ms", "serverRunQueueWaitPerRun"]
     print(json.dumps({k: f[k] for k in keys}))
 
 

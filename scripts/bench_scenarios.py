@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -61,12 +62,15 @@ class RoundsServer:
         out = open(os.path.join(self.dir, "server.out"), "w")
         err = open(os.path.join(self.dir, "server.err"), "w")
         addr = self.ns.server_addr
+        self.bootstrap = os.urandom(16).hex()
+        self.session = None
         self.proc = subprocess.Popen(
             self.ns.server_cmd(pin(0, self.prefix + [
                 os.path.join(self.build, "rounds"), "--http-address", addr, "--http-port", "0",
                 "--media-address", addr, "--media-port", "0",
                 "--db", os.path.join(self.dir, "rounds.db"), "--web-root", self.dir,
-                "--log-level", "warn", "--media-workers", "1", "--room-max-participants", "1000"])),
+                "--log-level", "warn", "--media-workers", "1", "--room-max-participants", "1000",
+                "--bootstrap-token", self.bootstrap])),
             stdout=out, stderr=err)
         deadline = time.time() + (60 if self.prefix else 10)
         while time.time() < deadline:
@@ -82,6 +86,39 @@ class RoundsServer:
 
     def pid(self):
         return self.proc.pid
+
+    def _http(self, method, path, body=None, headers=()):
+        """curl from the load generator's namespace (the server's address is only reachable
+        there), on the generator's core; returns the parsed JSON body or None."""
+        argv = ["curl", "-s", "-m", "5", "-X", method, self.url.rstrip("/") + path,
+                "-H", "content-type: application/json"]
+        for h in headers:
+            argv += ["-H", h]
+        if body is not None:
+            argv += ["--data", json.dumps(body)]
+        try:
+            out = subprocess.run(self.ns.client_cmd(pin(1, argv)), capture_output=True,
+                                 timeout=10).stdout
+            return json.loads(out) if out else None
+        except (subprocess.TimeoutExpired, ValueError):
+            return None
+
+    def forward_latency(self):
+        """Each worker's forwarding-latency histogram from /api/stats (docs/api.md), which needs a
+        host: the first account is created with the bootstrap token, as an operator would."""
+        if self.session is None:
+            who = {"email": "bench@rounds.test", "password": self.bootstrap}
+            self._http("POST", "/api/accounts", dict(who, displayName="bench", country="CH",
+                       discipline="operations", language="en", timeZone="Europe/Zurich"),
+                       ["X-Rounds-Bootstrap: " + self.bootstrap])
+            r = self._http("POST", "/api/sessions", who) or {}
+            self.session = r.get("token", "")
+        if not self.session:
+            return None
+        r = self._http("GET", "/api/stats", headers=["authorization: Bearer " + self.session])
+        if not r or "workers" not in r:
+            return None
+        return [w.get("forwardLatency") for w in r["workers"]]
 
     def load_args(self):
         return ["--url", self.url, "--local-address", self.ns.client_addr]
@@ -115,9 +152,16 @@ def run_load(build, server, room, participants, publishers, measure, join_ms):
         "--join-interval-ms", str(join_ms),
         "--server-pid", str(server.pid()), "--json-out", path, "--quiet"]))
     timeout = duration + 60
+    poller = LatencyPoller(server) if hasattr(server, "forward_latency") else None
     t0 = time.time()
     sched0 = schedstat(server.pid())
-    rc = subprocess.run(argv, timeout=timeout).returncode
+    if poller:
+        poller.start()
+    try:
+        rc = subprocess.run(argv, timeout=timeout).returncode
+    finally:
+        if poller:
+            poller.stop()
     sched1 = schedstat(server.pid())
     try:
         report = json.load(open(path))
@@ -126,7 +170,83 @@ def run_load(build, server, room, participants, publishers, measure, join_ms):
     if sched0 and sched1:
         run, wait = sched1[0] - sched0[0], sched1[1] - sched0[1]
         report["serverSched"] = {"runS": run / 1e9, "runQueueWaitS": wait / 1e9}
+    if poller:
+        w = report.get("steady") or {}
+        report["serverLatency"] = poller.window(t0 + (w.get("fromS") or 0),
+                                                t0 + (w.get("toS") or 1e9))
     return rc, report, time.time() - t0
+
+
+class LatencyPoller:
+    """Reads the server's forwarding-latency histograms (/api/stats, refreshed by the server once
+    a second) every second while rounds-load runs, so that the steady window's share can be cut
+    out by subtracting two cumulative readings."""
+    INTERVAL_S = 1.0
+
+    def __init__(self, server):
+        self.server = server
+        self.readings = []  # (time.time() when read, [per-worker histogram])
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        self.done.set()
+        self.thread.join(15)
+        self._read()  # the final reading, after the run
+
+    def _run(self):
+        while not self.done.wait(self.INTERVAL_S):
+            self._read()
+
+    def _read(self):
+        h = self.server.forward_latency()
+        if h:
+            self.readings.append((time.time(), h))
+
+    def window(self, start, end):
+        """p50/p99 (µs, bucket upper bounds) of the copies forwarded between the first reading
+        whose data is surely from after `start` (read >= 1 s after it: the server refreshes its
+        figures once a second) and the last reading taken before `end`; with the whole run's
+        figures beside them."""
+        if not self.readings:
+            return None
+        whole = merge_histograms(self.readings[-1][1])
+        after = [r for r in self.readings if r[0] >= start + self.INTERVAL_S]
+        before = [r for r in self.readings if r[0] <= end]
+        out = {"wholeRun": summarize(whole), "window": None}
+        if after and before and before[-1][0] > after[0][0]:
+            a, b = merge_histograms(after[0][1]), merge_histograms(before[-1][1])
+            diff = {k: b.get(k, 0) - a.get(k, 0) for k in b}
+            out["window"] = summarize(diff)
+            out["window"]["fromToS"] = [round(after[0][0] - start, 1), round(before[-1][0] - start, 1)]
+        return out
+
+
+def merge_histograms(workers):
+    """{bucket upper bound µs: count} summed over the workers' histograms."""
+    total = {}
+    for w in workers:
+        for upper, count in (w or {}).get("buckets", []):
+            total[upper] = total.get(upper, 0) + count
+    return total
+
+
+def summarize(buckets):
+    """count, p50 and p99 (µs, nearest rank, inclusive bucket upper bounds) of {upper: count}."""
+    items = sorted((u, c) for u, c in buckets.items() if c > 0)
+    n = sum(c for _, c in items)
+    out = {"count": n, "p50Us": None, "p99Us": None}
+    for q, key in ((0.5, "p50Us"), (0.99, "p99Us")):
+        rank, seen = max(1, -(-int(q * 1000) * n // 1000)), 0
+        for u, c in items:
+            seen += c
+            if seen >= rank:
+                out[key] = u
+                break
+    return out
 
 
 def schedstat(pid):
@@ -177,6 +297,11 @@ def figures(rc, r, viewers):
         else None,
         "latencyP50Ms": lat.get("p50"),
         "latencyP99Ms": lat.get("p99"),
+        # Server in to server out (recvmmsg of the packet to sendmmsg of each copy), in the steady
+        # window: the server's own figure, without the kernels' and the generator's share.
+        "serverLatencyP50Ms": None,
+        "serverLatencyP99Ms": None,
+        "serverLatency": r.get("serverLatency"),
         "serverRssKbMax": s.get("rssKbMax"),
         # Only where the server kept up: a server that falls behind uses less CPU per viewer.
         "viewersPerCore": (viewers / (cpu / 100)) if cpu and viewers and delivered is not None
@@ -184,6 +309,10 @@ def figures(rc, r, viewers):
         "steadyWindowS": [w.get("fromS"), w.get("toS")] if w else None,
         "serverRunQueueWaitPerRun": None,
     }
+    sl = (r.get("serverLatency") or {}).get("window")
+    if sl and sl["count"]:
+        f["serverLatencyP50Ms"] = sl["p50Us"] / 1000
+        f["serverLatencyP99Ms"] = sl["p99Us"] / 1000
     sc = r.get("serverSched")
     if sc and sc["runS"] > 0:
         f["serverRunQueueWaitPerRun"] = sc["runQueueWaitS"] / sc["runS"]
@@ -206,6 +335,7 @@ def scenario(build, server_factory, name, participants, publishers, measure, joi
           f"load {fmt(f['loadCpuPercent'], 1)}% loss {f['lossPercent']}% "
           f"delivered {fmt(f['deliveredPercent'], 1)}% sent/s {fmt(f['sentPerSecond'])} p50/p99 "
           f"{fmt(f['latencyP50Ms'], 2)}/{fmt(f['latencyP99Ms'], 2)} ms "
+          f"server p50/p99 {fmt(f['serverLatencyP50Ms'], 2)}/{fmt(f['serverLatencyP99Ms'], 2)} ms "
           f"connected {f['connected']}/{f['legs']} ({wall:.0f} s)"
           + (f" errors: {f['firstErrors']}" if f["errors"] else ""), flush=True)
     return f
@@ -262,11 +392,12 @@ def floor_rate(micro_path):
         if "items_per_second" not in b:
             continue
         # BM_Floor/N/0 and BM_ReceiveToSend/N/0 are the default (our own GCM); /1 is libsrtp2's.
-        if name.startswith(("BM_Floor/", "BM_ReceiveToSend/")) and name.count("/") == 2:
+        if name.startswith(("BM_Floor/", "BM_FloorDelivered/", "BM_ReceiveToSend/")) \
+                and name.count("/") == 2:
             if not name.endswith("/0"):
                 continue
             name = name[:-2]
-        if name.startswith("BM_Floor/"):
+        if name.startswith(("BM_Floor/", "BM_FloorDelivered/")):
             rates[name] = b["items_per_second"]
         if name.startswith("BM_ReceiveToSend/") and n:
             rates[name] = b["items_per_second"] * n  # items are incoming packets

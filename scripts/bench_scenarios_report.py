@@ -29,6 +29,7 @@ for server, res in r["servers"].items():
             f"{fmt(f['loadCpuPercent'], 1)} | {f['lossPercent']:.3f} | "
             f"{fmt(f.get('deliveredPercent'), 1)} | {fmt(f.get('sentPerSecond'))} | "
             f"{fmt(f['latencyP50Ms'], 2)} / {fmt(f['latencyP99Ms'], 2)} | "
+            f"{fmt(f.get('serverLatencyP50Ms'), 2)} / {fmt(f.get('serverLatencyP99Ms'), 2)} | "
             f"{fmt(f['viewersPerCore'])} | {fmt(f.get('serverRunQueueWaitPerRun'), 2)} |")
 
 lines = [
@@ -38,9 +39,10 @@ lines = [
     f"`bench/results/{os.path.basename(src)}`.",
     "",
     "| server | scenario | participants | connected legs | forwarded pkt/s | pkt per server CPU-s | "
-    "server CPU % | load CPU % | loss % | delivered % | sent pkt/s | latency p50 / p99 ms | viewers per core | "
-    "server run-queue wait per CPU-s |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "server CPU % | load CPU % | loss % | delivered % | sent pkt/s | latency p50 / p99 ms | "
+    "server p50 / p99 ms | viewers per core | server run-queue wait per CPU-s |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+    "| ---: |",
 ] + rows + [""]
 
 for server, res in r["servers"].items():
@@ -57,13 +59,28 @@ if fl:
                  f"`BM_ReceiveToSend/200` (Rounds' path, same load shape): "
                  f"{fmt(floor.get('BM_ReceiveToSend/200'))} "
                  f"({fmt(100 * floor.get('BM_ReceiveToSend/200', 0) / fl, 0)} % of the floor).")
+    fd = floor.get("BM_FloorDelivered/200")
+    if fd:
+        lines.append(f"- Floor with delivery (`BM_FloorDelivered/200`: the copies go to 200 "
+                     f"sockets a reader drains, as the subscribers' sockets are here): {fmt(fd)} "
+                     "forwarded packets per CPU-second.")
     for server, res in r["servers"].items():
         b = res["briefing"]
         if b.get("packetsPerServerCpuSecond"):
             lines.append(f"- {server} briefing: {fmt(b['packetsPerServerCpuSecond'])} forwarded "
                          f"packets per server CPU-second = "
-                         f"{fmt(100 * b['packetsPerServerCpuSecond'] / fl, 0)} % of the floor "
-                         "(the whole server process: signalling, RTCP, timers, receive included).")
+                         f"{fmt(100 * b['packetsPerServerCpuSecond'] / fl, 0)} % of the floor"
+                         + (f", {fmt(100 * b['packetsPerServerCpuSecond'] / fd, 0)} % of the "
+                            "floor with delivery" if fd else "") +
+                         " (the whole server process: signalling, RTCP, timers, receive included).")
+        ramp = res["ramp"]
+        best = next((f for f in ramp["steps"] if f["scenario"] == ramp["bestAtTargetLoss"]), None)
+        if best and best.get("packetsPerServerCpuSecond"):
+            v = best["packetsPerServerCpuSecond"]
+            lines.append(f"- {server} {best['scenario']} (ramp, largest rate at the target loss): "
+                         f"{fmt(v)} per server CPU-second = {fmt(100 * v / fl, 0)} % of the floor"
+                         + (f", {fmt(100 * v / fd, 0)} % of the floor with delivery" if fd else "")
+                         + ".")
 if "rounds" in r["servers"] and "janus" in r["servers"]:
     for sc in ("meeting", "briefing"):
         a = r["servers"]["rounds"][sc].get("packetsPerServerCpuSecond")

@@ -19,6 +19,20 @@ HttpResponse errorResponse(int status, const std::string& code, const std::strin
   return jsonResponse(status, json{{"error", {{"code", code}, {"message", message}}}});
 }
 
+// Percentiles for people, and the non-empty buckets ([inclusive upper bound µs, count]) so a
+// client can subtract two readings and get the percentiles of the interval between them.
+json latencyJson(const LatencyHistogram& h) {
+  json buckets = json::array();
+  const auto& b = h.buckets();
+  for (size_t i = 0; i < b.size(); ++i)
+    if (b[i]) buckets.push_back(json::array({LatencyHistogram::bucketUpperUs(i), b[i]}));
+  return json{{"count", h.count()},
+              {"p50Us", h.quantileUs(0.5)},
+              {"p99Us", h.quantileUs(0.99)},
+              {"maxUs", h.maxUs()},
+              {"buckets", buckets}};
+}
+
 json statsJson(const WorkerStats& s) {
   json links = json::array();
   for (const auto& l : s.peerLinks)
@@ -48,6 +62,7 @@ json statsJson(const WorkerStats& s) {
               {"packetsReceived", s.packetsReceived},
               {"packetsSent", s.packetsSent},
               {"rtpForwarded", s.rtpForwarded},
+              {"forwardLatency", latencyJson(s.forwardLatency)},
               {"droppedMalformed", s.droppedMalformed},
               {"droppedUnknownTuple", s.droppedUnknownTuple},
               {"droppedUnknownSsrc", s.droppedUnknownSsrc},

@@ -252,12 +252,31 @@ bool Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowT
   if (consumer.simulcastVp8)
     rewriteVp8(consumer, slot.subspan(view->headerSize(), view->payloadSize()), packet.ssrc(),
                /*retransmission=*/resend);
-  if (!protectAndQueue(*view, slot, len, *tuple)) return false;
+  if (!protectAndQueue(*view, slot, len, /*forwarded=*/!resend, *tuple)) return false;
   ++consumer.packetsSent;
   consumer.octetsSent += static_cast<uint32_t>(packet.payloadSize());
   consumer.lastSourceTs = packet.timestamp();
   consumer.lastOutTs = out.timestamp;
   return true;
+}
+
+void Peer::prefetchForSend(unsigned stage) const {
+  switch (stage) {
+    case 0:
+      __builtin_prefetch(&ice_.selectedTuple());
+      __builtin_prefetch(&socket_);
+      __builtin_prefetch(&srtpOut_);
+      __builtin_prefetch(&sendHistory_);
+      break;
+    case 1:
+      if (srtpOut_) __builtin_prefetch(srtpOut_.get());
+      if (sendHistory_) sendHistory_->prefetchHead();
+      break;
+    default:
+      if (srtpOut_) srtpOut_->prefetch();
+      if (sendHistory_) sendHistory_->prefetchSlot();
+      break;
+  }
 }
 
 bool Peer::resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t nowTicks) {
@@ -279,12 +298,12 @@ bool Peer::resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t no
   if (consumer.simulcastVp8 && view->payloadSize() > 2)
     rewriteVp8(consumer, slot.subspan(view->headerSize() + 2, view->payloadSize() - 2),
                stored.ssrc(), /*retransmission=*/true);
-  if (!protectAndQueue(*view, slot, len, *tuple)) return false;
+  if (!protectAndQueue(*view, slot, len, /*forwarded=*/false, *tuple)) return false;
   ++consumer.rtxSeq;
   return true;
 }
 
-bool Peer::protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len,
+bool Peer::protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len, bool forwarded,
                            const SocketAddress& tuple) {
   // Our own transport-wide sequence for this subscriber, written over the publisher's number in
   // the same slot (same id on every m-line we offer). A packet without the slot (its publisher
@@ -299,7 +318,7 @@ bool Peer::protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len,
   }
   // The size the estimator counts is what goes on the wire (SRTP tag included).
   if (stamped) sendHistory_->onSent(nowUs(), len);
-  socket_.commitSend(len, tuple);
+  socket_.commitSend(len, tuple, forwarded);
   return true;
 }
 

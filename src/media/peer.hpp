@@ -178,6 +178,10 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   // Resends a stored packet in answer to the subscriber's NACK: as RTX (RFC 4588 §4) when the
   // consumer has it enabled, else as a plain copy. False if nothing could be queued.
   bool resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t nowTicks);
+  // Prefetch hints for the router's fan-out loop, one dependent level per stage (0: this peer's
+  // fields sendRtp reads, 1: its SRTP session object and send-history head, 2: the SRTP state
+  // and the history slot), issued a few consumers ahead; they change no result.
+  void prefetchForSend(unsigned stage) const;
   // Protects and queues an RTCP compound written by the caller (copied).
   void sendRtcp(Bytes compound);
 
@@ -226,7 +230,7 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   Producer* learnLayer(Producer& p, rtp::RtpView& view, bool& isRtx, size_t& layer);
   // Stamps our transport sequence number (when the packet has the extension's slot), protects
   // the slot in place, remembers it in the send history and queues it.
-  bool protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len,
+  bool protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len, bool forwarded,
                        const SocketAddress& tuple);
   void sendTransportFeedback();
   static int64_t toUs(TimePoint t);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <cstring>
 
 #include "common/log.hpp"
 #include "media/forward_extensions.hpp"
@@ -68,6 +70,17 @@ void Router::removePeer(Peer& peer) {
     std::erase_if(list, [&](Consumer* c) { return c->peer == &peer; });
 }
 
+namespace {
+// ROUNDS_FANOUT_PREFETCH=0 turns the fan-out prefetch off (for A/B measurements).
+bool fanOutPrefetch() {
+  static const bool on = [] {
+    const char* v = std::getenv("ROUNDS_FANOUT_PREFETCH");
+    return !(v && std::strcmp(v, "0") == 0);
+  }();
+  return on;
+}
+}  // namespace
+
 void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission, size_t layer) {
   if (producer.paused) return;  // muted by a host (docs/signalling.md "Host controls")
   TimePoint now = clock_.now();
@@ -108,7 +121,25 @@ void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission
   if (it == consumers_.end() || it->second.empty()) return;
   uint32_t nowTicks = static_cast<uint32_t>(
       static_cast<uint64_t>(clock_.wallMillis()) * producer.spec.clockRate / 1000);
-  for (Consumer* c : it->second) {
+  const std::vector<Consumer*>& list = it->second;
+  const size_t n = list.size();
+  const bool prefetch = fanOutPrefetch();
+  for (size_t i = 0; i < n; ++i) {
+    Consumer* c = list[i];
+    if (prefetch) {
+      // A software pipeline over the next consumers: each stage needs a line the previous
+      // iteration's stage asked for (consumer -> peer -> SRTP session -> its state), so every
+      // subscriber's state is being loaded while earlier copies are protected. With 200 peers
+      // it is evicted between two packets (docs/performance.md, "Lever: prefetch").
+      if (i + 4 < n) {
+        __builtin_prefetch(list[i + 4]);
+        __builtin_prefetch(reinterpret_cast<const char*>(list[i + 4]) + 64);
+        __builtin_prefetch(reinterpret_cast<const char*>(list[i + 4]) + 128);
+      }
+      if (i + 3 < n) list[i + 3]->peer->prefetchForSend(0);
+      if (i + 2 < n) list[i + 2]->peer->prefetchForSend(1);
+      if (i + 1 < n) list[i + 1]->peer->prefetchForSend(2);
+    }
     if (c->paused) {
       ++c->pausedDrops;
       continue;

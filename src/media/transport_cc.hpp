@@ -56,6 +56,10 @@ class SendHistory {
   void skip() { ++nextSeq_; }
   // The packet sent with `seq`, if it is still in the ring.
   Entry* find(uint16_t seq);
+  // Fan-out prefetch hints (Peer::prefetchForSend): the line holding the next sequence number
+  // (no load), then the ring slot the next onSent writes (reads that number).
+  void prefetchHead() const { __builtin_prefetch(&nextSeq_); }
+  void prefetchSlot() const { __builtin_prefetch(&ring_[nextSeq_ % kSlots], 1); }
 
  private:
   std::array<Entry, kSlots> ring_{};

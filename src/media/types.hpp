@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/latency_histogram.hpp"
+
 namespace rounds {
 
 enum class MediaKind { Audio, Video };
@@ -148,6 +150,8 @@ struct WorkerStats {
   // Low-bandwidth choices (ReceiveMode): consumers paused now, and resumes (each with a PLI).
   size_t pausedConsumers = 0;
   uint64_t consumersResumed = 0;
+  // Server-in to server-out of forwarded copies since the worker started (UdpSocket).
+  LatencyHistogram forwardLatency;
   std::vector<PeerLinkStats> peerLinks;  // one per peer of the worker
   std::vector<ConsumerLayerStats> consumerLayers;  // every video consumer
 };

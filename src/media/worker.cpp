@@ -27,7 +27,7 @@ Status Worker::start() {
   uint16_t port = config_.basePort == 0 ? 0 : static_cast<uint16_t>(config_.basePort + index_);
   auto local = SocketAddress::parse(config_.listenAddress, port);
   if (!local) return makeError("config", "media address is not an IP literal: " + config_.listenAddress);
-  auto sock = UdpSocket::bind(io_, *local, *this);
+  auto sock = UdpSocket::bind(io_, *local, *this, clock_);
   if (!sock) return sock.error();
   socket_ = std::move(sock.value());
   port_ = socket_->localPort();
@@ -255,6 +255,7 @@ WorkerStats Worker::stats() const {
   if (socket_) {
     s.packetsReceived = socket_->counters().received;
     s.packetsSent = socket_->counters().sent;
+    s.forwardLatency = socket_->forwardLatency();
   }
   for (auto& [room, r] : routers_) {
     s.rtpForwarded += r->forwarded();

@@ -20,9 +20,10 @@ class PacketSender {
     slot_ = udp_.acquireSendSlot();
     return slot_;
   }
-  void commitSend(size_t size, const SocketAddress& to) {
+  // `forwarded`: a copy of a packet just received, timed by the UDP socket (forwardLatency()).
+  void commitSend(size_t size, const SocketAddress& to, bool forwarded = false) {
     if (!to.isTcp()) {
-      udp_.commitSend(size, to);
+      udp_.commitSend(size, to, forwarded);
     } else if (tcp_ && size <= slot_.size()) {
       tcp_->send(Bytes(slot_.data(), size), to);
     }

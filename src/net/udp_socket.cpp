@@ -32,6 +32,8 @@ struct UdpSocket::Batch {
   std::array<iovec, kBatch> iov;
   std::array<mmsghdr, kBatch> hdr;
   std::array<sockaddr_storage, kBatch> addr;
+  // Send side: when the batch that brought a forwarded copy in was received (nullopt: not timed).
+  std::array<std::optional<TimePoint>, kBatch> receivedAt;
   Batch() {
     std::memset(hdr.data(), 0, sizeof(mmsghdr) * kBatch);
     for (size_t i = 0; i < kBatch; ++i) {
@@ -45,16 +47,16 @@ struct UdpSocket::Batch {
   }
 };
 
-UdpSocket::UdpSocket(boost::asio::io_context& io, Listener& listener)
-    : socket_(io), listener_(listener), recv_(std::make_unique<Batch>()),
+UdpSocket::UdpSocket(boost::asio::io_context& io, Listener& listener, const Clock& clock)
+    : socket_(io), listener_(listener), clock_(clock), recv_(std::make_unique<Batch>()),
       send_(std::make_unique<Batch>()) {}
 
 UdpSocket::~UdpSocket() { close(); }
 
 Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(boost::asio::io_context& io,
                                                    const SocketAddress& local,
-                                                   Listener& listener) {
-  std::unique_ptr<UdpSocket> s(new UdpSocket(io, listener));
+                                                   Listener& listener, const Clock& clock) {
+  std::unique_ptr<UdpSocket> s(new UdpSocket(io, listener, clock));
   boost::system::error_code ec;
   auto proto = local.isV6() ? boost::asio::ip::udp::v6() : boost::asio::ip::udp::v4();
   s->socket_.open(proto, ec);
@@ -116,6 +118,7 @@ void UdpSocket::drain() {
     }
     int n = ::recvmmsg(socket_.native_handle(), recv_->hdr.data(), kBatch, MSG_DONTWAIT, nullptr);
     if (n <= 0) break;
+    batchReceivedAt_ = clock_.now();  // one clock read per batch
     ++counters_.recvBatches;
     for (int i = 0; i < n; ++i) {
       auto& h = recv_->hdr[i];
@@ -128,10 +131,14 @@ void UdpSocket::drain() {
                                               h.msg_hdr.msg_namelen);
       if (!from) continue;
       listener_.onUdpPacket(MutableBytes(recv_->buffers[i].data(), h.msg_len), *from);
-      if (closed_) return;
+      if (closed_) {
+        batchReceivedAt_.reset();
+        return;
+      }
     }
     listener_.onUdpBatchEnd();
     flush();
+    batchReceivedAt_.reset();
     if (static_cast<size_t>(n) < kBatch) break;
   }
 }
@@ -141,9 +148,10 @@ MutableBytes UdpSocket::acquireSendSlot() {
   return MutableBytes(send_->buffers[pendingSends_].data(), kSlotSize);
 }
 
-void UdpSocket::commitSend(size_t size, const SocketAddress& to) {
+void UdpSocket::commitSend(size_t size, const SocketAddress& to, bool forwarded) {
   if (size == 0 || size > kSlotSize) return;
   auto& h = send_->hdr[pendingSends_];
+  send_->receivedAt[pendingSends_] = forwarded ? batchReceivedAt_ : std::nullopt;
   send_->iov[pendingSends_].iov_len = size;
   std::memcpy(&send_->addr[pendingSends_], to.sockaddrPtr(), to.length());
   h.msg_hdr.msg_namelen = to.length();
@@ -172,9 +180,21 @@ void UdpSocket::flush() {
       continue;
     }
     counters_.sent += static_cast<uint64_t>(n);
+    recordForwardLatency(done, done + static_cast<size_t>(n));
     done += static_cast<size_t>(n);
   }
   pendingSends_ = 0;
+}
+
+void UdpSocket::recordForwardLatency(size_t from, size_t to) {
+  std::optional<TimePoint> sentAt;  // one clock read per sendmmsg call, only if a copy is timed
+  for (size_t i = from; i < to; ++i) {
+    const auto& received = send_->receivedAt[i];
+    if (!received) continue;
+    if (!sentAt) sentAt = clock_.now();
+    forwardLatency_.record(
+        std::chrono::duration_cast<std::chrono::microseconds>(*sentAt - *received).count());
+  }
 }
 
 }  // namespace rounds

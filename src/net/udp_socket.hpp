@@ -1,5 +1,6 @@
 // UdpSocket: one non-blocking UDP socket on an Asio io_context, receiving in batches (recvmmsg)
-// into preallocated buffers and sending in batches (sendmmsg) from preallocated slots.
+// into preallocated buffers and sending in batches (sendmmsg) from preallocated slots, and timing
+// forwarded datagrams from their batch's receipt to their sendmmsg (forwardLatency()).
 // No heap allocation per packet. Threading: belongs to the thread running its io_context.
 #pragma once
 
@@ -8,10 +9,13 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "common/address.hpp"
 #include "common/bytes.hpp"
+#include "common/clock.hpp"
+#include "common/latency_histogram.hpp"
 #include "common/result.hpp"
 
 namespace rounds {
@@ -39,7 +43,8 @@ class UdpSocket {
   };
 
   static Result<std::unique_ptr<UdpSocket>> bind(boost::asio::io_context& io,
-                                                 const SocketAddress& local, Listener& listener);
+                                                 const SocketAddress& local, Listener& listener,
+                                                 const Clock& clock = SystemClock::instance());
   ~UdpSocket();
 
   uint16_t localPort() const { return localPort_; }
@@ -48,25 +53,38 @@ class UdpSocket {
 
   // Zero-copy send: write the datagram into the returned slot, then commit its size. The slot is
   // valid until commitSend or the next acquireSendSlot. Sends go out at flush() (or when full).
+  // `forwarded`: a copy of a packet received in the batch being handled now; the time from that
+  // batch's recvmmsg to the sendmmsg that sends the copy goes into forwardLatency(). Copies
+  // queued outside a received batch (timers, ICE-TCP frames) are not timed.
   MutableBytes acquireSendSlot();
-  void commitSend(size_t size, const SocketAddress& to);
+  void commitSend(size_t size, const SocketAddress& to, bool forwarded = false);
   // Copying convenience for control-ish traffic (STUN answers, DTLS records).
   void send(Bytes data, const SocketAddress& to);
   void flush();
   const Counters& counters() const { return counters_; }
+  // Server-in to server-out of forwarded datagrams: from the return of the recvmmsg that brought
+  // the packet in (one clock read per batch) to the return of the sendmmsg that sent the copy
+  // (one clock read per call). Excludes the wait in the socket's receive queue before recvmmsg.
+  const LatencyHistogram& forwardLatency() const { return forwardLatency_; }
   // Whether IPv4 datagrams leave with DF set (asked of the kernel; false for IPv6 sockets).
   bool dontFragment() const;
 
  private:
-  UdpSocket(boost::asio::io_context& io, Listener& listener);
+  UdpSocket(boost::asio::io_context& io, Listener& listener, const Clock& clock);
   void waitReadable();
   void drain();
+  // Records the latency of the timed datagrams in send slots [from, to), just sent.
+  void recordForwardLatency(size_t from, size_t to);
 
   boost::asio::ip::udp::socket socket_;
   Listener& listener_;
   uint16_t localPort_ = 0;
   bool closed_ = false;
   Counters counters_;
+  const Clock& clock_;
+  // While a received batch is handled: when its recvmmsg returned.
+  std::optional<TimePoint> batchReceivedAt_;
+  LatencyHistogram forwardLatency_;
 
   struct Batch;
   std::unique_ptr<Batch> recv_;

@@ -213,7 +213,12 @@ SrtpSession::~SrtpSession() {
 
 bool SrtpSession::protectRtp(uint8_t* buf, size_t& len, size_t capacity) {
   if (impl_->gcm) {
-    if (impl_->gcm->protectRtp(buf, len, capacity)) return true;
+    if (impl_->gcm->protectRtp(buf, len, capacity)) {
+      hot_[0] = {impl_.get(), sizeof(Impl)};
+      size_t n = 1 + impl_->gcm->hotRanges(hot_.data() + 1);
+      for (; n < hot_.size(); ++n) hot_[n] = {};
+      return true;
+    }
     ROUNDS_LOG_RATE_LIMITED(impl_->logLimit, debug, "SRTP AES-GCM protectRtp failed");
     return false;
   }

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <memory>
 #include <string_view>
 
 #include "common/bytes.hpp"
 #include "common/result.hpp"
+#include "transport/srtp_gcm.hpp"
 
 namespace rounds {
 
@@ -57,10 +59,21 @@ class SrtpSession {
   bool unprotectRtp(uint8_t* buf, size_t& len);
   bool unprotectRtcp(uint8_t* buf, size_t& len);
 
+  // A hint for the fan-out loop (Router::onRtp): asks the CPU to start loading what the next
+  // protectRtp will touch (addresses noted by the previous protect, the GCM backend only), so a
+  // subscriber's SRTP state is in cache by the time its copy is protected. Changes no result.
+  void prefetch() const {
+    for (const auto& r : hot_)
+      for (uint32_t off = 0; off < r.bytes; off += 64)
+        __builtin_prefetch(static_cast<const char*>(r.base) + off);
+  }
+
  private:
   SrtpSession() = default;
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  // Where the last protectRtp's state was (empty ranges until then); see prefetch().
+  std::array<SrtpGcm::HotRange, SrtpGcm::kHotRanges + 1> hot_{};
 };
 
 }  // namespace rounds

@@ -308,6 +308,16 @@ void SrtpGcm::setNextRtcpIndex(uint32_t ssrc, uint32_t index) {
 
 // RFC 7714 §8: the header (with CSRCs and extension) is AAD, the payload (with padding) is
 // encrypted, the 16-byte tag is appended.
+size_t SrtpGcm::hotRanges(HotRange* out) const {
+  size_t n = 0;
+  out[n++] = {this, sizeof(SrtpGcm)};
+  if (!streams_.empty()) out[n++] = {&streams_[lastSlot_], sizeof(Stream)};
+  // EVP_CIPHER_CTX is opaque: its first lines. The provider's own GCM state (key schedule,
+  // tables) behind it has no public address in OpenSSL 3, so it is not prefetched.
+  if (rtpCtx_) out[n++] = {rtpCtx_, 192};
+  return n;
+}
+
 bool SrtpGcm::protectRtp(uint8_t* buf, size_t& len, size_t capacity) {
   if (!buf || capacity < len || capacity - len < kTagSize || len > INT_MAX - 64) return false;
   const size_t h = rtpHeaderLength(buf, len);

@@ -63,6 +63,15 @@ class SrtpGcm {
   bool unprotectRtp(uint8_t* buf, size_t& len);
   bool unprotectRtcp(uint8_t* buf, size_t& len);
 
+  // Where protectRtp's state lives (this object, the last stream used, the cipher context), for
+  // prefetching ahead of the next protect (SrtpSession::prefetch); fills `out`, returns the count.
+  struct HotRange {
+    const void* base = nullptr;
+    uint32_t bytes = 0;
+  };
+  static constexpr size_t kHotRanges = 3;
+  size_t hotRanges(HotRange* out) const;
+
   // Test hook: the SRTCP index the next protectRtcp() for `ssrc` uses (RFC 7714 §17 vector).
   void setNextRtcpIndex(uint32_t ssrc, uint32_t index);
 

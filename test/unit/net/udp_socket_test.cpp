@@ -1,10 +1,12 @@
 // UdpSocket: batched receive and send over loopback, and the DF bit its IPv4 datagrams carry
-// (IP_PMTUDISC_PROBE, so Linux needs no IP identification for them; ROUNDS_UDP_DF=0 turns it off).
+// (IP_PMTUDISC_PROBE, so Linux needs no IP identification for them; ROUNDS_UDP_DF=0 turns it off),
+// and the forwarding latency it times (receipt of a batch to the sendmmsg of each forwarded copy).
 #include "net/udp_socket.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -73,6 +75,68 @@ TEST_F(UdpSocketTest, FullSizedBatchArrivesWithDontFragment) {
   ASSERT_EQ(rxSink.sizes.size(), kCount);
   for (size_t i = 0; i < kCount; ++i) EXPECT_EQ(rxSink.sizes[i], 1200 + i);
   EXPECT_GE(rxSink.batches, 2);  // 32 per recvmmsg at most
+}
+
+// Forwards every packet it receives to `to` (as a timed copy, or not), letting `clock` advance
+// while the batch is handled, as SRTP and the fan-out take time.
+struct Forwarder : UdpSocket::Listener {
+  UdpSocket* socket = nullptr;
+  ManualClock* clock = nullptr;
+  SocketAddress to;
+  bool timed = true;
+  size_t received = 0;
+  void onUdpPacket(MutableBytes data, const SocketAddress&) override {
+    ++received;
+    clock->advance(Millis(3));
+    MutableBytes slot = socket->acquireSendSlot();
+    std::memcpy(slot.data(), data.data(), data.size());
+    socket->commitSend(data.size(), to, timed);
+  }
+};
+
+TEST_F(UdpSocketTest, ForwardedCopiesAreTimedFromBatchReceiptToSend) {
+  ManualClock clock;
+  Forwarder fwd;
+  Sink txSink, endSink;
+  auto mid = UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), fwd, clock);
+  auto tx = bindLoopback(io, txSink);
+  auto end = bindLoopback(io, endSink);
+  ASSERT_TRUE(mid && tx && end);
+  fwd.socket = mid.value().get();
+  fwd.clock = &clock;
+  fwd.to = *SocketAddress::parse("127.0.0.1", end->localPort());
+  auto to = *SocketAddress::parse("127.0.0.1", mid.value()->localPort());
+  // Not timed: sent outside a received batch, even when flagged as forwarded.
+  MutableBytes slot = mid.value()->acquireSendSlot();
+  mid.value()->commitSend(100, fwd.to, /*forwarded=*/true);
+  mid.value()->flush();
+  EXPECT_EQ(mid.value()->forwardLatency().count(), 0u);
+
+  constexpr size_t kCount = 3;
+  for (size_t i = 0; i < kCount; ++i) tx->send(Bytes(slot.data(), 200), to);
+  tx->flush();
+  mid.value()->start();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (fwd.received < kCount && std::chrono::steady_clock::now() < deadline)
+    io.run_one_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(fwd.received, kCount);
+  // Three packets in one or more batches: each batch's copies leave in one sendmmsg at its end,
+  // 3 ms per packet of the batch later than its recvmmsg.
+  const auto& h = mid.value()->forwardLatency();
+  EXPECT_EQ(h.count(), kCount);
+  EXPECT_GE(h.maxUs(), 3000);
+  EXPECT_LE(h.maxUs(), 9000);
+  EXPECT_EQ(h.maxUs() % 3000, 0);
+
+  // Copies that are not forwarded media (e.g. STUN answers) are not timed.
+  fwd.timed = false;
+  for (size_t i = 0; i < kCount; ++i) tx->send(Bytes(slot.data(), 200), to);
+  tx->flush();
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (fwd.received < 2 * kCount && std::chrono::steady_clock::now() < deadline)
+    io.run_one_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(fwd.received, 2 * kCount);
+  EXPECT_EQ(h.count(), kCount);
 }
 
 }  // namespace
