@@ -17,18 +17,63 @@ RtpRewriter::Out RtpRewriter::rewrite(uint32_t sourceSsrc, uint16_t seq, uint32_
     tsOffset_ = outTs - ts;
     source_ = sourceSsrc;
     highestInSeq_ = seq;
+    skippedCount_ = 0;  // a new mapping: earlier skips belong to the old one
     started_ = true;
   }
-  Out out{static_cast<uint16_t>(seq + seqOffset_), ts + tsOffset_};
+  // A late packet from before a skipped padding packet keeps the number it had then.
+  bool inOrder = rtp::seqNewer(seq, highestInSeq_) || seq == highestInSeq_;
+  uint16_t offset = inOrder || skippedCount_ == 0 ? seqOffset_ : offsetOf(seq);
+  Out out{static_cast<uint16_t>(seq + offset), ts + tsOffset_};
   // Only in-order packets advance the continuation point; a late (reordered or retransmitted)
   // packet keeps its own mapped number.
-  if (rtp::seqNewer(seq, highestInSeq_) || seq == highestInSeq_) {
+  if (inOrder) {
     highestInSeq_ = seq;
     nextSeq_ = static_cast<uint16_t>(out.seq + 1);
     lastTs_ = out.timestamp;
     lastTick_ = nowTicks;
   }
   return out;
+}
+
+namespace {
+// A skip this far behind the newest packet can no longer matter: no history is that long.
+constexpr uint16_t kSkipHorizon = 4096;
+}  // namespace
+
+uint16_t RtpRewriter::offsetOf(uint16_t seq) const {
+  uint16_t offset = seqOffset_;
+  for (size_t i = 0; i < skippedCount_; ++i)
+    if (uint16_t s = skipped_[(skippedHead_ + i) % kMaxSkipped]; s == seq || rtp::seqNewer(s, seq))
+      ++offset;
+  return offset;
+}
+
+uint16_t RtpRewriter::sourceSeq(uint16_t outSeq) const {
+  // out = in + seqOffset_ + (skips after in): walk back until the count is consistent (it can
+  // only grow as `in` moves back, at most once per skip).
+  uint16_t in = static_cast<uint16_t>(outSeq - seqOffset_);
+  for (size_t i = 0; i <= skippedCount_; ++i) {
+    uint16_t next = static_cast<uint16_t>(outSeq - offsetOf(in));
+    if (next == in) break;
+    in = next;
+  }
+  return in;
+}
+
+bool RtpRewriter::skip(uint32_t sourceSsrc, uint16_t seq) {
+  if (!started_ || resync_ || sourceSsrc != source_) return false;
+  if (seq != static_cast<uint16_t>(highestInSeq_ + 1)) return false;
+  while (skippedCount_ > 0 &&
+         static_cast<uint16_t>(seq - skipped_[skippedHead_]) > kSkipHorizon) {
+    skippedHead_ = (skippedHead_ + 1) % kMaxSkipped;
+    --skippedCount_;
+  }
+  if (skippedCount_ == kMaxSkipped) return false;
+  skipped_[(skippedHead_ + skippedCount_) % kMaxSkipped] = seq;
+  ++skippedCount_;
+  highestInSeq_ = seq;
+  --seqOffset_;  // the next packet takes the number this one would have had
+  return true;
 }
 
 }  // namespace rounds
