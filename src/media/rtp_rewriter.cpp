@@ -40,22 +40,27 @@ namespace {
 constexpr uint16_t kSkipHorizon = 4096;
 }  // namespace
 
+namespace {
+bool atOrAfter(uint16_t a, uint16_t b) { return a == b || rtp::seqNewer(a, b); }
+}  // namespace
+
 uint16_t RtpRewriter::offsetOf(uint16_t seq) const {
+  // Skips are kept in order, newest last: count those at or after `seq` from the newest back.
   uint16_t offset = seqOffset_;
-  for (size_t i = 0; i < skippedCount_; ++i)
-    if (uint16_t s = skipped_[(skippedHead_ + i) % kMaxSkipped]; s == seq || rtp::seqNewer(s, seq))
-      ++offset;
+  for (size_t i = skippedCount_; i > 0; --i) {
+    if (!atOrAfter(skipped_[(skippedHead_ + i - 1) % kMaxSkipped], seq)) break;
+    ++offset;
+  }
   return offset;
 }
 
 uint16_t RtpRewriter::sourceSeq(uint16_t outSeq) const {
-  // out = in + seqOffset_ + (skips after in): walk back until the count is consistent (it can
-  // only grow as `in` moves back, at most once per skip).
+  // out = in + seqOffset_ + (skips at or after in): start as if there were none and step back
+  // once per skip that turns out to lie at or after the candidate (newest first; one pass).
   uint16_t in = static_cast<uint16_t>(outSeq - seqOffset_);
-  for (size_t i = 0; i <= skippedCount_; ++i) {
-    uint16_t next = static_cast<uint16_t>(outSeq - offsetOf(in));
-    if (next == in) break;
-    in = next;
+  for (size_t i = skippedCount_; i > 0; --i) {
+    if (!atOrAfter(skipped_[(skippedHead_ + i - 1) % kMaxSkipped], in)) break;
+    --in;
   }
   return in;
 }
