@@ -41,8 +41,8 @@ async function openPage(browser, room, name, viewer) {
 }
 
 // How long the limited viewer may take to get back to the top layer once the limit is lifted:
-// 6.0 s measured (docs/performance.md "Bandwidth probing": up to 3 s until the next probe, the
-// 2 s upgrade hold, a key frame), 2.5 times that for a loaded machine.
+// 6.0 and 7.4 s measured (docs/performance.md "Bandwidth probing": up to 3 s until the next
+// probe, the 2 s upgrade hold, a key frame), about twice that for a loaded machine.
 const kClimbBoundMs = 15_000;
 
 let session;
