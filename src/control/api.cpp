@@ -40,7 +40,10 @@ json statsJson(const WorkerStats& s) {
                          {"downlinkEstimateBps",
                           l.downlinkEstimateBps ? json(*l.downlinkEstimateBps) : json(nullptr)},
                          {"transportFeedbacksReceived", l.transportFeedbacksReceived},
-                         {"transportFeedbacksSent", l.transportFeedbacksSent}});
+                         {"transportFeedbacksSent", l.transportFeedbacksSent},
+                         {"probeClusters", l.probeClusters},
+                         {"probeSuccesses", l.probeSuccesses},
+                         {"probePackets", l.probePackets}});
   json consumers = json::array();
   for (const auto& c : s.consumerLayers)
     consumers.push_back(json{{"participant", c.peerId},

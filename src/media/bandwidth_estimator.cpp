@@ -208,6 +208,7 @@ void BandwidthEstimator::updateRate(int64_t nowUs) {
     if (lastDecreaseUs_ < 0 || nowUs - lastDecreaseUs_ >= kDecreaseIntervalUs) {
       double target = kBeta * ackedRate;
       if (target < delayRate_) delayRate_ = target;
+      probedFloor_ = 0;  // the room a probe found is gone
       if (linkCapacityBps_ > 0 && ackedRate < linkCapacityBps_ - 3 * sigma) linkCapacityBps_ = -1;
       linkCapacityBps_ =
           linkCapacityBps_ < 0 ? ackedRate : 0.95 * linkCapacityBps_ + 0.05 * ackedRate;
@@ -215,8 +216,8 @@ void BandwidthEstimator::updateRate(int64_t nowUs) {
     }
     rateState_ = RateState::Hold;
   }
-  // §5.5: never more than 1.5 times what actually gets through.
-  delayRate_ = std::min(delayRate_, 1.5 * ackedRate + 10'000);
+  // §5.5: never more than 1.5 times what actually gets through, unless a probe got more through.
+  delayRate_ = std::min(delayRate_, std::max(1.5 * ackedRate + 10'000, probedFloor_));
   delayRate_ = std::clamp(delayRate_, double(config_.minBps), double(config_.maxBps));
 }
 
@@ -228,6 +229,7 @@ void BandwidthEstimator::updateLoss(int64_t nowUs) {
   if (lost > kLossHigh) {
     // §6: A_s = A_s (1 - 0.5 p), from what is actually being sent.
     lossRate_ = std::min(lossRate_, std::min(delayRate_, lossRate_)) * (1 - 0.5 * lost);
+    probedFloor_ = 0;
   } else if (lost < kLossLow) {
     // §6: grow by 5 %, but not beyond 1.5 times what gets through (no runaway when idle).
     lossRate_ = std::min(lossRate_ * kLossGrowth + 1000, std::max(lossRate_, 1.5 * acked + 10'000));
@@ -236,6 +238,16 @@ void BandwidthEstimator::updateLoss(int64_t nowUs) {
   lossLost_ = 0;
   lossTotal_ = 0;
   lastLossUpdateUs_ = nowUs;
+}
+
+void BandwidthEstimator::onProbeResult(uint32_t bps, int64_t nowUs) {
+  (void)nowUs;
+  // libwebrtc's delay-based estimator takes a probe result only when it is not in over-use.
+  if (!haveEstimate_ || usage_ == Usage::Overusing) return;
+  double rate = std::clamp(double(bps), double(config_.minBps), double(config_.maxBps));
+  probedFloor_ = rate;
+  delayRate_ = std::max(delayRate_, rate);
+  lossRate_ = std::max(lossRate_, rate);
 }
 
 }  // namespace rounds

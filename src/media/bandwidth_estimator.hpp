@@ -33,6 +33,12 @@ class BandwidthEstimator {
   // One transport feedback's packets, in sequence order; `nowUs` on our clock.
   void onFeedback(std::span<const PacketResult> packets, int64_t nowUs);
 
+  // A probe cluster's delivered rate (media/probe_controller.hpp): unless the link is over-used,
+  // both estimates rise to it, and the 1.5x-acknowledged cap no longer pulls them below it until
+  // the next decrease (the probe showed the room that the media has not used yet).
+  void onProbeResult(uint32_t bps, int64_t nowUs);
+  uint32_t probedBps() const { return static_cast<uint32_t>(probedFloor_); }
+
   // nullopt until feedback has confirmed some delivered packets.
   std::optional<uint32_t> estimateBps() const;
   uint32_t delayBasedBps() const { return static_cast<uint32_t>(delayRate_); }
@@ -104,6 +110,7 @@ class BandwidthEstimator {
   uint32_t lossTotal_ = 0;
   int64_t lastLossUpdateUs_ = -1;
 
+  double probedFloor_ = 0;  // last probe result, until a decrease
   bool haveEstimate_ = false;
   uint64_t feedbacks_ = 0;
 };

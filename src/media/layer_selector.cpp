@@ -35,6 +35,7 @@ void LayerSelector::update(std::optional<uint64_t> budget, std::span<const Layer
       }
     }
   }
+  wanted_ = highestFitting(std::nullopt, layers, cap);
   int best = highestFitting(budget, layers, cap);
   if (best == kNone) return;  // nothing is flowing: keep what we had
   if (target_ == kNone || (target_ <= top && !layers[static_cast<size_t>(target_)].active) ||

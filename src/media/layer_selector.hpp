@@ -63,6 +63,9 @@ class LayerSelector {
   }
 
   int current() const { return current_; }
+  // The best layer the tile allows among those flowing, whatever the budget (set by update()):
+  // what bandwidth probing tries to make room for.
+  int wanted() const { return wanted_; }
   int target() const { return target_; }
   // The target layer is not flowing yet: its publisher should be asked for a key frame.
   bool waitingForKeyFrame() const { return target_ != kNone && target_ != current_; }
@@ -73,6 +76,7 @@ class LayerSelector {
 
   int current_ = kNone;
   int target_ = kNone;
+  int wanted_ = kNone;
   uint32_t tileHeight_ = 0;
   uint32_t switches_ = 0;
   std::optional<TimePoint> upgradeSince_;

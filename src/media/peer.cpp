@@ -304,7 +304,7 @@ bool Peer::resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t no
 }
 
 bool Peer::protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len, bool forwarded,
-                           const SocketAddress& tuple) {
+                           const SocketAddress& tuple, uint8_t probeCluster, size_t* wireLen) {
   // Our own transport-wide sequence for this subscriber, written over the publisher's number in
   // the same slot (same id on every m-line we offer). A packet without the slot (its publisher
   // did not negotiate transport-cc) goes out unstamped and is not seen by the estimator.
@@ -317,7 +317,8 @@ bool Peer::protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len, bo
     return false;
   }
   // The size the estimator counts is what goes on the wire (SRTP tag included).
-  if (stamped) sendHistory_->onSent(nowUs(), len);
+  if (stamped) sendHistory_->onSent(nowUs(), len, probeCluster);
+  if (wireLen) *wireLen = len;
   socket_.commitSend(len, tuple, forwarded);
   return true;
 }
@@ -345,6 +346,8 @@ void Peer::onTransportFeedback(Bytes packet) {
     SendHistory::Entry* e = sendHistory_->find(s.seq);
     if (!e || e->reported) continue;
     e->reported = true;
+    if (e->probeCluster != 0)
+      probe_.onProbeFeedback(e->probeCluster, e->sendUs, s.received ? s.arrivalUs : -1, e->size);
     batch[n++] = {e->sendUs, s.received ? s.arrivalUs : -1, e->size};
     if (n == batch.size()) {
       estimator_.onFeedback({batch.data(), n}, now);
@@ -352,6 +355,10 @@ void Peer::onTransportFeedback(Bytes packet) {
     }
   }
   if (n > 0) estimator_.onFeedback({batch.data(), n}, now);
+  // A finished probe cluster raises the estimate to its delivered rate unless the link is
+  // over-used (probe padding went through the estimator above like any other packet).
+  bool overusing = estimator_.usage() == BandwidthEstimator::Usage::Overusing;
+  if (auto rate = probe_.takeResult(overusing, now)) estimator_.onProbeResult(*rate, now);
 }
 
 void Peer::sendTransportFeedback() {
@@ -391,6 +398,7 @@ void Peer::onTick(TimePoint now, Millis consentTimeout) {
   if (!closed_ && ice_.consentExpired(now, consentTimeout)) closeWith("timeout");
   // Every tick (100 ms): the publisher's send-side estimator needs a steady flow of feedback.
   if (!closed_) sendTransportFeedback();
+  if (!closed_) runProbe(now);
 }
 
 void Peer::close() {

@@ -20,6 +20,7 @@
 #include "media/bandwidth_estimator.hpp"
 #include "media/layer_selector.hpp"
 #include "media/nack_generator.hpp"
+#include "media/probe_controller.hpp"
 #include "media/receive_stats.hpp"
 #include "media/retransmission_buffer.hpp"
 #include "media/rtp_rewriter.hpp"
@@ -195,7 +196,20 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   uint64_t transportFeedbacksReceived() const { return feedbacksReceived_; }
   uint64_t transportFeedbacksSent() const { return twccIn_ ? twccIn_->feedbacksBuilt() : 0; }
 
-  // Periodic work: DTLS retransmission, consent expiry, transport feedback to a publisher.
+  // Bandwidth probing towards this subscriber (media/probe_controller.hpp). Router::onTick notes,
+  // for each unpaused video consumer, the rate of the best layer its tile allows and whether its
+  // estimate keeps it below that layer; the next onTick decides whether to probe.
+  void noteProbeWanted(uint32_t layerBps, bool belowWanted);
+  // A cluster is being sent: the worker's probe timer calls pumpProbe every few ms until done.
+  bool probeSending() const { return probe_.sending(); }
+  // Sends the padding the current cluster is due (RTP padding-only packets on a consumer's RTX
+  // stream, RFC 3550 §5.1 P bit, RFC 4588), each with our transport sequence number.
+  void pumpProbe();
+  const ProbeController& probe() const { return probe_; }
+  uint64_t probePacketsSent() const { return probePackets_; }
+
+  // Periodic work: DTLS retransmission, consent expiry, transport feedback to a publisher,
+  // bandwidth probing towards a subscriber.
   void onTick(TimePoint now, Millis consentTimeout);
   // Sends close_notify when connected and marks the peer closed (no listener callback).
   void close();
@@ -230,8 +244,17 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   Producer* learnLayer(Producer& p, rtp::RtpView& view, bool& isRtx, size_t& layer);
   // Stamps our transport sequence number (when the packet has the extension's slot), protects
   // the slot in place, remembers it in the send history and queues it.
+  // `forwarded`: a forwarded copy (timed in the worker's forward-latency histogram);
+  // `probeCluster`: the packet is probe padding of that cluster; `wireLen` receives the length
+  // after protection.
   bool protectAndQueue(rtp::RtpView& view, MutableBytes slot, size_t len, bool forwarded,
-                       const SocketAddress& tuple);
+                       const SocketAddress& tuple, uint8_t probeCluster = 0,
+                       size_t* wireLen = nullptr);
+  // The consumer whose RTX stream carries probe padding: unpaused video with RTX, started.
+  Consumer* probeCarrier();
+  // One padding-only packet of about `bytes` on the wire; its wire length, 0 if not sent.
+  size_t sendPadding(Consumer& carrier, size_t bytes, uint8_t cluster);
+  void runProbe(TimePoint now);
   void sendTransportFeedback();
   static int64_t toUs(TimePoint t);
   int64_t nowUs() const;
@@ -267,6 +290,10 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   std::unique_ptr<SendHistory> sendHistory_;
   BandwidthEstimator estimator_;
   uint64_t feedbacksReceived_ = 0;
+  ProbeController probe_;
+  uint32_t probeWantedBps_ = 0;  // noted by the router since the last tick
+  bool probeBelowWanted_ = false;
+  uint64_t probePackets_ = 0;
 };
 
 }  // namespace rounds

@@ -87,6 +87,12 @@ void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission
   if (retransmission) ++rtxReceived_;
   if (layer >= producer.layerCount) return;
   ProducerLayer& lay = producer.layers[layer];
+  // RFC 3550 §5.1: a padding-only packet (the publisher's bandwidth probe) carries nothing for
+  // subscribers. It was counted on receipt; it is not stored or forwarded (router_padding.cpp).
+  if (packet.payloadSize() == 0 && packet.paddingSize() > 0) {
+    dropPadding(producer, layer, packet, now);
+    return;
+  }
   // Once for every copy (and for the stored one): no publisher mid/rid, our send time.
   prepareForSubscribers(packet, now);
   if (lay.history) {
@@ -325,6 +331,11 @@ void Router::onTick(TimePoint now) {
       updateSelector(*p, *c, now);
       if (c->selector.waitingForKeyFrame())
         requestKeyFrame(*p, static_cast<size_t>(c->selector.target()), now);
+      // Bandwidth probing (Peer::noteProbeWanted): a layer the tile allows but the estimate not.
+      int wanted = c->selector.wanted();
+      if (!c->paused && wanted != LayerSelector::kNone)
+        c->peer->noteProbeWanted(p->layers[static_cast<size_t>(wanted)].bitrateBps,
+                                 c->selector.target() < wanted);
     }
   }
   for (auto& [pid, list] : consumers_)

@@ -75,12 +75,17 @@ class Router {
   uint64_t retransmissionMisses() const { return retransmissionMisses_; }
   uint64_t nacksSent() const { return nacksSent_; }
   uint64_t rtxReceived() const { return rtxReceived_; }
+  // Publishers' padding-only packets (their bandwidth probes), counted and not forwarded.
+  uint64_t paddingDropped() const { return paddingDropped_; }
 
  private:
   void onSenderReport(Peer& from, const rtcp::PacketView& p);
   void onKeyFrameRequest(Peer& from, uint32_t mediaSsrc);
   void onNack(Peer& from, const rtcp::PacketView& p);
   void sendNacks(Producer& producer, size_t layer, TimePoint now);
+  // router_padding.cpp: a publisher's padding-only packet is not forwarded; its sequence number
+  // is no gap to NACK, and consumers' numbering closes up behind it.
+  void dropPadding(Producer& producer, size_t layer, const rtp::RtpView& packet, TimePoint now);
   void updateLayerRates(Producer& producer, TimePoint now);
   void updateSelector(Producer& producer, Consumer& consumer, TimePoint now);
   // receive_policy.cpp: recomputes every consumer's paused flag (resuming with a key frame).
@@ -102,6 +107,7 @@ class Router {
   uint64_t retransmissionMisses_ = 0;
   uint64_t nacksSent_ = 0;
   uint64_t rtxReceived_ = 0;
+  uint64_t paddingDropped_ = 0;
   std::map<const Peer*, ReceiveMode> receiveModes_;  // absent: All
   std::set<const Peer*> noScreens_;                  // subscribers that refuse screens
   ActiveSpeaker speaker_;

@@ -4,6 +4,8 @@
 // Threading: belongs to one worker thread.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace rounds {
@@ -28,11 +30,15 @@ class RtpRewriter {
   uint32_t source() const { return source_; }
   // The mapping of the current source without advancing anything (for a retransmission).
   Out map(uint16_t seq, uint32_t ts) const {
-    return {static_cast<uint16_t>(seq + seqOffset_), ts + tsOffset_};
+    return {static_cast<uint16_t>(seq + offsetOf(seq)), ts + tsOffset_};
   }
   // The incoming sequence number an outgoing one was mapped from (current source only):
   // how a subscriber's NACK finds the publisher's packet.
-  uint16_t sourceSeq(uint16_t outSeq) const { return static_cast<uint16_t>(outSeq - seqOffset_); }
+  uint16_t sourceSeq(uint16_t outSeq) const;
+  // The publisher's padding-only packet `seq` is not forwarded (RFC 3550 §5.1): later packets
+  // close up behind it, so the subscriber sees no gap to NACK. Only the next packet in order can
+  // be removed (an earlier one's number is already taken); false when it was not removed.
+  bool skip(uint32_t sourceSsrc, uint16_t seq);
 
  private:
   bool started_ = false;
@@ -44,6 +50,13 @@ class RtpRewriter {
   uint16_t highestInSeq_ = 0;
   uint32_t lastTs_;
   uint32_t lastTick_ = 0;
+  // Sequence numbers skipped in the current source: packets before one of them map one higher
+  // than the current offset says. Entries far behind (beyond any history) are pruned.
+  uint16_t offsetOf(uint16_t seq) const;
+  static constexpr size_t kMaxSkipped = 256;
+  std::array<uint16_t, kMaxSkipped> skipped_{};
+  size_t skippedHead_ = 0;
+  size_t skippedCount_ = 0;
 };
 
 }  // namespace rounds

@@ -50,12 +50,13 @@ size_t TwccRecorder::buildFeedback(MutableBytes out, uint32_t senderSsrc, uint32
   return w.bytes;
 }
 
-void SendHistory::onSent(int64_t sendUs, size_t size) {
+void SendHistory::onSent(int64_t sendUs, size_t size, uint8_t probeCluster) {
   Entry& e = ring_[nextSeq_ % kSlots];
   e.sendUs = sendUs;
   e.size = static_cast<uint16_t>(std::min<size_t>(size, 0xFFFF));
   e.seq = nextSeq_;
   e.reported = false;
+  e.probeCluster = probeCluster;
   ++nextSeq_;
 }
 

@@ -46,12 +46,13 @@ class SendHistory {
     uint16_t size = 0;
     uint16_t seq = 0;
     bool reported = false;  // feedback already counted (a repeated report is not counted twice)
+    uint8_t probeCluster = 0;  // a bandwidth probe's padding: its cluster id (0: media)
   };
 
   // The next transport sequence number to stamp (does not consume it).
   uint16_t nextSeq() const { return nextSeq_; }
-  // Remembers a packet sent with nextSeq() and advances it.
-  void onSent(int64_t sendUs, size_t size);
+  // Remembers a packet sent with nextSeq() and advances it; `probeCluster`: probe padding.
+  void onSent(int64_t sendUs, size_t size, uint8_t probeCluster = 0);
   // Skips a sequence number that was stamped but not sent (e.g. protection failed).
   void skip() { ++nextSeq_; }
   // The packet sent with `seq`, if it is still in the ring.

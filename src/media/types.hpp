@@ -109,6 +109,11 @@ struct PeerLinkStats {
   std::optional<uint32_t> downlinkEstimateBps;  // our estimate of the link towards the peer
   uint64_t transportFeedbacksReceived = 0;      // from the peer (as subscriber)
   uint64_t transportFeedbacksSent = 0;          // to the peer (as publisher)
+  // Bandwidth probing towards the peer (media/probe_controller.hpp): clusters sent, clusters
+  // whose delivered rate was taken, and padding packets sent.
+  uint64_t probeClusters = 0;
+  uint64_t probeSuccesses = 0;
+  uint64_t probePackets = 0;
 };
 
 // Where one video consumer stands (per-subscriber layer selection), for /api/stats and tests.

@@ -8,6 +8,7 @@ namespace rounds {
 namespace {
 constexpr Millis kTickInterval{100};
 constexpr Millis kReportInterval{1000};
+constexpr Millis kProbePace{5};  // ProbeController::Config::paceUs
 RateLimit gDropLog(5);
 }  // namespace
 
@@ -19,7 +20,8 @@ Worker::Worker(unsigned index, const MediaConfig& config, std::shared_ptr<Certif
       listener_(listener),
       clock_(clock),
       random_(random),
-      timer_(io_) {}
+      timer_(io_),
+      probeTimer_(io_) {}
 
 Worker::~Worker() { stop(); }
 
@@ -67,6 +69,7 @@ void Worker::stop() {
     peersByTuple_.clear();
     routers_.clear();
     timer_.cancel();
+    probeTimer_.cancel();
     if (tcp_) tcp_->close();
     if (socket_) socket_->close();
     work_.reset();
@@ -93,6 +96,23 @@ void Worker::onTick() {
     for (auto& [room, router] : routers_) router->onReportTimer(now);
   }
   socket_->flush();
+  armProbeTimer();
+}
+
+void Worker::armProbeTimer() {
+  if (probeTimerArmed_ || stopping_) return;
+  bool any = false;
+  for (auto& [id, peer] : peers_) any = any || peer->probeSending();
+  if (!any) return;
+  probeTimerArmed_ = true;
+  probeTimer_.expires_after(kProbePace);
+  probeTimer_.async_wait([this](const boost::system::error_code& ec) {
+    probeTimerArmed_ = false;
+    if (ec || stopping_) return;
+    for (auto& [id, peer] : peers_) peer->pumpProbe();
+    socket_->flush();
+    armProbeTimer();
+  });
 }
 
 TransportDescription Worker::newTransportDescription() {
@@ -271,7 +291,8 @@ WorkerStats Worker::stats() const {
   }
   for (auto& [id, p] : peers_)
     s.peerLinks.push_back({id, p->downlinkEstimateBps(), p->transportFeedbacksReceived(),
-                           p->transportFeedbacksSent()});
+                           p->transportFeedbacksSent(), p->probe().clustersSent(),
+                           p->probe().successes(), p->probePacketsSent()});
   s.droppedMalformed = counters_.droppedMalformed;
   s.droppedUnknownTuple = counters_.droppedUnknownTuple;
   s.droppedUnknownSsrc = counters_.droppedUnknownSsrc;

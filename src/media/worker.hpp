@@ -99,6 +99,8 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   void destroyPeer(const std::string& peerId);
   void scheduleTick();
   void onTick();
+  // Bandwidth probing: while a peer sends a probe cluster, its padding is paced every few ms.
+  void armProbeTimer();
   Peer* findPeer(const std::string& id);
   Router* routerOf(const Peer& peer);
 
@@ -111,6 +113,8 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   boost::asio::steady_timer timer_;
+  boost::asio::steady_timer probeTimer_;
+  bool probeTimerArmed_ = false;
   bool stopping_ = false;  // set by stop() on the worker thread: the tick stops re-arming
   std::thread thread_;
   std::unique_ptr<UdpSocket> socket_;

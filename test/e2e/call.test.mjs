@@ -198,7 +198,8 @@ describe('a call of three', { skip }, () => {
       assert.ok(link.transportFeedbacksReceived > 0, 'the browser sent transport feedback');
       assert.ok(link.transportFeedbacksSent > 0, 'the server sent the browser transport feedback');
     }
-    console.log(`downlink estimates (bit/s): ${links.map((l) => l.downlinkEstimateBps).join(', ')}`);
+    console.log(`downlink estimates (bit/s): ${links.map((l) => `${l.downlinkEstimateBps} ` +
+      `(${l.probeClusters} probes, ${l.probeSuccesses} taken)`).join(', ')}`);
   });
 
   test('video replaces the initials placeholder; screenshot for the README', { timeout: 30_000 }, async () => {

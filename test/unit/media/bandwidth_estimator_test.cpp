@@ -133,3 +133,58 @@ TEST(BandwidthEstimatorTest, ModerateLossHolds) {
 
 }  // namespace
 }  // namespace rounds
+
+namespace rounds {
+namespace {
+
+// 250-byte packets every 20 ms (100 kbit/s), fed back every 100 ms; `queueGrowthUs` is added to
+// each packet's one-way delay (a growing queue: over-use).
+int64_t feedSteady(BandwidthEstimator& est, int64_t fromUs, double seconds, int64_t queueGrowthUs) {
+  int64_t t = fromUs;
+  int64_t end = fromUs + static_cast<int64_t>(seconds * 1e6);
+  int64_t queue = 0;
+  std::vector<BandwidthEstimator::PacketResult> fb;
+  while (t < end) {
+    queue += queueGrowthUs;
+    fb.push_back({t, t + 20'000 + queue, 250});
+    t += 20'000;
+    if (fb.size() == 5) {
+      est.onFeedback(fb, t + 20'000 + queue);
+      fb.clear();
+    }
+  }
+  return t;
+}
+
+TEST(BandwidthEstimatorProbeTest, ProbeResultLiftsTheEstimateAboveTheAckedCap) {
+  BandwidthEstimator est;
+  int64_t t = feedSteady(est, 0, 3.0, 0);
+  ASSERT_TRUE(est.estimateBps());
+  EXPECT_LE(*est.estimateBps(), 1.5 * 100'000 + 10'000 + 1);  // held by what is acknowledged
+  est.onProbeResult(1'000'000, t);
+  EXPECT_GE(*est.estimateBps(), 1'000'000u);
+  // The media stays at 100 kbit/s: the 1.5x cap does not pull the probed estimate back.
+  t = feedSteady(est, t, 2.0, 0);
+  EXPECT_GE(*est.estimateBps(), 1'000'000u);
+  EXPECT_EQ(est.probedBps(), 1'000'000u);
+  // Over-use: the decrease forgets the probe, and the estimate falls back under the cap.
+  feedSteady(est, t, 2.0, 3'000);
+  EXPECT_EQ(est.probedBps(), 0u);
+  EXPECT_LT(*est.estimateBps(), 200'000u);
+}
+
+TEST(BandwidthEstimatorProbeTest, IgnoredWhileOverusingOrWithoutEstimate) {
+  BandwidthEstimator fresh;
+  fresh.onProbeResult(1'000'000, 0);
+  EXPECT_FALSE(fresh.estimateBps());
+  BandwidthEstimator est;
+  int64_t t = feedSteady(est, 0, 1.0, 0);
+  t = feedSteady(est, t, 1.0, 3'000);
+  ASSERT_EQ(est.usage(), BandwidthEstimator::Usage::Overusing);
+  uint32_t before = *est.estimateBps();
+  est.onProbeResult(5'000'000, t);
+  EXPECT_EQ(*est.estimateBps(), before);
+}
+
+}  // namespace
+}  // namespace rounds

@@ -181,5 +181,42 @@ TEST_F(RouterKeyFrames, PausedProducerIsNotForwarded) {
   EXPECT_EQ(router_->forwarded(), 4u);
 }
 
+// A publisher's padding-only packet (its bandwidth probe, RFC 3550 §5.1 P bit) is counted but
+// never forwarded, and its sequence number is no gap to NACK the publisher for.
+TEST_F(RouterKeyFrames, PaddingOnlyPacketsFromPublishersAreNotForwarded) {
+  subscribe(1);
+  subscribe(2);
+  Producer* producer = peers_[0]->producerById(1);
+  ASSERT_NE(producer, nullptr);
+  auto route = [&](std::vector<uint8_t> bytes) {
+    auto view = rtp::RtpView::parse(bytes);
+    ASSERT_TRUE(view);
+    router_->onRtp(*producer, *view);
+  };
+  auto padding = [](uint16_t seq) {
+    std::vector<uint8_t> p = videoPacket(seq);
+    p[0] |= 0x20;                                // P: the 20 bytes after the header are padding
+    p.back() = static_cast<uint8_t>(p.size() - 12);
+    return p;
+  };
+  route(videoPacket(10));
+  EXPECT_EQ(router_->forwarded(), 2u);
+  route(padding(11));
+  route(padding(12));
+  EXPECT_EQ(router_->forwarded(), 2u);
+  EXPECT_EQ(router_->paddingDropped(), 2u);
+  route(videoPacket(13));
+  EXPECT_EQ(router_->forwarded(), 4u);
+  clock_.advance(Millis(100));
+  router_->onTick(clock_.now());
+  EXPECT_EQ(router_->nacksSent(), 0u);  // 11 and 12 arrived: nothing is missing
+  // A video packet whose padding leaves a payload is media, and is forwarded.
+  auto withPayload = videoPacket(14);
+  withPayload[0] |= 0x20;
+  withPayload.back() = 4;
+  route(withPayload);
+  EXPECT_EQ(router_->forwarded(), 6u);
+}
+
 }  // namespace
 }  // namespace rounds

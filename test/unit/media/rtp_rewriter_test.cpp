@@ -81,3 +81,56 @@ TEST(RtpRewriter, MapsBackForNacksAcrossTheWrap) {
 
 }  // namespace
 }  // namespace rounds
+
+namespace rounds {
+namespace {
+
+TEST(RtpRewriterSkip, PaddingLeavesNoGapAndNacksStillMapBack) {
+  RtpRewriter r(1000, 0);
+  EXPECT_EQ(r.rewrite(7, 10, 0, 0).seq, 1000);
+  EXPECT_EQ(r.rewrite(7, 11, 0, 0).seq, 1001);
+  EXPECT_TRUE(r.skip(7, 12));  // padding-only: not forwarded
+  EXPECT_TRUE(r.skip(7, 13));
+  EXPECT_EQ(r.rewrite(7, 14, 0, 0).seq, 1002);  // continues without a gap
+  EXPECT_EQ(r.rewrite(7, 15, 0, 0).seq, 1003);
+  // A subscriber's NACK names the numbers it saw; each maps back to the packet it was.
+  EXPECT_EQ(r.sourceSeq(1000), 10);
+  EXPECT_EQ(r.sourceSeq(1001), 11);
+  EXPECT_EQ(r.sourceSeq(1002), 14);
+  EXPECT_EQ(r.sourceSeq(1003), 15);
+  // And a resend of a stored packet gets the number the subscriber knows.
+  EXPECT_EQ(r.map(11, 0).seq, 1001);
+  EXPECT_EQ(r.map(14, 0).seq, 1002);
+}
+
+TEST(RtpRewriterSkip, OnlyTheNextPacketInOrderIsSkipped) {
+  RtpRewriter r(500, 0);
+  EXPECT_FALSE(r.skip(7, 3));  // nothing mapped yet
+  r.rewrite(7, 10, 0, 0);
+  EXPECT_FALSE(r.skip(7, 12));  // 11 is still to come: its number must stay free
+  EXPECT_FALSE(r.skip(7, 9));   // already numbered
+  EXPECT_FALSE(r.skip(8, 11));  // another source (a simulcast layer this consumer is not on)
+  EXPECT_EQ(r.rewrite(7, 11, 0, 0).seq, 501);
+}
+
+TEST(RtpRewriterSkip, LatePacketFromBeforeASkipKeepsItsNumber) {
+  RtpRewriter r(100, 0);
+  r.rewrite(7, 10, 0, 0);                    // 100
+  r.rewrite(7, 12, 0, 0);                    // 102 (11 late)
+  EXPECT_TRUE(r.skip(7, 13));
+  EXPECT_EQ(r.rewrite(7, 14, 0, 0).seq, 103);
+  EXPECT_EQ(r.rewrite(7, 11, 0, 0).seq, 101);  // not 100: no collision with packet 10
+  EXPECT_EQ(r.sourceSeq(101), 11);
+}
+
+TEST(RtpRewriterSkip, ANewSourceForgetsSkips) {
+  RtpRewriter r(100, 0);
+  r.rewrite(7, 10, 0, 0);
+  EXPECT_TRUE(r.skip(7, 11));
+  EXPECT_EQ(r.rewrite(9, 500, 0, 10).seq, 101);  // layer switch
+  EXPECT_EQ(r.rewrite(9, 501, 0, 10).seq, 102);
+  EXPECT_EQ(r.sourceSeq(101), 500);
+}
+
+}  // namespace
+}  // namespace rounds
