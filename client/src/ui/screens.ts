@@ -269,8 +269,8 @@ export class CallView {
       this.banner,
       this.notice,
       this.soundBanner,
-      this.grid.element,
-      this.side,
+      // The videos and the side panel: side by side on a wide window, the panel below on a narrow one.
+      h('div', { class: 'stage' }, this.grid.element, this.side),
       this.controlBar,
     );
     replace(screen, this.micButton);
