@@ -27,8 +27,10 @@ export async function acquireMedia(wish: MediaWish): Promise<MediaStream | null>
   try {
     return await navigator.mediaDevices.getUserMedia({
       audio: wish.audio ? { echoCancellation: true, noiseSuppression: true, autoGainControl: true } : false,
-      // 640x480 keeps a room of many tiles within a hospital uplink; the SFU forwards, never scales.
-      video: wish.video ? { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } } : false,
+      // 960x540: the smallest capture from which Chromium sends all three simulcast layers
+      // (240x135, 480x270, 960x540); from 640x480 it sends two and the top one never flows. The
+      // server gives each viewer the layer its tile and downlink allow, so small tiles cost no more.
+      video: wish.video ? { width: { ideal: 960 }, height: { ideal: 540 }, frameRate: { ideal: 24 } } : false,
     });
   } catch (error) {
     throw classify(error);
