@@ -40,10 +40,11 @@ async function openPage(browser, room, name, viewer) {
   return { name, context, page, problems };
 }
 
-// How long the limited viewer may take to get back to the top layer once the limit is lifted:
-// 6.0 and 7.4 s measured (docs/performance.md "Bandwidth probing": up to 3 s until the next
-// probe, the 2 s upgrade hold, a key frame), about twice that for a loaded machine.
-const kClimbBoundMs = 15_000;
+// How long the limited viewer may take to get back to the top layer once the limit is lifted.
+// With three layers flowing (960x540 camera) it climbs twice (one 2 s upgrade hold, a probe and a
+// key frame each): 8.1, 12.2, 12.2, 12.2 and 12.2 s measured on 2026-11-25 (docs/performance.md
+// "Bandwidth probing"); about 1.6 times the slowest for a loaded machine.
+const kClimbBoundMs = 20_000;
 
 let session;
 /** Every video consumer the server has (docs/api.md GET /api/stats `consumers`). */
@@ -90,7 +91,8 @@ test('simulcast: the limited subscriber gets the lowest layer, the other the top
   const people = [];
   const log = [];
   try {
-    limitRate(dev, '300kbit');
+    // Both viewers start unlimited (a limit left from an earlier run would hold A below the top).
+    removeLimit(dev);
     people.push(await openPage(here, room, 'Publisher', false));
     people.push(await openPage(here, room, 'Viewer B', true));
     people.push(await openPage(behindLink, room, 'Viewer A', true));
@@ -109,15 +111,21 @@ test('simulcast: the limited subscriber gets the lowest layer, the other the top
     };
 
     // The publisher's camera arrives as three layers (its browser turns the upper ones on as its
-    // own bandwidth estimate grows, and off when its CPU is short); both viewers (tiles of 339
+    // own bandwidth estimate grows, and off when its CPU is short); both viewers (tiles of about 400
     // device pixels) end up on the top layer that flows.
     const topOf = (c) => c.layerBps.reduce((top, bps, i) => (bps > 0 ? i : top), -1);
+    // Settled means: the same state for 3 s in a row (at the start the publisher turns its layers
+    // on one by one and the estimates are still growing, so a first match can be fleeting).
     let top;
-    await eventually('the camera is simulcast and both viewers get its top layer', async () => {
+    let settledSince = null;
+    await eventually('the camera is simulcast and both viewers settle on its top layer', async () => {
       const [ca, cb] = await sample();
-      if (ca?.layers !== 3 || cb?.layers !== 3) return false;
-      top = topOf(cb);
-      return top >= 1 && ca.layer === top && cb.layer === top;
+      const now = topOf(cb ?? { layerBps: [] });
+      const ok = ca?.layers === 3 && cb?.layers === 3 && now >= 1 && ca.layer === now && cb.layer === now;
+      if (!ok) settledSince = null;
+      else if (settledSince === null || now !== top) settledSince = Date.now();
+      top = now;
+      return settledSince !== null && Date.now() - settledSince >= 3_000;
     }, 45_000, 500);
     assert.ok((await b()).tileHeight > 240, 'the viewers reported their tiles');
 
