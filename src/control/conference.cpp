@@ -52,6 +52,22 @@ json Conference::participantsJson(const std::string& room) const {
   return list;
 }
 
+json Conference::sessionJson(Participant& p, json participants) {
+  json data{{"participantId", p.id},
+            {"room", p.room},
+            {"self", describe(p)},
+            {"participants", std::move(participants)},
+            {"hands", handsJson(p.room)},
+            {"receive", receiveJson(p)},
+            {"iceServers", iceServersJson(p.id)}};
+  if (std::string token = issueResumeToken(p); !token.empty()) {
+    data["resumeToken"] = token;
+    data["resumeGraceMs"] = config_.resumeGrace.count();
+  }
+  if (isHost(p)) data["waiting"] = lobbyJson(p.room);
+  return data;
+}
+
 std::vector<Conference::RoomSummary> Conference::rooms() const {
   std::vector<RoomSummary> out;
   for (const auto& [name, ids] : rooms_) out.push_back({name, ids.size()});
@@ -248,21 +264,8 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
   std::optional<int64_t> personId;
   if (p->identity && p->identity->personId != 0) personId = p->identity->personId;
   p->attendanceId = attendance_.joined(req.room, p->id, p->name, personId);
-  std::string resumeToken = issueResumeToken(*p);
-
-  json data{{"participantId", p->id},
-            {"room", req.room},
-            {"self", describe(*p)},
-            {"participants", participantsJson(req.room)},
-            {"hands", handsJson(req.room)},
-            {"receive", receiveJson(*p)},
-            {"iceServers", iceServersJson(p->id)}};
-  if (!resumeToken.empty()) {
-    data["resumeToken"] = resumeToken;
-    data["resumeGraceMs"] = config_.resumeGrace.count();
-  }
+  json data = sessionJson(*p, participantsJson(req.room));
   bool host = isHost(*p);
-  if (host) data["waiting"] = lobbyJson(req.room);
   conn->send(replyId ? signalling::replyOk(*replyId, data)
                      : signalling::notification("lobby-admitted", data));
   std::string pid = p->id;
@@ -751,8 +754,18 @@ void Conference::removeParticipant(const std::string& participantId, const std::
 }
 
 void Conference::unpublishAll(Participant& publisher) {
-  for (const auto& t : publisher.tracks) media_.removeProducer(publisher.id, t.producerId);
+  std::vector<uint64_t> gone;
+  for (const auto& t : publisher.tracks) {
+    media_.removeProducer(publisher.id, t.producerId);
+    gone.push_back(t.producerId);
+  }
   publisher.tracks.clear();
+  unsubscribeOthers(publisher, gone);
+}
+
+void Conference::unsubscribeOthers(const Participant& publisher,
+                                   const std::vector<uint64_t>& producerIds) {
+  if (producerIds.empty()) return;
   auto room = rooms_.find(publisher.room);
   if (room == rooms_.end()) return;
   for (const auto& otherId : room->second) {
@@ -760,11 +773,12 @@ void Conference::unpublishAll(Participant& publisher) {
     Participant& other = *participants_.at(otherId);
     bool changed = false;
     for (auto& m : other.plan) {
-      if (m.role == MLinePlan::Role::Subscribe && m.active && m.sourceParticipant == publisher.id) {
-        m.active = false;
-        media_.removeConsumer(other.id, m.consumerId);
-        changed = true;
-      }
+      if (m.role != MLinePlan::Role::Subscribe || !m.active ||
+          std::find(producerIds.begin(), producerIds.end(), m.producerId) == producerIds.end())
+        continue;
+      m.active = false;  // JSEP keeps m-lines: the next offer says a=inactive
+      media_.removeConsumer(other.id, m.consumerId);
+      changed = true;
     }
     if (changed) sendOfferOrQueue(other);
   }

@@ -182,6 +182,9 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   void broadcastAgenda(const std::string& room);
   // Stops routing everything `publisher` sends: producers gone, subscribers' m-lines inactive.
   void unpublishAll(Participant& publisher);
+  // Every other participant's consumer and m-line of these producers of `publisher` go (lines
+  // inactive, one renegotiation per subscriber that had any).
+  void unsubscribeOthers(const Participant& publisher, const std::vector<uint64_t>& producerIds);
   static bool isHost(const Participant& p) { return p.identity && p.identity->host; }
   static bool mayPublish(const Participant& p) {
     return !p.identity || p.identity->role != "observer";
@@ -209,6 +212,9 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   void handleRestartIce(Participant& p, int64_t id);
   // Session resumption (session_resume.cpp, docs/signalling.md "Resuming a session").
   std::string issueResumeToken(Participant& p);  // replaces the old one; "" when grace is 0
+  // The data of a join (or resume) reply: the session, the room's state, a new resume token.
+  nlohmann::json sessionJson(Participant& p, nlohmann::json participants);
+  void resendOfferLater(Participant& p);  // an offer in flight is sent again once a socket is back
   void detach(Participant& p);                   // the socket is gone: wait for a resume
   void handleResume(const std::shared_ptr<WsConnection>& conn, int64_t id,
                     const signalling::ResumeRequest& req);

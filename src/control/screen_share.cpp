@@ -77,21 +77,8 @@ bool Conference::stopSharing(Participant& p, bool announce) {
     sendOfferOrQueue(p);
   }
   if (gone.empty()) return was;
-  // Every subscriber's line of it goes inactive (JSEP keeps m-lines), in one renegotiation each.
-  for (const auto& otherId : rooms_[p.room]) {
-    if (otherId == p.id) continue;
-    Participant& other = *participants_.at(otherId);
-    bool changed = false;
-    for (auto& m : other.plan) {
-      if (m.role != MLinePlan::Role::Subscribe || !m.active ||
-          std::find(gone.begin(), gone.end(), m.producerId) == gone.end())
-        continue;
-      m.active = false;
-      media_.removeConsumer(other.id, m.consumerId);
-      changed = true;
-    }
-    if (changed) sendOfferOrQueue(other);
-  }
+  // Every subscriber's line of it goes inactive, in one renegotiation each.
+  unsubscribeOthers(p, gone);
   spdlog::info("room {}: {} stopped sharing", p.room, p.id);
   return true;
 }

@@ -3,9 +3,6 @@
 // sends `resume` with the participant's one-time token takes the session over (docs/signalling.md
 // "Resuming a session", docs/lifecycle.md "A detached participant").
 // Threading: control thread only (part of Conference).
-#include <array>
-#include <cstdint>
-#include <span>
 
 #include "common/log.hpp"
 #include "control/conference.hpp"
@@ -27,28 +24,12 @@ class DetachedSocket final : public WsConnection {
   bool isOpen() const override { return false; }
 };
 
+// Base64url characters of a resume token: 22 x 6 = 132 random bits.
+constexpr size_t kResumeTokenChars = 22;
+
 const std::shared_ptr<WsConnection>& detachedSocket() {
   static const std::shared_ptr<WsConnection> sink = std::make_shared<DetachedSocket>();
   return sink;
-}
-
-// RFC 4648 §5 (base64url), no padding: 16 bytes become 22 characters.
-std::string base64Url(std::span<const uint8_t> bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (uint8_t b : bytes) {
-    acc = (acc << 8) | b;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 0x3F]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3F]);
-  return out;
 }
 
 }  // namespace
@@ -57,25 +38,26 @@ std::string Conference::issueResumeToken(Participant& p) {
   if (!p.resumeToken.empty()) resumeTokens_.erase(p.resumeToken);
   p.resumeToken.clear();
   if (config_.resumeGrace.count() <= 0) return {};
-  std::array<uint8_t, 16> raw{};  // 128 random bits
   do {
-    random_.fill(raw);
-    p.resumeToken = base64Url(raw);
+    p.resumeToken = random_.token(kResumeTokenChars);
   } while (resumeTokens_.count(p.resumeToken));
   resumeTokens_[p.resumeToken] = p.id;
   return p.resumeToken;
+}
+
+void Conference::resendOfferLater(Participant& p) {
+  // An offer the browser may never have seen (or whose answer is lost) is sent again, with
+  // whatever changed meanwhile, once a socket is back.
+  if (!p.offerInFlight) return;
+  p.offerInFlight = false;
+  p.offerNeeded = true;
 }
 
 void Conference::detach(Participant& p) {
   if (p.detachedUntil) return;
   p.detachedUntil = clock_.now() + config_.resumeGrace;
   p.conn = detachedSocket();
-  // An offer the browser may never have seen (or whose answer is lost) is sent again, with
-  // whatever changed meanwhile, once a socket is back.
-  if (p.offerInFlight) {
-    p.offerInFlight = false;
-    p.offerNeeded = true;
-  }
+  resendOfferLater(p);
   ++sessionStats_.detached;
   spdlog::info("room {}: {} socket gone; kept {} ms for a resume", p.room, p.id,
                config_.resumeGrace.count());
@@ -101,29 +83,18 @@ void Conference::handleResume(const std::shared_ptr<WsConnection>& conn, int64_t
     if (auto c = connections_.find(old->id()); c != connections_.end())
       c->second.participantId.clear();
     old->close(kCloseResumedElsewhere, "resumed on another connection");
-    if (p->offerInFlight) {
-      p->offerInFlight = false;
-      p->offerNeeded = true;
-    }
+    resendOfferLater(*p);
   }
   p->conn = conn;
   connections_[conn->id()].participantId = p->id;
   ++sessionStats_.resumed;
 
+  // The reply a join gets, without oneself among the participants (the page keeps its own tile).
   json others = json::array();
   for (const auto& other : participantsJson(p->room))
     if (other.value("id", "") != p->id) others.push_back(other);
-  json data{{"participantId", p->id},
-            {"room", p->room},
-            {"resumed", true},
-            {"self", describe(*p)},
-            {"participants", others},
-            {"hands", handsJson(p->room)},
-            {"receive", receiveJson(*p)},
-            {"iceServers", iceServersJson(p->id)},
-            {"resumeToken", issueResumeToken(*p)},  // the used one is dead from here
-            {"resumeGraceMs", config_.resumeGrace.count()}};
-  if (isHost(*p)) data["waiting"] = lobbyJson(p->room);
+  json data = sessionJson(*p, std::move(others));  // a new token: the used one is dead from here
+  data["resumed"] = true;
   conn->send(signalling::replyOk(id, data));
   if (agendas_.count(p->room))
     conn->send(signalling::notification("agenda", json{{"agenda", agendaJson(p->room)}}));
