@@ -6,7 +6,7 @@ running server").
 
 Usage: bench_profile.py BUILD_DIR [--viewers 200] [--publishers 2] [--measure 8]
                         [--perf OUT.data | --strace OUT.txt | --callgrind OUT.cg]
-                        [--json OUT.json]
+                        [--json OUT.json] [--load-arg=--video-pacing=0 ...]
 --perf attaches `perf record -e cpu-clock -g` to the server for the middle of the measured
 window; --strace attaches `strace -c -f` instead (syscall counts; it slows the server, so its
 run's throughput figures are not comparable). --callgrind runs the server under valgrind's
@@ -53,6 +53,8 @@ def main():
     ap.add_argument("--callgrind")
     ap.add_argument("--delay", type=float, help="seconds until the profile window opens")
     ap.add_argument("--json")
+    ap.add_argument("--load-arg", action="append", default=[],
+                    help="a further rounds-load option, e.g. --load-arg=--video-pacing=0")
     a = ap.parse_args()
     raise_fd_limit()
 
@@ -90,7 +92,7 @@ def main():
             helper = attach_later(lambda pid: ["strace", "-c", "-f", "-p", str(pid)],
                                   server.pid(), delay, span, log)
         rc, r, wall = run_load(a.build, server, f"profile-{int(time.time())}", n, a.publishers,
-                               a.measure, a.join_ms)
+                               a.measure, a.join_ms, a.load_arg)
         if helper:
             helper.join(60)
     finally:

@@ -140,7 +140,8 @@ class RoundsServer:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def run_load(build, server, room, participants, publishers, measure, join_ms):
+def run_load(build, server, room, participants, publishers, measure, join_ms, extra=()):
+    """One bounded rounds-load run; `extra`: further rounds-load options (A/B runs)."""
     fd, path = tempfile.mkstemp(suffix=".json")
     os.close(fd)
     # --measure: figures from 1 s after the last participant connected, for `measure` seconds;
@@ -150,7 +151,7 @@ def run_load(build, server, room, participants, publishers, measure, join_ms):
         "--room", room, "--participants", str(participants), "--publishers", str(publishers),
         "--duration", f"{duration:.1f}", "--measure", str(measure),
         "--join-interval-ms", str(join_ms),
-        "--server-pid", str(server.pid()), "--json-out", path, "--quiet"]))
+        "--server-pid", str(server.pid()), "--json-out", path, "--quiet"] + list(extra)))
     timeout = duration + 60
     poller = LatencyPoller(server) if hasattr(server, "forward_latency") else None
     t0 = time.time()

@@ -21,6 +21,12 @@ uint32_t Pacer::due(SteadyTime now) {
   return static_cast<uint32_t>(pending);
 }
 
+void SendPacer::left(size_t bytes, SteadyTime now) {
+  if (rate_ == 0) return;
+  SteadyTime from = nextAt_ + kMaxLag < now ? now : nextAt_;
+  nextAt_ = from + Nanos(static_cast<int64_t>(uint64_t{bytes} * 1'000'000'000 / rate_));
+}
+
 bool writeProbe(MutableBytes payload, const Probe& p) {
   if (payload.size() < kProbeSize) return false;
   uint8_t* at = payload.data() + payload.size() - kProbeSize;

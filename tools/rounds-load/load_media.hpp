@@ -36,6 +36,27 @@ class Pacer {
   uint64_t skipped_ = 0;
 };
 
+// A browser's paced sender, reduced to what shapes the load a server sees: packets leave no
+// faster than `bytesPerSecond` (WebRTC paces video at 2.5 x its target rate), so a frame's
+// packets are spread over a few milliseconds instead of arriving in one burst. A packet may leave
+// once the packets before it have had their time on the wire (size / rate). A tick that comes a
+// little late keeps the schedule (the queue catches up); time spent idle is not banked, so the
+// first packet after a pause leaves at once and the next one waits. 0: no pacing.
+class SendPacer {
+ public:
+  static constexpr Nanos kMaxLag = std::chrono::milliseconds(5);  // beyond it, idle: not banked
+  SendPacer() = default;
+  explicit SendPacer(uint64_t bytesPerSecond) : rate_(bytesPerSecond) {}
+  bool mayLeave(SteadyTime now) const { return rate_ == 0 || now >= nextAt_; }
+  void left(size_t bytes, SteadyTime now);  // a packet of `bytes` has just been sent
+  SteadyTime nextAt() const { return nextAt_; }
+  bool active() const { return rate_ > 0; }
+
+ private:
+  uint64_t rate_ = 0;
+  SteadyTime nextAt_{};
+};
+
 // Probe trailer: the last kProbeSize bytes of every RTP payload we send.
 //   magic "RLD1" | source (u32) | counter (u32) | send time (u64, steady clock ns)
 constexpr uint32_t kProbeMagic = 0x524C4431;

@@ -106,6 +106,11 @@ int main(int argc, char** argv) {
   app.add_option("--video-kbps", o.media.videoKbps, "Video bitrate in kbit/s (RTP payload)")
       ->capture_default_str()
       ->check(CLI::Range(10u, 20000u));
+  app.add_option("--video-pacing", o.media.videoPacing,
+                 "Video packets leave paced at this many times --video-kbps, as a browser's "
+                 "pacer sends them; 0: each frame in one burst")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
   app.add_option("--keyframe-interval", o.media.keyFrameIntervalS,
                  "Seconds between key frames (0: only on PLI/FIR)")
       ->capture_default_str()

@@ -289,7 +289,8 @@ void Participant::tick(SteadyTime now) {
   }
   if (srtpOut_ && sending_ && config_.publish) {
     for (uint32_t n = audioPacer_.due(now); n > 0; --n) sendAudio(now);
-    for (uint32_t n = videoPacer_.due(now); n > 0; --n) sendVideoFrame(now);
+    for (uint32_t n = videoPacer_.due(now); n > 0; --n) queueVideoFrame(now);
+    sendQueuedVideo(now);
     counters_.pacingSkipped = audioPacer_.skipped() + videoPacer_.skipped();
   }
   udp_->flush();
@@ -383,6 +384,8 @@ void Participant::onDtlsConnected(const DtlsTransport::SrtpKeys& keys) {
     audioPacer_ = Pacer(now, std::chrono::milliseconds(20));
   if (config_.publish && config_.media.video && videoPt_ && config_.media.videoFps > 0)
     videoPacer_ = Pacer(now, std::chrono::nanoseconds(1'000'000'000 / config_.media.videoFps));
+  videoSendPacer_ = SendPacer(static_cast<uint64_t>(config_.media.videoPacing *
+                                                    config_.media.videoKbps * 1000 / 8));
 }
 
 void Participant::onDtlsFailed(const std::string& reason) { fail("dtls: " + reason); }
@@ -476,37 +479,47 @@ void Participant::sendAudio(SteadyTime) {
   ++counters_.audioSent;
 }
 
-void Participant::sendVideoFrame(SteadyTime now) {
+void Participant::queueVideoFrame(SteadyTime now) {
   const MediaOptions& m = config_.media;
-  bool key =
-      keyFrameRequested_ || (m.keyFrameIntervalS > 0 &&
-                             now - lastKeyFrameAt_ >= std::chrono::seconds(m.keyFrameIntervalS));
-  FramePlan plan =
-      planFrame(m.videoKbps * 1000, m.videoFps, key, kMaxVideoPayload, kMinVideoPacket);
-  uint32_t ts = videoTsBase_ + static_cast<uint32_t>(videoFrameIndex_ * 90000 / m.videoFps);
-  for (uint32_t i = 0; i < plan.packets; ++i) {
-    uint32_t size = plan.packetBytes(i);
+  QueuedFrame f;
+  f.key = keyFrameRequested_ || (m.keyFrameIntervalS > 0 &&
+                                 now - lastKeyFrameAt_ >= std::chrono::seconds(m.keyFrameIntervalS));
+  f.plan = planFrame(m.videoKbps * 1000, m.videoFps, f.key, kMaxVideoPayload, kMinVideoPacket);
+  f.ts = videoTsBase_ + static_cast<uint32_t>(videoFrameIndex_ * 90000 / m.videoFps);
+  f.pictureId = pictureId_;
+  if (f.plan.packets > 0) videoQueue_.push_back(f);
+  pictureId_ = static_cast<uint16_t>((pictureId_ + 1) & 0x7FFF);
+  ++videoFrameIndex_;
+  ++counters_.videoFrames;
+  if (f.key) {
+    ++counters_.keyFramesSent;
+    keyFrameRequested_ = false;
+    lastKeyFrameAt_ = now;
+  }
+}
+
+void Participant::sendQueuedVideo(SteadyTime now) {
+  const MediaOptions& m = config_.media;
+  while (!videoQueue_.empty() && videoSendPacer_.mayLeave(now)) {
+    QueuedFrame& f = videoQueue_.front();
+    uint32_t i = f.next;
+    uint32_t size = f.plan.packetBytes(i);
     Probe probe{probeSource(config_.index, true), videoCounter_++, 0};
-    sendRtp(*videoPt_, videoSsrc_, videoSeq_++, ts, i + 1 == plan.packets, size,
+    sendRtp(*videoPt_, videoSsrc_, videoSeq_++, f.ts, i + 1 == f.plan.packets, size,
             [&](MutableBytes pl) {
               Vp8Descriptor d;
               d.startOfPartition = i == 0;
-              d.pictureId = pictureId_;
+              d.pictureId = f.pictureId;
               size_t at = writeVp8Descriptor(pl, d);
               if (i == 0)
-                writeVp8PayloadHeader(pl.subspan(at), key, plan.totalBytes / 2, m.width, m.height);
+                writeVp8PayloadHeader(pl.subspan(at), f.key, f.plan.totalBytes / 2, m.width,
+                                      m.height);
               probe.sendNs = static_cast<uint64_t>(toNs(std::chrono::steady_clock::now()));
               writeProbe(pl, probe);
             });
     ++counters_.videoSent;
-  }
-  pictureId_ = static_cast<uint16_t>((pictureId_ + 1) & 0x7FFF);
-  ++videoFrameIndex_;
-  ++counters_.videoFrames;
-  if (key) {
-    ++counters_.keyFramesSent;
-    keyFrameRequested_ = false;
-    lastKeyFrameAt_ = now;
+    videoSendPacer_.left(kRtpHeaderSize + size, now);
+    if (++f.next == f.plan.packets) videoQueue_.pop_front();
   }
 }
 

@@ -37,6 +37,9 @@ struct MediaOptions {
   uint32_t keyFrameIntervalS = 5;
   uint16_t width = 640;
   uint16_t height = 360;
+  // Video packets leave paced at this many times videoKbps, as a browser's pacer sends them
+  // (WebRTC's default factor is 2.5); 0: each frame's packets leave in one burst.
+  double videoPacing = 2.5;
 };
 
 enum class ServerKind { Rounds, Janus };
@@ -154,7 +157,9 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
 
   // Media
   void sendAudio(SteadyTime now);
-  void sendVideoFrame(SteadyTime now);
+  // A frame comes due: planned and queued; sendQueuedVideo sends its packets as the pacer allows.
+  void queueVideoFrame(SteadyTime now);
+  void sendQueuedVideo(SteadyTime now);
   // Builds an RTP packet of `payloadSize` bytes in a send slot; `fill` writes the payload.
   template <typename Fill>
   void sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, bool marker,
@@ -193,6 +198,15 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   std::optional<uint8_t> videoPt_;
   Pacer audioPacer_;
   Pacer videoPacer_;
+  struct QueuedFrame {
+    FramePlan plan;
+    uint32_t ts = 0;
+    uint16_t pictureId = 0;
+    bool key = false;
+    uint32_t next = 0;  // the next packet to send
+  };
+  std::deque<QueuedFrame> videoQueue_;
+  SendPacer videoSendPacer_;
   uint16_t audioSeq_ = 0;
   uint16_t videoSeq_ = 0;
   uint32_t audioTs_ = 0;

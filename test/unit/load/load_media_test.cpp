@@ -50,6 +50,75 @@ TEST(Pacer, InactiveByDefault) {
   EXPECT_EQ(p.due(SteadyTime{std::chrono::hours(1)}), 0u);
 }
 
+TEST(SendPacer, SpacesPacketsBySizeOverRate) {
+  SteadyTime t0{std::chrono::seconds(10)};
+  SendPacer p(1'000'000);  // 1 MB/s: 1,000 bytes take 1 ms
+  EXPECT_TRUE(p.mayLeave(t0));
+  p.left(1000, t0);
+  EXPECT_FALSE(p.mayLeave(t0 + 999us));
+  EXPECT_TRUE(p.mayLeave(t0 + 1ms));
+  p.left(500, t0 + 1ms);
+  EXPECT_EQ(p.nextAt(), t0 + 1500us);
+}
+
+TEST(SendPacer, ALateTickKeepsTheScheduleButIdleTimeIsNotBanked) {
+  SteadyTime t0{std::chrono::seconds(10)};
+  SendPacer p(1'000'000);
+  p.left(1000, t0);                // next at t0 + 1 ms
+  p.left(1000, t0 + 3ms);          // 2 ms late (< kMaxLag): counted from t0 + 1 ms
+  EXPECT_EQ(p.nextAt(), t0 + 2ms);
+  EXPECT_TRUE(p.mayLeave(t0 + 3ms));  // so a late loop catches up
+  p.left(1000, t0 + 100ms);        // after a pause: from now, no burst of saved-up time
+  EXPECT_EQ(p.nextAt(), t0 + 101ms);
+  EXPECT_FALSE(p.mayLeave(t0 + 100ms + 500us));
+}
+
+TEST(SendPacer, ZeroRateDoesNotPace) {
+  SendPacer p;
+  SteadyTime t{std::chrono::seconds(1)};
+  EXPECT_FALSE(p.active());
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_TRUE(p.mayLeave(t));
+    p.left(1200, t);
+  }
+}
+
+// The load generator's defaults: 600 kbit/s at 30 fps paced at 2.5x, on its 2 ms loop. Every
+// frame's packets leave spread out (never two in one tick), within the frame's 33 ms, and the
+// queue drains: the whole second's packets are sent in that second.
+TEST(SendPacer, SpreadsEachFrameWithinItsIntervalAtTheDefaults) {
+  const uint32_t kbps = 600, fps = 30;
+  SendPacer pacer(static_cast<uint64_t>(2.5 * kbps * 1000 / 8));
+  SteadyTime t0{std::chrono::seconds(50)};
+  std::vector<uint32_t> queue;  // sizes of packets waiting
+  uint32_t queued = 0, sent = 0;
+  Nanos longestQueueWait{0};
+  std::vector<SteadyTime> queuedAt;
+  for (auto t = t0; t < t0 + 1s; t += 2ms) {
+    auto frameIndex = (t - t0) / (Nanos(1s) / fps);
+    if (static_cast<uint32_t>(frameIndex) == queued / 3 && queued < fps * 3) {
+      FramePlan plan = planFrame(kbps * 1000, fps, false, 1200, 100);
+      ASSERT_EQ(plan.packets, 3u);
+      for (uint32_t i = 0; i < plan.packets; ++i) {
+        queue.push_back(plan.packetBytes(i));
+        queuedAt.push_back(t);
+      }
+      queued += plan.packets;
+    }
+    int thisTick = 0;
+    while (sent < queue.size() && pacer.mayLeave(t)) {
+      pacer.left(12 + queue[sent], t);
+      longestQueueWait = std::max<Nanos>(longestQueueWait, t - queuedAt[sent]);
+      ++sent;
+      ++thisTick;
+    }
+    EXPECT_LE(thisTick, 1) << "two packets in one 2 ms tick";
+  }
+  EXPECT_EQ(sent, 90u);
+  EXPECT_GE(longestQueueWait, 8ms);   // the third packet of a frame waits for two before it
+  EXPECT_LT(longestQueueWait, 33ms);  // and leaves before the next frame is due
+}
+
 TEST(Probe, RoundTripsAtTheEndOfThePayload) {
   std::vector<uint8_t> payload(100, 0xEE);
   Probe in{probeSource(7, true), 0xDEADBEEF, 0x0123456789ABCDEFull};
