@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 #include "common/log.hpp"
 
@@ -24,6 +25,25 @@ bool wantDontFragment() {
   const char* v = std::getenv("ROUNDS_UDP_DF");
   return !(v && std::strcmp(v, "0") == 0);
 }
+
+// Room for one SCM_TIMESTAMPNS control message (the kernel's receive time of a datagram).
+constexpr size_t kControlSize = CMSG_SPACE(sizeof(timespec));
+
+// How long ago the kernel queued the datagram of `h` (SO_TIMESTAMPNS, CLOCK_REALTIME), against
+// `realNow` read after recvmmsg returned; 0 when it carries no timestamp or the wall clock
+// stepped (an age below 0 or over 1 s is not a queueing delay).
+std::chrono::nanoseconds queuedFor(const msghdr& h, const timespec& realNow) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+    timespec at{};
+    std::memcpy(&at, CMSG_DATA(c), sizeof at);
+    int64_t ns = (int64_t{realNow.tv_sec} - at.tv_sec) * 1'000'000'000 +
+                 (int64_t{realNow.tv_nsec} - at.tv_nsec);
+    if (ns < 0 || ns > 1'000'000'000) return {};
+    return std::chrono::nanoseconds(ns);
+  }
+  return {};
+}
 }  // namespace
 
 // Preallocated storage for one recvmmsg/sendmmsg batch.
@@ -32,6 +52,8 @@ struct UdpSocket::Batch {
   std::array<iovec, kBatch> iov;
   std::array<mmsghdr, kBatch> hdr;
   std::array<sockaddr_storage, kBatch> addr;
+  // Receive side: each datagram's kernel receive timestamp (SO_TIMESTAMPNS).
+  alignas(cmsghdr) std::array<std::array<uint8_t, kControlSize>, kBatch> control;
   // Send side: when the batch that brought a forwarded copy in was received (nullopt: not timed).
   std::array<std::optional<TimePoint>, kBatch> receivedAt;
   Batch() {
@@ -64,6 +86,10 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(boost::asio::io_context& io,
   int size = 4 << 20;  // room for bursts (key frames to many subscribers)
   ::setsockopt(s->socket_.native_handle(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   ::setsockopt(s->socket_.native_handle(), SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  // The kernel stamps each datagram as it is queued to us, so forwardLatency() starts where the
+  // packet reached the server, not where recvmmsg picked it up (docs/performance.md).
+  int on = 1;
+  ::setsockopt(s->socket_.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
   if (!local.isV6() && wantDontFragment()) {
     int probe = IP_PMTUDISC_PROBE;
     ::setsockopt(s->socket_.native_handle(), IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof probe);
@@ -113,12 +139,19 @@ void UdpSocket::drain() {
   // Bounded so one busy socket cannot starve timers and posted commands on the same loop.
   for (int round = 0; round < 8 && !closed_; ++round) {
     for (size_t i = 0; i < kBatch; ++i) {
-      recv_->hdr[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-      recv_->hdr[i].msg_hdr.msg_flags = 0;
+      auto& h = recv_->hdr[i].msg_hdr;
+      h.msg_namelen = sizeof(sockaddr_storage);
+      h.msg_flags = 0;
+      h.msg_control = recv_->control[i].data();
+      h.msg_controllen = kControlSize;
     }
     int n = ::recvmmsg(socket_.native_handle(), recv_->hdr.data(), kBatch, MSG_DONTWAIT, nullptr);
     if (n <= 0) break;
-    batchReceivedAt_ = clock_.now();  // one clock read per batch
+    // One read of each clock per batch: a datagram arrived (its kernel timestamp's age) before
+    // the steady time of the batch.
+    TimePoint batchAt = clock_.now();
+    timespec realNow{};
+    ::clock_gettime(CLOCK_REALTIME, &realNow);
     ++counters_.recvBatches;
     for (int i = 0; i < n; ++i) {
       auto& h = recv_->hdr[i];
@@ -130,15 +163,17 @@ void UdpSocket::drain() {
       auto from = SocketAddress::fromSockaddr(reinterpret_cast<sockaddr*>(&recv_->addr[i]),
                                               h.msg_hdr.msg_namelen);
       if (!from) continue;
+      packetReceivedAt_ = batchAt - std::chrono::duration_cast<TimePoint::duration>(
+                                        queuedFor(h.msg_hdr, realNow));
       listener_.onUdpPacket(MutableBytes(recv_->buffers[i].data(), h.msg_len), *from);
       if (closed_) {
-        batchReceivedAt_.reset();
+        packetReceivedAt_.reset();
         return;
       }
     }
     listener_.onUdpBatchEnd();
     flush();
-    batchReceivedAt_.reset();
+    packetReceivedAt_.reset();
     if (static_cast<size_t>(n) < kBatch) break;
   }
 }
@@ -151,7 +186,7 @@ MutableBytes UdpSocket::acquireSendSlot() {
 void UdpSocket::commitSend(size_t size, const SocketAddress& to, bool forwarded) {
   if (size == 0 || size > kSlotSize) return;
   auto& h = send_->hdr[pendingSends_];
-  send_->receivedAt[pendingSends_] = forwarded ? batchReceivedAt_ : std::nullopt;
+  send_->receivedAt[pendingSends_] = forwarded ? packetReceivedAt_ : std::nullopt;
   send_->iov[pendingSends_].iov_len = size;
   std::memcpy(&send_->addr[pendingSends_], to.sockaddrPtr(), to.length());
   h.msg_hdr.msg_namelen = to.length();

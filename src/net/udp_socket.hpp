@@ -1,6 +1,7 @@
 // UdpSocket: one non-blocking UDP socket on an Asio io_context, receiving in batches (recvmmsg)
 // into preallocated buffers and sending in batches (sendmmsg) from preallocated slots, and timing
-// forwarded datagrams from their batch's receipt to their sendmmsg (forwardLatency()).
+// forwarded datagrams from their arrival (the kernel's receive timestamp) to their sendmmsg
+// (forwardLatency()).
 // No heap allocation per packet. Threading: belongs to the thread running its io_context.
 #pragma once
 
@@ -53,18 +54,18 @@ class UdpSocket {
 
   // Zero-copy send: write the datagram into the returned slot, then commit its size. The slot is
   // valid until commitSend or the next acquireSendSlot. Sends go out at flush() (or when full).
-  // `forwarded`: a copy of a packet received in the batch being handled now; the time from that
-  // batch's recvmmsg to the sendmmsg that sends the copy goes into forwardLatency(). Copies
-  // queued outside a received batch (timers, ICE-TCP frames) are not timed.
+  // `forwarded`: a copy of the received packet being handled now; the time from that packet's
+  // arrival at this socket to the sendmmsg that sends the copy goes into forwardLatency().
+  // Copies queued outside a received batch (timers, ICE-TCP frames) are not timed.
   MutableBytes acquireSendSlot();
   void commitSend(size_t size, const SocketAddress& to, bool forwarded = false);
   // Copying convenience for control-ish traffic (STUN answers, DTLS records).
   void send(Bytes data, const SocketAddress& to);
   void flush();
   const Counters& counters() const { return counters_; }
-  // Server-in to server-out of forwarded datagrams: from the return of the recvmmsg that brought
-  // the packet in (one clock read per batch) to the return of the sendmmsg that sent the copy
-  // (one clock read per call). Excludes the wait in the socket's receive queue before recvmmsg.
+  // Server-in to server-out of forwarded datagrams: from the kernel's receive timestamp of the
+  // packet (SO_TIMESTAMPNS: when it was queued to this socket, so the wait in the receive queue
+  // counts) to the return of the sendmmsg that sent the copy (one clock read per call).
   const LatencyHistogram& forwardLatency() const { return forwardLatency_; }
   // Whether IPv4 datagrams leave with DF set (asked of the kernel; false for IPv6 sockets).
   bool dontFragment() const;
@@ -82,8 +83,8 @@ class UdpSocket {
   bool closed_ = false;
   Counters counters_;
   const Clock& clock_;
-  // While a received batch is handled: when its recvmmsg returned.
-  std::optional<TimePoint> batchReceivedAt_;
+  // While a received packet is handled: when it reached the socket (steady clock).
+  std::optional<TimePoint> packetReceivedAt_;
   LatencyHistogram forwardLatency_;
 
   struct Batch;
