@@ -4,13 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <iostream>
 
 #include "common/log.hpp"
@@ -35,7 +29,6 @@ struct Options {
   uint16_t mediaPort = 40000;
   std::string announcedAddress;
   unsigned mediaWorkers = 1;
-  unsigned controlNice = 10;
   int iceTcpPort = -1;
   std::string webRoot = "client/dist";
   std::string db = "rounds.db";
@@ -87,10 +80,6 @@ void addOptions(CLI::App& app, Options& o) {
   app.add_option("--consent-timeout", o.consentTimeout,
                  "Seconds without ICE consent checks before a participant is dropped (RFC 7675)")
       ->envname("ROUNDS_CONSENT_TIMEOUT")->check(CLI::Range(5u, 300u))->capture_default_str();
-  app.add_option("--control-nice", o.controlNice,
-                 "Nice increment of the control thread (signalling, HTTP, database) over the media "
-                 "workers, so forwarding is not held up behind it on a shared core (0: same priority)")
-      ->envname("ROUNDS_CONTROL_NICE")->check(CLI::Range(0u, 19u))->capture_default_str();
   app.add_option("--resume-grace", o.resumeGrace,
                  "Seconds a participant whose signalling socket closed without leaving is kept for a "
                  "resume on a new socket (0: removed at once; consent expiry may remove it earlier)")
@@ -213,17 +202,6 @@ int main(int argc, char** argv) {
   if (auto st = media.start(); !st) {
     std::cerr << "rounds: media: " << st.error().message << "\n";
     return 1;
-  }
-  // Media first: the workers (already started, at the process's priority) forward packets whose
-  // latency people hear; this thread's work (signalling, HTTP, statistics, the database) can wait
-  // a few milliseconds. Linux keeps a nice value per thread; threads started from here on inherit
-  // it (docs/performance.md "The control thread's priority").
-  if (o.controlNice > 0) {
-    errno = 0;
-    int current = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
-    int wanted = std::min(19, (errno == 0 ? current : 0) + static_cast<int>(o.controlNice));
-    if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), wanted) != 0)
-      spdlog::warn("control thread priority unchanged: {}", std::strerror(errno));
   }
 
   ConferenceConfig cc;
