@@ -298,8 +298,9 @@ def figures(rc, r, viewers):
         else None,
         "latencyP50Ms": lat.get("p50"),
         "latencyP99Ms": lat.get("p99"),
-        # Server in to server out (recvmmsg of the packet to sendmmsg of each copy), in the steady
-        # window: the server's own figure, without the kernels' and the generator's share.
+        # Server in to server out (the packet's arrival at the server's socket, by the kernel's
+        # receive timestamp, to the sendmmsg of each copy), in the steady window: the server's own
+        # figure, without the generator's share.
         "serverLatencyP50Ms": None,
         "serverLatencyP99Ms": None,
         "serverLatency": r.get("serverLatency"),
@@ -320,6 +321,32 @@ def figures(rc, r, viewers):
     return f
 
 
+FLOOR_BENCHES = ("BM_Floor/200", "BM_FloorDelivered/200")
+
+
+def floor_beside(build):
+    """The floor measured right after a scenario step, so that the step is compared with the floor
+    of the same minute: this shared machine's speed moves by tens of per cent within the quarter
+    of an hour a `make bench` takes. BM_Floor/200/0 and BM_FloorDelivered/200/0, forwarded copies
+    per CPU-second, run as in the microbenchmarks (not pinned: the delivered floor's reader takes
+    the other core, as the generator does in the scenarios). None when rounds_bench is missing."""
+    exe = os.path.join(build, "rounds_bench")
+    if not os.path.exists(exe):
+        return None
+    try:
+        out = subprocess.run([exe, "--benchmark_filter=^BM_Floor(Delivered)?/200/0$",
+                              "--benchmark_min_time=0.3", "--benchmark_format=json"],
+                             capture_output=True, timeout=120).stdout
+        rates = {}
+        for b in json.loads(out)["benchmarks"]:
+            name = b["name"].rsplit("/", 1)[0]
+            if name in FLOOR_BENCHES and "items_per_second" in b:
+                rates[name] = b["items_per_second"]
+        return rates or None
+    except (subprocess.TimeoutExpired, ValueError, KeyError):
+        return None
+
+
 def scenario(build, server_factory, name, participants, publishers, measure, join_ms, viewers):
     server = server_factory()
     server.start()
@@ -331,6 +358,10 @@ def scenario(build, server_factory, name, participants, publishers, measure, joi
     f = figures(rc, r, viewers)
     f["scenario"] = name
     f["wallSeconds"] = round(wall, 1)
+    f["floorBeside"] = floor_beside(build)
+    v = f["packetsPerServerCpuSecond"]
+    fb = f["floorBeside"] or {}
+    f["percentOfFloorBeside"] = {k: 100 * v / fb[k] for k in fb if fb[k]} if v else None
     print(f"  {server.name:6} {name:14} fwd/s {fmt(f['forwardedPerSecond'])} "
           f"pkt/cpu-s {fmt(f['packetsPerServerCpuSecond'])} server {fmt(f['serverCpuPercent'], 1)}% "
           f"load {fmt(f['loadCpuPercent'], 1)}% loss {f['lossPercent']}% "
@@ -338,6 +369,9 @@ def scenario(build, server_factory, name, participants, publishers, measure, joi
           f"{fmt(f['latencyP50Ms'], 2)}/{fmt(f['latencyP99Ms'], 2)} ms "
           f"server p50/p99 {fmt(f['serverLatencyP50Ms'], 2)}/{fmt(f['serverLatencyP99Ms'], 2)} ms "
           f"connected {f['connected']}/{f['legs']} ({wall:.0f} s)"
+          + (" of floor / delivered floor beside " + " / ".join(
+              f"{fmt(f['percentOfFloorBeside'].get(k))}%" for k in FLOOR_BENCHES)
+             if f["percentOfFloorBeside"] else "")
           + (f" errors: {f['firstErrors']}" if f["errors"] else ""), flush=True)
     return f
 

@@ -18,6 +18,14 @@ def fmt(v, digits=0):
     return "–" if v is None else f"{v:,.{digits}f}"
 
 
+def beside(f):
+    """% of BM_Floor/200 / % of BM_FloorDelivered/200, both measured right after the step."""
+    p = f.get("percentOfFloorBeside") or {}
+    if not p:
+        return "–"
+    return f"{fmt(p.get('BM_Floor/200'))} / {fmt(p.get('BM_FloorDelivered/200'))}"
+
+
 rows = []
 for server, res in r["servers"].items():
     entries = [res["meeting"], res["briefing"]] + res["ramp"]["steps"]
@@ -30,7 +38,8 @@ for server, res in r["servers"].items():
             f"{fmt(f.get('deliveredPercent'), 1)} | {fmt(f.get('sentPerSecond'))} | "
             f"{fmt(f['latencyP50Ms'], 2)} / {fmt(f['latencyP99Ms'], 2)} | "
             f"{fmt(f.get('serverLatencyP50Ms'), 2)} / {fmt(f.get('serverLatencyP99Ms'), 2)} | "
-            f"{fmt(f['viewersPerCore'])} | {fmt(f.get('serverRunQueueWaitPerRun'), 2)} |")
+            f"{fmt(f['viewersPerCore'])} | {fmt(f.get('serverRunQueueWaitPerRun'), 2)} | "
+            f"{beside(f)} |")
 
 lines = [
     "<!-- SCENARIOS:BEGIN (written by `make bench`; do not edit by hand) -->",
@@ -40,9 +49,10 @@ lines = [
     "",
     "| server | scenario | participants | connected legs | forwarded pkt/s | pkt per server CPU-s | "
     "server CPU % | load CPU % | loss % | delivered % | sent pkt/s | latency p50 / p99 ms | "
-    "server p50 / p99 ms | viewers per core | server run-queue wait per CPU-s |",
+    "server p50 / p99 ms | viewers per core | server run-queue wait per CPU-s | "
+    "% of floor / of delivered floor, measured beside |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-    "| ---: |",
+    "| ---: | ---: |",
 ] + rows + [""]
 
 for server, res in r["servers"].items():
@@ -81,6 +91,14 @@ if fl:
                          f"{fmt(v)} per server CPU-second = {fmt(100 * v / fl, 0)} % of the floor"
                          + (f", {fmt(100 * v / fd, 0)} % of the floor with delivery" if fd else "")
                          + ".")
+besides = [f.get("floorBeside") or {} for res in r["servers"].values()
+           for f in [res["meeting"], res["briefing"]] + res["ramp"]["steps"]]
+for name in ("BM_Floor/200", "BM_FloorDelivered/200"):
+    vals = [b[name] for b in besides if b.get(name)]
+    if vals:
+        lines.append(f"- `{name}` measured right after each step: {fmt(min(vals))} to "
+                     f"{fmt(max(vals))} forwarded packets per CPU-second over this run (the last "
+                     "column compares each step with the floors of its own minute).")
 if "rounds" in r["servers"] and "janus" in r["servers"]:
     for sc in ("meeting", "briefing"):
         a = r["servers"]["rounds"][sc].get("packetsPerServerCpuSecond")
