@@ -158,19 +158,24 @@ TEST_F(UdpSocketTest, ForwardLatencyCountsTheWaitInTheReceiveQueue) {
   fwd.to = *SocketAddress::parse("127.0.0.1", end->localPort());
   auto to = *SocketAddress::parse("127.0.0.1", mid.value()->localPort());
   std::array<uint8_t, 200> payload{};
-  // Linux switches receive timestamping on for the whole host lazily (a deferred static key) when
-  // the first socket asks: give it a moment, as a server gets long before its first media packet.
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  tx->send(Bytes(payload.data(), payload.size()), to);
-  tx->flush();
-  std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  // Linux switches receive timestamping on for the whole host lazily (a deferred static key, set
+  // by a kernel worker) when the first socket asks; a server has it long before its first media
+  // packet. Here the first datagram may come too soon on a loaded machine, so up to three tries,
+  // each with its own datagram: a socket that ignored the kernel's timestamps would time every
+  // one of them at 3 ms.
   mid.value()->start();
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (fwd.received < 1 && std::chrono::steady_clock::now() < deadline)
-    io.run_one_for(std::chrono::milliseconds(50));
-  ASSERT_EQ(fwd.received, 1u);
   const auto& h = mid.value()->forwardLatency();
-  ASSERT_EQ(h.count(), 1u);
+  for (size_t attempt = 1; attempt <= 3 && h.maxUs() < 43000; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    tx->send(Bytes(payload.data(), payload.size()), to);
+    tx->flush();
+    std::this_thread::sleep_for(std::chrono::milliseconds(40));  // queued, nobody reading
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (fwd.received < attempt && std::chrono::steady_clock::now() < deadline)
+      io.run_one_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(fwd.received, attempt);
+    ASSERT_EQ(h.count(), attempt);
+  }
   EXPECT_GE(h.maxUs(), 40000 + 3000);  // 40 ms queued (real) + 3 ms handling (manual clock)
   EXPECT_LT(h.maxUs(), 1000000);
 }
