@@ -97,28 +97,45 @@ struct Forwarder : UdpSocket::Listener {
   }
 };
 
-TEST_F(UdpSocketTest, ForwardedCopiesAreTimedFromBatchReceiptToSend) {
+// tx -> mid (a Forwarder on a manual clock) -> end: the three sockets of the latency tests.
+struct ForwardRig {
   ManualClock clock;
   Forwarder fwd;
   Sink txSink, endSink;
-  auto mid = UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), fwd, clock);
-  auto tx = bindLoopback(io, txSink);
-  auto end = bindLoopback(io, endSink);
-  ASSERT_TRUE(mid && tx && end);
-  fwd.socket = mid.value().get();
-  fwd.clock = &clock;
-  fwd.to = *SocketAddress::parse("127.0.0.1", end->localPort());
-  auto to = *SocketAddress::parse("127.0.0.1", mid.value()->localPort());
+  std::unique_ptr<UdpSocket> mid, tx, end;
+  SocketAddress to;  // mid's address
+  explicit ForwardRig(boost::asio::io_context& io) {
+    auto m = UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), fwd, clock);
+    EXPECT_TRUE(m);
+    if (m) mid = std::move(m.value());
+    tx = bindLoopback(io, txSink);
+    end = bindLoopback(io, endSink);
+    if (!ok()) return;
+    fwd.socket = mid.get();
+    fwd.clock = &clock;
+    fwd.to = *SocketAddress::parse("127.0.0.1", end->localPort());
+    to = *SocketAddress::parse("127.0.0.1", mid->localPort());
+  }
+  bool ok() const { return mid && tx && end; }
+};
+
+TEST_F(UdpSocketTest, ForwardedCopiesAreTimedFromBatchReceiptToSend) {
+  ForwardRig rig(io);
+  ASSERT_TRUE(rig.ok());
+  auto& mid = rig.mid;
+  auto& tx = rig.tx;
+  auto& fwd = rig.fwd;
+  const auto& to = rig.to;
   // Not timed: sent outside a received batch, even when flagged as forwarded.
-  MutableBytes slot = mid.value()->acquireSendSlot();
-  mid.value()->commitSend(100, fwd.to, /*forwarded=*/true);
-  mid.value()->flush();
-  EXPECT_EQ(mid.value()->forwardLatency().count(), 0u);
+  MutableBytes slot = mid->acquireSendSlot();
+  mid->commitSend(100, fwd.to, /*forwarded=*/true);
+  mid->flush();
+  EXPECT_EQ(mid->forwardLatency().count(), 0u);
 
   constexpr size_t kCount = 3;
   for (size_t i = 0; i < kCount; ++i) tx->send(Bytes(slot.data(), 200), to);
   tx->flush();
-  mid.value()->start();
+  mid->start();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (fwd.received < kCount && std::chrono::steady_clock::now() < deadline)
     io.run_one_for(std::chrono::milliseconds(50));
@@ -126,7 +143,7 @@ TEST_F(UdpSocketTest, ForwardedCopiesAreTimedFromBatchReceiptToSend) {
   // Three packets in one or more batches: each batch's copies leave in one sendmmsg at its end,
   // 3 ms (manual clock) per packet of the batch later than its recvmmsg, plus the real time each
   // datagram sat in the socket's queue before (its kernel timestamp), here well under 1 ms.
-  const auto& h = mid.value()->forwardLatency();
+  const auto& h = mid->forwardLatency();
   EXPECT_EQ(h.count(), kCount);
   EXPECT_GE(h.maxUs(), 3000);
   EXPECT_LE(h.maxUs(), 10000);
@@ -146,25 +163,20 @@ TEST_F(UdpSocketTest, ForwardedCopiesAreTimedFromBatchReceiptToSend) {
 // that waited 40 ms in the receive queue (the socket was not being read) are timed from their
 // arrival, from the kernel's receive timestamp.
 TEST_F(UdpSocketTest, ForwardLatencyCountsTheWaitInTheReceiveQueue) {
-  ManualClock clock;
-  Forwarder fwd;
-  Sink txSink, endSink;
-  auto mid = UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), fwd, clock);
-  auto tx = bindLoopback(io, txSink);
-  auto end = bindLoopback(io, endSink);
-  ASSERT_TRUE(mid && tx && end);
-  fwd.socket = mid.value().get();
-  fwd.clock = &clock;
-  fwd.to = *SocketAddress::parse("127.0.0.1", end->localPort());
-  auto to = *SocketAddress::parse("127.0.0.1", mid.value()->localPort());
+  ForwardRig rig(io);
+  ASSERT_TRUE(rig.ok());
+  auto& mid = rig.mid;
+  auto& tx = rig.tx;
+  auto& fwd = rig.fwd;
+  const auto& to = rig.to;
   std::array<uint8_t, 200> payload{};
   // Linux switches receive timestamping on for the whole host lazily (a deferred static key, set
   // by a kernel worker) when the first socket asks; a server has it long before its first media
   // packet. Here the first datagram may come too soon on a loaded machine, so up to three tries,
   // each with its own datagram: a socket that ignored the kernel's timestamps would time every
   // one of them at 3 ms.
-  mid.value()->start();
-  const auto& h = mid.value()->forwardLatency();
+  mid->start();
+  const auto& h = mid->forwardLatency();
   for (size_t attempt = 1; attempt <= 3 && h.maxUs() < 43000; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     tx->send(Bytes(payload.data(), payload.size()), to);
