@@ -32,6 +32,9 @@ Status Worker::start() {
   auto sock = UdpSocket::bind(io_, *local, *this, clock_);
   if (!sock) return sock.error();
   socket_ = std::move(sock.value());
+  if (!socket_->timeArrivals())
+    spdlog::warn("worker {}: no kernel receive timestamps; forwarding latency starts at recvmmsg",
+                 index_);
   port_ = socket_->localPort();
   if (config_.tcpBasePort != 0) {
     // ICE-TCP beside UDP (RFC 6544): by default the same port number, over TCP.

@@ -54,7 +54,8 @@ struct UdpSocket::Batch {
   std::array<sockaddr_storage, kBatch> addr;
   // Receive side: each datagram's kernel receive timestamp (SO_TIMESTAMPNS).
   alignas(cmsghdr) std::array<std::array<uint8_t, kControlSize>, kBatch> control;
-  // Send side: when the batch that brought a forwarded copy in was received (nullopt: not timed).
+  // Send side: when the packet a forwarded copy was made of reached the socket (nullopt: not
+  // timed).
   std::array<std::optional<TimePoint>, kBatch> receivedAt;
   Batch() {
     std::memset(hdr.data(), 0, sizeof(mmsghdr) * kBatch);
@@ -86,10 +87,6 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(boost::asio::io_context& io,
   int size = 4 << 20;  // room for bursts (key frames to many subscribers)
   ::setsockopt(s->socket_.native_handle(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   ::setsockopt(s->socket_.native_handle(), SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
-  // The kernel stamps each datagram as it is queued to us, so forwardLatency() starts where the
-  // packet reached the server, not where recvmmsg picked it up (docs/performance.md).
-  int on = 1;
-  ::setsockopt(s->socket_.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
   if (!local.isV6() && wantDontFragment()) {
     int probe = IP_PMTUDISC_PROBE;
     ::setsockopt(s->socket_.native_handle(), IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof probe);
@@ -107,6 +104,15 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(boost::asio::io_context& io,
 }
 
 void UdpSocket::start() { waitReadable(); }
+
+bool UdpSocket::timeArrivals() {
+  // The kernel stamps each datagram as it is queued to us, so forwardLatency() starts where the
+  // packet reached this socket, not where recvmmsg picked it up (docs/performance.md).
+  int on = 1;
+  arrivalTimestamps_ =
+      ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0;
+  return arrivalTimestamps_;
+}
 
 bool UdpSocket::dontFragment() const {
   int mode = 0;
@@ -142,8 +148,8 @@ void UdpSocket::drain() {
       auto& h = recv_->hdr[i].msg_hdr;
       h.msg_namelen = sizeof(sockaddr_storage);
       h.msg_flags = 0;
-      h.msg_control = recv_->control[i].data();
-      h.msg_controllen = kControlSize;
+      h.msg_control = arrivalTimestamps_ ? recv_->control[i].data() : nullptr;
+      h.msg_controllen = arrivalTimestamps_ ? kControlSize : 0;
     }
     int n = ::recvmmsg(socket_.native_handle(), recv_->hdr.data(), kBatch, MSG_DONTWAIT, nullptr);
     if (n <= 0) break;
@@ -151,7 +157,7 @@ void UdpSocket::drain() {
     // the steady time of the batch.
     TimePoint batchAt = clock_.now();
     timespec realNow{};
-    ::clock_gettime(CLOCK_REALTIME, &realNow);
+    if (arrivalTimestamps_) ::clock_gettime(CLOCK_REALTIME, &realNow);
     ++counters_.recvBatches;
     for (int i = 0; i < n; ++i) {
       auto& h = recv_->hdr[i];
@@ -163,8 +169,10 @@ void UdpSocket::drain() {
       auto from = SocketAddress::fromSockaddr(reinterpret_cast<sockaddr*>(&recv_->addr[i]),
                                               h.msg_hdr.msg_namelen);
       if (!from) continue;
-      packetReceivedAt_ = batchAt - std::chrono::duration_cast<TimePoint::duration>(
-                                        queuedFor(h.msg_hdr, realNow));
+      packetReceivedAt_ = batchAt;
+      if (arrivalTimestamps_)
+        *packetReceivedAt_ -= std::chrono::duration_cast<TimePoint::duration>(
+            queuedFor(h.msg_hdr, realNow));
       listener_.onUdpPacket(MutableBytes(recv_->buffers[i].data(), h.msg_len), *from);
       if (closed_) {
         packetReceivedAt_.reset();

@@ -50,6 +50,10 @@ class UdpSocket {
 
   uint16_t localPort() const { return localPort_; }
   void start();
+  // Asks the kernel for each datagram's arrival time (SO_TIMESTAMPNS), which then starts
+  // forwardLatency() instead of the return of recvmmsg: for the media worker's socket, not for
+  // sockets that forward nothing (the load generator's). False if the kernel refused.
+  bool timeArrivals();
   void close();
 
   // Zero-copy send: write the datagram into the returned slot, then commit its size. The slot is
@@ -64,8 +68,9 @@ class UdpSocket {
   void flush();
   const Counters& counters() const { return counters_; }
   // Server-in to server-out of forwarded datagrams: from the kernel's receive timestamp of the
-  // packet (SO_TIMESTAMPNS: when it was queued to this socket, so the wait in the receive queue
-  // counts) to the return of the sendmmsg that sent the copy (one clock read per call).
+  // packet (with timeArrivals(): when it was queued to this socket, so the wait in the receive
+  // queue counts; without, the return of its recvmmsg) to the return of the sendmmsg that sent
+  // the copy (one clock read per call).
   const LatencyHistogram& forwardLatency() const { return forwardLatency_; }
   // Whether IPv4 datagrams leave with DF set (asked of the kernel; false for IPv6 sockets).
   bool dontFragment() const;
@@ -81,6 +86,7 @@ class UdpSocket {
   Listener& listener_;
   uint16_t localPort_ = 0;
   bool closed_ = false;
+  bool arrivalTimestamps_ = false;
   Counters counters_;
   const Clock& clock_;
   // While a received packet is handled: when it reached the socket (steady clock).

@@ -50,7 +50,6 @@ class SendPacer {
   bool mayLeave(SteadyTime now) const { return rate_ == 0 || now >= nextAt_; }
   void left(size_t bytes, SteadyTime now);  // a packet of `bytes` has just been sent
   SteadyTime nextAt() const { return nextAt_; }
-  bool active() const { return rate_ > 0; }
 
  private:
   uint64_t rate_ = 0;

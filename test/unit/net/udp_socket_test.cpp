@@ -108,6 +108,7 @@ struct ForwardRig {
     auto m = UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), fwd, clock);
     EXPECT_TRUE(m);
     if (m) mid = std::move(m.value());
+    EXPECT_TRUE(mid && mid->timeArrivals());
     tx = bindLoopback(io, txSink);
     end = bindLoopback(io, endSink);
     if (!ok()) return;
