@@ -3,7 +3,8 @@
 # figures, with a description of the machine, into docs/performance.md (between the BENCH markers)
 # and bench/results/<date>-micro.json; instructions per forwarded copy under callgrind
 # (scripts/bench_callgrind.py, bench/results/<date>-callgrind.json); then the load scenarios
-# (meeting, briefing, ramp) against Rounds and Janus (scripts/bench_scenarios.py):
+# (meeting, briefing, ramp) against Rounds and Janus, and the ramp again against Rounds with
+# NIC-like delivery (scripts/bench_scenarios.py, scripts/bench_netns.py):
 # bench/results/<date>.json, the SCENARIOS table of docs/performance.md and docs/performance.png. Bounded: every run stops by itself.
 # BENCH_SERVERS=rounds skips Janus; BENCH_QUICK=1 runs shorter scenarios.
 set -euo pipefail

@@ -1,7 +1,19 @@
 #!/usr/bin/env python3
 """Two network namespaces joined by a veth pair, for `make bench`: the server in one
 (10.99.0.1), the load generator in the other (10.99.0.2). Both are created by the run and deleted
-after it; nothing is added to the machine's own namespace. Needs root (ip netns)."""
+after it; nothing is added to the machine's own namespace. Needs root (ip netns).
+
+Two rigs (ROUNDS_BENCH_RIG, docs/performance.md "Who pays for delivery"):
+- "veth" (default): a plain veth pair. A datagram the server sends is delivered into the
+  generator's socket inside the server's own sendmmsg (the veth hands it to the receive path on
+  the sending CPU), so the server is charged for its receivers' kernel work and waits for it.
+- "nic": the generator's side receives as a NIC driver would: through NAPI in a kernel thread
+  pinned to the generator's CPU, with interrupt coalescing (napi_defer_hard_irqs and
+  gro_flush_timeout), and the server's side has a pfifo qdisc so that a full veth ring pushes
+  back on the sender instead of dropping. The server's sendmmsg then ends where it would end at a
+  real NIC's transmit ring. Needs ethtool. The kernel thread's CPU time is the generator host's
+  work: nic_thread_cpu_seconds() reads it.
+"""
 import os
 import subprocess
 
@@ -12,7 +24,11 @@ class NetnsPair:
     server_if = "veth-srv"
     client_if = "veth-cli"
 
-    def __init__(self):
+    def __init__(self, rig=None):
+        self.rig = rig or os.environ.get("ROUNDS_BENCH_RIG", "veth")
+        if self.rig not in ("veth", "nic"):
+            raise ValueError(f"ROUNDS_BENCH_RIG: unknown rig {self.rig!r} (veth or nic)")
+        self.napi_pids = []
         tag = f"{os.getpid()}-{id(self) % 100000}"
         self.server_ns = f"rbench-srv-{tag}"
         self.client_ns = f"rbench-cli-{tag}"
@@ -22,6 +38,13 @@ class NetnsPair:
         subprocess.run(["ip", *args], check=True)
 
     def create(self):
+        try:
+            self._create()
+        except BaseException:
+            self.destroy()
+            raise
+
+    def _create(self):
         for ns in (self.server_ns, self.client_ns):
             self._ip("netns", "add", ns)
             self.created.append(ns)
@@ -33,6 +56,47 @@ class NetnsPair:
         self._ip("-n", self.client_ns, "addr", "add", self.client_addr + "/24", "dev", self.client_if)
         self._ip("-n", self.server_ns, "link", "set", self.server_if, "up")
         self._ip("-n", self.client_ns, "link", "set", self.client_if, "up")
+        if self.rig == "nic":
+            self._nic_like()
+
+    def _sh(self, ns, script):
+        subprocess.run(["ip", "netns", "exec", ns, "sh", "-c", script], check=True)
+
+    def _nic_like(self, client_cpu="1"):
+        cli = f"/sys/class/net/{self.client_if}"
+        # veth uses NAPI on the receiving side only for GRO-eligible traffic: GRO on, and no TSO
+        # on the sending side (UDP is never segmented here).
+        self._sh(self.client_ns, f"ethtool -K {self.client_if} gro on")
+        self._sh(self.server_ns, f"ethtool -K {self.server_if} tso off")
+        # A full ring stops the sender's queue (kernel >= 6.16) only if there is a qdisc.
+        self._sh(self.server_ns, f"tc qdisc replace dev {self.server_if} root pfifo limit 10000")
+        # Coalescing, as a NIC's rx-usecs: after a poll that found work the thread polls again
+        # from a 200 us timer (twice) instead of being woken by each datagram, so a fan-out burst
+        # wakes it about once. ROUNDS_BENCH_NIC_COALESCE="defer,timeout_ns" for experiments
+        # (100,50000 polled so often that the thread took 23 % of a core at 300 viewers).
+        defer, timeout_ns = os.environ.get("ROUNDS_BENCH_NIC_COALESCE", "2,200000").split(",")
+        self._sh(self.client_ns, f"echo 1 > {cli}/threaded; echo {int(defer)} > {cli}/napi_defer_hard_irqs; "
+                                 f"echo {int(timeout_ns)} > {cli}/gro_flush_timeout")
+        out = subprocess.run(["pgrep", f"^napi/{self.client_if}-"], capture_output=True,
+                             text=True).stdout.split()
+        if not out:
+            raise RuntimeError("rig nic: no NAPI thread for " + self.client_if)
+        self.napi_pids = [int(p) for p in out]
+        for pid in self.napi_pids:
+            subprocess.run(["taskset", "-p", "-c", client_cpu, str(pid)], check=True,
+                           stdout=subprocess.DEVNULL)
+
+    def nic_thread_cpu_seconds(self):
+        """CPU seconds the rig's NAPI threads have used (0 for the veth rig)."""
+        tck = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.napi_pids:
+            try:
+                f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+                total += (int(f[11]) + int(f[12])) / tck
+            except (OSError, IndexError, ValueError):
+                pass
+        return total
 
     def server_cmd(self, argv):
         return ["ip", "netns", "exec", self.server_ns] + argv

@@ -6,7 +6,9 @@ running server").
 
 Usage: bench_profile.py BUILD_DIR [--viewers 200] [--publishers 2] [--measure 8]
                         [--perf OUT.data | --strace OUT.txt | --callgrind OUT.cg]
-                        [--json OUT.json] [--load-arg=--video-pacing=0 ...]
+                        [--json OUT.json] [--load-arg=--video-pacing=0 ...] [--rig veth|nic]
+--rig nic delivers the server's datagrams to the generator as a NIC would (bench_netns.py) and
+adds nicThreadCpuPercent: the generator side's NAPI thread over the steady window.
 --perf attaches `perf record -e cpu-clock -g` to the server for the middle of the measured
 window; --strace attaches `strace -c -f` instead (syscall counts; it slows the server, so its
 run's throughput figures are not comparable). --callgrind runs the server under valgrind's
@@ -55,8 +57,12 @@ def main():
     ap.add_argument("--json")
     ap.add_argument("--load-arg", action="append", default=[],
                     help="a further rounds-load option, e.g. --load-arg=--video-pacing=0")
+    ap.add_argument("--rig", choices=["veth", "nic"],
+                    help="how datagrams reach the generator (bench_netns.py); default veth")
     a = ap.parse_args()
     raise_fd_limit()
+    if a.rig:
+        os.environ["ROUNDS_BENCH_RIG"] = a.rig
 
     n = a.viewers + a.publishers
     prefix = None
@@ -104,8 +110,8 @@ def main():
     keys = ["connected", "legs", "forwardedPerSecond", "packetsPerServerCpuSecond",
             "serverCpuPercent", "loadCpuPercent", "lossPercent", "deliveredPercent",
             "sentPerSecond", "latencyP50Ms", "latencyP99Ms", "serverLatencyP50Ms",
-            "serverLatencyP99Ms", "serverRunQueueWaitPerRun"]
-    print(json.dumps({k: f[k] for k in keys}))
+            "serverLatencyP99Ms", "serverRunQueueWaitPerRun", "nicThreadCpuPercent"]
+    print(json.dumps({k: f[k] for k in keys if k in f}))
 
 
 if __name__ == "__main__":

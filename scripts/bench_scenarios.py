@@ -48,15 +48,16 @@ class RoundsServer:
     """Rounds in the same namespace pair as Janus, so both see the identical network path."""
     name = "rounds"
 
-    def __init__(self, build, prefix=None):
+    def __init__(self, build, prefix=None, rig=None):
         self.build = build
+        self.rig = rig  # bench_netns.py: "veth" (default) or "nic"
         self.proc = None
         self.dir = None
         self.ns = None
         self.prefix = prefix or []  # e.g. valgrind (scripts/bench_profile.py --callgrind)
 
     def start(self):
-        self.ns = NetnsPair()
+        self.ns = NetnsPair(self.rig)
         self.ns.create()
         self.dir = tempfile.mkdtemp(prefix="rounds-bench-")
         out = open(os.path.join(self.dir, "server.out"), "w")
@@ -154,15 +155,19 @@ def run_load(build, server, room, participants, publishers, measure, join_ms, ex
         "--server-pid", str(server.pid()), "--json-out", path, "--quiet"] + list(extra)))
     timeout = duration + 60
     poller = LatencyPoller(server) if hasattr(server, "forward_latency") else None
+    ns = getattr(server, "ns", None)
+    nic = CpuPoller(ns.nic_thread_cpu_seconds) if ns is not None and ns.napi_pids else None
     t0 = time.time()
     sched0 = schedstat(server.pid())
-    if poller:
-        poller.start()
+    for p in (poller, nic):
+        if p:
+            p.start()
     try:
         rc = subprocess.run(argv, timeout=timeout).returncode
     finally:
-        if poller:
-            poller.stop()
+        for p in (poller, nic):
+            if p:
+                p.stop()
     sched1 = schedstat(server.pid())
     try:
         report = json.load(open(path))
@@ -175,7 +180,41 @@ def run_load(build, server, room, participants, publishers, measure, join_ms, ex
         w = report.get("steady") or {}
         report["serverLatency"] = poller.window(t0 + (w.get("fromS") or 0),
                                                 t0 + (w.get("toS") or 1e9))
+    if nic:
+        w = report.get("steady") or {}
+        report["nicThreadCpuPercent"] = nic.percent(t0 + (w.get("fromS") or 0),
+                                                    t0 + (w.get("toS") or 1e9))
     return rc, report, time.time() - t0
+
+
+class CpuPoller:
+    """Samples a CPU-seconds counter (the nic rig's NAPI threads) every half second, so that its
+    share over the steady window can be cut out like the latency histograms'."""
+    INTERVAL_S = 0.5
+
+    def __init__(self, read):
+        self.read = read
+        self.readings = []  # (time.time(), CPU seconds)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self.readings.append((time.time(), self.read()))
+        self.thread.start()
+
+    def stop(self):
+        self.done.set()
+        self.thread.join(5)
+
+    def _run(self):
+        while not self.done.wait(self.INTERVAL_S):
+            self.readings.append((time.time(), self.read()))
+
+    def percent(self, start, end):
+        inside = [r for r in self.readings if start <= r[0] <= end]
+        if len(inside) < 2 or inside[-1][0] <= inside[0][0]:
+            return None
+        return 100 * (inside[-1][1] - inside[0][1]) / (inside[-1][0] - inside[0][0])
 
 
 class LatencyPoller:
@@ -291,6 +330,9 @@ def figures(rc, r, viewers):
         "packetsPerServerCpuSecond": w.get("packetsPerServerCpuSecond"),
         "serverCpuPercent": cpu,
         "loadCpuPercent": w.get("loadCpuPercent"),
+        # The nic rig only: the generator side's NAPI thread (its host's receive work), on the
+        # generator's core beside loadCpuPercent.
+        "nicThreadCpuPercent": r.get("nicThreadCpuPercent"),
         "lossPercent": t["lossPercent"],
         "deliveredPercent": delivered,
         # The figure the targets and the ramp use: gaps or packets that did not arrive in time.
@@ -364,8 +406,10 @@ def scenario(build, server_factory, name, participants, publishers, measure, joi
     f["percentOfFloorBeside"] = {k: 100 * v / fb[k] for k in fb if fb[k]} if v else None
     print(f"  {server.name:6} {name:14} fwd/s {fmt(f['forwardedPerSecond'])} "
           f"pkt/cpu-s {fmt(f['packetsPerServerCpuSecond'])} server {fmt(f['serverCpuPercent'], 1)}% "
-          f"load {fmt(f['loadCpuPercent'], 1)}% loss {f['lossPercent']}% "
-          f"delivered {fmt(f['deliveredPercent'], 1)}% sent/s {fmt(f['sentPerSecond'])} p50/p99 "
+          f"load {fmt(f['loadCpuPercent'], 1)}% "
+          + (f"(+{fmt(f['nicThreadCpuPercent'], 1)}% NAPI) " if f.get("nicThreadCpuPercent")
+             is not None else "") +
+          f"loss {f['lossPercent']}% delivered {fmt(f['deliveredPercent'], 1)}% sent/s {fmt(f['sentPerSecond'])} p50/p99 "
           f"{fmt(f['latencyP50Ms'], 2)}/{fmt(f['latencyP99Ms'], 2)} ms "
           f"server p50/p99 {fmt(f['serverLatencyP50Ms'], 2)}/{fmt(f['serverLatencyP99Ms'], 2)} ms "
           f"connected {f['connected']}/{f['legs']} ({wall:.0f} s)"
@@ -384,12 +428,17 @@ def run_server(build, factory, quick):
     dur = 4 if quick else 8
     out = {"meeting": scenario(build, factory, "meeting", 10, 10, dur, 50, 0)}
     out["briefing"] = scenario(build, factory, "briefing", 202, 2, dur, 10, 200)
+    out["ramp"] = run_ramp(build, factory, quick, "ramp")
+    return out
+
+
+def run_ramp(build, factory, quick, label):
     ramp = []
     steps = [50, 100, 200] if quick else RAMP_STEPS
     stop_reason = f"largest step reached ({steps[-1]} viewers)"
     for v in steps:
         n = v + 2
-        f = scenario(build, factory, f"ramp-{n - 2}", n, 2, 4 if quick else 6, 10, n - 2)
+        f = scenario(build, factory, f"{label}-{n - 2}", n, 2, 4 if quick else 6, 10, n - 2)
         ramp.append(f)
         if f["connected"] < f["legs"]:
             stop_reason = f"{f['legs'] - f['connected']} of {f['legs']} legs did not connect"
@@ -402,15 +451,15 @@ def run_server(build, factory, quick):
         if (f["serverCpuPercent"] or 0) > SATURATED_CPU:
             stop_reason = f"server core saturated ({f['serverCpuPercent']:.0f} %)"
             break
-        if (f["loadCpuPercent"] or 0) > SATURATED_CPU:
-            stop_reason = f"load generator's core saturated ({f['loadCpuPercent']:.0f} %)"
+        generator = (f["loadCpuPercent"] or 0) + (f.get("nicThreadCpuPercent") or 0)
+        if generator > SATURATED_CPU:
+            stop_reason = f"load generator's core saturated ({generator:.0f} %)"
             break
     ok = [f for f in ramp if f["effectiveLossPercent"] is not None
           and f["effectiveLossPercent"] <= TARGET_LOSS and f["forwardedPerSecond"]]
     best = max(ok, key=lambda f: f["forwardedPerSecond"]) if ok else None
-    out["ramp"] = {"steps": ramp, "stopReason": stop_reason,
-                   "bestAtTargetLoss": best["scenario"] if best else None}
-    return out
+    return {"steps": ramp, "stopReason": stop_reason,
+            "bestAtTargetLoss": best["scenario"] if best else None}
 
 
 def floor_rate(micro_path):
@@ -477,6 +526,12 @@ def main():
             continue
         print(f"bench: scenarios against {s}", flush=True)
         results["servers"][s] = run_server(a.build, factories[s], a.quick)
+        if s == "rounds" and shutil.which("ethtool"):
+            # The same ramp with delivery as at a NIC (bench_netns.py): the server no longer
+            # pays for, or waits on, its receivers' kernel work (docs/performance.md).
+            print("bench: ramp against rounds, nic rig", flush=True)
+            results["servers"][s]["rampNic"] = run_ramp(
+                a.build, lambda: RoundsServer(a.build, rig="nic"), a.quick, "nic-ramp")
     results["floor"] = floor_rate(a.micro)
     out = a.out or os.path.join(ROOT, "bench", "results",
                                 datetime.datetime.utcnow().strftime("%Y-%m-%d") + ".json")

@@ -26,15 +26,31 @@ def beside(f):
     return f"{fmt(p.get('BM_Floor/200'))} / {fmt(p.get('BM_FloorDelivered/200'))}"
 
 
+def load_cpu(f):
+    """The generator's core: rounds-load, plus the nic rig's NAPI thread where there is one."""
+    s = fmt(f["loadCpuPercent"], 1)
+    if f.get("nicThreadCpuPercent") is not None:
+        s += f" + {fmt(f['nicThreadCpuPercent'], 1)} NAPI"
+    return s
+
+
+def ramps(res):
+    """(label, ramp) for the veth ramp and, when run, the nic-rig ramp (bench_netns.py)."""
+    out = [("ramp", res["ramp"])]
+    if res.get("rampNic"):
+        out.append(("nic-rig ramp", res["rampNic"]))
+    return out
+
+
 rows = []
 for server, res in r["servers"].items():
-    entries = [res["meeting"], res["briefing"]] + res["ramp"]["steps"]
+    entries = [res["meeting"], res["briefing"]] + [f for _, rp in ramps(res) for f in rp["steps"]]
     for f in entries:
         rows.append(
             f"| {server} | {f['scenario']} | {f['participants']} ({f['publishers']} pub) | "
             f"{f['connected']}/{f.get('legs', f['participants'])} | {fmt(f['forwardedPerSecond'])} | "
             f"{fmt(f['packetsPerServerCpuSecond'])} | {fmt(f['serverCpuPercent'], 1)} | "
-            f"{fmt(f['loadCpuPercent'], 1)} | {f['lossPercent']:.3f} | "
+            f"{load_cpu(f)} | {f['lossPercent']:.3f} | "
             f"{fmt(f.get('deliveredPercent'), 1)} | {fmt(f.get('sentPerSecond'))} | "
             f"{fmt(f['latencyP50Ms'], 2)} / {fmt(f['latencyP99Ms'], 2)} | "
             f"{fmt(f.get('serverLatencyP50Ms'), 2)} / {fmt(f.get('serverLatencyP99Ms'), 2)} | "
@@ -56,12 +72,12 @@ lines = [
 ] + rows + [""]
 
 for server, res in r["servers"].items():
-    ramp = res["ramp"]
-    best = next((f for f in ramp["steps"] if f["scenario"] == ramp["bestAtTargetLoss"]), None)
-    lines.append(f"- {server} ramp stopped: {ramp['stopReason']}; largest forwarded rate at "
-                 f"<= 0.5 % effective loss (gaps, or not delivered in time): " + (f"{fmt(best['forwardedPerSecond'])} pkt/s with "
-                                       f"{best['viewers']} viewers ({ramp['bestAtTargetLoss']})"
-                                       if best else "none"))
+    for label, ramp in ramps(res):
+        best = next((f for f in ramp["steps"] if f["scenario"] == ramp["bestAtTargetLoss"]), None)
+        lines.append(f"- {server} {label} stopped: {ramp['stopReason']}; largest forwarded rate "
+                     "at <= 0.5 % effective loss (gaps, or not delivered in time): "
+                     + (f"{fmt(best['forwardedPerSecond'])} pkt/s with {best['viewers']} viewers "
+                        f"({ramp['bestAtTargetLoss']})" if best else "none"))
 floor = r.get("floor") or {}
 fl = floor.get("BM_Floor/200")
 if fl:
@@ -92,7 +108,8 @@ if fl:
                          + (f", {fmt(100 * v / fd, 0)} % of the floor with delivery" if fd else "")
                          + ".")
 besides = [f.get("floorBeside") or {} for res in r["servers"].values()
-           for f in [res["meeting"], res["briefing"]] + res["ramp"]["steps"]]
+           for f in [res["meeting"], res["briefing"]]
+           + [g for _, rp in ramps(res) for g in rp["steps"]]]
 for name in ("BM_Floor/200", "BM_FloorDelivered/200"):
     vals = [b[name] for b in besides if b.get(name)]
     if vals:
@@ -126,10 +143,14 @@ if not shutil.which("gnuplot"):
     sys.exit(0)
 tmp = tempfile.mkdtemp()
 plots_rate, plots_lat = [], []
-for server, res in r["servers"].items():
+series = [(server, [res["meeting"], res["briefing"]] + res["ramp"]["steps"])
+          for server, res in r["servers"].items()]
+series += [(f"{server} (nic rig)", res["rampNic"]["steps"])
+           for server, res in r["servers"].items() if res.get("rampNic")]
+for n, (server, entries) in enumerate(series):
     pts = sorted((f["participants"], f["forwardedPerSecond"] or 0, f["latencyP99Ms"] or 0)
-                 for f in [res["meeting"], res["briefing"]] + res["ramp"]["steps"])
-    path = os.path.join(tmp, f"{server}.dat")
+                 for f in entries)
+    path = os.path.join(tmp, f"series{n}.dat")
     with open(path, "w") as fh:
         for p in pts:
             fh.write(f"{p[0]} {p[1]} {p[2]}\n")

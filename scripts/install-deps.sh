@@ -7,9 +7,10 @@ build_pkgs=(build-essential cmake pkg-config libssl-dev libsrtp2-dev libboost-de
   nlohmann-json3-dev libsqlite3-dev libspdlog-dev libfmt-dev libcli11-dev libargon2-dev libical-dev libhowardhinnant-date-dev tzdata nodejs npm)
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev chromium iproute2 nftables
   valgrind coturn khal)
-# `make bench` only: charts, and Janus as the side-by-side reference (docs/performance.md).
+# `make bench` only: charts, Janus as the side-by-side reference (docs/performance.md), and
+# ethtool for the NIC-like delivery rig (scripts/bench_netns.py, ROUNDS_BENCH_RIG=nic).
 # gnuplot-nox in the same transaction satisfies gnuplot's front-end dependency without Qt.
-bench_pkgs=(gnuplot gnuplot-nox janus)
+bench_pkgs=(gnuplot gnuplot-nox janus ethtool)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${test_pkgs[@]}"); fi
