@@ -75,16 +75,23 @@ class NetnsPair:
         # wakes it about once. ROUNDS_BENCH_NIC_COALESCE="defer,timeout_ns" for experiments
         # (100,50000 polled so often that the thread took 23 % of a core at 300 viewers).
         defer, timeout_ns = os.environ.get("ROUNDS_BENCH_NIC_COALESCE", "2,200000").split(",")
-        self._sh(self.client_ns, f"echo 1 > {cli}/threaded; echo {int(defer)} > {cli}/napi_defer_hard_irqs; "
+        self._sh(self.client_ns, f"echo {int(defer)} > {cli}/napi_defer_hard_irqs; "
                                  f"echo {int(timeout_ns)} > {cli}/gro_flush_timeout")
-        out = subprocess.run(["pgrep", f"^napi/{self.client_if}-"], capture_output=True,
-                             text=True).stdout.split()
-        if not out:
+        # The thread is named after the device, which every run's namespace calls the same:
+        # ours is the one that appears when threading is switched on.
+        before = self._napi_threads()
+        self._sh(self.client_ns, f"echo 1 > {cli}/threaded")
+        self.napi_pids = sorted(self._napi_threads() - before)
+        if not self.napi_pids:
             raise RuntimeError("rig nic: no NAPI thread for " + self.client_if)
-        self.napi_pids = [int(p) for p in out]
         for pid in self.napi_pids:
             subprocess.run(["taskset", "-p", "-c", client_cpu, str(pid)], check=True,
                            stdout=subprocess.DEVNULL)
+
+    def _napi_threads(self):
+        out = subprocess.run(["pgrep", f"^napi/{self.client_if}-"], capture_output=True,
+                             text=True).stdout.split()
+        return {int(p) for p in out}
 
     def nic_thread_cpu_seconds(self):
         """CPU seconds the rig's NAPI threads have used (0 for the veth rig)."""
