@@ -10,14 +10,20 @@
 #include <unistd.h>
 #include <valgrind/callgrind.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "common/address.hpp"
 #include "common/bytes.hpp"
 #include "counting_allocator.hpp"
 #include "transport/srtp.hpp"
@@ -113,7 +119,8 @@ class DrainedSockets {
 // Everything preallocated: N outbound sessions, N send slots, one mmsghdr array, and either a
 // loopback sink socket nobody reads (as in forward_bench.cpp: once its buffer is full the kernel
 // drops, but every send still walks the UDP/IP/loopback path up to the socket lookup) or N
-// drained sockets (`delivered`).
+// drained sockets (`delivered`). ROUNDS_FLOOR_SINK=ipv4:port sends BM_Floor's copies to a sink
+// elsewhere instead, e.g. across the benchmark's NIC-like rig (scripts/bench_floor_rig.py).
 struct Floor {
   int n;
   int tx = -1, sink = -1;
@@ -125,6 +132,7 @@ struct Floor {
   std::vector<std::array<uint8_t, kSlot>> slots;
   std::vector<iovec> iov;
   std::vector<mmsghdr> hdr;
+  uint64_t refused = 0;  // copies the kernel would not take (a full queue): dropped, not sent
 
   Floor(int subscribers, SrtpBackend backend, bool delivered = false) : n(subscribers) {
     srtpGlobalInit();
@@ -147,6 +155,19 @@ struct Floor {
     ::bind(sink, reinterpret_cast<sockaddr*>(&sinkAddr), sizeof sinkAddr);
     socklen_t len = sizeof sinkAddr;
     ::getsockname(sink, reinterpret_cast<sockaddr*>(&sinkAddr), &len);
+    if (const char* elsewhere = std::getenv("ROUNDS_FLOOR_SINK"); elsewhere && !delivered) {
+      std::string_view text(elsewhere);
+      size_t colon = text.rfind(':');
+      int port = colon == std::string_view::npos ? 0 : std::atoi(elsewhere + colon + 1);
+      auto a = colon == std::string_view::npos || port <= 0 || port > 65535
+                   ? std::nullopt
+                   : SocketAddress::parse(text.substr(0, colon), static_cast<uint16_t>(port));
+      if (!a || !a->isV4()) {
+        std::fprintf(stderr, "ROUNDS_FLOOR_SINK: not an IPv4 address:port: %s\n", elsewhere);
+        std::exit(2);
+      }
+      std::memcpy(&sinkAddr, a->sockaddrPtr(), sizeof sinkAddr);
+    }
     int size = 4 << 20;
     ::setsockopt(tx, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
     if (delivered) drained = std::make_unique<DrainedSockets>(n);
@@ -179,8 +200,8 @@ struct Floor {
     for (int done = 0; done < n;) {
       unsigned int count = static_cast<unsigned int>(std::min<int>(kBatch, n - done));
       int sent = ::sendmmsg(tx, hdr.data() + done, count, MSG_DONTWAIT);
-      done +=
-          sent > 0 ? sent : static_cast<int>(count);  // a refused batch is dropped, as in an SFU
+      if (sent <= 0) refused += count;  // a refused batch is dropped, as in an SFU
+      done += sent > 0 ? sent : static_cast<int>(count);
     }
   }
 };
@@ -230,6 +251,9 @@ void runFloor(benchmark::State& state, bool delivered, int64_t callgrindWarmup =
     state.counters["deliveredPercent"] =
         100.0 * static_cast<double>(floor.drained->received()) / static_cast<double>(sent);
   }
+  state.counters["refusedPercent"] =
+      100.0 * static_cast<double>(floor.refused) /
+      static_cast<double>(std::max<int64_t>(1, state.iterations() * state.range(0)));
   if (callgrindWarmup > 0)
     state.counters["measuredCopies"] =
         static_cast<double>((state.iterations() - callgrindWarmup) * state.range(0));
