@@ -18,14 +18,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <optional>
-#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "common/address.hpp"
 #include "common/bytes.hpp"
 #include "counting_allocator.hpp"
+#include "server_url.hpp"
 #include "transport/srtp.hpp"
 
 namespace rounds {
@@ -156,14 +155,13 @@ struct Floor {
     socklen_t len = sizeof sinkAddr;
     ::getsockname(sink, reinterpret_cast<sockaddr*>(&sinkAddr), &len);
     if (const char* elsewhere = std::getenv("ROUNDS_FLOOR_SINK"); elsewhere && !delivered) {
-      std::string_view text(elsewhere);
-      size_t colon = text.rfind(':');
-      int port = colon == std::string_view::npos ? 0 : std::atoi(elsewhere + colon + 1);
-      auto a = colon == std::string_view::npos || port <= 0 || port > 65535
-                   ? std::nullopt
-                   : SocketAddress::parse(text.substr(0, colon), static_cast<uint16_t>(port));
+      // rounds-load's rule: loopback or private (RFC 1918) literals only, so a benchmark never
+      // sends beyond this machine's namespaces.
+      auto url = load::parseServerUrl(elsewhere, /*allowPrivate=*/true);
+      auto a = url ? SocketAddress::parse(url->host, url->port) : std::nullopt;
       if (!a || !a->isV4()) {
-        std::fprintf(stderr, "ROUNDS_FLOOR_SINK: not an IPv4 address:port: %s\n", elsewhere);
+        std::fprintf(stderr, "ROUNDS_FLOOR_SINK: %s\n",
+                     url ? "not an IPv4 address" : url.error().message.c_str());
         std::exit(2);
       }
       std::memcpy(&sinkAddr, a->sockaddrPtr(), sizeof sinkAddr);

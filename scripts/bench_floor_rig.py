@@ -21,11 +21,11 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from bench_latency import one_run  # noqa: E402
 from bench_netns import NetnsPair  # noqa: E402
 from bench_scenarios import pin  # noqa: E402
 
@@ -73,18 +73,6 @@ def floor_in_rig(build, rig):
         ns.destroy()
 
 
-def server_in_rig(build, rig, viewers):
-    fd, path = tempfile.mkstemp(suffix=".json")
-    os.close(fd)
-    try:
-        subprocess.run([sys.executable, os.path.join(HERE, "bench_profile.py"), build,
-                        "--viewers", str(viewers), "--measure", "8", "--rig", rig,
-                        "--json", path], check=True, stdout=subprocess.DEVNULL)
-        return json.load(open(path))["figures"]
-    finally:
-        os.unlink(path)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
@@ -98,7 +86,7 @@ def main():
         for rig in a.rigs.split(","):
             row = {"rep": rep, "rig": rig, **floor_in_rig(a.build, rig)}
             if a.viewers:
-                f = server_in_rig(a.build, rig, a.viewers)
+                f = one_run(a.build, a.viewers, rig, measure=8)
                 row.update({"viewers": a.viewers,
                             "serverPerCpuSecond": f.get("packetsPerServerCpuSecond"),
                             "serverCpuPercent": f.get("serverCpuPercent"),

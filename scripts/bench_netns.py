@@ -68,7 +68,8 @@ class NetnsPair:
         # on the sending side (UDP is never segmented here).
         self._sh(self.client_ns, f"ethtool -K {self.client_if} gro on")
         self._sh(self.server_ns, f"ethtool -K {self.server_if} tso off")
-        # A full ring stops the sender's queue (kernel >= 6.16) only if there is a qdisc.
+        # A full ring stops the sender's queue, rather than dropping, only if there is a qdisc
+        # (seen on kernel 6.18; an older veth may drop, which the runs' loss figures would show).
         self._sh(self.server_ns, f"tc qdisc replace dev {self.server_if} root pfifo limit 10000")
         # Coalescing, as a NIC's rx-usecs: after a poll that found work the thread polls again
         # from a 200 us timer (twice) instead of being woken by each datagram, so a fan-out burst

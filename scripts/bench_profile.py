@@ -61,15 +61,13 @@ def main():
                     help="how datagrams reach the generator (bench_netns.py); default veth")
     a = ap.parse_args()
     raise_fd_limit()
-    if a.rig:
-        os.environ["ROUNDS_BENCH_RIG"] = a.rig
 
     n = a.viewers + a.publishers
     prefix = None
     if a.callgrind:
         prefix = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
                   "--callgrind-out-file=" + a.callgrind]
-    server = RoundsServer(a.build, prefix)
+    server = RoundsServer(a.build, prefix, rig=a.rig)
     server.start()
     helper = None
     try:

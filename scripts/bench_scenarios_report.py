@@ -45,10 +45,14 @@ def ramps(res):
     return out
 
 
+def entries(res):
+    """Every run of one server: meeting, briefing and the steps of each ramp."""
+    return [res["meeting"], res["briefing"]] + [f for _, rp in ramps(res) for f in rp["steps"]]
+
+
 rows = []
 for server, res in r["servers"].items():
-    entries = [res["meeting"], res["briefing"]] + [f for _, rp in ramps(res) for f in rp["steps"]]
-    for f in entries:
+    for f in entries(res):
         rows.append(
             f"| {server} | {f['scenario']} | {f['participants']} ({f['publishers']} pub) | "
             f"{f['connected']}/{f.get('legs', f['participants'])} | {fmt(f['forwardedPerSecond'])} | "
@@ -110,9 +114,7 @@ if fl:
                          f"{fmt(v)} per server CPU-second = {fmt(100 * v / fl, 0)} % of the floor"
                          + (f", {fmt(100 * v / fd, 0)} % of the floor with delivery" if fd else "")
                          + ".")
-besides = [f.get("floorBeside") or {} for res in r["servers"].values()
-           for f in [res["meeting"], res["briefing"]]
-           + [g for _, rp in ramps(res) for g in rp["steps"]]]
+besides = [f.get("floorBeside") or {} for res in r["servers"].values() for f in entries(res)]
 for name in ("BM_Floor/200", "BM_FloorDelivered/200"):
     vals = [b[name] for b in besides if b.get(name)]
     if vals:

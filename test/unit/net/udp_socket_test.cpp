@@ -123,40 +123,36 @@ struct ForwardRig {
 TEST_F(UdpSocketTest, ForwardedCopiesAreTimedFromBatchReceiptToSend) {
   ForwardRig rig(io);
   ASSERT_TRUE(rig.ok());
-  auto& mid = rig.mid;
-  auto& tx = rig.tx;
-  auto& fwd = rig.fwd;
-  const auto& to = rig.to;
   // Not timed: sent outside a received batch, even when flagged as forwarded.
-  MutableBytes slot = mid->acquireSendSlot();
-  mid->commitSend(100, fwd.to, /*forwarded=*/true);
-  mid->flush();
-  EXPECT_EQ(mid->forwardLatency().count(), 0u);
+  MutableBytes slot = rig.mid->acquireSendSlot();
+  rig.mid->commitSend(100, rig.fwd.to, /*forwarded=*/true);
+  rig.mid->flush();
+  EXPECT_EQ(rig.mid->forwardLatency().count(), 0u);
 
   constexpr size_t kCount = 3;
-  for (size_t i = 0; i < kCount; ++i) tx->send(Bytes(slot.data(), 200), to);
-  tx->flush();
-  mid->start();
+  for (size_t i = 0; i < kCount; ++i) rig.tx->send(Bytes(slot.data(), 200), rig.to);
+  rig.tx->flush();
+  rig.mid->start();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (fwd.received < kCount && std::chrono::steady_clock::now() < deadline)
+  while (rig.fwd.received < kCount && std::chrono::steady_clock::now() < deadline)
     io.run_one_for(std::chrono::milliseconds(50));
-  ASSERT_EQ(fwd.received, kCount);
+  ASSERT_EQ(rig.fwd.received, kCount);
   // Three packets in one or more batches: each batch's copies leave in one sendmmsg at its end,
   // 3 ms (manual clock) per packet of the batch later than its recvmmsg, plus the real time each
   // datagram sat in the socket's queue before (its kernel timestamp), here well under 1 ms.
-  const auto& h = mid->forwardLatency();
+  const auto& h = rig.mid->forwardLatency();
   EXPECT_EQ(h.count(), kCount);
   EXPECT_GE(h.maxUs(), 3000);
   EXPECT_LE(h.maxUs(), 10000);
 
   // Copies that are not forwarded media (e.g. STUN answers) are not timed.
-  fwd.timed = false;
-  for (size_t i = 0; i < kCount; ++i) tx->send(Bytes(slot.data(), 200), to);
-  tx->flush();
+  rig.fwd.timed = false;
+  for (size_t i = 0; i < kCount; ++i) rig.tx->send(Bytes(slot.data(), 200), rig.to);
+  rig.tx->flush();
   deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (fwd.received < 2 * kCount && std::chrono::steady_clock::now() < deadline)
+  while (rig.fwd.received < 2 * kCount && std::chrono::steady_clock::now() < deadline)
     io.run_one_for(std::chrono::milliseconds(50));
-  ASSERT_EQ(fwd.received, 2 * kCount);
+  ASSERT_EQ(rig.fwd.received, 2 * kCount);
   EXPECT_EQ(h.count(), kCount);
 }
 
@@ -166,27 +162,23 @@ TEST_F(UdpSocketTest, ForwardedCopiesAreTimedFromBatchReceiptToSend) {
 TEST_F(UdpSocketTest, ForwardLatencyCountsTheWaitInTheReceiveQueue) {
   ForwardRig rig(io);
   ASSERT_TRUE(rig.ok());
-  auto& mid = rig.mid;
-  auto& tx = rig.tx;
-  auto& fwd = rig.fwd;
-  const auto& to = rig.to;
   std::array<uint8_t, 200> payload{};
   // Linux switches receive timestamping on for the whole host lazily (a deferred static key, set
   // by a kernel worker) when the first socket asks; a server has it long before its first media
   // packet. Here the first datagram may come too soon on a loaded machine, so up to three tries,
   // each with its own datagram: a socket that ignored the kernel's timestamps would time every
   // one of them at 3 ms.
-  mid->start();
-  const auto& h = mid->forwardLatency();
+  rig.mid->start();
+  const auto& h = rig.mid->forwardLatency();
   for (size_t attempt = 1; attempt <= 3 && h.maxUs() < 43000; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    tx->send(Bytes(payload.data(), payload.size()), to);
-    tx->flush();
+    rig.tx->send(Bytes(payload.data(), payload.size()), rig.to);
+    rig.tx->flush();
     std::this_thread::sleep_for(std::chrono::milliseconds(40));  // queued, nobody reading
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (fwd.received < attempt && std::chrono::steady_clock::now() < deadline)
+    while (rig.fwd.received < attempt && std::chrono::steady_clock::now() < deadline)
       io.run_one_for(std::chrono::milliseconds(50));
-    ASSERT_EQ(fwd.received, attempt);
+    ASSERT_EQ(rig.fwd.received, attempt);
     ASSERT_EQ(h.count(), attempt);
   }
   EXPECT_GE(h.maxUs(), 40000 + 3000);  // 40 ms queued (real) + 3 ms handling (manual clock)
