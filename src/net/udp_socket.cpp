@@ -10,6 +10,8 @@
 #include <ctime>
 
 #include "common/log.hpp"
+#include "net/udp_batch.hpp"
+#include "net/udp_socket_group.hpp"
 
 namespace rounds {
 
@@ -25,9 +27,6 @@ bool wantDontFragment() {
   const char* v = std::getenv("ROUNDS_UDP_DF");
   return !(v && std::strcmp(v, "0") == 0);
 }
-
-// Room for one SCM_TIMESTAMPNS control message (the kernel's receive time of a datagram).
-constexpr size_t kControlSize = CMSG_SPACE(sizeof(timespec));
 
 // How long ago the kernel queued the datagram of `h` (SO_TIMESTAMPNS, CLOCK_REALTIME), against
 // `realNow` read after recvmmsg returned; 0 when it carries no timestamp or the wall clock
@@ -46,39 +45,19 @@ std::chrono::nanoseconds queuedFor(const msghdr& h, const timespec& realNow) {
 }
 }  // namespace
 
-// Preallocated storage for one recvmmsg/sendmmsg batch.
-struct UdpSocket::Batch {
-  std::array<std::array<uint8_t, kSlotSize>, kBatch> buffers;
-  std::array<iovec, kBatch> iov;
-  std::array<mmsghdr, kBatch> hdr;
-  std::array<sockaddr_storage, kBatch> addr;
-  // Receive side: each datagram's kernel receive timestamp (SO_TIMESTAMPNS).
-  alignas(cmsghdr) std::array<std::array<uint8_t, kControlSize>, kBatch> control;
-  // Send side: when the packet a forwarded copy was made of reached the socket (nullopt: not
-  // timed).
-  std::array<std::optional<TimePoint>, kBatch> receivedAt;
-  Batch() {
-    std::memset(hdr.data(), 0, sizeof(mmsghdr) * kBatch);
-    for (size_t i = 0; i < kBatch; ++i) {
-      iov[i].iov_base = buffers[i].data();
-      iov[i].iov_len = kSlotSize;
-      hdr[i].msg_hdr.msg_iov = &iov[i];
-      hdr[i].msg_hdr.msg_iovlen = 1;
-      hdr[i].msg_hdr.msg_name = &addr[i];
-      hdr[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-    }
-  }
-};
-
 UdpSocket::UdpSocket(boost::asio::io_context& io, Listener& listener, const Clock& clock)
-    : socket_(io), listener_(listener), clock_(clock), recv_(std::make_unique<Batch>()),
-      send_(std::make_unique<Batch>()) {}
+    : socket_(io),
+      listener_(listener),
+      clock_(clock),
+      ownRecv_(std::make_unique<UdpBatch>()),
+      recv_(ownRecv_.get()),
+      send_(std::make_unique<UdpBatch>()) {}
 
 UdpSocket::~UdpSocket() { close(); }
 
 Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(boost::asio::io_context& io,
-                                                   const SocketAddress& local,
-                                                   Listener& listener, const Clock& clock) {
+                                                   const SocketAddress& local, Listener& listener,
+                                                   const Clock& clock) {
   std::unique_ptr<UdpSocket> s(new UdpSocket(io, listener, clock));
   boost::system::error_code ec;
   auto proto = local.isV6() ? boost::asio::ip::udp::v6() : boost::asio::ip::udp::v4();
@@ -92,8 +71,7 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(boost::asio::io_context& io,
     ::setsockopt(s->socket_.native_handle(), IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof probe);
   }
   if (::bind(s->socket_.native_handle(), local.sockaddrPtr(), local.length()) != 0)
-    return makeError("bind_failed",
-                     "udp bind " + local.toString() + ": " + std::strerror(errno));
+    return makeError("bind_failed", "udp bind " + local.toString() + ": " + std::strerror(errno));
   s->socket_.non_blocking(true, ec);
   sockaddr_storage bound{};
   socklen_t len = sizeof bound;
@@ -104,6 +82,17 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(boost::asio::io_context& io,
 }
 
 void UdpSocket::start() { waitReadable(); }
+
+void UdpSocket::start(UdpSocketGroup& group) {
+  if (closed_ || group_) return;
+  if (group.add(*this, socket_.native_handle())) {
+    group_ = &group;
+    recv_ = group.recvBatch();  // shared: one hot batch instead of one per member
+    ownRecv_.reset();
+    return;
+  }
+  waitReadable();
+}
 
 bool UdpSocket::timeArrivals() {
   // The kernel stamps each datagram as it is queued to us, so forwardLatency() starts where the
@@ -127,6 +116,8 @@ void UdpSocket::close() {
   if (closed_) return;
   flush();
   closed_ = true;
+  if (group_) group_->remove(*this, socket_.native_handle());
+  group_ = nullptr;
   boost::system::error_code ec;
   socket_.close(ec);
 }
@@ -144,15 +135,13 @@ void UdpSocket::waitReadable() {
 void UdpSocket::drain() {
   // Bounded so one busy socket cannot starve timers and posted commands on the same loop.
   for (int round = 0; round < 8 && !closed_; ++round) {
-    for (size_t i = 0; i < kBatch; ++i) {
-      auto& h = recv_->hdr[i].msg_hdr;
-      h.msg_namelen = sizeof(sockaddr_storage);
-      h.msg_flags = 0;
-      h.msg_control = arrivalTimestamps_ ? recv_->control[i].data() : nullptr;
-      h.msg_controllen = arrivalTimestamps_ ? kControlSize : 0;
-    }
+    recv_->prepareReceive(arrivalTimestamps_);
     int n = ::recvmmsg(socket_.native_handle(), recv_->hdr.data(), kBatch, MSG_DONTWAIT, nullptr);
-    if (n <= 0) break;
+    if (n <= 0) {
+      recv_->dirty = 1;  // a failed call may still have written the first header
+      break;
+    }
+    recv_->dirty = static_cast<size_t>(n);  // headers past n are as prepareReceive left them
     // One read of each clock per batch: a datagram arrived (its kernel timestamp's age) before
     // the steady time of the batch.
     TimePoint batchAt = clock_.now();
@@ -171,8 +160,8 @@ void UdpSocket::drain() {
       if (!from) continue;
       packetReceivedAt_ = batchAt;
       if (arrivalTimestamps_)
-        *packetReceivedAt_ -= std::chrono::duration_cast<TimePoint::duration>(
-            queuedFor(h.msg_hdr, realNow));
+        *packetReceivedAt_ -=
+            std::chrono::duration_cast<TimePoint::duration>(queuedFor(h.msg_hdr, realNow));
       listener_.onUdpPacket(MutableBytes(recv_->buffers[i].data(), h.msg_len), *from);
       if (closed_) {
         packetReceivedAt_.reset();

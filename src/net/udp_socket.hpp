@@ -5,9 +5,9 @@
 // No heap allocation per packet. Threading: belongs to the thread running its io_context.
 #pragma once
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -18,13 +18,16 @@
 #include "common/clock.hpp"
 #include "common/latency_histogram.hpp"
 #include "common/result.hpp"
+#include "net/udp_batch.hpp"
 
 namespace rounds {
 
+class UdpSocketGroup;
+
 class UdpSocket {
  public:
-  static constexpr size_t kSlotSize = 2048;  // > any datagram we accept (MTU 1500) + SRTP trailer
-  static constexpr size_t kBatch = 32;
+  static constexpr size_t kSlotSize = kUdpSlotSize;
+  static constexpr size_t kBatch = kUdpBatch;
 
   struct Listener {
     virtual ~Listener() = default;
@@ -37,8 +40,8 @@ class UdpSocket {
   struct Counters {
     uint64_t received = 0;
     uint64_t sent = 0;
-    uint64_t sendErrors = 0;   // dropped because the kernel refused them (EAGAIN, unreachable)
-    uint64_t truncated = 0;    // datagrams larger than a slot
+    uint64_t sendErrors = 0;  // dropped because the kernel refused them (EAGAIN, unreachable)
+    uint64_t truncated = 0;   // datagrams larger than a slot
     uint64_t recvBatches = 0;
     uint64_t sendBatches = 0;
   };
@@ -49,7 +52,11 @@ class UdpSocket {
   ~UdpSocket();
 
   uint16_t localPort() const { return localPort_; }
+  // Starts receiving: with a wait of its own on the io_context, or woken through `group`'s
+  // epoll set (udp_socket_group.hpp: for processes with many sockets), falling back to its own
+  // wait if the group cannot take it.
   void start();
+  void start(UdpSocketGroup& group);
   // Asks the kernel for each datagram's arrival time (SO_TIMESTAMPNS), which then starts
   // forwardLatency() instead of the return of recvmmsg: for the media worker's socket, not for
   // sockets that forward nothing (the load generator's). False if the kernel refused.
@@ -67,6 +74,9 @@ class UdpSocket {
   void send(Bytes data, const SocketAddress& to);
   void flush();
   const Counters& counters() const { return counters_; }
+  // While a received datagram is handled (Listener::onUdpPacket): when it reached this socket —
+  // the kernel's receive time with timeArrivals(), else the return of its recvmmsg.
+  std::optional<TimePoint> receivedAt() const { return packetReceivedAt_; }
   // Server-in to server-out of forwarded datagrams: from the kernel's receive timestamp of the
   // packet (with timeArrivals(): when it was queued to this socket, so the wait in the receive
   // queue counts; without, the return of its recvmmsg) to the return of the sendmmsg that sent
@@ -76,6 +86,7 @@ class UdpSocket {
   bool dontFragment() const;
 
  private:
+  friend class UdpSocketGroup;
   UdpSocket(boost::asio::io_context& io, Listener& listener, const Clock& clock);
   void waitReadable();
   void drain();
@@ -86,6 +97,7 @@ class UdpSocket {
   Listener& listener_;
   uint16_t localPort_ = 0;
   bool closed_ = false;
+  UdpSocketGroup* group_ = nullptr;  // set while a member of a group
   bool arrivalTimestamps_ = false;
   Counters counters_;
   const Clock& clock_;
@@ -93,9 +105,9 @@ class UdpSocket {
   std::optional<TimePoint> packetReceivedAt_;
   LatencyHistogram forwardLatency_;
 
-  struct Batch;
-  std::unique_ptr<Batch> recv_;
-  std::unique_ptr<Batch> send_;
+  std::unique_ptr<UdpBatch> ownRecv_;  // none while in a group (its batch is shared)
+  UdpBatch* recv_ = nullptr;
+  std::unique_ptr<UdpBatch> send_;
   size_t pendingSends_ = 0;
 };
 

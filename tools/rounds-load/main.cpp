@@ -11,6 +11,7 @@
 #include <functional>
 #include <iostream>
 
+#include "net/udp_socket_group.hpp"
 #include "participant.hpp"
 #include "proc_sampler.hpp"
 #include "report.hpp"
@@ -67,6 +68,7 @@ struct Options {
   uint64_t janusRoom = 1234;
   std::string localAddress;
   double measure = 0;
+  std::string udpWake = "group";
 };
 
 enum class Phase { Running, Draining, Leaving, Done };
@@ -131,6 +133,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 3600.0));
   app.add_option("--local-address", o.localAddress,
                  "UDP bind address (namespace runs); allows a private --url and server candidate");
+  app.add_option("--udp-wake", o.udpWake,
+                 "How participants' UDP sockets are woken: group (one epoll set for all, "
+                 "registered once) or socket (an Asio wait each, re-armed per wake-up)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"group", "socket"}));
   CLI11_PARSE(app, argc, argv);
 
   if (o.publishers > o.participants) {
@@ -150,6 +157,7 @@ int main(int argc, char** argv) {
   srtpGlobalInit();
 
   boost::asio::io_context io;
+  UdpSocketGroup udpGroup(io);  // outlives the participants (declared first)
   RunDirectory directory;
   directory.participantIds.resize(o.participants);
   std::vector<std::unique_ptr<Participant>> participants;
@@ -167,6 +175,7 @@ int main(int argc, char** argv) {
     pc.localAddress = o.localAddress;
     pc.server = janus ? ServerKind::Janus : ServerKind::Rounds;
     pc.janusRoom = o.janusRoom;
+    pc.udpGroup = o.udpWake == "group" ? &udpGroup : nullptr;
     participants.push_back(std::make_unique<Participant>(io, pc, directory, cert.value()));
     return true;
   };

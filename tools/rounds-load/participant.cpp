@@ -80,7 +80,10 @@ void Participant::start() {
   auto udp = UdpSocket::bind(io_, *local, *this);
   if (!udp) return fail("udp bind: " + udp.error().message);
   udp_ = std::move(udp.value());
-  udp_->start();
+  if (config_.udpGroup)
+    udp_->start(*config_.udpGroup);
+  else
+    udp_->start();
 
   boost::asio::ip::tcp::endpoint ep(ip, config_.wsPort);
   beast::get_lowest_layer(ws_).async_connect(ep, [this](const boost::system::error_code& ec) {
@@ -316,7 +319,8 @@ void Participant::sendBindingRequest() {
 void Participant::onUdpPacket(MutableBytes data, const SocketAddress& from) {
   if (shutDown_ || !server_ || !(from == *server_)) return;
   Bytes b(data.data(), data.size());
-  SteadyTime now = std::chrono::steady_clock::now();
+  // When the recvmmsg that read it returned (one clock read per batch).
+  SteadyTime now = udp_->receivedAt().value_or(std::chrono::steady_clock::now());
   if (stun::isStun(b)) {
     auto msg = stun::parse(b);
     // RFC 8445 §7.3: answer the server's own checks (Janus sends them even as an ICE-lite
@@ -384,8 +388,8 @@ void Participant::onDtlsConnected(const DtlsTransport::SrtpKeys& keys) {
     audioPacer_ = Pacer(now, std::chrono::milliseconds(20));
   if (config_.publish && config_.media.video && videoPt_ && config_.media.videoFps > 0)
     videoPacer_ = Pacer(now, std::chrono::nanoseconds(1'000'000'000 / config_.media.videoFps));
-  videoSendPacer_ = SendPacer(static_cast<uint64_t>(config_.media.videoPacing *
-                                                    config_.media.videoKbps * 1000 / 8));
+  videoSendPacer_ = SendPacer(
+      static_cast<uint64_t>(config_.media.videoPacing * config_.media.videoKbps * 1000 / 8));
 }
 
 void Participant::onDtlsFailed(const std::string& reason) { fail("dtls: " + reason); }
@@ -482,8 +486,9 @@ void Participant::sendAudio(SteadyTime) {
 void Participant::queueVideoFrame(SteadyTime now) {
   const MediaOptions& m = config_.media;
   QueuedFrame f;
-  f.key = keyFrameRequested_ || (m.keyFrameIntervalS > 0 &&
-                                 now - lastKeyFrameAt_ >= std::chrono::seconds(m.keyFrameIntervalS));
+  f.key =
+      keyFrameRequested_ || (m.keyFrameIntervalS > 0 &&
+                             now - lastKeyFrameAt_ >= std::chrono::seconds(m.keyFrameIntervalS));
   f.plan = planFrame(m.videoKbps * 1000, m.videoFps, f.key, kMaxVideoPayload, kMinVideoPacket);
   f.ts = videoTsBase_ + static_cast<uint32_t>(videoFrameIndex_ * 90000 / m.videoFps);
   f.pictureId = pictureId_;

@@ -61,6 +61,9 @@ struct ParticipantConfig {
   // publisher leg joins with feed id index + 1; a subscriber leg subscribes to janusFeeds.
   uint64_t janusRoom = 0;
   std::vector<uint32_t> janusFeeds;
+  // When set, the UDP socket is woken through this shared epoll set (net/udp_socket_group.hpp)
+  // instead of an Asio wait of its own; it must outlive the participant.
+  UdpSocketGroup* udpGroup = nullptr;
 };
 
 // Shared by the participants of one run: who is who, so a probe's publisher index can be named.
