@@ -262,7 +262,7 @@ void runFloor(benchmark::State& state, bool delivered, int64_t callgrindWarmup =
 }
 
 void BM_Floor(benchmark::State& state) { runFloor(state, /*delivered=*/false); }
-BENCHMARK(BM_Floor)->ArgsProduct({{1, 10, 50, 200}, {0, 1}});
+BENCHMARK(BM_Floor)->ArgsProduct({{1, 10, 50, 200, 400}, {0, 1}});
 
 // The floor with delivery into N reading sockets: like for like with a server whose subscribers
 // read what it sends (docs/performance.md, "A floor that delivers").
