@@ -45,6 +45,25 @@ void runUntil(boost::asio::io_context& io, const std::function<bool()>& done) {
     io.run_one_for(std::chrono::milliseconds(20));
 }
 
+// Two members `a` and `b` of one group, and a sender.
+class GroupOfTwo : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    a = bindLoopback(io, ra);
+    b = bindLoopback(io, rb);
+    tx = bindLoopback(io, txRec);
+    ASSERT_TRUE(a && b && tx);
+  }
+  void startBoth() {
+    a->start(group);
+    b->start(group);
+  }
+  boost::asio::io_context io;
+  UdpSocketGroup group{io};
+  Recorder ra, rb, txRec;
+  std::unique_ptr<UdpSocket> a, b, tx;
+};
+
 TEST(UdpSocketGroupTest, EachMemberReceivesItsOwnDatagrams) {
   boost::asio::io_context io;
   UdpSocketGroup group(io);
@@ -88,21 +107,13 @@ TEST(UdpSocketGroupTest, EachMemberReceivesItsOwnDatagrams) {
   EXPECT_LE(group.counters().wakeups, total);  // ready members share wake-ups
 }
 
-TEST(UdpSocketGroupTest, MemberDestroyedDuringAWakeUpIsNotDrainedAfterIt) {
-  // Two members both hold a datagram when the group wakes; whichever is drained first destroys
-  // the other. Without the group forgetting it, the other would be drained after its
-  // destruction (AddressSanitizer's use-after-free).
-  boost::asio::io_context io;
-  UdpSocketGroup group(io);
-  Recorder ra, rb;
-  auto a = bindLoopback(io, ra);
-  auto b = bindLoopback(io, rb);
-  a->start(group);
-  b->start(group);
+TEST_F(GroupOfTwo, MemberDestroyedDuringAWakeUpIsNotDrainedAfterIt) {
+  // Both members hold a datagram when the group wakes; whichever is drained first destroys the
+  // other. Without the group forgetting it, the other would be drained after its destruction
+  // (AddressSanitizer's use-after-free).
+  startBoth();
   ra.onFirst = [&] { b.reset(); };
   rb.onFirst = [&] { a.reset(); };
-  Recorder txRec;
-  auto tx = bindLoopback(io, txRec);
   sendText(*tx, a->localPort(), "to a");
   sendText(*tx, b->localPort(), "to b");
   tx->flush();
@@ -113,16 +124,11 @@ TEST(UdpSocketGroupTest, MemberDestroyedDuringAWakeUpIsNotDrainedAfterIt) {
   EXPECT_EQ(static_cast<bool>(a) + static_cast<bool>(b), 1);
 }
 
-TEST(UdpSocketGroupTest, NoWorkIsLeftOnceEveryMemberClosed) {
-  boost::asio::io_context io;
-  UdpSocketGroup group(io);
-  Recorder r1, r2;
-  auto s1 = bindLoopback(io, r1);
-  auto s2 = bindLoopback(io, r2);
-  s1->start(group);
-  s2->start(group);
-  s1->close();
-  s2->close();
+TEST_F(GroupOfTwo, NoWorkIsLeftOnceEveryMemberClosed) {
+  startBoth();
+  a->close();
+  b->close();
+  tx->close();
   EXPECT_EQ(group.size(), 0u);
   // run() returns only when no work is left: a wait still pending on the group would hold it.
   auto began = std::chrono::steady_clock::now();
@@ -131,29 +137,21 @@ TEST(UdpSocketGroupTest, NoWorkIsLeftOnceEveryMemberClosed) {
   EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(2));
 }
 
-TEST(UdpSocketGroupTest, AMemberCanTimeArrivalsInTheSharedBatch) {
+TEST_F(GroupOfTwo, AMemberCanTimeArrivalsInTheSharedBatch) {
   // The shared batch is set up for timestamps when its member asks for them, and back.
-  boost::asio::io_context io;
-  UdpSocketGroup group(io);
-  Recorder timedRec, plainRec;
-  auto timed = bindLoopback(io, timedRec);
-  auto plain = bindLoopback(io, plainRec);
-  ASSERT_TRUE(timed->timeArrivals());
-  timed->start(group);
-  plain->start(group);
-  Recorder txRec;
-  auto tx = bindLoopback(io, txRec);
+  ASSERT_TRUE(a->timeArrivals());
+  startBoth();
   for (int k = 0; k < 3; ++k) {
-    sendText(*tx, timed->localPort(), "t" + std::to_string(k));
-    sendText(*tx, plain->localPort(), "p" + std::to_string(k));
+    sendText(*tx, a->localPort(), "t" + std::to_string(k));
+    sendText(*tx, b->localPort(), "p" + std::to_string(k));
     tx->flush();
     runUntil(io, [&] {
-      return timedRec.payloads.size() == static_cast<size_t>(k + 1) &&
-             plainRec.payloads.size() == static_cast<size_t>(k + 1);
+      return ra.payloads.size() == static_cast<size_t>(k + 1) &&
+             rb.payloads.size() == static_cast<size_t>(k + 1);
     });
   }
-  EXPECT_EQ(timedRec.payloads, (std::vector<std::string>{"t0", "t1", "t2"}));
-  EXPECT_EQ(plainRec.payloads, (std::vector<std::string>{"p0", "p1", "p2"}));
+  EXPECT_EQ(ra.payloads, (std::vector<std::string>{"t0", "t1", "t2"}));
+  EXPECT_EQ(rb.payloads, (std::vector<std::string>{"p0", "p1", "p2"}));
 }
 
 TEST(UdpBatchTest, PrepareResetsWhatTheKernelWroteAndSwitchesControlBuffers) {
