@@ -2,7 +2,8 @@
 # Smoke run of the load generator (docs/load.md): starts `rounds` on free ports, runs rounds-load
 # with 3 participants (2 publishing) for 4 s, and checks its JSON (and, first, that a run too
 # large for the descriptor limit is refused up front): every subscribed stream got
-# packets, none was lost on loopback, latency figures are present.
+# packets, none was lost on loopback, latency figures are present, every receiver sent
+# transport feedback and the server's estimate for each came from it.
 # Usage: load_smoke.sh <rounds binary> <rounds-load binary>
 set -euo pipefail
 rounds=$1
@@ -15,8 +16,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+bootstrap=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 "$rounds" --http-port 0 --media-port 0 --db "$dir/rounds.db" --web-root "$dir" --log-level warn \
-  >"$dir/server.out" 2>"$dir/server.err" &
+  --bootstrap-token "$bootstrap" >"$dir/server.out" 2>"$dir/server.err" &
 server_pid=$!
 
 url=
@@ -40,11 +42,33 @@ set -e
 [ "$rc" = 2 ] && grep -q 'file descriptors' "$dir/fd.err" ||
   { echo "FAIL: 600 participants under ulimit -n 64: exit $rc, $(cat "$dir/fd.err")"; exit 1; }
 
+# A host's session (the first account, made with the bootstrap token) to read /api/stats while
+# the run is in its steady part.
+node - "$url" "$bootstrap" >"$dir/session" <<'JS'
+const [url, token] = process.argv.slice(2);
+const who = { email: 'smoke@rounds.test', password: token };
+(async () => {
+  await fetch(`${url}api/accounts`, { method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-rounds-bootstrap': token },
+    body: JSON.stringify({ ...who, displayName: 'smoke', country: 'CH', discipline: 'operations',
+                           language: 'en', timeZone: 'Europe/Zurich' }) });
+  const r = await fetch(`${url}api/sessions`, { method: 'POST',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+  process.stdout.write((await r.json()).token || '');
+})();
+JS
+(sleep 3 && node -e "fetch(process.argv[1] + 'api/stats', { headers: { authorization: 'Bearer ' +
+  process.argv[2] } }).then(r => r.text()).then(t => process.stdout.write(t))" "$url" \
+  "$(cat "$dir/session")" >"$dir/stats.json") &
+stats_pid=$!
+
 "$load" --url "$url" --room smoke --participants 3 --publishers 2 --duration 4 \
   --json-out "$dir/load.json" --server-pid "$server_pid"
+wait "$stats_pid"
 
-node - "$dir/load.json" <<'JS'
+node - "$dir/load.json" "$dir/stats.json" <<'JS'
 const r = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
+const stats = JSON.parse(require('fs').readFileSync(process.argv[3], 'utf8'));
 const fail = (m) => { console.error('FAIL: ' + m); process.exit(1); };
 if (r.totals.participantsConnected !== 3) fail('not every participant connected');
 // 2 publishers each see the other's 2 tracks, the viewer sees all 4.
@@ -63,8 +87,19 @@ for (const p of r.participantReports) {
     if (s.kind === 'video' && !(s.keyFrames > 0)) fail(`${what}: no key frame`);
   }
   if (p.joinToFirstPacketMs === null) fail(`participant ${p.index}: no join-to-first-packet time`);
+  // Rounds offers transport-cc: every receiver reports what it got, as a browser does.
+  if (!(p.transportFeedbackSent > 0)) fail(`participant ${p.index}: sent no transport feedback`);
+  if (p.srtpErrors !== 0) fail(`participant ${p.index}: ${p.srtpErrors} SRTP errors`);
 }
 if (!r.totals.latencyMs || !(r.totals.latencyMs.p99 > 0)) fail('total latency missing');
 if (!r.server || !(r.server.samples >= 2) || !(r.server.rssKbMax > 0)) fail('server usage missing');
+// The server took that feedback: 3 s in, it had some from every participant and an estimate
+// of each one's downlink from it (docs/architecture.md, "Congestion control").
+const links = (stats.workers || []).flatMap((w) => w.peerLinks || []);
+if (links.length !== 3) fail(`expected 3 peer links in /api/stats, got ${JSON.stringify(stats).slice(0, 200)}`);
+for (const l of links) {
+  if (!(l.transportFeedbacksReceived > 0)) fail(`server got no transport feedback from ${l.peer}`);
+  if (!(l.downlinkEstimateBps > 0)) fail(`server has no downlink estimate for ${l.peer}`);
+}
 console.log('load smoke: ok');
 JS

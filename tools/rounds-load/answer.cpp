@@ -1,5 +1,7 @@
 #include "answer.hpp"
 
+#include "proto/twcc.hpp"
+
 namespace rounds::load {
 
 namespace {
@@ -83,7 +85,15 @@ Result<Answer> buildAnswer(const std::string& offerSdp, const AnswerParams& para
     a.media.push_back(std::move(s));
   }
   out.sdp = sdp::serialize(a);
+  out.transportCcId = transportCcExtensionId(offer);
   return out;
+}
+
+std::optional<uint8_t> transportCcExtensionId(const sdp::SessionDescription& d) {
+  for (const auto& m : d.media)
+    for (const auto& e : m.extensions)
+      if (e.uri == twcc::kExtensionUri) return e.id;
+  return std::nullopt;
 }
 
 }  // namespace rounds::load

@@ -53,7 +53,13 @@ struct Answer {
   std::optional<uint8_t> videoPayloadType;
   std::vector<OfferedTrack> tracks;
   ServerTransport transport;
+  // The offer's transport-wide sequence number extension (kept in the answer), if any.
+  std::optional<uint8_t> transportCcId;
 };
+
+// The id of the transport-wide-cc extension (draft-holmer-rmcat-transport-wide-cc-extensions-01)
+// on any m-line of `d` (BUNDLE: one id for all), or nullopt.
+std::optional<uint8_t> transportCcExtensionId(const sdp::SessionDescription& d);
 
 // Error codes: "sdp_invalid" (offer unparsable, or without a usable UDP host candidate when
 // params.requireCandidate).

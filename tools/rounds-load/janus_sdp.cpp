@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "proto/sdp.hpp"
+#include "proto/twcc.hpp"
 
 namespace rounds::load {
 
@@ -22,6 +23,7 @@ std::string buildPublisherOffer(const OfferParams& params) {
     m.mid = video ? "1" : "0";
     m.direction = sdp::Direction::SendOnly;
     m.rtcpMux = true;
+    m.extensions = {{kOfferTransportCcId, twcc::kExtensionUri, std::nullopt}};
     if (video) {
       m.codecs = {{kOfferVp8Pt, "VP8", 90000, 0, "", {"nack", "nack pli", "ccm fir"}}};
     } else {
@@ -71,6 +73,7 @@ Result<PublisherAnswer> parsePublisherAnswer(const std::string& answerSdp) {
       break;
     }
   }
+  out.transportCcId = transportCcExtensionId(a);
   for (const auto& m : a.media) {
     if (m.port == 0 || m.codecs.empty()) continue;  // rejected (RFC 3264 §6)
     if (m.direction != sdp::Direction::RecvOnly && m.direction != sdp::Direction::SendRecv)

@@ -27,6 +27,7 @@ struct OfferParams {
 
 inline constexpr uint8_t kOfferOpusPt = 111;
 inline constexpr uint8_t kOfferVp8Pt = 96;
+inline constexpr uint8_t kOfferTransportCcId = 3;  // as a browser offers it, and Rounds
 
 // A sendonly offer: m-line "0" audio (Opus) and/or "1" video (VP8), BUNDLEd, rtcp-mux. setup is
 // `active` (we stay the DTLS client as with Rounds; Janus then takes the server role).
@@ -36,6 +37,7 @@ struct PublisherAnswer {
   ServerTransport transport;  // address/port empty when the candidate comes by trickle
   std::optional<uint8_t> audioPayloadType;
   std::optional<uint8_t> videoPayloadType;
+  std::optional<uint8_t> transportCcId;  // if Janus kept the transport-wide-cc extension
 };
 // Error codes: "sdp_invalid" (unparsable, no ICE credentials or fingerprint).
 Result<PublisherAnswer> parsePublisherAnswer(const std::string& answerSdp);

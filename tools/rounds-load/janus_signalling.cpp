@@ -134,6 +134,7 @@ void Participant::janusOnPluginEvent(const json& data, const json& jsep) {
       directory_.participantIds[config_.index] = id_;
     audioPt_ = a->audioPayloadType;
     videoPt_ = a->videoPayloadType;
+    if (config_.media.transportCc) transportCcId_ = a->transportCcId;
     adopt(a->transport);
     return;
   }
@@ -152,6 +153,7 @@ void Participant::janusOnPluginEvent(const json& data, const json& jsep) {
     if (!answer) return fail("janus offer: " + answer.error().message);
     // Name each track by its feed (the directory holds "feed-<id>" for publisher legs).
     tracks_ = answer->tracks;
+    if (config_.media.transportCc) transportCcId_ = answer->transportCcId;
     json streams = data.value("streams", json::array());
     for (auto& t : tracks_) {
       for (const auto& s : streams) {

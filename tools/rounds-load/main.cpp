@@ -61,6 +61,7 @@ struct Options {
   MediaOptions media;
   bool noAudio = false;
   bool noVideo = false;
+  bool noTransportCc = false;
   std::string jsonOut;
   int serverPid = 0;
   bool quiet = false;
@@ -98,6 +99,9 @@ int main(int argc, char** argv) {
                "Publishers do not subscribe (answer the others' tracks inactive)");
   app.add_flag("--no-audio", o.noAudio, "Publishers send no audio");
   app.add_flag("--no-video", o.noVideo, "Publishers send no video");
+  app.add_flag("--no-transport-cc", o.noTransportCc,
+               "No transport-wide sequence numbers from publishers and no transport feedback "
+               "from receivers, even where the server offers transport-cc");
   app.add_option("--audio-bytes", o.media.audioPayloadBytes,
                  "RTP payload bytes per audio packet (50/s)")
       ->capture_default_str()
@@ -151,6 +155,7 @@ int main(int argc, char** argv) {
   }
   o.media.audio = !o.noAudio;
   o.media.video = !o.noVideo;
+  o.media.transportCc = !o.noTransportCc;
   // Janus: up to two legs (publisher and subscriber PeerConnections) per participant.
   size_t maxLegs = o.server == "janus" ? size_t{o.participants} + o.publishers : o.participants;
   if (!ensureDescriptors(maxLegs)) return 2;

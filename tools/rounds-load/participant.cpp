@@ -9,6 +9,7 @@
 #include "proto/rtcp.hpp"
 #include "proto/rtp.hpp"
 #include "proto/stun.hpp"
+#include "proto/twcc.hpp"
 
 namespace rounds::load {
 
@@ -20,6 +21,12 @@ namespace {
 
 constexpr auto kCheckInterval = std::chrono::milliseconds(100);  // until a check succeeds
 constexpr size_t kRtpHeaderSize = 12;
+// RFC 8285 §4.2 one-byte header extension block with the transport sequence number (2 bytes)
+// and one byte of padding: 4 bytes of block header, 4 of elements.
+constexpr size_t kTransportCcBlock = 8;
+// Browsers send transport feedback every 50-100 ms; each receiver starts at a random phase.
+constexpr auto kFeedbackInterval = std::chrono::milliseconds(100);
+constexpr int kMaxFeedbackPerTick = 4;  // a long gap may need more than one packet
 constexpr uint32_t kMaxVideoPayload = 1200 - kRtpHeaderSize;  // packets up to 1,200 bytes
 constexpr uint32_t kMinVideoPacket = kVp8DescriptorSize + kVp8KeyHeaderSize + kProbeSize + 2;
 // RFC 8445 §5.1.2.1: PRIORITY of a check is that of a peer-reflexive candidate (type pref 110).
@@ -57,6 +64,7 @@ Participant::Participant(boost::asio::io_context& io, ParticipantConfig config,
   videoSeq_ = static_cast<uint16_t>(rnd.u32());
   audioTs_ = rnd.u32();
   videoTsBase_ = rnd.u32();
+  rtcpSsrc_ = rnd.u32();
   dtls_ = std::make_unique<DtlsTransport>(cert_, DtlsTransport::Role::Client, *this);
 }
 
@@ -227,6 +235,7 @@ void Participant::onOffer(int64_t offerId, const std::string& sdpText) {
   }
   if (answer->audioPayloadType) audioPt_ = answer->audioPayloadType;
   if (answer->videoPayloadType) videoPt_ = answer->videoPayloadType;
+  if (config_.media.transportCc) transportCcId_ = answer->transportCcId;
   tracks_ = answer->tracks;
   json fields = {{"offerId", offerId}, {"sdp", answer->sdp}};
   sendRequest("answer", fields.dump());
@@ -295,6 +304,11 @@ void Participant::tick(SteadyTime now) {
     for (uint32_t n = videoPacer_.due(now); n > 0; --n) queueVideoFrame(now);
     sendQueuedVideo(now);
     counters_.pacingSkipped = audioPacer_.skipped() + videoPacer_.skipped();
+  }
+  if (srtpOut_ && twccIn_ && receiving_ && now >= nextFeedbackAt_) {
+    sendTransportFeedback();
+    nextFeedbackAt_ += kFeedbackInterval;
+    if (nextFeedbackAt_ <= now) nextFeedbackAt_ = now + kFeedbackInterval;  // fell behind
   }
   udp_->flush();
 }
@@ -384,6 +398,8 @@ void Participant::onDtlsConnected(const DtlsTransport::SrtpKeys& keys) {
   srtpOut_ = std::move(out.value());
   SteadyTime now = std::chrono::steady_clock::now();
   dtlsConnectedAt_ = now;
+  nextFeedbackAt_ = now + std::chrono::microseconds(CryptoRandom::instance().u32() %
+                                                    (1000 * kFeedbackInterval.count()));
   if (config_.publish && config_.media.audio && audioPt_)
     audioPacer_ = Pacer(now, std::chrono::milliseconds(20));
   if (config_.publish && config_.media.video && videoPt_ && config_.media.videoFps > 0)
@@ -419,6 +435,14 @@ void Participant::onRtp(MutableBytes packet, SteadyTime now) {
     keyFrame = desc->fields.startOfPartition && desc->fields.partitionIndex == 0 &&
                isVp8KeyFrameHeader(view->payload().subspan(desc->size));
   }
+  if (transportCcId_) {
+    if (auto ext = view->extension(*transportCcId_)) {
+      if (auto seq = twcc::readSequence(*ext)) {
+        if (!twccIn_) twccIn_ = std::make_unique<TwccRecorder>();
+        twccIn_->onPacket(*seq, toNs(now) / 1000);
+      }
+    }
+  }
   if (!firstPacketAt_) firstPacketAt_ = now;
   StreamStats& s = streams_[probe->source];
   s.add(probe->counter, view->sequenceNumber(), static_cast<int64_t>(probe->sendNs), toNs(now),
@@ -447,21 +471,54 @@ void Participant::onRtcp(Bytes compound) {
   }
 }
 
+void Participant::sendTransportFeedback() {
+  // The media source of a transport-wide report is not a stream's; browsers name the first
+  // stream they receive, and so do we (0 before any).
+  uint32_t media = 0;
+  for (const auto& t : tracks_)
+    if (t.active) {
+      media = t.ssrc;
+      break;
+    }
+  for (int i = 0; i < kMaxFeedbackPerTick && twccIn_->pending(); ++i) {
+    MutableBytes slot = udp_->acquireSendSlot();
+    size_t len = twccIn_->buildFeedback(slot.first(slot.size() - kSrtpMaxTrailer), rtcpSsrc_,
+                                        media);
+    if (len == 0) break;
+    if (!srtpOut_->protectRtcp(slot.data(), len, slot.size())) {
+      ++counters_.srtpErrors;
+      break;
+    }
+    udp_->commitSend(len, *server_);
+    ++counters_.feedbackSent;
+  }
+}
+
 // ---------------------------------------------------------------- send
 
 template <typename Fill>
 void Participant::sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, bool marker,
                           size_t payloadSize, Fill&& fill) {
   MutableBytes slot = udp_->acquireSendSlot();
-  size_t len = kRtpHeaderSize + payloadSize;
+  const size_t header = kRtpHeaderSize + (transportCcId_ ? kTransportCcBlock : 0);
+  size_t len = header + payloadSize;
   if (len + kSrtpMaxTrailer > slot.size()) return;
   uint8_t* p = slot.data();
-  p[0] = 0x80;  // RFC 3550 §5.1: V=2, no padding, extension or CSRCs
+  // RFC 3550 §5.1: V=2, no padding or CSRCs; X when the transport-cc extension follows.
+  p[0] = transportCcId_ ? 0x90 : 0x80;
   p[1] = static_cast<uint8_t>((marker ? 0x80 : 0) | (pt & 0x7F));
   writeU16(p + 2, seq);
   writeU32(p + 4, ts);
   writeU32(p + 8, ssrc);
-  MutableBytes payload(p + kRtpHeaderSize, payloadSize);
+  if (transportCcId_) {
+    uint8_t* e = p + kRtpHeaderSize;
+    writeU16(e, 0xBEDE);  // RFC 8285 §4.2
+    writeU16(e + 2, 1);   // one 32-bit word of elements
+    e[4] = static_cast<uint8_t>((*transportCcId_ << 4) | (2 - 1));  // id, length 2
+    writeU16(e + 5, transportSeq_++);
+    e[7] = 0;  // padding
+  }
+  MutableBytes payload(p + header, payloadSize);
   std::memset(payload.data(), 0, payload.size());
   fill(payload);
   if (!srtpOut_->protectRtp(p, len, slot.size())) {
@@ -489,7 +546,10 @@ void Participant::queueVideoFrame(SteadyTime now) {
   f.key =
       keyFrameRequested_ || (m.keyFrameIntervalS > 0 &&
                              now - lastKeyFrameAt_ >= std::chrono::seconds(m.keyFrameIntervalS));
-  f.plan = planFrame(m.videoKbps * 1000, m.videoFps, f.key, kMaxVideoPayload, kMinVideoPacket);
+  // Packets stay within 1,200 bytes with the extension too.
+  const uint32_t maxPayload =
+      kMaxVideoPayload - (transportCcId_ ? static_cast<uint32_t>(kTransportCcBlock) : 0);
+  f.plan = planFrame(m.videoKbps * 1000, m.videoFps, f.key, maxPayload, kMinVideoPacket);
   f.ts = videoTsBase_ + static_cast<uint32_t>(videoFrameIndex_ * 90000 / m.videoFps);
   f.pictureId = pictureId_;
   if (f.plan.packets > 0) videoQueue_.push_back(f);
@@ -523,7 +583,7 @@ void Participant::sendQueuedVideo(SteadyTime now) {
               writeProbe(pl, probe);
             });
     ++counters_.videoSent;
-    videoSendPacer_.left(kRtpHeaderSize + size, now);
+    videoSendPacer_.left(kRtpHeaderSize + (transportCcId_ ? kTransportCcBlock : 0) + size, now);
     if (++f.next == f.plan.packets) videoQueue_.pop_front();
   }
 }

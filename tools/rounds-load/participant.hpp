@@ -21,6 +21,7 @@
 #include "answer.hpp"
 #include "common/address.hpp"
 #include "load_media.hpp"
+#include "media/transport_cc.hpp"
 #include "net/udp_socket.hpp"
 #include "stream_stats.hpp"
 #include "transport/dtls.hpp"
@@ -40,6 +41,11 @@ struct MediaOptions {
   // Video packets leave paced at this many times videoKbps, as a browser's pacer sends them
   // (WebRTC's default factor is 2.5); 0: each frame's packets leave in one burst.
   double videoPacing = 2.5;
+  // Where the server offers transport-cc (draft-holmer-rmcat-transport-wide-cc-extensions-01),
+  // publishers stamp every packet with a transport sequence number and receivers send transport
+  // feedback every kFeedbackInterval, as browsers do; false: neither (the behaviour before
+  // 2026-12-06).
+  bool transportCc = true;
 };
 
 enum class ServerKind { Rounds, Janus };
@@ -126,6 +132,7 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
     uint64_t unrecognisedRtp = 0;  // no probe trailer or bad VP8 descriptor
     uint64_t srtpErrors = 0;
     uint64_t pacingSkipped = 0;  // ticks dropped because the loop fell behind
+    uint64_t feedbackSent = 0;   // transport-cc feedback packets
   };
   const Counters& counters() const { return counters_; }
 
@@ -157,6 +164,8 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   void sendBindingRequest();
   void onRtp(MutableBytes packet, SteadyTime now);
   void onRtcp(Bytes compound);
+  // Transport feedback on every packet received since the last (receivers, every 100 ms).
+  void sendTransportFeedback();
 
   // Media
   void sendAudio(SteadyTime now);
@@ -220,6 +229,13 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   uint32_t videoCounter_ = 0;
   bool keyFrameRequested_ = true;  // the first frame is a key frame
   SteadyTime lastKeyFrameAt_{};
+  // Transport-cc: the negotiated extension id, our next transport sequence number (publishers),
+  // the arrivals not reported yet and when the next feedback is due (receivers).
+  std::optional<uint8_t> transportCcId_;
+  uint16_t transportSeq_ = 1;
+  std::unique_ptr<TwccRecorder> twccIn_;
+  SteadyTime nextFeedbackAt_{};
+  uint32_t rtcpSsrc_ = 0;  // sender SSRC of our RTCP (a receiver has no media SSRC of its own)
 
   std::string id_;
   bool started_ = false;

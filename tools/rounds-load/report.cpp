@@ -168,6 +168,7 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
         {"unrecognisedRtp", c.unrecognisedRtp},
         {"srtpErrors", c.srtpErrors},
         {"pacingSkipped", c.pacingSkipped},
+        {"transportFeedbackSent", c.feedbackSent},
         {"errors", p.errors()},
         {"streams", streams},
     });

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "proto/sdp.hpp"
+#include "proto/twcc.hpp"
 
 namespace rounds::load {
 namespace {
@@ -146,6 +147,28 @@ TEST(Answer, RejectsGarbageAndOffersWithoutTransport) {
   auto r = buildAnswer(sdp::serialize(offer), params(true, true));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "sdp_invalid");
+}
+
+}  // namespace
+}  // namespace rounds::load
+
+namespace rounds::load {
+namespace {
+
+TEST(Answer, LearnsTheTransportCcIdTheOfferCarries) {
+  // The server offers the transport-wide sequence number (id 3 from Rounds); the answer keeps
+  // it, and the participant stamps and reports with that id.
+  auto parsed = sdp::parse(serverOffer());
+  ASSERT_TRUE(parsed);
+  sdp::SessionDescription offer = parsed.value();
+  EXPECT_FALSE(buildAnswer(sdp::serialize(offer), params(true, true))->transportCcId);
+  for (auto& m : offer.media) m.extensions.push_back({3, twcc::kExtensionUri, std::nullopt});
+  auto a = buildAnswer(sdp::serialize(offer), params(true, true));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->transportCcId, 3);
+  auto answered = sdp::parse(a->sdp);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(transportCcExtensionId(answered.value()), 3);
 }
 
 }  // namespace

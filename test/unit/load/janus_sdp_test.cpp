@@ -40,6 +40,8 @@ TEST(JanusSdp, PublisherOfferIsSendOnlyOpusAndVp8WithOurCandidate) {
   ASSERT_EQ(s.media[0].candidates.size(), 1u);
   EXPECT_EQ(s.media[0].candidates[0].address, "10.99.0.2");
   EXPECT_EQ(s.media[0].candidates[0].port, 40000);
+  // Offered as a browser does, so Janus's publishers can be stamped like Rounds' ones.
+  EXPECT_EQ(transportCcExtensionId(s), kOfferTransportCcId);
 }
 
 TEST(JanusSdp, VideoOnlyOfferHasOneMLine) {
@@ -89,6 +91,7 @@ TEST(JanusSdp, AnswerGivesCredentialsPayloadTypesAndOptionalCandidate) {
   EXPECT_EQ(b->transport.address, "10.99.0.1");
   EXPECT_EQ(b->transport.port, 20002);
   EXPECT_FALSE(b->audioPayloadType);  // rejected m-line: we must not send audio
+  EXPECT_FALSE(b->transportCcId);     // Janus's answer did not keep the extension
   EXPECT_FALSE(parsePublisherAnswer("v=0\r\n"));
 }
 
