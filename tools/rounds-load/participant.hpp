@@ -43,7 +43,7 @@ struct MediaOptions {
   double videoPacing = 2.5;
   // Where the server offers transport-cc (draft-holmer-rmcat-transport-wide-cc-extensions-01),
   // publishers stamp every packet with a transport sequence number and receivers send transport
-  // feedback every kFeedbackInterval, as browsers do; false: neither (the behaviour before
+  // feedback every 100 ms, as browsers do; false: neither (the behaviour before
   // 2026-12-06).
   bool transportCc = true;
 };
