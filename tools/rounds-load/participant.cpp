@@ -482,8 +482,8 @@ void Participant::sendTransportFeedback() {
     }
   for (int i = 0; i < kMaxFeedbackPerTick && twccIn_->pending(); ++i) {
     MutableBytes slot = udp_->acquireSendSlot();
-    size_t len = twccIn_->buildFeedback(slot.first(slot.size() - kSrtpMaxTrailer), rtcpSsrc_,
-                                        media);
+    size_t len =
+        twccIn_->buildFeedback(slot.first(slot.size() - kSrtpMaxTrailer), rtcpSsrc_, media);
     if (len == 0) break;
     if (!srtpOut_->protectRtcp(slot.data(), len, slot.size())) {
       ++counters_.srtpErrors;
