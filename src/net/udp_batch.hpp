@@ -61,6 +61,9 @@ struct UdpBatch {
     withControl = timestamps;
     dirty = 0;
   }
+  // After the recvmmsg: it filled `result` headers (a failed call may still have written the
+  // first one).
+  void received(int result) { dirty = result > 0 ? static_cast<size_t>(result) : 1; }
 };
 
 }  // namespace rounds

@@ -137,11 +137,8 @@ void UdpSocket::drain() {
   for (int round = 0; round < 8 && !closed_; ++round) {
     recv_->prepareReceive(arrivalTimestamps_);
     int n = ::recvmmsg(socket_.native_handle(), recv_->hdr.data(), kBatch, MSG_DONTWAIT, nullptr);
-    if (n <= 0) {
-      recv_->dirty = 1;  // a failed call may still have written the first header
-      break;
-    }
-    recv_->dirty = static_cast<size_t>(n);  // headers past n are as prepareReceive left them
+    recv_->received(n);
+    if (n <= 0) break;
     // One read of each clock per batch: a datagram arrived (its kernel timestamp's age) before
     // the steady time of the batch.
     TimePoint batchAt = clock_.now();

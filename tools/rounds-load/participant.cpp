@@ -27,7 +27,7 @@ constexpr size_t kTransportCcBlock = 8;
 // Browsers send transport feedback every 50-100 ms; each receiver starts at a random phase.
 constexpr auto kFeedbackInterval = std::chrono::milliseconds(100);
 constexpr int kMaxFeedbackPerTick = 4;  // a long gap may need more than one packet
-constexpr uint32_t kMaxVideoPayload = 1200 - kRtpHeaderSize;  // packets up to 1,200 bytes
+constexpr size_t kMaxVideoPacket = 1200;  // RTP header and extensions included
 constexpr uint32_t kMinVideoPacket = kVp8DescriptorSize + kVp8KeyHeaderSize + kProbeSize + 2;
 // RFC 8445 §5.1.2.1: PRIORITY of a check is that of a peer-reflexive candidate (type pref 110).
 constexpr uint32_t kCheckPriority = (110u << 24) | (65535u << 8) | 255u;
@@ -419,6 +419,16 @@ void Participant::onRtp(MutableBytes packet, SteadyTime now) {
     ++counters_.unrecognisedRtp;
     return;
   }
+  // Every packet counts for the sender's estimator, as in a browser: also those without our
+  // probe (the server's padding-only bandwidth probes, retransmissions on the RTX SSRC).
+  if (transportCcId_) {
+    if (auto ext = view->extension(*transportCcId_)) {
+      if (auto seq = twcc::readSequence(*ext)) {
+        if (!twccIn_) twccIn_ = std::make_unique<TwccRecorder>();
+        twccIn_->onPacket(*seq, toNs(now) / 1000);
+      }
+    }
+  }
   auto probe = readProbe(view->payload());
   if (!probe) {
     ++counters_.unrecognisedRtp;
@@ -434,14 +444,6 @@ void Participant::onRtp(MutableBytes packet, SteadyTime now) {
     }
     keyFrame = desc->fields.startOfPartition && desc->fields.partitionIndex == 0 &&
                isVp8KeyFrameHeader(view->payload().subspan(desc->size));
-  }
-  if (transportCcId_) {
-    if (auto ext = view->extension(*transportCcId_)) {
-      if (auto seq = twcc::readSequence(*ext)) {
-        if (!twccIn_) twccIn_ = std::make_unique<TwccRecorder>();
-        twccIn_->onPacket(*seq, toNs(now) / 1000);
-      }
-    }
   }
   if (!firstPacketAt_) firstPacketAt_ = now;
   StreamStats& s = streams_[probe->source];
@@ -496,11 +498,15 @@ void Participant::sendTransportFeedback() {
 
 // ---------------------------------------------------------------- send
 
+size_t Participant::rtpHeaderBytes() const {
+  return kRtpHeaderSize + (transportCcId_ ? kTransportCcBlock : 0);
+}
+
 template <typename Fill>
 void Participant::sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, bool marker,
                           size_t payloadSize, Fill&& fill) {
   MutableBytes slot = udp_->acquireSendSlot();
-  const size_t header = kRtpHeaderSize + (transportCcId_ ? kTransportCcBlock : 0);
+  const size_t header = rtpHeaderBytes();
   size_t len = header + payloadSize;
   if (len + kSrtpMaxTrailer > slot.size()) return;
   uint8_t* p = slot.data();
@@ -515,7 +521,7 @@ void Participant::sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, 
     writeU16(e, 0xBEDE);  // RFC 8285 §4.2
     writeU16(e + 2, 1);   // one 32-bit word of elements
     e[4] = static_cast<uint8_t>((*transportCcId_ << 4) | (2 - 1));  // id, length 2
-    writeU16(e + 5, transportSeq_++);
+    twcc::writeSequence(MutableBytes(e + 5, 2), transportSeq_++);
     e[7] = 0;  // padding
   }
   MutableBytes payload(p + header, payloadSize);
@@ -547,8 +553,7 @@ void Participant::queueVideoFrame(SteadyTime now) {
       keyFrameRequested_ || (m.keyFrameIntervalS > 0 &&
                              now - lastKeyFrameAt_ >= std::chrono::seconds(m.keyFrameIntervalS));
   // Packets stay within 1,200 bytes with the extension too.
-  const uint32_t maxPayload =
-      kMaxVideoPayload - (transportCcId_ ? static_cast<uint32_t>(kTransportCcBlock) : 0);
+  const auto maxPayload = static_cast<uint32_t>(kMaxVideoPacket - rtpHeaderBytes());
   f.plan = planFrame(m.videoKbps * 1000, m.videoFps, f.key, maxPayload, kMinVideoPacket);
   f.ts = videoTsBase_ + static_cast<uint32_t>(videoFrameIndex_ * 90000 / m.videoFps);
   f.pictureId = pictureId_;
@@ -583,7 +588,7 @@ void Participant::sendQueuedVideo(SteadyTime now) {
               writeProbe(pl, probe);
             });
     ++counters_.videoSent;
-    videoSendPacer_.left(kRtpHeaderSize + (transportCcId_ ? kTransportCcBlock : 0) + size, now);
+    videoSendPacer_.left(rtpHeaderBytes() + size, now);
     if (++f.next == f.plan.packets) videoQueue_.pop_front();
   }
 }

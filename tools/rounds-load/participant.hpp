@@ -172,6 +172,8 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   // A frame comes due: planned and queued; sendQueuedVideo sends its packets as the pacer allows.
   void queueVideoFrame(SteadyTime now);
   void sendQueuedVideo(SteadyTime now);
+  // The RTP header we write: fixed part, and the transport-cc extension block when negotiated.
+  size_t rtpHeaderBytes() const;
   // Builds an RTP packet of `payloadSize` bytes in a send slot; `fill` writes the payload.
   template <typename Fill>
   void sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, bool marker,
