@@ -142,7 +142,7 @@ class JanusServer:
 
     def load_args(self):
         return ["--server", "janus", "--url", f"ws://{self.ns.server_addr}:{self.port}/",
-                "--janus-room", str(ROOM), "--local-address", self.ns.client_addr]
+                "--janus-room", str(ROOM)] + self.ns.load_address_args()
 
     def wrap_load(self, argv):
         return self.ns.client_cmd(argv)

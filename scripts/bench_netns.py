@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Two network namespaces joined by a veth pair, for `make bench`: the server in one
-(10.99.0.1), the load generator in the other (10.99.0.2). Both are created by the run and deleted
+(10.99.0.1), the load generator in the other (10.99.0.2, and 10.100.0.0/16 for its legs'
+addresses, see rounds-load --address-pool). Both are created by the run and deleted
 after it; nothing is added to the machine's own namespace. Needs root (ip netns).
 
 Two rigs (ROUNDS_BENCH_RIG, docs/performance.md "Who pays for delivery"):
@@ -22,6 +23,10 @@ class NetnsPair:
     server_addr = "10.99.0.1"
     client_addr = "10.99.0.2"
     server_if = "veth-srv"
+    # rounds-load's legs (--address-pool): one address each from here, local in the generator's
+    # namespace (a local route for the whole range) and routed there from the server's.
+    pool_first = "10.100.0.1"
+    pool_net = "10.100.0.0/16"
     client_if = "veth-cli"
 
     def __init__(self, rig=None):
@@ -56,6 +61,8 @@ class NetnsPair:
         self._ip("-n", self.client_ns, "addr", "add", self.client_addr + "/24", "dev", self.client_if)
         self._ip("-n", self.server_ns, "link", "set", self.server_if, "up")
         self._ip("-n", self.client_ns, "link", "set", self.client_if, "up")
+        self._ip("-n", self.client_ns, "route", "add", "local", self.pool_net, "dev", "lo")
+        self._ip("-n", self.server_ns, "route", "add", self.pool_net, "via", self.client_addr)
         if self.rig == "nic":
             self._nic_like()
 
@@ -105,6 +112,14 @@ class NetnsPair:
             except (OSError, IndexError, ValueError):
                 pass
         return total
+
+    def load_address_args(self):
+        """rounds-load's address options for this rig: its legs share one socket, each with an
+        address from the pool (ROUNDS_BENCH_ADDRESS_POOL=0: a socket each, for A/B runs)."""
+        args = ["--local-address", self.client_addr]
+        if os.environ.get("ROUNDS_BENCH_ADDRESS_POOL", "1") != "0":
+            args += ["--address-pool", self.pool_first]
+        return args
 
     def server_cmd(self, argv):
         return ["ip", "netns", "exec", self.server_ns] + argv

@@ -122,7 +122,7 @@ class RoundsServer:
         return [w.get("forwardLatency") for w in r["workers"]]
 
     def load_args(self):
-        return ["--url", self.url, "--local-address", self.ns.client_addr]
+        return ["--url", self.url] + self.ns.load_address_args()
 
     def wrap_load(self, argv):
         return self.ns.client_cmd(argv)

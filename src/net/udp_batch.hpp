@@ -2,6 +2,7 @@
 // Threading: used by one thread at a time, the one running the owning io_context.
 #pragma once
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -17,15 +18,18 @@ namespace rounds {
 
 constexpr size_t kUdpSlotSize = 2048;  // > any datagram we accept (MTU 1500) + SRTP trailer
 constexpr size_t kUdpBatch = 32;
-// Room for one SCM_TIMESTAMPNS control message (the kernel's receive time of a datagram).
-constexpr size_t kUdpControlSize = CMSG_SPACE(sizeof(timespec));
+// Room for the control messages of one datagram: on receive an SCM_TIMESTAMPNS (the kernel's
+// receive time) and an IP_PKTINFO (the address it was sent to); on send an IP_PKTINFO (the source
+// address to send from).
+constexpr size_t kUdpControlSize = CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(in_pktinfo));
 
 struct UdpBatch {
   std::array<std::array<uint8_t, kUdpSlotSize>, kUdpBatch> buffers;
   std::array<iovec, kUdpBatch> iov;
   std::array<mmsghdr, kUdpBatch> hdr;
   std::array<sockaddr_storage, kUdpBatch> addr;
-  // Receive side: each datagram's kernel receive timestamp (SO_TIMESTAMPNS).
+  // Receive side: each datagram's control messages (SO_TIMESTAMPNS, IP_PKTINFO); send side:
+  // the source address of a datagram sent from a chosen address (IP_PKTINFO).
   alignas(cmsghdr) std::array<std::array<uint8_t, kUdpControlSize>, kUdpBatch> control;
   // Send side: when the packet a forwarded copy was made of reached the socket (nullopt: not
   // timed).
@@ -48,22 +52,43 @@ struct UdpBatch {
     }
   }
 
-  // Readies the headers for a recvmmsg, with or without a timestamp buffer per datagram.
-  void prepareReceive(bool timestamps) {
-    const size_t n = timestamps == withControl ? dirty : kUdpBatch;
+  // Readies the headers for a recvmmsg, with or without a control buffer per datagram.
+  void prepareReceive(bool withControlMessages) {
+    const size_t n = withControlMessages == withControl ? dirty : kUdpBatch;
     for (size_t i = 0; i < n; ++i) {
       auto& h = hdr[i].msg_hdr;
       h.msg_namelen = sizeof(sockaddr_storage);
       h.msg_flags = 0;
-      h.msg_control = timestamps ? control[i].data() : nullptr;
-      h.msg_controllen = timestamps ? kUdpControlSize : 0;
+      h.msg_control = withControlMessages ? control[i].data() : nullptr;
+      h.msg_controllen = withControlMessages ? kUdpControlSize : 0;
     }
-    withControl = timestamps;
+    withControl = withControlMessages;
     dirty = 0;
   }
   // After the recvmmsg: it filled `result` headers (a failed call may still have written the
   // first one).
   void received(int result) { dirty = result > 0 ? static_cast<size_t>(result) : 1; }
+
+  // Send side: slot `i` leaves from the local IPv4 address `source` (network order; the socket
+  // must be bound to the wildcard address and `source` be local), or, with 0, from whatever
+  // address the kernel picks.
+  void setSource(size_t i, uint32_t source) {
+    auto& h = hdr[i].msg_hdr;
+    if (source == 0) {
+      h.msg_control = nullptr;
+      h.msg_controllen = 0;
+      return;
+    }
+    h.msg_control = control[i].data();
+    h.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
+    cmsghdr* c = CMSG_FIRSTHDR(&h);
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+    in_pktinfo info{};
+    info.ipi_spec_dst.s_addr = source;
+    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+  }
 };
 
 }  // namespace rounds

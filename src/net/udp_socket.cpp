@@ -43,6 +43,25 @@ std::chrono::nanoseconds queuedFor(const msghdr& h, const timespec& realNow) {
   }
   return {};
 }
+
+// The destination IPv4 address of the datagram of `h` (IP_PKTINFO), network order; 0 if absent.
+uint32_t destinationOf(const msghdr& h) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
+    if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_PKTINFO) continue;
+    in_pktinfo info{};
+    std::memcpy(&info, CMSG_DATA(c), sizeof info);
+    return info.ipi_addr.s_addr;
+  }
+  return 0;
+}
+
+// `a`'s IPv4 address in network order; 0 for anything else.
+uint32_t ipv4Of(const SocketAddress& a) {
+  if (!a.isV4()) return 0;
+  uint32_t v = 0;
+  std::memcpy(&v, a.addressBytes(), 4);
+  return v;
+}
 }  // namespace
 
 UdpSocket::UdpSocket(boost::asio::io_context& io, Listener& listener, const Clock& clock)
@@ -103,6 +122,24 @@ bool UdpSocket::timeArrivals() {
   return arrivalTimestamps_;
 }
 
+bool UdpSocket::receiveDestinations() {
+  int on = 1;
+  destinations_ =
+      ::setsockopt(socket_.native_handle(), IPPROTO_IP, IP_PKTINFO, &on, sizeof on) == 0;
+  return destinations_;
+}
+
+bool UdpSocket::restrictToDevice(const std::string& ifname) {
+  return ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(),
+                      static_cast<socklen_t>(ifname.size())) == 0;
+}
+
+bool UdpSocket::setReceiveBuffer(int bytes) {
+  int fd = socket_.native_handle();
+  return ::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) == 0 ||
+         ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) == 0;
+}
+
 bool UdpSocket::dontFragment() const {
   int mode = 0;
   socklen_t len = sizeof mode;
@@ -135,7 +172,7 @@ void UdpSocket::waitReadable() {
 void UdpSocket::drain() {
   // Bounded so one busy socket cannot starve timers and posted commands on the same loop.
   for (int round = 0; round < 8 && !closed_; ++round) {
-    recv_->prepareReceive(arrivalTimestamps_);
+    recv_->prepareReceive(arrivalTimestamps_ || destinations_);
     int n = ::recvmmsg(socket_.native_handle(), recv_->hdr.data(), kBatch, MSG_DONTWAIT, nullptr);
     recv_->received(n);
     if (n <= 0) break;
@@ -156,15 +193,18 @@ void UdpSocket::drain() {
                                               h.msg_hdr.msg_namelen);
       if (!from) continue;
       packetReceivedAt_ = batchAt;
+      if (destinations_) packetDestination_ = destinationOf(h.msg_hdr);
       if (arrivalTimestamps_)
         *packetReceivedAt_ -=
             std::chrono::duration_cast<TimePoint::duration>(queuedFor(h.msg_hdr, realNow));
       listener_.onUdpPacket(MutableBytes(recv_->buffers[i].data(), h.msg_len), *from);
       if (closed_) {
         packetReceivedAt_.reset();
+        packetDestination_ = 0;
         return;
       }
     }
+    packetDestination_ = 0;
     listener_.onUdpBatchEnd();
     flush();
     packetReceivedAt_.reset();
@@ -178,12 +218,24 @@ MutableBytes UdpSocket::acquireSendSlot() {
 }
 
 void UdpSocket::commitSend(size_t size, const SocketAddress& to, bool forwarded) {
+  commit(size, to, forwarded, 0);
+}
+
+void UdpSocket::commitSendFrom(size_t size, const SocketAddress& to, const SocketAddress& from) {
+  commit(size, to, false, ipv4Of(from));
+}
+
+void UdpSocket::commit(size_t size, const SocketAddress& to, bool forwarded, uint32_t source) {
   if (size == 0 || size > kSlotSize) return;
   auto& h = send_->hdr[pendingSends_];
   send_->receivedAt[pendingSends_] = forwarded ? packetReceivedAt_ : std::nullopt;
   send_->iov[pendingSends_].iov_len = size;
   std::memcpy(&send_->addr[pendingSends_], to.sockaddrPtr(), to.length());
   h.msg_hdr.msg_namelen = to.length();
+  // Slots keep their control buffer until reset: only a socket that ever sent from a chosen
+  // address pays for the reset.
+  if (source != 0) sendsFromSources_ = true;
+  if (sendsFromSources_) send_->setSource(pendingSends_, source);
   ++pendingSends_;
   if (pendingSends_ == kBatch) flush();
 }
@@ -193,6 +245,13 @@ void UdpSocket::send(Bytes data, const SocketAddress& to) {
   MutableBytes slot = acquireSendSlot();
   std::memcpy(slot.data(), data.data(), data.size());
   commitSend(data.size(), to);
+}
+
+void UdpSocket::sendFrom(Bytes data, const SocketAddress& to, const SocketAddress& from) {
+  if (data.size() > kSlotSize) return;
+  MutableBytes slot = acquireSendSlot();
+  std::memcpy(slot.data(), data.data(), data.size());
+  commitSendFrom(data.size(), to, from);
 }
 
 void UdpSocket::flush() {

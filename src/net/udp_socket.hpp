@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/address.hpp"
@@ -61,6 +62,15 @@ class UdpSocket {
   // forwardLatency() instead of the return of recvmmsg: for the media worker's socket, not for
   // sockets that forward nothing (the load generator's). False if the kernel refused.
   bool timeArrivals();
+  // Asks the kernel for each IPv4 datagram's destination address (IP_PKTINFO): receivedOn().
+  // For a socket bound to the wildcard address that stands in for many local addresses (the
+  // load generator's legs, each with an address of its own). False if the kernel refused.
+  bool receiveDestinations();
+  // Receives only what arrives through this interface (SO_BINDTODEVICE; needs CAP_NET_RAW).
+  bool restrictToDevice(const std::string& ifname);
+  // The receive buffer's size in bytes, beyond net.core.rmem_max where the process may
+  // (SO_RCVBUFFORCE, CAP_NET_ADMIN). False if neither was accepted.
+  bool setReceiveBuffer(int bytes);
   void close();
 
   // Zero-copy send: write the datagram into the returned slot, then commit its size. The slot is
@@ -70,13 +80,20 @@ class UdpSocket {
   // Copies queued outside a received batch (timers, ICE-TCP frames) are not timed.
   MutableBytes acquireSendSlot();
   void commitSend(size_t size, const SocketAddress& to, bool forwarded = false);
+  // The same from a chosen local IPv4 address (IP_PKTINFO; the socket is bound to the wildcard
+  // address). Not timed.
+  void commitSendFrom(size_t size, const SocketAddress& to, const SocketAddress& from);
   // Copying convenience for control-ish traffic (STUN answers, DTLS records).
   void send(Bytes data, const SocketAddress& to);
+  void sendFrom(Bytes data, const SocketAddress& to, const SocketAddress& from);
   void flush();
   const Counters& counters() const { return counters_; }
   // While a received datagram is handled (Listener::onUdpPacket): when it reached this socket —
   // the kernel's receive time with timeArrivals(), else the return of its recvmmsg.
   std::optional<TimePoint> receivedAt() const { return packetReceivedAt_; }
+  // While a received datagram is handled, with receiveDestinations(): the IPv4 address it was
+  // sent to (network order); 0 when unknown.
+  uint32_t receivedOn() const { return packetDestination_; }
   // Server-in to server-out of forwarded datagrams: from the kernel's receive timestamp of the
   // packet (with timeArrivals(): when it was queued to this socket, so the wait in the receive
   // queue counts; without, the return of its recvmmsg) to the return of the sendmmsg that sent
@@ -90,6 +107,8 @@ class UdpSocket {
   UdpSocket(boost::asio::io_context& io, Listener& listener, const Clock& clock);
   void waitReadable();
   void drain();
+  // `source`: the IPv4 address to send from (network order), 0 for the kernel's choice.
+  void commit(size_t size, const SocketAddress& to, bool forwarded, uint32_t source);
   // Records the latency of the timed datagrams in send slots [from, to), just sent.
   void recordForwardLatency(size_t from, size_t to);
 
@@ -99,6 +118,9 @@ class UdpSocket {
   bool closed_ = false;
   UdpSocketGroup* group_ = nullptr;  // set while a member of a group
   bool arrivalTimestamps_ = false;
+  bool destinations_ = false;
+  bool sendsFromSources_ = false;  // some send slot carried a source address (IP_PKTINFO)
+  uint32_t packetDestination_ = 0;
   Counters counters_;
   const Clock& clock_;
   // While a received packet is handled: when it reached the socket (steady clock).

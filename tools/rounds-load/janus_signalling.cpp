@@ -56,7 +56,7 @@ void Participant::janusOnMessage(const std::string& text) {
       op.video = config_.media.video;
       op.audioSsrc = audioSsrc_;
       op.videoSsrc = videoSsrc_;
-      op.candidateAddress = config_.localAddress;
+      op.candidateAddress = source_ ? source_->ip() : config_.localAddress;
       op.candidatePort = udp_ ? udp_->localPort() : 0;
       m["jsep"] = {{"type", "offer"}, {"sdp", buildPublisherOffer(op)}};
       m["transaction"] = "publish";

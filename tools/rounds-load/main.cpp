@@ -70,6 +70,7 @@ struct Options {
   std::string localAddress;
   double measure = 0;
   std::string udpWake = "group";
+  std::string addressPool;
 };
 
 enum class Phase { Running, Draining, Leaving, Done };
@@ -142,6 +143,10 @@ int main(int argc, char** argv) {
                  "registered once) or socket (an Asio wait each, re-armed per wake-up)")
       ->capture_default_str()
       ->check(CLI::IsMember({"group", "socket"}));
+  app.add_option("--address-pool", o.addressPool,
+                 "Every leg shares one UDP socket and gets a local IPv4 address of its own: the "
+                 "i-th leg this address + i (127.0.1.1 and up on loopback; in a namespace the "
+                 "range needs a local route). Replaces a socket per leg and --udp-wake");
   CLI11_PARSE(app, argc, argv);
 
   if (o.publishers > o.participants) {
@@ -162,7 +167,16 @@ int main(int argc, char** argv) {
   srtpGlobalInit();
 
   boost::asio::io_context io;
-  UdpSocketGroup udpGroup(io);  // outlives the participants (declared first)
+  UdpSocketGroup udpGroup(io);           // outlives the participants (declared first)
+  std::unique_ptr<SharedUdp> sharedUdp;  // likewise
+  if (!o.addressPool.empty()) {
+    auto shared = SharedUdp::open(io, o.addressPool, maxLegs);
+    if (!shared) {
+      std::cerr << "rounds-load: --address-pool: " << shared.error().message << "\n";
+      return 2;
+    }
+    sharedUdp = std::move(shared.value());
+  }
   RunDirectory directory;
   directory.participantIds.resize(o.participants);
   std::vector<std::unique_ptr<Participant>> participants;
@@ -181,6 +195,8 @@ int main(int argc, char** argv) {
     pc.server = janus ? ServerKind::Janus : ServerKind::Rounds;
     pc.janusRoom = o.janusRoom;
     pc.udpGroup = o.udpWake == "group" ? &udpGroup : nullptr;
+    pc.sharedUdp = sharedUdp.get();
+    pc.leg = participants.size();
     participants.push_back(std::make_unique<Participant>(io, pc, directory, cert.value()));
     return true;
   };
@@ -224,6 +240,7 @@ int main(int argc, char** argv) {
   info.room = o.room;
   info.participants = o.participants;
   info.legs = static_cast<uint32_t>(participants.size());
+  info.addressPool = o.addressPool;
   info.serverKind = o.server;
   info.publishers = o.publishers;
   info.durationS = o.duration;
@@ -290,6 +307,7 @@ int main(int argc, char** argv) {
       if (!p.started() && phase == Phase::Running && now >= due) p.start();
       p.tick(now);
     }
+    if (sharedUdp) sharedUdp->socket().flush();
     if (o.measure > 0 && phase == Phase::Running && !measureFrom) {
       bool all = std::all_of(participants.begin(), participants.end(),
                              [](const auto& p) { return p->connected(); });
@@ -315,6 +333,7 @@ int main(int argc, char** argv) {
       phaseStart = now;
     } else if (phase == Phase::Draining && now - phaseStart >= kDrain) {
       for (auto& p : participants) p->freezeStats();
+      if (sharedUdp) info.unclaimedDatagrams = sharedUdp->unclaimed();
       info.elapsedS = std::chrono::duration<double>(now - start).count();
       report = buildReport(participants, directory, info);
       for (auto& p : participants) p->leave();
@@ -327,6 +346,7 @@ int main(int argc, char** argv) {
     }
     if (phase == Phase::Done) {
       for (auto& p : participants) p->shutdown();
+      if (sharedUdp) sharedUdp->socket().close();  // its wait would keep io.run() going
       return;
     }
     nextTick += kTick;

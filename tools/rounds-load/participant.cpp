@@ -26,7 +26,7 @@ constexpr size_t kRtpHeaderSize = 12;
 constexpr size_t kTransportCcBlock = 8;
 // Browsers send transport feedback every 50-100 ms; each receiver starts at a random phase.
 constexpr auto kFeedbackInterval = std::chrono::milliseconds(100);
-constexpr int kMaxFeedbackPerTick = 4;  // a long gap may need more than one packet
+constexpr int kMaxFeedbackPerTick = 4;    // a long gap may need more than one packet
 constexpr size_t kMaxVideoPacket = 1200;  // RTP header and extensions included
 constexpr uint32_t kMinVideoPacket = kVp8DescriptorSize + kVp8KeyHeaderSize + kProbeSize + 2;
 // RFC 8445 §5.1.2.1: PRIORITY of a check is that of a peer-reflexive candidate (type pref 110).
@@ -82,16 +82,25 @@ void Participant::start() {
   boost::system::error_code ec;
   auto ip = boost::asio::ip::make_address(config_.wsHost, ec);
   if (ec) return fail("bad server address " + config_.wsHost);
-  auto local = SocketAddress::parse(
-      config_.localAddress.empty() ? (ip.is_v6() ? "::1" : "127.0.0.1") : config_.localAddress, 0);
-  if (!local) return fail("bad local address " + config_.localAddress);
-  auto udp = UdpSocket::bind(io_, *local, *this);
-  if (!udp) return fail("udp bind: " + udp.error().message);
-  udp_ = std::move(udp.value());
-  if (config_.udpGroup)
-    udp_->start(*config_.udpGroup);
-  else
-    udp_->start();
+  if (config_.sharedUdp) {
+    if (ip.is_v6()) return fail("--address-pool needs an IPv4 server");
+    udp_ = &config_.sharedUdp->socket();
+    source_ = config_.sharedUdp->addressOf(config_.leg);
+    config_.sharedUdp->attach(config_.leg, *this);
+  } else {
+    auto local = SocketAddress::parse(
+        config_.localAddress.empty() ? (ip.is_v6() ? "::1" : "127.0.0.1") : config_.localAddress,
+        0);
+    if (!local) return fail("bad local address " + config_.localAddress);
+    auto udp = UdpSocket::bind(io_, *local, *this);
+    if (!udp) return fail("udp bind: " + udp.error().message);
+    ownUdp_ = std::move(udp.value());
+    udp_ = ownUdp_.get();
+    if (config_.udpGroup)
+      udp_->start(*config_.udpGroup);
+    else
+      udp_->start();
+  }
 
   boost::asio::ip::tcp::endpoint ep(ip, config_.wsPort);
   beast::get_lowest_layer(ws_).async_connect(ep, [this](const boost::system::error_code& ec) {
@@ -278,7 +287,8 @@ void Participant::shutdown() {
   wsOpen_ = false;
   boost::system::error_code ec;
   beast::get_lowest_layer(ws_).socket().close(ec);
-  if (udp_) udp_->close();
+  if (ownUdp_) ownUdp_->close();
+  if (source_) config_.sharedUdp->detach(config_.leg);
 }
 
 // ---------------------------------------------------------------- timers
@@ -310,7 +320,14 @@ void Participant::tick(SteadyTime now) {
     nextFeedbackAt_ += kFeedbackInterval;
     if (nextFeedbackAt_ <= now) nextFeedbackAt_ = now + kFeedbackInterval;  // fell behind
   }
-  udp_->flush();
+  if (ownUdp_) udp_->flush();  // a shared socket is flushed once after every leg's tick
+}
+
+void Participant::commitUdp(size_t size, const SocketAddress& to) {
+  if (source_)
+    udp_->commitSendFrom(size, to, *source_);
+  else
+    udp_->commitSend(size, to);
 }
 
 // ---------------------------------------------------------------- ICE / DTLS / SRTP
@@ -327,7 +344,7 @@ void Participant::sendBindingRequest() {
   p.useCandidate = true;  // RFC 8445 §8.1.1: nominate; the server is ICE-lite
   MutableBytes slot = udp_->acquireSendSlot();
   size_t n = stun::writeBindingRequest(slot, p);
-  if (n > 0) udp_->commitSend(n, *server_);
+  if (n > 0) commitUdp(n, *server_);
 }
 
 void Participant::onUdpPacket(MutableBytes data, const SocketAddress& from) {
@@ -344,7 +361,7 @@ void Participant::onUdpPacket(MutableBytes data, const SocketAddress& from) {
         return;
       MutableBytes slot = udp_->acquireSendSlot();
       size_t n = stun::writeBindingSuccess(slot, msg->transactionId, from, pwd_);
-      if (n > 0) udp_->commitSend(n, from);
+      if (n > 0) commitUdp(n, from);
       return;
     }
     if (!msg || msg->type != stun::kBindingSuccess) return;
@@ -385,7 +402,11 @@ void Participant::onUdpBatchEnd() {
 }
 
 void Participant::onDtlsSend(Bytes record) {
-  if (udp_ && server_ && !shutDown_) udp_->send(record, *server_);
+  if (!udp_ || !server_ || shutDown_) return;
+  if (source_)
+    udp_->sendFrom(record, *server_, *source_);
+  else
+    udp_->send(record, *server_);
 }
 
 void Participant::onDtlsConnected(const DtlsTransport::SrtpKeys& keys) {
@@ -491,7 +512,7 @@ void Participant::sendTransportFeedback() {
       ++counters_.srtpErrors;
       break;
     }
-    udp_->commitSend(len, *server_);
+    commitUdp(len, *server_);
     ++counters_.feedbackSent;
   }
 }
@@ -518,8 +539,8 @@ void Participant::sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, 
   writeU32(p + 8, ssrc);
   if (transportCcId_) {
     uint8_t* e = p + kRtpHeaderSize;
-    writeU16(e, 0xBEDE);  // RFC 8285 §4.2
-    writeU16(e + 2, 1);   // one 32-bit word of elements
+    writeU16(e, 0xBEDE);                                            // RFC 8285 §4.2
+    writeU16(e + 2, 1);                                             // one 32-bit word of elements
     e[4] = static_cast<uint8_t>((*transportCcId_ << 4) | (2 - 1));  // id, length 2
     twcc::writeSequence(MutableBytes(e + 5, 2), transportSeq_++);
     e[7] = 0;  // padding
@@ -531,7 +552,7 @@ void Participant::sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, 
     ++counters_.srtpErrors;
     return;
   }
-  udp_->commitSend(len, *server_);
+  commitUdp(len, *server_);
 }
 
 void Participant::sendAudio(SteadyTime) {

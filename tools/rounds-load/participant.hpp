@@ -23,6 +23,7 @@
 #include "load_media.hpp"
 #include "media/transport_cc.hpp"
 #include "net/udp_socket.hpp"
+#include "shared_udp.hpp"
 #include "stream_stats.hpp"
 #include "transport/dtls.hpp"
 #include "transport/srtp.hpp"
@@ -70,6 +71,11 @@ struct ParticipantConfig {
   // When set, the UDP socket is woken through this shared epoll set (net/udp_socket_group.hpp)
   // instead of an Asio wait of its own; it must outlive the participant.
   UdpSocketGroup* udpGroup = nullptr;
+  // When set (--address-pool), the leg uses this run-wide socket instead of one of its own,
+  // reached at and sending from the pool's address number `leg`; it must outlive the
+  // participant.
+  SharedUdp* sharedUdp = nullptr;
+  size_t leg = 0;
 };
 
 // Shared by the participants of one run: who is who, so a probe's publisher index can be named.
@@ -162,6 +168,8 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   void onDtlsFailed(const std::string& reason) override;
   void onDtlsClosed() override {}
   void sendBindingRequest();
+  // Commits a datagram written into udp_'s send slot (from source_ on a shared socket).
+  void commitUdp(size_t size, const SocketAddress& to);
   void onRtp(MutableBytes packet, SteadyTime now);
   void onRtcp(Bytes compound);
   // Transport feedback on every packet received since the last (receivers, every 100 ms).
@@ -198,7 +206,10 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   int64_t joinRequestId_ = 0;
   int64_t leaveRequestId_ = 0;
 
-  std::unique_ptr<UdpSocket> udp_;
+  // Our socket (ownUdp_), or the run's shared one; source_: our address on the shared one.
+  UdpSocket* udp_ = nullptr;
+  std::unique_ptr<UdpSocket> ownUdp_;
+  std::optional<SocketAddress> source_;
   std::unique_ptr<DtlsTransport> dtls_;
   std::unique_ptr<SrtpSession> srtpIn_;
   std::unique_ptr<SrtpSession> srtpOut_;

@@ -60,6 +60,10 @@ struct RunInfo {
   std::optional<ServerUsage> server;
   std::vector<TimelinePoint> timeline;
   std::optional<double> measureFromS;  // --measure: when the stream figures were reset
+  // --address-pool: the first leg's address, and datagrams that reached the shared socket for
+  // no leg's address (dropped).
+  std::string addressPool;
+  uint64_t unclaimedDatagrams = 0;
 };
 
 nlohmann::json buildReport(std::vector<std::unique_ptr<Participant>>& participants,

@@ -8,8 +8,8 @@
 
 #include <array>
 #include <chrono>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -183,6 +183,89 @@ TEST_F(UdpSocketTest, ForwardLatencyCountsTheWaitInTheReceiveQueue) {
   }
   EXPECT_GE(h.maxUs(), 40000 + 3000);  // 40 ms queued (real) + 3 ms handling (manual clock)
   EXPECT_LT(h.maxUs(), 1000000);
+}
+
+// One socket bound to the wildcard address on loopback stands in for many local addresses (the
+// load generator's legs): it learns which address each datagram was sent to (IP_PKTINFO) and
+// sends from a chosen one, mixed in one batch with sends from the kernel's choice.
+struct AddressSink : UdpSocket::Listener {
+  UdpSocket* socket = nullptr;
+  std::vector<uint32_t> destinations;
+  std::vector<std::string> sources;
+  void onUdpPacket(MutableBytes, const SocketAddress& from) override {
+    if (socket) destinations.push_back(socket->receivedOn());
+    sources.push_back(from.ip());
+  }
+};
+
+uint32_t ipv4(const char* text) {
+  uint32_t v = 0;
+  std::memcpy(&v, SocketAddress::parse(text, 0)->addressBytes(), 4);
+  return v;
+}
+
+TEST_F(UdpSocketTest, WildcardSocketReportsDestinationsAndSendsFromChosenAddresses) {
+  AddressSink shared, peer;
+  auto s = UdpSocket::bind(io, *SocketAddress::parse("0.0.0.0", 0), shared);
+  ASSERT_TRUE(s);
+  auto sock = std::move(s.value());
+  if (!sock->restrictToDevice("lo")) GTEST_SKIP() << "SO_BINDTODEVICE needs CAP_NET_RAW";
+  ASSERT_TRUE(sock->receiveDestinations());
+  shared.socket = sock.get();
+  auto p = UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), peer);
+  ASSERT_TRUE(p);
+  auto other = std::move(p.value());
+  auto peerAddr = *SocketAddress::parse("127.0.0.1", other->localPort());
+
+  std::array<uint8_t, 64> payload{};
+  const char* legs[] = {"127.0.1.7", "127.0.1.8", "127.0.2.1"};
+  for (const char* leg : legs)
+    other->send(Bytes(payload.data(), payload.size()),
+                *SocketAddress::parse(leg, sock->localPort()));
+  other->flush();
+  // From two chosen addresses with a kernel-chosen one between them, each in a batch of its own:
+  // the send slot that carried a source must not lend it to the next datagram in that slot.
+  sock->sendFrom(Bytes(payload.data(), payload.size()), peerAddr,
+                 *SocketAddress::parse("127.0.1.7", 0));
+  sock->flush();
+  sock->send(Bytes(payload.data(), payload.size()), peerAddr);
+  sock->flush();
+  sock->sendFrom(Bytes(payload.data(), payload.size()), peerAddr,
+                 *SocketAddress::parse("127.0.2.1", 0));
+  sock->flush();
+  sock->start();
+  other->start();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while ((shared.destinations.size() < 3 || peer.sources.size() < 3) &&
+         std::chrono::steady_clock::now() < deadline)
+    io.run_one_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(shared.destinations.size(), 3u);
+  EXPECT_EQ(shared.destinations[0], ipv4("127.0.1.7"));
+  EXPECT_EQ(shared.destinations[1], ipv4("127.0.1.8"));
+  EXPECT_EQ(shared.destinations[2], ipv4("127.0.2.1"));
+  ASSERT_EQ(peer.sources.size(), 3u);
+  EXPECT_EQ(peer.sources[0], "127.0.1.7");
+  EXPECT_EQ(peer.sources[1], "127.0.0.1");
+  EXPECT_EQ(peer.sources[2], "127.0.2.1");
+  EXPECT_EQ(sock->receivedOn(), 0u);  // outside a received datagram
+}
+
+TEST_F(UdpSocketTest, DestinationsAreUnknownUnlessAsked) {
+  AddressSink rxSink, txSink;
+  auto rx = UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), rxSink);
+  auto tx = UdpSocket::bind(io, *SocketAddress::parse("127.0.0.1", 0), txSink);
+  ASSERT_TRUE(rx && tx);
+  rxSink.socket = rx.value().get();
+  std::array<uint8_t, 16> payload{};
+  tx.value()->send(Bytes(payload.data(), payload.size()),
+                   *SocketAddress::parse("127.0.0.1", rx.value()->localPort()));
+  tx.value()->flush();
+  rx.value()->start();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (rxSink.destinations.empty() && std::chrono::steady_clock::now() < deadline)
+    io.run_one_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(rxSink.destinations.size(), 1u);
+  EXPECT_EQ(rxSink.destinations[0], 0u);
 }
 
 }  // namespace
