@@ -108,7 +108,8 @@ def main():
     keys = ["connected", "legs", "forwardedPerSecond", "packetsPerServerCpuSecond",
             "serverCpuPercent", "loadCpuPercent", "lossPercent", "deliveredPercent",
             "sentPerSecond", "latencyP50Ms", "latencyP99Ms", "serverLatencyP50Ms",
-            "serverLatencyP99Ms", "serverRunQueueWaitPerRun", "nicThreadCpuPercent"]
+            "serverLatencyP99Ms", "serverReceiveWaitP99Ms", "serverTickP99Ms", "serverTickMaxMs",
+            "serverStatsCallMaxMs", "serverRunQueueWaitPerRun", "nicThreadCpuPercent"]
     print(json.dumps({k: f[k] for k in keys if k in f}))
 
 

@@ -104,9 +104,9 @@ class RoundsServer:
         except (subprocess.TimeoutExpired, ValueError):
             return None
 
-    def forward_latency(self):
-        """Each worker's forwarding-latency histogram from /api/stats (docs/api.md), which needs a
-        host: the first account is created with the bootstrap token, as an operator would."""
+    def worker_stats(self):
+        """Each worker's figures from /api/stats (docs/api.md), which needs a host: the first
+        account is created with the bootstrap token, as an operator would."""
         if self.session is None:
             who = {"email": "bench@rounds.test", "password": self.bootstrap}
             self._http("POST", "/api/accounts", dict(who, displayName="bench", country="CH",
@@ -119,7 +119,7 @@ class RoundsServer:
         r = self._http("GET", "/api/stats", headers=["authorization: Bearer " + self.session])
         if not r or "workers" not in r:
             return None
-        return [w.get("forwardLatency") for w in r["workers"]]
+        return r["workers"]
 
     def load_args(self):
         return ["--url", self.url] + self.ns.load_address_args()
@@ -154,7 +154,7 @@ def run_load(build, server, room, participants, publishers, measure, join_ms, ex
         "--join-interval-ms", str(join_ms),
         "--server-pid", str(server.pid()), "--json-out", path, "--quiet"] + list(extra)))
     timeout = duration + 60
-    poller = LatencyPoller(server) if hasattr(server, "forward_latency") else None
+    poller = LatencyPoller(server) if hasattr(server, "worker_stats") else None
     ns = getattr(server, "ns", None)
     nic = CpuPoller(ns.nic_thread_cpu_seconds) if ns is not None and ns.napi_pids else None
     t0 = time.time()
@@ -178,8 +178,13 @@ def run_load(build, server, room, participants, publishers, measure, join_ms, ex
         report["serverSched"] = {"runS": run / 1e9, "runQueueWaitS": wait / 1e9}
     if poller:
         w = report.get("steady") or {}
-        report["serverLatency"] = poller.window(t0 + (w.get("fromS") or 0),
-                                                t0 + (w.get("toS") or 1e9))
+        span = (t0 + (w.get("fromS") or 0), t0 + (w.get("toS") or 1e9))
+        report["serverLatency"] = poller.window(*span)
+        # What the forwarding latency is made of (docs/api.md): the wait before recvmmsg, and
+        # the worker's own housekeeping that held arriving packets back.
+        for key, name in (("receiveWait", "serverReceiveWait"), ("tickDuration", "serverTick"),
+                          ("statsDuration", "serverStatsCall")):
+            report[name] = poller.window(*span, key)
     if nic:
         w = report.get("steady") or {}
         report["nicThreadCpuPercent"] = nic.percent(t0 + (w.get("fromS") or 0),
@@ -218,9 +223,9 @@ class CpuPoller:
 
 
 class LatencyPoller:
-    """Reads the server's forwarding-latency histograms (/api/stats, refreshed by the server once
-    a second) every second while rounds-load runs, so that the steady window's share can be cut
-    out by subtracting two cumulative readings."""
+    """Reads the server's latency histograms (/api/stats, refreshed by the server once a second)
+    every second while rounds-load runs, so that the steady window's share can be cut out by
+    subtracting two cumulative readings."""
     INTERVAL_S = 1.0
 
     def __init__(self, server):
@@ -242,23 +247,24 @@ class LatencyPoller:
             self._read()
 
     def _read(self):
-        h = self.server.forward_latency()
+        h = self.server.worker_stats()
         if h:
             self.readings.append((time.time(), h))
 
-    def window(self, start, end):
+    def window(self, start, end, key="forwardLatency"):
         """p50/p99 (µs, bucket upper bounds) of the copies forwarded between the first reading
         whose data is surely from after `start` (read >= 1 s after it: the server refreshes its
         figures once a second) and the last reading taken before `end`; with the whole run's
         figures beside them."""
         if not self.readings:
             return None
-        whole = merge_histograms(self.readings[-1][1])
+        pick = lambda workers: [w.get(key) for w in workers]  # noqa: E731
+        whole = merge_histograms(pick(self.readings[-1][1]))
         after = [r for r in self.readings if r[0] >= start + self.INTERVAL_S]
         before = [r for r in self.readings if r[0] <= end]
         out = {"wholeRun": summarize(whole), "window": None}
         if after and before and before[-1][0] > after[0][0]:
-            a, b = merge_histograms(after[0][1]), merge_histograms(before[-1][1])
+            a, b = merge_histograms(pick(after[0][1])), merge_histograms(pick(before[-1][1]))
             diff = {k: b.get(k, 0) - a.get(k, 0) for k in b}
             out["window"] = summarize(diff)
             out["window"]["fromToS"] = [round(after[0][0] - start, 1), round(before[-1][0] - start, 1)]
@@ -275,10 +281,11 @@ def merge_histograms(workers):
 
 
 def summarize(buckets):
-    """count, p50 and p99 (µs, nearest rank, inclusive bucket upper bounds) of {upper: count}."""
+    """count, p50, p99 and max (µs, nearest rank, inclusive bucket upper bounds) of
+    {upper: count}."""
     items = sorted((u, c) for u, c in buckets.items() if c > 0)
     n = sum(c for _, c in items)
-    out = {"count": n, "p50Us": None, "p99Us": None}
+    out = {"count": n, "p50Us": None, "p99Us": None, "maxUs": items[-1][0] if items else None}
     for q, key in ((0.5, "p50Us"), (0.99, "p99Us")):
         rank, seen = max(1, -(-int(q * 1000) * n // 1000)), 0
         for u, c in items:
@@ -357,6 +364,13 @@ def figures(rc, r, viewers):
     if sl and sl["count"]:
         f["serverLatencyP50Ms"] = sl["p50Us"] / 1000
         f["serverLatencyP99Ms"] = sl["p99Us"] / 1000
+    # Its parts (ms, steady window): the receive-queue wait's p99, the worker's ticks' p99 and
+    # longest, the longest stats call (bench polls /api/stats every second).
+    for name, fig in (("serverReceiveWait", "serverReceiveWaitP99Ms"), ("serverTick", "serverTickP99Ms"),
+                      ("serverTick", "serverTickMaxMs"), ("serverStatsCall", "serverStatsCallMaxMs")):
+        h = (r.get(name) or {}).get("window")
+        q = "maxUs" if fig.endswith("MaxMs") else "p99Us"
+        f[fig] = h[q] / 1000 if h and h["count"] and h[q] is not None else None
     sc = r.get("serverSched")
     if sc and sc["runS"] > 0:
         f["serverRunQueueWaitPerRun"] = sc["runQueueWaitS"] / sc["runS"]

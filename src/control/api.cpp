@@ -66,6 +66,9 @@ json statsJson(const WorkerStats& s) {
               {"packetsSent", s.packetsSent},
               {"rtpForwarded", s.rtpForwarded},
               {"forwardLatency", latencyJson(s.forwardLatency)},
+              {"receiveWait", latencyJson(s.receiveWait)},
+              {"tickDuration", latencyJson(s.tickDuration)},
+              {"statsDuration", latencyJson(s.statsDuration)},
               {"droppedMalformed", s.droppedMalformed},
               {"droppedUnknownTuple", s.droppedUnknownTuple},
               {"droppedUnknownSsrc", s.droppedUnknownSsrc},
@@ -132,8 +135,8 @@ HttpResponse Api::onHttpRequest(const HttpRequest& req) {
     if (!signalling::isValidRoomName(room))
       return errorResponse(400, "bad_request", "room name: 1-64 characters from A-Z a-z 0-9 - _");
     if (sub.empty())
-      return jsonResponse(200, json{{"name", room},
-                                    {"participants", conference_.participantsJson(room)}});
+      return jsonResponse(
+          200, json{{"name", room}, {"participants", conference_.participantsJson(room)}});
     if (sub == "attendance") {
       auto rows = attendance_.forRoom(room);
       if (!rows) return errorResponse(500, "store", rows.error().message);

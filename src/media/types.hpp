@@ -41,13 +41,13 @@ inline constexpr const char* kSimulcastRids[kMaxSimulcastLayers] = {"l", "m", "h
 
 struct MediaConfig {
   std::string listenAddress = "127.0.0.1";
-  uint16_t basePort = 40000;  // worker i listens on basePort + i (0: any free port, tests)
+  uint16_t basePort = 40000;     // worker i listens on basePort + i (0: any free port, tests)
   std::string announcedAddress;  // address put in ICE candidates; defaults to listenAddress
   // ICE-TCP (RFC 6544 passive candidates): -1 = the same port number as the worker's UDP port,
   // 0 = off, N = worker i listens on TCP N + i.
   int tcpBasePort = -1;
   unsigned workers = 1;
-  uint32_t consentTimeoutMs = 20000;  // RFC 7675 consent expiry for a silent peer
+  uint32_t consentTimeoutMs = 20000;     // RFC 7675 consent expiry for a silent peer
   uint32_t keyFrameMinIntervalMs = 500;  // PLI/FIR towards one publisher at most this often
 };
 
@@ -69,8 +69,8 @@ struct TransportDescription {
 struct ProducerSpec {
   uint64_t producerId = 0;
   MediaKind kind = MediaKind::Audio;
-  std::string mid;                  // the m-line this track arrives on
-  std::optional<uint32_t> ssrc;     // from the answer's a=ssrc; else learned from the mid extension
+  std::string mid;               // the m-line this track arrives on
+  std::optional<uint32_t> ssrc;  // from the answer's a=ssrc; else learned from the mid extension
   uint8_t payloadType = 0;
   uint32_t clockRate = 90000;
   // RFC 4588 retransmissions from the publisher: the RTX SSRC from a=ssrc-group:FID (else
@@ -121,12 +121,12 @@ struct ConsumerLayerStats {
   std::string peerId;  // the subscriber
   uint64_t consumerId = 0;
   uint64_t producerId = 0;
-  size_t layers = 0;         // layers the producer has (1: no simulcast)
-  int currentLayer = -1;     // the layer being forwarded (-1: none yet)
-  int targetLayer = -1;      // where the selector wants to go
-  uint64_t estimateBps = 0;  // the subscriber's downlink estimate (0: none yet)
-  uint32_t switches = 0;     // layer changes so far
-  uint32_t tileHeight = 0;   // what the subscriber reported (0: nothing)
+  size_t layers = 0;                    // layers the producer has (1: no simulcast)
+  int currentLayer = -1;                // the layer being forwarded (-1: none yet)
+  int targetLayer = -1;                 // where the selector wants to go
+  uint64_t estimateBps = 0;             // the subscriber's downlink estimate (0: none yet)
+  uint32_t switches = 0;                // layer changes so far
+  uint32_t tileHeight = 0;              // what the subscriber reported (0: nothing)
   std::vector<uint32_t> layerBitrates;  // the producer's layers, measured over the last second
 };
 
@@ -147,17 +147,23 @@ struct WorkerStats {
   uint64_t droppedAuth = 0;
   uint64_t keyFrameRequests = 0;
   // Loss recovery (RFC 4585 §6.2.1 NACK, RFC 4588 RTX).
-  uint64_t nacksReceived = 0;        // NACK packets from subscribers
-  uint64_t retransmissionsSent = 0;  // packets resent to subscribers (RTX or plain)
+  uint64_t nacksReceived = 0;         // NACK packets from subscribers
+  uint64_t retransmissionsSent = 0;   // packets resent to subscribers (RTX or plain)
   uint64_t retransmissionMisses = 0;  // NACKed packets no longer in the history
-  uint64_t nacksSent = 0;            // NACK packets sent to publishers
-  uint64_t rtxReceived = 0;          // RTX packets from publishers, unwrapped and routed
+  uint64_t nacksSent = 0;             // NACK packets sent to publishers
+  uint64_t rtxReceived = 0;           // RTX packets from publishers, unwrapped and routed
   // Low-bandwidth choices (ReceiveMode): consumers paused now, and resumes (each with a PLI).
   size_t pausedConsumers = 0;
   uint64_t consumersResumed = 0;
   // Server-in to server-out of forwarded copies since the worker started (UdpSocket).
   LatencyHistogram forwardLatency;
-  std::vector<PeerLinkStats> peerLinks;  // one per peer of the worker
+  // Its first part: the wait in the socket's receive queue before a recvmmsg read the datagram.
+  LatencyHistogram receiveWait;
+  // How long the worker's loop was held by its own housekeeping, during which arriving packets
+  // wait: each 100 ms tick (timers, NACK retries, feedback, reports) and each earlier stats call.
+  LatencyHistogram tickDuration;
+  LatencyHistogram statsDuration;
+  std::vector<PeerLinkStats> peerLinks;            // one per peer of the worker
   std::vector<ConsumerLayerStats> consumerLayers;  // every video consumer
 };
 

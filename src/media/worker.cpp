@@ -9,6 +9,9 @@ namespace {
 constexpr Millis kTickInterval{100};
 constexpr Millis kReportInterval{1000};
 constexpr Millis kProbePace{5};  // ProbeController::Config::paceUs
+// Peers ticked in one go before the loop reads its socket again (about 1-2 us each on the
+// benchmark machine: 600 peers at once held packets back 1.2-1.5 ms every tick).
+constexpr size_t kPeersPerTickSlice = 64;
 RateLimit gDropLog(5);
 }  // namespace
 
@@ -28,7 +31,8 @@ Worker::~Worker() { stop(); }
 Status Worker::start() {
   uint16_t port = config_.basePort == 0 ? 0 : static_cast<uint16_t>(config_.basePort + index_);
   auto local = SocketAddress::parse(config_.listenAddress, port);
-  if (!local) return makeError("config", "media address is not an IP literal: " + config_.listenAddress);
+  if (!local)
+    return makeError("config", "media address is not an IP literal: " + config_.listenAddress);
   auto sock = UdpSocket::bind(io_, *local, *this, clock_);
   if (!sock) return sock.error();
   socket_ = std::move(sock.value());
@@ -47,8 +51,9 @@ Status Worker::start() {
     tcpPort_ = tcp_->localPort();
     tcp_->start();
   }
-  work_ = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
-      io_.get_executor());
+  work_ =
+      std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+          io_.get_executor());
   socket_->start();
   scheduleTick();
   thread_ = std::thread([this] { io_.run(); });
@@ -90,15 +95,45 @@ void Worker::scheduleTick() {
 }
 
 void Worker::onTick() {
-  TimePoint now = clock_.now();
-  for (auto& [id, peer] : peers_) peer->onTick(now, Millis(config_.consentTimeoutMs));
-  if (tcp_) tcp_->onTick(now);
-  for (auto& [room, router] : routers_) router->onTick(now);
-  if (now - lastReport_ >= kReportInterval) {
-    lastReport_ = now;
-    for (auto& [room, router] : routers_) router->onReportTimer(now);
+  {
+    TimePoint now = clock_.now();
+    TickTimer timed(tickDuration_, clock_);
+    if (tcp_) tcp_->onTick(now);
+    for (auto& [room, router] : routers_) router->onTick(now);
+    if (now - lastReport_ >= kReportInterval) {
+      lastReport_ = now;
+      for (auto& [room, router] : routers_) router->onReportTimer(now);
+    }
+    socket_->flush();
   }
-  socket_->flush();
+  // A round still going (a loop so busy that 100 ms were not enough) is not started again.
+  if (!peerTickRunning_) {
+    peerTickRunning_ = true;
+    tickPeers(std::nullopt);
+  }
+}
+
+void Worker::tickPeers(std::optional<std::string> after) {
+  if (stopping_) {
+    peerTickRunning_ = false;
+    return;
+  }
+  {
+    TimePoint now = clock_.now();
+    TickTimer timed(tickDuration_, clock_);
+    auto it = after ? peers_.upper_bound(*after) : peers_.begin();
+    for (size_t n = 0; it != peers_.end() && n < kPeersPerTickSlice; ++n, ++it)
+      it->second->onTick(now, Millis(config_.consentTimeoutMs));
+    socket_->flush();
+    if (it != peers_.end()) {
+      // Packets that arrived meanwhile are read before the next slice (a posted handler runs
+      // after the reactor's turn): the loop is never held for every peer at once. Resumed by id,
+      // so a peer destroyed in between is simply skipped.
+      post([this, next = std::prev(it)->first] { tickPeers(next); });
+      return;
+    }
+  }
+  peerTickRunning_ = false;
   armProbeTimer();
 }
 
@@ -125,8 +160,8 @@ TransportDescription Worker::newTransportDescription() {
   while (peersByUfrag_.count(d.iceUfrag)) d.iceUfrag = random_.iceString(8);
   d.icePwd = random_.iceString(24);
   d.fingerprintSha256 = cert_->fingerprintSha256();
-  std::string announced = config_.announcedAddress.empty() ? config_.listenAddress
-                                                           : config_.announcedAddress;
+  std::string announced =
+      config_.announcedAddress.empty() ? config_.listenAddress : config_.announcedAddress;
   d.candidates.push_back({announced, port_, "udp"});
   if (tcp_) d.candidates.push_back({announced, tcpPort_, "tcp"});
   return d;
@@ -266,8 +301,11 @@ void Worker::destroyPeer(const std::string& peerId) {
   peers_.erase(it);
 }
 
-WorkerStats Worker::stats() const {
+WorkerStats Worker::stats() {
+  TickTimer timed(statsDuration_, clock_);
   WorkerStats s;
+  s.tickDuration = tickDuration_;
+  s.statsDuration = statsDuration_;
   s.index = index_;
   s.port = port_;
   s.tcpPort = tcpPort_;
@@ -279,6 +317,7 @@ WorkerStats Worker::stats() const {
     s.packetsReceived = socket_->counters().received;
     s.packetsSent = socket_->counters().sent;
     s.forwardLatency = socket_->forwardLatency();
+    s.receiveWait = socket_->receiveWait();
   }
   for (auto& [room, r] : routers_) {
     s.rtpForwarded += r->forwarded();

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "common/clock.hpp"
+#include "common/latency_histogram.hpp"
 #include "common/metrics.hpp"
 #include "common/random.hpp"
 #include "media/peer.hpp"
@@ -50,7 +51,7 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
     boost::asio::post(io_, std::forward<F>(fn));
   }
   unsigned index() const { return index_; }
-  uint16_t port() const { return port_; }  // [any] after start()
+  uint16_t port() const { return port_; }        // [any] after start()
   uint16_t tcpPort() const { return tcpPort_; }  // [any] after start(); 0 when ICE-TCP is off
 
   // ---- worker thread ----
@@ -77,7 +78,8 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   void setReceiveScreens(const std::string& peerId, bool screens);
   // Closes (close_notify) and destroys the peer; no event is reported for it.
   void closePeer(const std::string& peerId);
-  WorkerStats stats() const;
+  // Counters and histograms; statsDuration holds the earlier calls (not this one).
+  WorkerStats stats();
 
  private:
   // UdpSocket::Listener
@@ -98,7 +100,11 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   TransportDescription newTransportDescription();
   void destroyPeer(const std::string& peerId);
   void scheduleTick();
+  // Every 100 ms: TCP, routers and reports at once, then the peers in slices (tickPeers).
   void onTick();
+  // Ticks the peers after `after` (by id; nullopt: from the first), a slice at a time, posting
+  // the rest so that received packets are handled in between.
+  void tickPeers(std::optional<std::string> after);
   // Bandwidth probing: while a peer sends a probe cluster, its padding is paced every few ms.
   void armProbeTimer();
   Peer* findPeer(const std::string& id);
@@ -115,7 +121,8 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer probeTimer_;
   bool probeTimerArmed_ = false;
-  bool stopping_ = false;  // set by stop() on the worker thread: the tick stops re-arming
+  bool peerTickRunning_ = false;  // a round of tickPeers slices is under way
+  bool stopping_ = false;         // set by stop() on the worker thread: the tick stops re-arming
   std::thread thread_;
   std::unique_ptr<UdpSocket> socket_;
   uint16_t port_ = 0;
@@ -127,6 +134,19 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   std::unordered_map<SocketAddress, Peer*, SocketAddressHash> peersByTuple_;
   std::map<std::string, std::unique_ptr<Router>> routers_;
   TimePoint lastReport_{};
+  LatencyHistogram tickDuration_;
+  LatencyHistogram statsDuration_;
+  // Records the time from its construction to its destruction into `h`.
+  struct TickTimer {
+    TickTimer(LatencyHistogram& h, const Clock& c) : hist(h), clock(c), start(c.now()) {}
+    ~TickTimer() {
+      hist.record(
+          std::chrono::duration_cast<std::chrono::microseconds>(clock.now() - start).count());
+    }
+    LatencyHistogram& hist;
+    const Clock& clock;
+    TimePoint start;
+  };
 };
 
 }  // namespace rounds

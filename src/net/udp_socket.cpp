@@ -194,9 +194,11 @@ void UdpSocket::drain() {
       if (!from) continue;
       packetReceivedAt_ = batchAt;
       if (destinations_) packetDestination_ = destinationOf(h.msg_hdr);
-      if (arrivalTimestamps_)
-        *packetReceivedAt_ -=
-            std::chrono::duration_cast<TimePoint::duration>(queuedFor(h.msg_hdr, realNow));
+      if (arrivalTimestamps_) {
+        auto queued = queuedFor(h.msg_hdr, realNow);
+        *packetReceivedAt_ -= std::chrono::duration_cast<TimePoint::duration>(queued);
+        receiveWait_.record(std::chrono::duration_cast<std::chrono::microseconds>(queued).count());
+      }
       listener_.onUdpPacket(MutableBytes(recv_->buffers[i].data(), h.msg_len), *from);
       if (closed_) {
         packetReceivedAt_.reset();

@@ -99,6 +99,9 @@ class UdpSocket {
   // queue counts; without, the return of its recvmmsg) to the return of the sendmmsg that sent
   // the copy (one clock read per call).
   const LatencyHistogram& forwardLatency() const { return forwardLatency_; }
+  // With timeArrivals(): how long each datagram waited in the receive queue before a recvmmsg
+  // picked it up (the first part of forwardLatency(): the worker was busy or not yet awake).
+  const LatencyHistogram& receiveWait() const { return receiveWait_; }
   // Whether IPv4 datagrams leave with DF set (asked of the kernel; false for IPv6 sockets).
   bool dontFragment() const;
 
@@ -126,6 +129,7 @@ class UdpSocket {
   // While a received packet is handled: when it reached the socket (steady clock).
   std::optional<TimePoint> packetReceivedAt_;
   LatencyHistogram forwardLatency_;
+  LatencyHistogram receiveWait_;
 
   std::unique_ptr<UdpBatch> ownRecv_;  // none while in a group (its batch is shared)
   UdpBatch* recv_ = nullptr;

@@ -1,5 +1,7 @@
 // Integration: real DTLS-SRTP media between in-process peers through a running MediaEngine
 // (worker thread, one UDP port on loopback), driven the way the control plane drives it.
+#include <set>
+
 #include "proto/rtcp.hpp"
 #include "proto/rtp.hpp"
 #include "support/media_fixture.hpp"
@@ -202,6 +204,46 @@ TEST_F(MediaLoopback, ConsentExpiryClosesPeer) {
   EXPECT_EQ(events_.closed[0].second, "timeout");
 }
 
+// The worker ticks its peers 64 at a time (in id order), reading its socket between slices:
+// the peers after the first slice must still be ticked. The first 64 stay alive (consent checks
+// every 300 ms); the other six stop, and only they must time out. The stats show the ticks' and
+// the receive queue's durations.
+TEST_F(MediaLoopback, ConsentExpiryReachesPeersBeyondTheFirstTickSlice) {
+  constexpr int kPeers = 70;
+  constexpr int kAlive = 64;
+  std::vector<std::unique_ptr<test::TestPeer>> peers;
+  auto idOf = [](int i) {
+    std::string n = std::to_string(i);
+    return "p" + std::string(3 - n.size(), '0') + n;  // ordered as the worker orders them
+  };
+  auto keepAlive = [&] {
+    for (size_t i = 0; i < peers.size() && i < static_cast<size_t>(kAlive); ++i)
+      peers[i]->sendConsentCheck();
+  };
+  for (int i = 0; i < kPeers; ++i) {
+    peers.push_back(connectPeer(idOf(i), "room1"));
+    keepAlive();  // joining 70 takes longer than the test's 2 s consent timeout
+  }
+  WorkerStats s = stats();
+  EXPECT_GT(s.tickDuration.count(), 0u);
+  EXPECT_GT(s.receiveWait.count(), 0u);  // the handshakes' datagrams, kernel-timestamped
+  auto deadline = std::chrono::steady_clock::now() + 6000ms;
+  while (events_.closed.size() < static_cast<size_t>(kPeers - kAlive) &&
+         std::chrono::steady_clock::now() < deadline) {
+    keepAlive();
+    runUntil([] { return false; }, 300ms);
+  }
+  std::set<std::string> closed;
+  for (auto& [id, reason] : events_.closed) {
+    EXPECT_EQ(reason, "timeout") << id;
+    closed.insert(id);
+  }
+  std::set<std::string> expected;
+  for (int i = kAlive; i < kPeers; ++i) expected.insert(idOf(i));
+  EXPECT_EQ(closed, expected);
+  EXPECT_GT(stats().statsDuration.count(), 0u);  // the earlier call
+}
+
 TEST_F(MediaLoopback, DtlsCloseNotifyClosesPeer) {
   auto alice = connectPeer("alice", "room1");
   alice->closeDtls();
@@ -243,8 +285,8 @@ TEST_F(MediaLoopback, PublisherGapIsNackedAndItsRtxIsUnwrappedAndForwarded) {
   EXPECT_EQ(v->payloadType(), 96);
   EXPECT_EQ(v->sequenceNumber(), static_cast<uint16_t>(bobSeqs[0] + 2));  // 100 -> first
   auto expected = payloadFor(102);
-  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), v->payload().begin(),
-                         v->payload().end()));
+  EXPECT_TRUE(
+      std::equal(expected.begin(), expected.end(), v->payload().begin(), v->payload().end()));
   // The same retransmission again is a duplicate: not forwarded twice.
   alice->sendRtp(0xA11CF, 8, 3000u * 102, 97, rtxPayload, "1");
   alice->sendRtp(0xA11CE, 105, 3000u * 105, 96, payloadFor(105), "1");
@@ -306,8 +348,8 @@ TEST_F(MediaLoopback, SubscriberNackIsAnsweredWithRtx) {
     ASSERT_EQ(v->payloadSize(), 602u);
     EXPECT_EQ(readU16(v->payload().data()), seen[k]) << "RFC 4588 OSN";
     auto expected = payloadFor(static_cast<uint16_t>(65530 + k));
-    EXPECT_TRUE(std::equal(expected.begin(), expected.end(), v->payload().begin() + 2,
-                           v->payload().end()));
+    EXPECT_TRUE(
+        std::equal(expected.begin(), expected.end(), v->payload().begin() + 2, v->payload().end()));
   }
   auto s = stats();
   EXPECT_EQ(s.nacksReceived, 1u);
@@ -329,8 +371,8 @@ TEST_F(MediaLoopback, SubscriberWithoutRtxGetsAPlainRetransmission) {
   EXPECT_EQ(v->payloadType(), 96);
   EXPECT_EQ(v->sequenceNumber(), seen[2]);
   auto expected = payloadFor(1002);
-  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), v->payload().begin(),
-                         v->payload().end()));
+  EXPECT_TRUE(
+      std::equal(expected.begin(), expected.end(), v->payload().begin(), v->payload().end()));
 }
 
 TEST_F(MediaLoopback, NackThatCannotBeServedAsksThePublisherForAKeyFrame) {
@@ -362,17 +404,34 @@ TEST_F(MediaLoopback, OpusDtxPacketsPassAndAudioLevelIsTracked) {
   // RFC 6464 level -30 dBov with voice activity, in a one-byte extension (id 2); a 1-byte Opus
   // DTX payload (RFC 7587 §3.1.3: a TOC byte only) and an FEC-sized one.
   auto packet = [](uint16_t seq, std::vector<uint8_t> payload) {
-    std::vector<uint8_t> p = {0x90, 111, 0, 0, 0, 0, 0, 0, 0, 0, 0xAA, 0xAA,
-                              0xBE, 0xDE, 0, 1, (ExtensionIds::kAudioLevel << 4) | 0, 0x80 | 30,
-                              0, 0};
+    std::vector<uint8_t> p = {0x90,
+                              111,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0xAA,
+                              0xAA,
+                              0xBE,
+                              0xDE,
+                              0,
+                              1,
+                              (ExtensionIds::kAudioLevel << 4) | 0,
+                              0x80 | 30,
+                              0,
+                              0};
     writeU16(&p[2], seq);
     writeU32(&p[4], 960u * seq);
     p.insert(p.end(), payload.begin(), payload.end());
     return p;
   };
   for (uint16_t seq = 1; seq <= 10; ++seq)
-    alice->sendRtpPacket(packet(seq, seq % 2 ? std::vector<uint8_t>{0xF8}
-                                              : std::vector<uint8_t>(120, 0x42)));
+    alice->sendRtpPacket(
+        packet(seq, seq % 2 ? std::vector<uint8_t>{0xF8} : std::vector<uint8_t>(120, 0x42)));
   for (uint16_t seq = 1; seq <= 10; ++seq) {
     auto p = nextRtp(*bob);
     ASSERT_TRUE(p) << "packet " << seq << " (DTX-sized: " << (seq % 2) << ") was dropped";
