@@ -31,7 +31,7 @@ JOIN_BUDGET_S = 20        # s — beyond participants x join interval, for every
 # Viewers per ramp step: on until a stop rule below fires (server or generator core saturated,
 # loss, someone not connecting); the last step keeps a run bounded (rounds-load's own limit is
 # 5,000 participants).
-RAMP_STEPS = [100, 200, 300, 400, 500, 700, 900, 1200, 1600, 2000]
+RAMP_STEPS = [100, 200, 300, 400, 500, 600, 700, 900, 1200, 1600, 2000]
 
 
 def cpus():
