@@ -86,6 +86,20 @@ for server, res in r["servers"].items():
                      "kept up (<= 90 %): "
                      + (f"{fmt(best['forwardedPerSecond'])} pkt/s with {best['viewers']} viewers "
                         f"({best['scenario']})" if best else "none"))
+        # Target "p99 under 5 ms at half load": the step whose server CPU was nearest 50 %,
+        # among those where every leg connected and the generator kept up, with what its p99
+        # is made of (docs/api.md: receive-queue wait, the worker's tick pieces).
+        near = [f for f in ramp["steps"] if f.get("serverCpuPercent") and f.get("serverLatencyP99Ms")
+                and f["connected"] >= f.get("legs", f["participants"])
+                and (f["loadCpuPercent"] or 0) + (f.get("nicThreadCpuPercent") or 0) <= 90]
+        if server == "rounds" and near:
+            h = min(near, key=lambda f: abs(f["serverCpuPercent"] - 50))
+            verdict = "under" if h["serverLatencyP99Ms"] < 5 else "not under"
+            lines.append(f"- {server} {label}, step nearest half a core: {h['scenario']} at "
+                         f"{fmt(h['serverCpuPercent'], 1)} %: server p99 "
+                         f"{fmt(h['serverLatencyP99Ms'], 2)} ms ({verdict} 5 ms); of it the wait "
+                         f"in the receive queue p99 {fmt(h.get('serverReceiveWaitP99Ms'), 2)} ms, "
+                         f"the worker's longest tick piece {fmt(h.get('serverTickMaxMs'), 2)} ms.")
 floor = r.get("floor") or {}
 fl = floor.get("BM_Floor/200")
 if fl:
