@@ -17,6 +17,15 @@ std::optional<SocketAddress> SocketAddress::fromSockaddr(const sockaddr* sa, soc
   return std::nullopt;
 }
 
+SocketAddress SocketAddress::fromIpv4(uint32_t address, uint16_t port) {
+  SocketAddress a;
+  auto* sin = reinterpret_cast<sockaddr_in*>(&a.storage_);
+  sin->sin_family = AF_INET;
+  sin->sin_addr.s_addr = address;
+  sin->sin_port = htons(port);
+  return a;
+}
+
 std::optional<SocketAddress> SocketAddress::parse(std::string_view ip, uint16_t port) {
   std::string s(ip);
   SocketAddress a;
@@ -70,8 +79,14 @@ socklen_t SocketAddress::length() const {
 
 const uint8_t* SocketAddress::addressBytes() const {
   if (isV6())
-    return reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr);
-  return reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr);
+    return reinterpret_cast<const uint8_t*>(
+        &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr);
+  return reinterpret_cast<const uint8_t*>(
+      &reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr);
+}
+
+uint32_t SocketAddress::ipv4() const {
+  return isV4() ? reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr.s_addr : 0;
 }
 
 bool SocketAddress::operator==(const SocketAddress& o) const {

@@ -20,6 +20,8 @@ class SocketAddress {
  public:
   SocketAddress() { std::memset(&storage_, 0, sizeof storage_); }
   static std::optional<SocketAddress> fromSockaddr(const sockaddr* sa, socklen_t len);
+  // An IPv4 address (network order, as in in_addr) and port.
+  static SocketAddress fromIpv4(uint32_t address, uint16_t port);
   // "127.0.0.1", "::1": numeric literals only.
   static std::optional<SocketAddress> parse(std::string_view ip, uint16_t port);
 
@@ -35,6 +37,8 @@ class SocketAddress {
   // Raw address bytes: 4 for IPv4, 16 for IPv6 (network order).
   const uint8_t* addressBytes() const;
   size_t addressSize() const { return isV4() ? 4 : 16; }
+  // The IPv4 address in network order (as in in_addr); 0 for an IPv6 address.
+  uint32_t ipv4() const;
 
   // The peer's end of an ICE-TCP connection (RFC 6544) rather than a UDP source address.
   bool isTcp() const { return tcp_; }

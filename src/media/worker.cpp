@@ -97,7 +97,7 @@ void Worker::scheduleTick() {
 void Worker::onTick() {
   {
     TimePoint now = clock_.now();
-    TickTimer timed(tickDuration_, clock_);
+    TimedScope timed(tickDuration_, clock_);
     if (tcp_) tcp_->onTick(now);
     for (auto& [room, router] : routers_) router->onTick(now);
     if (now - lastReport_ >= kReportInterval) {
@@ -120,7 +120,7 @@ void Worker::tickPeers(std::optional<std::string> after) {
   }
   {
     TimePoint now = clock_.now();
-    TickTimer timed(tickDuration_, clock_);
+    TimedScope timed(tickDuration_, clock_);
     auto it = after ? peers_.upper_bound(*after) : peers_.begin();
     for (size_t n = 0; it != peers_.end() && n < kPeersPerTickSlice; ++n, ++it)
       it->second->onTick(now, Millis(config_.consentTimeoutMs));
@@ -302,7 +302,7 @@ void Worker::destroyPeer(const std::string& peerId) {
 }
 
 WorkerStats Worker::stats() {
-  TickTimer timed(statsDuration_, clock_);
+  TimedScope timed(statsDuration_, clock_);
   WorkerStats s;
   s.tickDuration = tickDuration_;
   s.statsDuration = statsDuration_;

@@ -137,9 +137,9 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   LatencyHistogram tickDuration_;
   LatencyHistogram statsDuration_;
   // Records the time from its construction to its destruction into `h`.
-  struct TickTimer {
-    TickTimer(LatencyHistogram& h, const Clock& c) : hist(h), clock(c), start(c.now()) {}
-    ~TickTimer() {
+  struct TimedScope {
+    TimedScope(LatencyHistogram& h, const Clock& c) : hist(h), clock(c), start(c.now()) {}
+    ~TimedScope() {
       hist.record(
           std::chrono::duration_cast<std::chrono::microseconds>(clock.now() - start).count());
     }

@@ -54,14 +54,6 @@ uint32_t destinationOf(const msghdr& h) {
   }
   return 0;
 }
-
-// `a`'s IPv4 address in network order; 0 for anything else.
-uint32_t ipv4Of(const SocketAddress& a) {
-  if (!a.isV4()) return 0;
-  uint32_t v = 0;
-  std::memcpy(&v, a.addressBytes(), 4);
-  return v;
-}
 }  // namespace
 
 UdpSocket::UdpSocket(boost::asio::io_context& io, Listener& listener, const Clock& clock)
@@ -224,7 +216,7 @@ void UdpSocket::commitSend(size_t size, const SocketAddress& to, bool forwarded)
 }
 
 void UdpSocket::commitSendFrom(size_t size, const SocketAddress& to, const SocketAddress& from) {
-  commit(size, to, false, ipv4Of(from));
+  commit(size, to, false, from.ipv4());
 }
 
 void UdpSocket::commit(size_t size, const SocketAddress& to, bool forwarded, uint32_t source) {

@@ -404,26 +404,11 @@ TEST_F(MediaLoopback, OpusDtxPacketsPassAndAudioLevelIsTracked) {
   // RFC 6464 level -30 dBov with voice activity, in a one-byte extension (id 2); a 1-byte Opus
   // DTX payload (RFC 7587 §3.1.3: a TOC byte only) and an FEC-sized one.
   auto packet = [](uint16_t seq, std::vector<uint8_t> payload) {
-    std::vector<uint8_t> p = {0x90,
-                              111,
-                              0,
-                              0,
-                              0,
-                              0,
-                              0,
-                              0,
-                              0,
-                              0,
-                              0xAA,
-                              0xAA,
-                              0xBE,
-                              0xDE,
-                              0,
-                              1,
-                              (ExtensionIds::kAudioLevel << 4) | 0,
-                              0x80 | 30,
-                              0,
-                              0};
+    // clang-format off
+    std::vector<uint8_t> p = {0x90, 111, 0, 0, 0, 0, 0, 0, 0, 0, 0xAA, 0xAA,
+                              0xBE, 0xDE, 0, 1, (ExtensionIds::kAudioLevel << 4) | 0, 0x80 | 30,
+                              0, 0};
+    // clang-format on
     writeU16(&p[2], seq);
     writeU32(&p[4], 960u * seq);
     p.insert(p.end(), payload.begin(), payload.end());

@@ -2,8 +2,6 @@
 
 #include <arpa/inet.h>
 
-#include <cstring>
-
 namespace rounds::load {
 
 namespace {
@@ -15,9 +13,7 @@ Result<std::unique_ptr<SharedUdp>> SharedUdp::open(boost::asio::io_context& io,
   auto first = SocketAddress::parse(firstAddress, 0);
   if (!first || !first->isV4())
     return makeError("bad_address_pool", "address pool: not an IPv4 address: " + firstAddress);
-  uint32_t net = 0;
-  std::memcpy(&net, first->addressBytes(), 4);
-  const uint64_t lo = ntohl(net);
+  const uint64_t lo = ntohl(first->ipv4());
   const uint64_t hi = lo + (legs == 0 ? 0 : legs - 1);
   const bool loopback = (lo >> 24) == 127;
   if (hi > 0xffffffffULL || (loopback && (hi >> 24) != 127))
@@ -45,12 +41,7 @@ SharedUdp::~SharedUdp() {
 }
 
 SocketAddress SharedUdp::addressOf(size_t leg) const {
-  uint32_t net = htonl(first_ + static_cast<uint32_t>(leg));
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = net;
-  sin.sin_port = htons(socket_->localPort());
-  return *SocketAddress::fromSockaddr(reinterpret_cast<const sockaddr*>(&sin), sizeof sin);
+  return SocketAddress::fromIpv4(htonl(first_ + static_cast<uint32_t>(leg)), socket_->localPort());
 }
 
 void SharedUdp::attach(size_t leg, UdpSocket::Listener& listener) {
@@ -62,8 +53,9 @@ void SharedUdp::detach(size_t leg) {
 }
 
 void SharedUdp::onUdpPacket(MutableBytes data, const SocketAddress& from) {
-  const uint64_t leg = uint64_t{ntohl(socket_->receivedOn())} - first_;
-  if (socket_->receivedOn() == 0 || leg >= legs_.size() || !legs_[leg]) {
+  const uint32_t to = socket_->receivedOn();
+  const uint64_t leg = uint64_t{ntohl(to)} - first_;
+  if (to == 0 || leg >= legs_.size() || !legs_[leg]) {
     ++unclaimed_;
     return;
   }

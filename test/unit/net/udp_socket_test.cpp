@@ -198,11 +198,7 @@ struct AddressSink : UdpSocket::Listener {
   }
 };
 
-uint32_t ipv4(const char* text) {
-  uint32_t v = 0;
-  std::memcpy(&v, SocketAddress::parse(text, 0)->addressBytes(), 4);
-  return v;
-}
+uint32_t ipv4(const char* text) { return SocketAddress::parse(text, 0)->ipv4(); }
 
 TEST_F(UdpSocketTest, WildcardSocketReportsDestinationsAndSendsFromChosenAddresses) {
   AddressSink shared, peer;
