@@ -139,7 +139,10 @@ size_t monthAt(const Text& t, size_t i) {
 
 bool validDayMonth(int d, int m) { return d >= 1 && d <= 31 && m >= 1 && m <= 12; }
 
+// The value of a run of ASCII digits; -1 for more than 9 of them (no date field has that many,
+// and more could overflow an int: found by identifier_fuzz).
 int toInt(std::string_view s) {
+  if (s.size() > 9) return -1;
   int v = 0;
   for (char c : s) v = v * 10 + (c - '0');
   return v;

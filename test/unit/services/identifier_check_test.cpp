@@ -62,6 +62,15 @@ TEST(IdentifierCheck, ExactDatesButNotYearsOrMonthYear) {
   EXPECT_EQ(flagged("values 2020-13-40 and 32/14/2020"), V{});
 }
 
+// A date-shaped prefix followed by a long run of digits (identifier_fuzz found it overflowing an
+// int under UBSan): not a date, and the date after it is still found; a long number standing
+// alone is flagged as what it may be, an identifier.
+TEST(IdentifierCheck, LongDigitRunAfterADatePrefixIsNotADate) {
+  EXPECT_EQ(flagged("DOB 1958-03-14111111111111111111111111 x"), V{});
+  EXPECT_EQ(flagged("ref 03/14/99999999999999999999, seen 02/01/2020"),
+            (V{"id_number:99999999999999999999", "date:02/01/2020"}));
+}
+
 TEST(IdentifierCheck, PhoneNumbers) {
   EXPECT_EQ(flagged("tel 555-0142-77"), V{"phone:555-0142-77"});
   EXPECT_EQ(flagged("reach the ward at (206) 555-0142 overnight"), V{"phone:(206) 555-0142"});
