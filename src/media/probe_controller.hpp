@@ -73,7 +73,6 @@ class ProbeController {
   State state_ = State::Idle;
   uint8_t clusterId_ = 0;
   uint32_t targetBps_ = 0;
-  uint32_t wantedCapBps_ = 0;
   size_t clusterBytes_ = 0;
   size_t sentBytes_ = 0;
   uint32_t sentPackets_ = 0;

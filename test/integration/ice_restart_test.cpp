@@ -28,8 +28,18 @@ TEST_F(IceRestart, MediaFlowsAgainFromANewAddressWithNewCredentials) {
   auto alice = connectPeer("alice");
   auto bob = connectPeer("bob");
   // Audio both ways: alice -> bob and bob -> alice.
-  engine_->addProducer("alice", ProducerSpec{1, MediaKind::Audio, "0", 0xA1, 111, 48000, {}, 0, {}, {}});
-  engine_->addProducer("bob", ProducerSpec{2, MediaKind::Audio, "0", 0xB1, 111, 48000, {}, 0, {}, {}});
+  engine_->addProducer("alice", ProducerSpec{.producerId = 1,
+                                             .kind = MediaKind::Audio,
+                                             .mid = "0",
+                                             .ssrc = 0xA1,
+                                             .payloadType = 111,
+                                             .clockRate = 48000});
+  engine_->addProducer("bob", ProducerSpec{.producerId = 2,
+                                           .kind = MediaKind::Audio,
+                                           .mid = "0",
+                                           .ssrc = 0xB1,
+                                           .payloadType = 111,
+                                           .clockRate = 48000});
   engine_->addConsumer("bob", ConsumerSpec{3, 1, MediaKind::Audio, 0xA2, 111, 48000, 0, 0});
   engine_->addConsumer("alice", ConsumerSpec{4, 2, MediaKind::Audio, 0xB2, 111, 48000, 0, 0});
   settle();

@@ -53,7 +53,12 @@ class RouterKeyFrames : public ::testing::Test {
       p->installSrtpKeys(keys);  // connected: key frame requests are sent, not postponed
       peers_.push_back(std::move(p));
     }
-    ProducerSpec ps{1, MediaKind::Video, "1", kPublisherSsrc, 96, 90000, {}, 0, {}, {}};
+    ProducerSpec ps{.producerId = 1,
+                    .kind = MediaKind::Video,
+                    .mid = "1",
+                    .ssrc = kPublisherSsrc,
+                    .payloadType = 96,
+                    .clockRate = 90000};
     router_->addProducer(*peers_[0]->addProducer(ps));
   }
 
