@@ -3,7 +3,7 @@
 # Idempotent and quiet when everything is already there. Needs root for apt-get.
 set -euo pipefail
 
-build_pkgs=(build-essential cmake pkg-config libssl-dev libsrtp2-dev libboost-dev libboost-system-dev
+build_pkgs=(build-essential cmake ninja-build pkg-config libssl-dev libsrtp2-dev libboost-dev libboost-system-dev
   nlohmann-json3-dev libsqlite3-dev libspdlog-dev libfmt-dev libcli11-dev libargon2-dev libical-dev libhowardhinnant-date-dev tzdata nodejs npm)
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev chromium iproute2 nftables
   valgrind coturn khal)

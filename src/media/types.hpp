@@ -66,24 +66,26 @@ struct TransportDescription {
   std::vector<IceCandidateInfo> candidates;
 };
 
+// Every member has an initializer, so a designated initializer may leave any of them out (GCC 12's
+// -Wmissing-field-initializers names those that have none).
 struct ProducerSpec {
   uint64_t producerId = 0;
   MediaKind kind = MediaKind::Audio;
-  std::string mid;               // the m-line this track arrives on
-  std::optional<uint32_t> ssrc;  // from the answer's a=ssrc; else learned from the mid extension
+  std::string mid{};               // the m-line this track arrives on
+  std::optional<uint32_t> ssrc{};  // from the answer's a=ssrc; else learned from the mid extension
   uint8_t payloadType = 0;
   uint32_t clockRate = 90000;
   // RFC 4588 retransmissions from the publisher: the RTX SSRC from a=ssrc-group:FID (else
   // learned from the mid extension on a packet with rtxPayloadType); 0: RTX not negotiated.
-  std::optional<uint32_t> rtxSsrc;
+  std::optional<uint32_t> rtxSsrc{};
   uint8_t rtxPayloadType = 0;
   // The answer kept the transport-cc extension: the publisher's browser estimates its uplink
   // from our transport feedback, so it gets no REMB.
   bool transportCc = false;
   // Simulcast (RFC 8851/8853): the rids the publisher sends, lowest layer first; empty: one
   // stream. Each layer's SSRC (and RTX SSRC) is learned from the rid (repaired-rid) extension.
-  std::vector<std::string> rids;
-  std::string codecName;  // "VP8", "H264", "opus" (key-frame detection); empty: from payloadType
+  std::vector<std::string> rids{};
+  std::string codecName{};  // "VP8", "H264", "opus" (key-frame detection); empty: from payloadType
   // A shared screen (getDisplayMedia), not a camera: a second video producer of the participant,
   // one layer, which subscribers may refuse ("no incoming screen video").
   bool screen = false;

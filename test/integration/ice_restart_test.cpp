@@ -28,18 +28,8 @@ TEST_F(IceRestart, MediaFlowsAgainFromANewAddressWithNewCredentials) {
   auto alice = connectPeer("alice");
   auto bob = connectPeer("bob");
   // Audio both ways: alice -> bob and bob -> alice.
-  engine_->addProducer("alice", ProducerSpec{.producerId = 1,
-                                             .kind = MediaKind::Audio,
-                                             .mid = "0",
-                                             .ssrc = 0xA1,
-                                             .payloadType = 111,
-                                             .clockRate = 48000});
-  engine_->addProducer("bob", ProducerSpec{.producerId = 2,
-                                           .kind = MediaKind::Audio,
-                                           .mid = "0",
-                                           .ssrc = 0xB1,
-                                           .payloadType = 111,
-                                           .clockRate = 48000});
+  engine_->addProducer("alice", test::opusProducer(1, 0xA1));
+  engine_->addProducer("bob", test::opusProducer(2, 0xB1));
   engine_->addConsumer("bob", ConsumerSpec{3, 1, MediaKind::Audio, 0xA2, 111, 48000, 0, 0});
   engine_->addConsumer("alice", ConsumerSpec{4, 2, MediaKind::Audio, 0xB2, 111, 48000, 0, 0});
   settle();
@@ -52,7 +42,7 @@ TEST_F(IceRestart, MediaFlowsAgainFromANewAddressWithNewCredentials) {
   auto fresh = restart("alice");
   ASSERT_TRUE(fresh.has_value());
   ASSERT_FALSE(fresh->iceUfrag.empty());
-  EXPECT_GE(fresh->icePwd.size(), 22u);  // RFC 8445 §5.3
+  EXPECT_GE(fresh->icePwd.size(), 22u);     // RFC 8445 §5.3
   ASSERT_EQ(fresh->candidates.size(), 2u);  // UDP and ICE-TCP, as in the first description
   EXPECT_EQ(fresh->candidates[0].protocol, "udp");
   EXPECT_EQ(fresh->candidates[1].protocol, "tcp");

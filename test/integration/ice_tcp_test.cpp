@@ -29,18 +29,8 @@ TEST_F(IceTcp, MediaFlowsBetweenATcpAndAUdpParticipant) {
   ASSERT_TRUE(bob->connected());
   EXPECT_EQ(stats().tcpConnections, 1u);
 
-  engine_->addProducer("alice", ProducerSpec{.producerId = 1,
-                                             .kind = MediaKind::Audio,
-                                             .mid = "0",
-                                             .ssrc = 0xA1,
-                                             .payloadType = 111,
-                                             .clockRate = 48000});
-  engine_->addProducer("bob", ProducerSpec{.producerId = 2,
-                                           .kind = MediaKind::Audio,
-                                           .mid = "0",
-                                           .ssrc = 0xB1,
-                                           .payloadType = 111,
-                                           .clockRate = 48000});
+  engine_->addProducer("alice", test::opusProducer(1, 0xA1));
+  engine_->addProducer("bob", test::opusProducer(2, 0xB1));
   engine_->addConsumer("bob", ConsumerSpec{3, 1, MediaKind::Audio, 0xA2, 111, 48000});
   engine_->addConsumer("alice", ConsumerSpec{4, 2, MediaKind::Audio, 0xB2, 111, 48000});
   settle();
@@ -55,12 +45,7 @@ TEST_F(IceTcp, AClosedConnectionIsForgottenAndOthersCarryOn) {
   ASSERT_TRUE(runUntil([&] { return stats().tcpConnections == 2; }));
   alice.reset();  // the browser's tab closes: its TCP connection goes away
   EXPECT_TRUE(runUntil([&] { return stats().tcpConnections == 1; }));
-  engine_->addProducer("bob", ProducerSpec{.producerId = 2,
-                                           .kind = MediaKind::Audio,
-                                           .mid = "0",
-                                           .ssrc = 0xB1,
-                                           .payloadType = 111,
-                                           .clockRate = 48000});
+  engine_->addProducer("bob", test::opusProducer(2, 0xB1));
   auto carol = connectPeer("carol", "room", /*tcp=*/true);
   engine_->addConsumer("carol", ConsumerSpec{4, 2, MediaKind::Audio, 0xB2, 111, 48000});
   settle();

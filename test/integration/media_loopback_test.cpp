@@ -164,12 +164,7 @@ TEST_F(MediaLoopback, SubscriberPliBecomesPliToPublisher) {
 TEST_F(MediaLoopback, GarbageIsDroppedAndCountedWithoutDisturbingMedia) {
   auto alice = connectPeer("alice", "room1");
   auto bob = connectPeer("bob", "room1");
-  ProducerSpec prod{.producerId = 1,
-                    .kind = MediaKind::Audio,
-                    .mid = "0",
-                    .ssrc = 0xAAAA,
-                    .payloadType = 111,
-                    .clockRate = 48000};
+  ProducerSpec prod = test::opusProducer(1, 0xAAAA);
   engine_->addProducer("alice", prod);
   ConsumerSpec cons{2, 1, MediaKind::Audio, 0xBBBB, 111, 48000, 0, 0};
   engine_->addConsumer("bob", cons);
@@ -401,12 +396,7 @@ TEST_F(MediaLoopback, NackThatCannotBeServedAsksThePublisherForAKeyFrame) {
 TEST_F(MediaLoopback, OpusDtxPacketsPassAndAudioLevelIsTracked) {
   auto alice = connectPeer("alice", "room1");
   auto bob = connectPeer("bob", "room1");
-  ProducerSpec prod{.producerId = 1,
-                    .kind = MediaKind::Audio,
-                    .mid = "0",
-                    .ssrc = 0xAAAA,
-                    .payloadType = 111,
-                    .clockRate = 48000};
+  ProducerSpec prod = test::opusProducer(1, 0xAAAA);
   engine_->addProducer("alice", prod);
   ConsumerSpec cons{2, 1, MediaKind::Audio, 0xBBBB, 111, 48000, 0, 0};
   engine_->addConsumer("bob", cons);

@@ -21,6 +21,16 @@
 
 namespace rounds::test {
 
+// An Opus producer on m-line "0" (payload type 111, 48 kHz), the audio most of these tests send.
+inline ProducerSpec opusProducer(uint64_t producerId, uint32_t ssrc) {
+  return ProducerSpec{.producerId = producerId,
+                      .kind = MediaKind::Audio,
+                      .mid = "0",
+                      .ssrc = ssrc,
+                      .payloadType = 111,
+                      .clockRate = 48000};
+}
+
 struct RecordingMediaEvents : MediaEvents {
   std::vector<std::string> connected;
   std::vector<std::pair<std::string, std::string>> closed;
