@@ -59,11 +59,6 @@ Result<std::optional<T>> firstOf(Result<std::vector<T>> rows) {
   return std::optional<T>(std::move(rows->front()));
 }
 
-std::optional<int64_t> optInt(const Statement& st, int col) {
-  if (st.columnIsNull(col)) return std::nullopt;
-  return st.columnInt64(col);
-}
-
 constexpr const char* kOrgColumns =
     "SELECT id, name, country, kind, created_at_ms FROM organisations ";
 OrganisationRecord readOrg(const Statement& st) {
@@ -78,7 +73,7 @@ PersonRecord readPerson(const Statement& st) {
   PersonRecord p;
   p.id = st.columnInt64(0);
   p.displayName = st.columnText(1);
-  p.organisationId = optInt(st, 2);
+  p.organisationId = st.columnOptionalInt64(2);
   p.country = st.columnText(3);
   p.discipline = st.columnText(4);
   p.language = st.columnText(5);
@@ -106,7 +101,7 @@ InvitationRecord readInvitation(const Statement& st) {
   i.tokenHash = st.columnText(3);
   i.createdAtMs = st.columnInt64(4);
   i.expiresAtMs = st.columnInt64(5);
-  i.revokedAtMs = optInt(st, 6);
+  i.revokedAtMs = st.columnOptionalInt64(6);
   return i;
 }
 
@@ -534,7 +529,7 @@ DelegationRecord readDelegation(const Statement& q) {
   d.tokenHash = q.columnText(4);
   d.createdAtMs = q.columnInt64(5);
   d.expiresAtMs = q.columnInt64(6);
-  d.revokedAtMs = optInt(q, 7);
+  d.revokedAtMs = q.columnOptionalInt64(7);
   d.used = static_cast<int>(q.columnInt64(8));
   return d;
 }

@@ -76,11 +76,6 @@ auto transaction(Db& db, Body body) -> decltype(body()) {
   return result;
 }
 
-std::optional<int64_t> nullableInt(const Statement& st, int col) {
-  if (st.columnIsNull(col)) return std::nullopt;
-  return st.columnInt64(col);
-}
-
 const std::string kMeetingSelect =
     "SELECT id, series_id, title, starts_at_ms, duration_minutes, created_at_ms FROM meetings ";
 MeetingRecord readMeeting(const Statement& st) {
@@ -103,8 +98,8 @@ AgendaItemRecord readAgenda(const Statement& st) {
   a.title = st.columnText(3);
   a.presenter = st.columnText(4);
   a.minutes = static_cast<int>(st.columnInt64(5));
-  a.startedAtMs = nullableInt(st, 6);
-  a.endedAtMs = nullableInt(st, 7);
+  a.startedAtMs = st.columnOptionalInt64(6);
+  a.endedAtMs = st.columnOptionalInt64(7);
   return a;
 }
 
@@ -115,7 +110,7 @@ CaseRecord readCase(const Statement& st) {
   CaseRecord c;
   c.id = st.columnInt64(0);
   c.meetingId = st.columnInt64(1);
-  c.agendaItemId = nullableInt(st, 2);
+  c.agendaItemId = st.columnOptionalInt64(2);
   c.author = st.columnText(3);
   c.authorName = st.columnText(4);
   c.status = st.columnText(5);
@@ -136,15 +131,15 @@ QuestionRecord readQuestion(const Statement& st) {
   QuestionRecord q;
   q.id = st.columnInt64(0);
   q.meetingId = st.columnInt64(1);
-  q.agendaItemId = nullableInt(st, 2);
+  q.agendaItemId = st.columnOptionalInt64(2);
   q.asker = st.columnText(3);
   q.askerName = st.columnText(4);
   q.anonymous = st.columnInt64(5) != 0;
   q.text = st.columnText(6);
   q.status = st.columnText(7);
-  q.mergedInto = nullableInt(st, 8);
+  q.mergedInto = st.columnOptionalInt64(8);
   q.answer = st.columnText(9);
-  q.answeredAtMs = nullableInt(st, 10);
+  q.answeredAtMs = st.columnOptionalInt64(10);
   q.createdAtMs = st.columnInt64(11);
   q.votes = st.columnInt64(12);
   return q;

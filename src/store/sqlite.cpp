@@ -156,6 +156,11 @@ bool Statement::columnIsNull(int col) const {
   return sqlite3_column_type(st_.get(), col) == SQLITE_NULL;
 }
 
+std::optional<int64_t> Statement::columnOptionalInt64(int col) const {
+  if (columnIsNull(col)) return std::nullopt;
+  return columnInt64(col);
+}
+
 Transaction::~Transaction() {
   if (active_) (void)db_.exec("ROLLBACK");
 }

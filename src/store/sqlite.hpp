@@ -67,6 +67,8 @@ class Statement {
   Status run();
 
   int64_t columnInt64(int col) const;
+  // nullopt for NULL (the read side of bind(int, std::optional<int64_t>)).
+  std::optional<int64_t> columnOptionalInt64(int col) const;
   std::string columnText(int col) const;
   bool columnIsNull(int col) const;
   std::string columnBlob(int col) const;

@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
@@ -234,6 +237,27 @@ TEST(SqliteWrapper, TransactionRollsBackUnlessCommitted) {
     ASSERT_TRUE(tx.commit().ok());
   }
   EXPECT_EQ(*db->queryText("SELECT COUNT(*) FROM t"), "1");
+}
+
+TEST(SqliteWrapper, OptionalIntegersRoundTripThroughNull) {
+  auto db = sqlite::Db::open(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(db->exec("CREATE TABLE t(k INTEGER, v INTEGER)").ok());
+  for (auto [k, v] :
+       {std::pair<int64_t, std::optional<int64_t>>{1, std::nullopt}, {2, 0}, {3, -7}}) {
+    auto ins = db->prepare("INSERT INTO t VALUES (?, ?)");
+    ASSERT_TRUE(ins.ok());
+    ASSERT_TRUE(ins->bind(1, k).ok());
+    ASSERT_TRUE(ins->bind(2, v).ok());
+    ASSERT_TRUE(ins->run().ok());
+  }
+  auto st = db->prepare("SELECT v FROM t ORDER BY k");
+  ASSERT_TRUE(st.ok());
+  std::vector<std::optional<int64_t>> got;
+  for (auto row = st->step(); row.ok() && *row; row = st->step())
+    got.push_back(st->columnOptionalInt64(0));
+  // NULL is nullopt; 0 is a value, not NULL.
+  EXPECT_EQ(got, (std::vector<std::optional<int64_t>>{std::nullopt, 0, -7}));
 }
 
 }  // namespace
