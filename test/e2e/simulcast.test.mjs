@@ -137,8 +137,13 @@ test('simulcast: the limited subscriber gets the lowest layer, the other the top
       return ca.layer === 0 && [ca, cb];
     }, 5_000, 250);
     const downMs = Date.now() - limited;
+    // B is not pulled down by A's link: it keeps the layer it settled on, unless the publisher has
+    // stopped sending that one. (The publisher's browser may also turn a further layer on
+    // meanwhile; B climbs to it only after a hold and a key frame, so comparing with "the top
+    // layer flowing now" raced with that: it failed once 0.8 s after a third layer appeared.)
     const cb = await b();
-    assert.equal(cb.layer, topOf(cb), `B stays on the top layer (${JSON.stringify(cb)})`);
+    const floor = Math.min(top, topOf(cb));
+    assert.ok(cb.layer >= floor, `B stays on the top layer it had, ${floor} (${JSON.stringify(cb)})`);
     assert.ok(cb.layer >= 1, `B is above A (${JSON.stringify(cb)})`);
     assert.ok(onLowest.estimateBps > 0 && onLowest.estimateBps < 300_000,
       `A's REMB reflects the 300 kbit/s link (${onLowest.estimateBps} bit/s)`);
