@@ -7,6 +7,9 @@ ASAN ?= build/asan
 SAN_OPT ?= -O0
 FUZZ_SECONDS ?= 10
 
+# The release tree (GCC, -O2 -g1): `make run` builds the server from it, `make test` everything.
+CONFIGURE_RELEASE = scripts/configure.sh $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
 .PHONY: all deps test-deps build client run test asan-build test-asan test-fuzz fuzz bench format clean
 
 all: build client
@@ -19,7 +22,7 @@ test-deps:
 
 # The server binary only (what `make run` needs); `make test` and `make bench` build their own targets.
 build: deps
-	@scripts/configure.sh $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	@$(CONFIGURE_RELEASE)
 	@cmake --build $(BUILD) -j $(JOBS) --target rounds
 
 client: deps
@@ -34,7 +37,7 @@ run: build client
 test: test-deps client
 	@$(MAKE) --no-print-directory test-asan
 	@$(MAKE) --no-print-directory test-fuzz
-	@scripts/configure.sh $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	@$(CONFIGURE_RELEASE)
 	@cmake --build $(BUILD) -j $(JOBS)
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 

@@ -61,7 +61,8 @@ BENCHMARK(BM_UdpSend)->Arg(0)->Arg(1);
 // a video frame of 2 or 3 packets, each copy to its own loopback socket (nobody reads them; full
 // queues drop), sent the way the server sends today — one sendmmsg entry per datagram — or grouped
 // per destination, one entry with a segment per packet (gso_size 1,200; the receiving sockets do
-// not ask for GRO, so the kernel splits each super-datagram on receipt, as for any subscriber).
+// not ask for GRO, so the split into datagrams is still paid, here on receipt; behind a NIC
+// without segmentation offload it would be paid at the device).
 // Arguments: 0 = one datagram per entry, 1 = GSO; packets per frame. Items are datagrams (copies).
 void BM_UdpSendFrameCopies(benchmark::State& state) {
   constexpr size_t kPacket = 1200;
