@@ -347,6 +347,7 @@ export class Call {
       onParticipantJoined: (p) => !stale() && this.onParticipantJoined(p),
       onParticipantUpdated: (p) => !stale() && this.onParticipantUpdated(p),
       onParticipantLeft: (id, reason) => !stale() && this.onParticipantLeft(id, reason),
+      onRoster: (joined, left) => !stale() && this.onRoster(joined, left),
       onClose: (code) => {
         if (stale()) return;
         if (this.lobbyWait) this.settleLobby(new SignallingError('lost', `socket closed (${code})`));
@@ -721,6 +722,11 @@ export class Call {
   }
 
   private onParticipantLeft(id: string, _reason: LeftReason): void {
+    const participant = this.removeParticipant(id);
+    if (participant) announce(t('announceLeft', { name: participant.name }));
+  }
+
+  private removeParticipant(id: string): Participant | undefined {
     const participant = this.participants.get(id);
     this.participants.delete(id);
     this.pendingTracks.delete(id);
@@ -730,7 +736,20 @@ export class Call {
     this.view?.updateCount();
     this.refreshPeople();
     this.syncHook();
-    if (participant) announce(t('announceLeft', { name: participant.name }));
+    return participant;
+  }
+
+  /** Joins and leaves told together: one announcement for each kind, not one per person. */
+  private onRoster(joined: Participant[], left: { id: string; reason: LeftReason }[]): void {
+    const arrived = joined.filter((p) => p.id !== this.hook.participantId && !this.ownPastIds.has(p.id));
+    for (const participant of arrived) this.addParticipant(participant);
+    const gone = left.map((l) => this.removeParticipant(l.id)).filter((p): p is Participant => p !== undefined);
+    const phrases: string[] = [];
+    if (arrived.length === 1) phrases.push(t('announceJoined', { name: arrived[0].name }));
+    else if (arrived.length > 1) phrases.push(t('announceJoinedMany', { count: arrived.length }));
+    if (gone.length === 1) phrases.push(t('announceLeft', { name: gone[0].name }));
+    else if (gone.length > 1) phrases.push(t('announceLeftMany', { count: gone.length }));
+    if (phrases.length) announce(phrases.join('. '));
   }
 
   /** Settles the lobby wait: admitted with the join data, or refused/lost with an error. */
@@ -814,7 +833,8 @@ export class Call {
       tile.addTrack(track);
       if (track.kind === 'video') this.tileSizes?.resend(participantId);
     } else {
-      // The offer normally follows participant-joined; hold the track until the name is known.
+      // The offer can come before participant-joined (a join may wait for the roster batch,
+      // docs/signalling.md "Roster"): hold the track until the name is known.
       const held = this.pendingTracks.get(participantId) ?? [];
       held.push(track);
       this.pendingTracks.set(participantId, held);

@@ -98,6 +98,8 @@ export interface SignallingListener {
   onParticipantJoined(participant: Participant): void;
   onParticipantUpdated(participant: Participant): void;
   onParticipantLeft(id: string, reason: LeftReason): void;
+  /** Several joins and leaves told together (a room filling up): apply them all, announce once. */
+  onRoster(joined: Participant[], left: { id: string; reason: LeftReason }[]): void;
   /** Hosts: the lobby's waiting list changed. */
   onLobby?(waiting: LobbyEntry[]): void;
   /** A host let us in from the lobby: the data a join reply would have had. */
@@ -385,6 +387,18 @@ export class SignallingClient {
       case 'receive':
         if (typeof message.mode === 'string') this.listener.onReceive?.(message as unknown as ReceiveState);
         break;
+      case 'roster': {
+        const joined = Array.isArray(message.joined)
+          ? message.joined.map(toParticipant).filter((p): p is Participant => p !== null)
+          : [];
+        const left = Array.isArray(message.left)
+          ? message.left
+              .filter((l): l is Record<string, unknown> => typeof l === 'object' && l !== null && typeof l.id === 'string')
+              .map((l) => ({ id: l.id as string, reason: (l.reason as LeftReason) ?? 'left' }))
+          : [];
+        this.listener.onRoster(joined, left);
+        break;
+      }
       case 'participant-left':
         if (typeof message.id === 'string') {
           this.listener.onParticipantLeft(message.id, (message.reason as LeftReason) ?? 'left');

@@ -37,6 +37,7 @@ struct Options {
   size_t roomMaxParticipants = 16;
   unsigned consentTimeout = 20;
   unsigned resumeGrace = 20;
+  unsigned rosterBatchMs = 250;
   std::vector<std::string> turnUrls;
   std::string turnSecret;
   unsigned turnTtl = 3600;
@@ -84,6 +85,10 @@ void addOptions(CLI::App& app, Options& o) {
                  "Seconds a participant whose signalling socket closed without leaving is kept for a "
                  "resume on a new socket (0: removed at once; consent expiry may remove it earlier)")
       ->envname("ROUNDS_RESUME_GRACE")->check(CLI::Range(0u, 300u))->capture_default_str();
+  app.add_option("--roster-batch-ms", o.rosterBatchMs,
+                 "Joins and leaves within this many milliseconds of the last ones are told to the "
+                 "room together, one message per member (0: each at once)")
+      ->envname("ROUNDS_ROSTER_BATCH_MS")->check(CLI::Range(0u, 5000u))->capture_default_str();
   app.add_option("--turn-url", o.turnUrls,
                  "TURN server handed to browsers, repeatable (e.g. turn:turn.example.org:3478?transport=udp, "
                  "turns:turn.example.org:443?transport=tcp); needs --turn-secret (docs/turn.md)")
@@ -209,6 +214,7 @@ int main(int argc, char** argv) {
   cc.maxParticipantsPerRoom = o.roomMaxParticipants;
   cc.turn = turnConfig;
   cc.resumeGrace = std::chrono::seconds(o.resumeGrace);
+  cc.rosterBatchWindow = Millis(o.rosterBatchMs);
   Conference conference(cc, media, attendance);
   shim.target = &conference;
   // Issue 4: accounts, directory, series, invitations (docs/api.md).

@@ -19,7 +19,8 @@ Conference::Conference(ConferenceConfig config, MediaEngine& media, AttendanceSe
       attendance_(attendance),
       clock_(clock),
       random_(random),
-      turn_(config_.turn, clock) {}
+      turn_(config_.turn, clock),
+      rosterTimer_(media.control()) {}
 
 Conference::~Conference() = default;
 
@@ -78,6 +79,8 @@ void Conference::broadcast(const std::string& room, const std::string& exceptId,
                            const std::string& text) {
   auto it = rooms_.find(room);
   if (it == rooms_.end()) return;
+  // What others learn about someone must not overtake their arrival (or departure).
+  flushRoster(room);
   for (const auto& id : it->second)
     if (id != exceptId) participants_.at(id)->conn->send(text);
 }
@@ -269,13 +272,21 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
   conn->send(replyId ? signalling::replyOk(*replyId, data)
                      : signalling::notification("lobby-admitted", data));
   std::string pid = p->id;
-  broadcast(req.room, pid, signalling::notification("participant-joined",
-                                                    json{{"participant", describe(*p)}}));
   connections_[conn->id()].participantId = pid;
   members.push_back(pid);
+  Participant& joined = *p;
   participants_[pid] = std::move(p);
-  // The running agenda item; to everyone, since the newcomer may be its presenter.
-  if (agendas_.count(req.room)) broadcastAgenda(req.room);
+  rosterJoined(joined);
+  // The running agenda item: to everyone if the newcomer is its presenter (the others' agenda
+  // names them now), else to the newcomer alone (a briefing's audience does not hear it N times).
+  if (agendas_.count(req.room)) {
+    json agenda = agendaJson(req.room);
+    const json& presenters = agenda["presenterIds"];
+    if (std::find(presenters.begin(), presenters.end(), pid) != presenters.end())
+      broadcastAgenda(req.room);
+    else
+      conn->send(signalling::notification("agenda", json{{"agenda", std::move(agenda)}}));
+  }
   spdlog::info("room {}: {} joined ({} present{})", req.room, pid, members.size(),
                host ? ", host" : "");
 
@@ -731,9 +742,10 @@ void Conference::removeParticipant(const std::string& participantId, const std::
   media_.closePeer(p->id);
   attendance_.left(p->attendanceId, reason);
   // Tell the others first (their UI drops the tile now), then renegotiate: every m-line that
-  // carried this participant's tracks goes inactive (JSEP never removes one).
-  broadcast(p->room, p->id,
-            signalling::notification("participant-left", json{{"id", p->id}, {"reason", reason}}));
+  // carried this participant's tracks goes inactive (JSEP never removes one). A publisher's
+  // departure goes out at once, ahead of those offers; a viewer's may join a batch.
+  rosterLeft(*p, reason);
+  if (!p->tracks.empty()) flushRoster(p->room);
   if (auto h = hands_.find(p->room); h != hands_.end()) {
     size_t before = h->second.size();
     std::erase(h->second, participantId);
@@ -744,6 +756,7 @@ void Conference::removeParticipant(const std::string& participantId, const std::
   unpublishAll(*p);
   if (members.empty()) {
     rooms_.erase(p->room);
+    rosters_.erase(p->room);
     roomReceive_.erase(p->room);
     roomHidesScreens_.erase(p->room);
   }
@@ -809,6 +822,10 @@ void Conference::shutdown() {
   std::vector<std::string> ids;
   for (const auto& [id, p] : participants_) ids.push_back(id);
   for (const auto& id : ids) removeParticipant(id, "shutdown", /*closeSocket=*/true);
+  // Nobody is left to tell: the roster timer must not keep the control loop running.
+  rosters_.clear();
+  rosterTimer_.cancel();
+  rosterTimerArmed_ = false;
 }
 
 }  // namespace rounds

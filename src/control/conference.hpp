@@ -5,6 +5,7 @@
 // Threading: control thread only (WsHandler and MediaEvents callbacks arrive there).
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <memory>
 #include <optional>
@@ -45,6 +46,11 @@ struct ConferenceConfig {
   // others, waiting for a `resume` (session_resume.cpp). 0: removed at once, no resume tokens.
   // Consent expiry (RFC 7675, the media worker) still removes it earlier when its media died.
   Millis resumeGrace{20000};
+  // Who joined and left, told to a room's members (roster.cpp): a change in a quiet room goes out
+  // at once; changes within this window of the last ones are told together, one `roster`
+  // message per member, so a briefing's join storm costs O(N) messages a window, not O(N²).
+  // 0: every change at once.
+  Millis rosterBatchWindow{250};
 };
 
 // Control-plane session counters for /api/stats (docs/api.md).
@@ -133,6 +139,7 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
     std::optional<TimePoint> detachedUntil;  // set while its socket is gone: end of the grace
     std::optional<bool> screensChoice;  // own "no incoming screen video" (false); nullopt: room's
     bool sharing = false;  // asked to share a screen (`share`) and has not stopped
+    uint64_t rosterSeen = 0;  // the room's last roster change this participant knows of
   };
   struct LobbyEntry {  // someone waiting for a host (series rooms)
     std::string id;
@@ -226,7 +233,17 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   void sendOfferOrQueue(Participant& p);
   void removeParticipant(const std::string& participantId, const std::string& reason,
                          bool closeSocket);
+  // Sends `text` to everyone in the room but `exceptId`, after the room's pending roster changes.
   void broadcast(const std::string& room, const std::string& exceptId, const std::string& text);
+  // Roster changes (roster.cpp): `participant` joined (its description) or left (`reason`).
+  // Call after the room's member list changed; a joiner's rosterSeen is set here.
+  void rosterJoined(Participant& p);
+  void rosterLeft(const Participant& p, const std::string& reason);
+  // Sends the room's pending roster changes now, each member only what it does not know yet.
+  void flushRoster(const std::string& room);
+  void onRosterTimer();
+  struct RoomRoster;
+  void sendRosterOrWait(const std::string& room, const RoomRoster& r);
   void sendError(const std::shared_ptr<WsConnection>& conn, std::optional<int64_t> id,
                  const Error& e);
   bool noteBadMessage(const std::shared_ptr<WsConnection>& conn);
@@ -263,6 +280,22 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   std::map<std::string, std::vector<TimePoint>> passcodeFailures_;
   uint64_t nextObjectId_ = 1;                               // producers and consumers
   std::map<std::string, std::string> resumeTokens_;  // live resume token -> participant id
+  struct RosterChange {
+    uint64_t seq = 0;  // the room's count of changes, this one included
+    std::string id;
+    bool joined = true;
+    nlohmann::json participant;  // joined: the description
+    std::string reason;          // left: why
+  };
+  struct RoomRoster {
+    uint64_t seq = 0;  // changes so far
+    std::vector<RosterChange> pending;
+    std::optional<TimePoint> lastSent;
+  };
+  std::map<std::string, RoomRoster> rosters_;  // room -> roster changes (absent: none yet)
+  boost::asio::steady_timer rosterTimer_;
+  bool rosterTimerArmed_ = false;
+  std::shared_ptr<int> rosterAlive_ = std::make_shared<int>(0);  // see sendRosterOrWait
   SessionStats sessionStats_;
 };
 

@@ -94,6 +94,8 @@ void Conference::handleResume(const std::shared_ptr<WsConnection>& conn, int64_t
   for (const auto& other : participantsJson(p->room))
     if (other.value("id", "") != p->id) others.push_back(other);
   json data = sessionJson(*p, std::move(others));  // a new token: the used one is dead from here
+  // This list has every roster change so far, also those still waiting for the others.
+  if (auto r = rosters_.find(p->room); r != rosters_.end()) p->rosterSeen = r->second.seq;
   data["resumed"] = true;
   conn->send(signalling::replyOk(id, data));
   if (agendas_.count(p->room))

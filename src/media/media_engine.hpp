@@ -37,6 +37,8 @@ class MediaEngine : public Worker::Listener {
   void stop();
 
   const MediaConfig& config() const { return config_; }
+  // The control thread's io_context (where events arrive): for the control plane's own timers.
+  boost::asio::io_context& control() const { return control_; }
   std::vector<uint16_t> ports() const;
   // ICE-TCP ports, one per worker (empty when ICE-TCP is off).
   std::vector<uint16_t> tcpPorts() const;

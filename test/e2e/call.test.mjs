@@ -25,10 +25,11 @@ function randomRoom() {
 }
 
 /** One person: a browser context of their own (like a separate browser profile) and one page. */
-async function openParticipant(browser, url, label) {
+async function openParticipant(browser, url, label, beforeLoad = () => undefined) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
   const page = await context.newPage();
+  beforeLoad(page);
   const problems = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
@@ -267,5 +268,77 @@ describe('a call of three', { skip }, () => {
     await people.Alice.page
       .locator('.tile:not(.local) figcaption .name', { hasText: 'Dana' })
       .waitFor({ timeout: 10_000 });
+  });
+});
+
+describe('an audience arriving at once', { skip }, () => {
+  const room = randomRoom();
+  let alice;
+  let audience;
+
+  after(async () => {
+    if (alice?.problems.length) console.error(`[Alice]\n  ${alice.problems.join('\n  ')}`);
+    await audience?.context.close().catch(() => undefined);
+    await alice?.context.close().catch(() => undefined);
+  });
+
+  test('six listeners join and leave together: Alice hears it in batches and her list stays right', { timeout: 60_000 }, async () => {
+    // What Alice's page receives on its signalling socket: the `roster` messages.
+    const rosterFrames = [];
+    alice = await openParticipant(browser, autojoinUrl(room, 'Alice'), 'Alice', (page) =>
+      page.on('websocket', (ws) =>
+        ws.on('framereceived', ({ payload }) => {
+          if (typeof payload === 'string' && payload.includes('"type":"roster"')) rosterFrames.push(JSON.parse(payload));
+        }),
+      ),
+    );
+    await eventually('Alice joined', async () => (await hookOf(alice.page)).state === 'joined', 20_000);
+
+    // Six signalling sessions opened together from another page, as a briefing's audience
+    // arrives; they publish nothing and answer no offer (the roster is what this test is about).
+    const names = ['L1', 'L2', 'L3', 'L4', 'L5', 'L6'];
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    audience = { context, page };
+    await page.goto(`${baseUrl}/`);
+    await page.evaluate(async (list) => {
+      const url = new URL('/ws', location.href);
+      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+      window.__sockets = await Promise.all(
+        list.map(
+          (name) =>
+            new Promise((resolve, reject) => {
+              const ws = new WebSocket(url);
+              ws.onopen = () => resolve(ws);
+              ws.onerror = () => reject(new Error(`socket for ${name} failed`));
+            }),
+        ),
+      );
+    }, names);
+    await page.evaluate(
+      ({ list, roomName }) =>
+        window.__sockets.forEach((ws, i) =>
+          ws.send(JSON.stringify({ v: 1, id: 1, type: 'join', room: roomName, name: list[i], audio: false, video: false })),
+        ),
+      { list: names, roomName: room },
+    );
+    await eventually(
+      "Alice's list has all six",
+      async () => Object.values((await hookOf(alice.page)).participants).sort().join() === names.join(),
+      15_000,
+    );
+    assert.ok(
+      rosterFrames.some((m) => m.joined.length >= 2),
+      `Alice got joins told together (roster frames: ${JSON.stringify(rosterFrames)})`,
+    );
+
+    await page.evaluate(() => window.__sockets.forEach((ws) => ws.send(JSON.stringify({ v: 1, id: 2, type: 'leave' }))));
+    await eventually('Alice\'s list is empty again', async () => Object.keys((await hookOf(alice.page)).participants).length === 0, 15_000);
+    assert.ok(
+      rosterFrames.some((m) => m.left.length >= 2),
+      `Alice got leaves told together (roster frames: ${JSON.stringify(rosterFrames)})`,
+    );
+    assert.equal(await remoteTileCount(alice.page), 0);
+    assert.deepEqual(alice.problems, []);
   });
 });

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <deque>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "control/conference.hpp"
 #include "proto/sdp.hpp"
@@ -75,6 +78,41 @@ class ConferenceTest : public ::testing::Test {
   void pump(std::chrono::milliseconds d = 30ms) {
     io_.restart();
     io_.run_for(d);
+  }
+
+  // A conference with another configuration (the roster tests' room size and window).
+  void reconfigure(const ConferenceConfig& cc) {
+    conf_->shutdown();
+    conf_ = std::make_unique<Conference>(cc, *media_, *attendance_);
+    events_.target = conf_.get();
+  }
+
+  // Runs the loop for `d`, then hands over (and forgets) everything `ws` received.
+  std::vector<json> drain(const std::shared_ptr<FakeWs>& ws, std::chrono::milliseconds d) {
+    pump(d);
+    std::vector<json> out(ws->inbox.begin(), ws->inbox.end());
+    ws->inbox.clear();
+    return out;
+  }
+
+  // What `ws` was told about the roster, in order: "+Name" for a join, "-Name" for a leave
+  // (names looked up in `names`, participant id -> name), "|" between two messages.
+  static std::string rosterNews(const std::vector<json>& messages,
+                                const std::map<std::string, std::string>& names) {
+    std::string out;
+    auto add = [&](const std::string& item) { out += item; };
+    for (const json& m : messages) {
+      std::string type = m.value("type", "");
+      if (type != "participant-joined" && type != "participant-left" && type != "roster") continue;
+      if (!out.empty()) add("|");
+      if (type == "participant-joined") add("+" + m["participant"]["name"].get<std::string>());
+      if (type == "participant-left") add("-" + names.at(m["id"].get<std::string>()));
+      if (type == "roster") {
+        for (const json& p : m["joined"]) add("+" + p["name"].get<std::string>());
+        for (const json& l : m["left"]) add("-" + names.at(l["id"].get<std::string>()));
+      }
+    }
+    return out;
   }
 
   std::shared_ptr<FakeWs> open() {
@@ -406,6 +444,109 @@ TEST_F(ConferenceTest, NoIncomingScreenIsASeparateChoiceWithARoomDefaultForHosts
   EXPECT_TRUE(r["data"]["screenChoice"].is_null());
   sendReq(a, {{"type", "receive"}, {"screen", "hide"}, {"roomDefault", true}});
   EXPECT_EQ(next(a, "reply")["error"]["code"], "not_host");
+}
+
+// ---- the roster: who joined and left (roster.cpp) ----
+
+class RosterTest : public ConferenceTest {
+ protected:
+  void SetUp() override {
+    ConferenceTest::SetUp();
+    ConferenceConfig cc;
+    cc.maxParticipantsPerRoom = 8;
+    cc.rosterBatchWindow = 1000ms;  // long, so that a slow (sanitizer) build's joins fall inside
+    reconfigure(cc);
+  }
+  std::string joinAs(const std::shared_ptr<FakeWs>& ws, const std::string& name) {
+    json reply = join(ws, name);
+    EXPECT_TRUE(reply.value("ok", false)) << reply.dump();
+    std::string id = reply["data"]["participantId"].get<std::string>();
+    names_[id] = name;
+    return id;
+  }
+  std::string news(const std::shared_ptr<FakeWs>& ws, std::chrono::milliseconds d) {
+    return rosterNews(drain(ws, d), names_);
+  }
+  std::map<std::string, std::string> names_;
+};
+
+TEST_F(RosterTest, AQuietRoomHearsAtOnceAndAStormInOneMessagePerMember) {
+  auto a = open(), b = open(), c = open(), d = open(), e = open();
+  joinAs(a, "A");
+  joinAs(b, "B");
+  EXPECT_EQ(news(a, 30ms), "+B");  // the first change in a quiet room: at once, as always
+  joinAs(c, "C");
+  joinAs(d, "D");
+  joinAs(e, "E");
+  EXPECT_EQ(news(a, 30ms), "") << "changes within the window wait for its end";
+  // Then each member hears what it does not know yet, in one message: C's join list had A and B,
+  // D's had C too; E's had everyone.
+  EXPECT_EQ(news(a, 1500ms), "+C+D+E");
+  EXPECT_EQ(news(b, 0ms), "+C+D+E");
+  EXPECT_EQ(news(c, 0ms), "+D+E");
+  EXPECT_EQ(news(d, 0ms), "+E");
+  EXPECT_EQ(news(e, 0ms), "");
+  // A quiet window later, a single change goes out at once again.
+  pump(1100ms);
+  auto f = open();
+  joinAs(f, "F");
+  EXPECT_EQ(news(a, 30ms), "+F");
+}
+
+TEST_F(RosterTest, SomeoneWhoCameAndWentUnseenIsNotMentioned) {
+  auto a = open(), b = open(), c = open(), d = open();
+  joinAs(a, "A");
+  joinAs(b, "B");
+  EXPECT_EQ(news(a, 30ms), "+B");
+  joinAs(c, "C");
+  joinAs(d, "D");  // D's list has C in it
+  sendReq(c, {{"type", "leave"}});
+  EXPECT_EQ(news(a, 1500ms), "+D") << "A never heard of C";
+  EXPECT_EQ(news(b, 0ms), "+D");
+  std::vector<json> toD = drain(d, 0ms);
+  EXPECT_EQ(rosterNews(toD, names_), "-C") << "D saw C in its list, so it hears C left";
+  for (const json& m : toD)
+    if (m.value("type", "") == "participant-left") EXPECT_EQ(m["reason"], "left");
+}
+
+TEST_F(RosterTest, AResumedSessionIsNotToldWhatItsResumeReplyListed) {
+  auto a = open(), b = open(), c = open();
+  joinAs(a, "A");
+  json bReply = join(b, "B");
+  ASSERT_TRUE(bReply.value("ok", false));
+  EXPECT_EQ(news(a, 30ms), "+B");
+  joinAs(c, "C");  // waits for the window
+  conf_->onWsClose(b);  // B's network drops (no close frame): detached, kept for a resume
+  auto b2 = open();
+  sendReq(b2, {{"type", "resume"},
+               {"room", "r1"},
+               {"token", bReply["data"]["resumeToken"]}});
+  json resumed = next(b2, "reply");
+  ASSERT_TRUE(resumed.value("ok", false)) << resumed.dump();
+  bool listsC = false;
+  for (const json& p : resumed["data"]["participants"]) listsC |= p["name"] == "C";
+  EXPECT_TRUE(listsC);
+  EXPECT_EQ(news(a, 1500ms), "+C");
+  EXPECT_EQ(news(b2, 0ms), "") << "C was in B's resume reply";
+}
+
+TEST_F(RosterTest, NothingAboutSomeoneOvertakesTheirArrival) {
+  auto a = open(), b = open(), c = open();
+  joinAs(a, "A");
+  joinAs(b, "B");
+  EXPECT_EQ(news(a, 30ms), "+B");
+  joinAs(c, "C");  // waits for the window
+  sendReq(c, {{"type", "update"}, {"audioMuted", true}});
+  // participant-updated goes to the room at once, so C's arrival goes first, not after the window.
+  std::vector<json> got = drain(a, 100ms);
+  std::vector<std::string> order;
+  for (const json& m : got) {
+    std::string type = m.value("type", "");
+    if (type == "participant-joined" || type == "participant-updated") order.push_back(type);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"participant-joined", "participant-updated"}));
+  EXPECT_EQ(rosterNews(got, names_), "+C");
+  EXPECT_EQ(news(a, 1200ms), "") << "nothing is told twice";
 }
 
 }  // namespace

@@ -362,6 +362,8 @@ TEST_F(RoomEventsTest, AgendaItemReachesTheRoomAndNamesItsPresenter) {
   ASSERT_FALSE(seen.is_null());
   EXPECT_EQ(seen["agenda"]["elapsedMs"], 120'000);
   EXPECT_TRUE(seen["agenda"]["overrun"].get<bool>());
+  // The others are not told the agenda again for someone who does not present it.
+  EXPECT_TRUE(next(host_, "agenda").is_null()) << "a newcomer's agenda went to the whole room";
 
   // A host designates the presenter; only hosts may.
   EXPECT_EQ(errorCode(request(guest_, {{"type", "set-presenter"}, {"participantId", guestId}})),
@@ -376,6 +378,13 @@ TEST_F(RoomEventsTest, AgendaItemReachesTheRoomAndNamesItsPresenter) {
   json second = lastOf(guest_, "agenda");
   EXPECT_EQ(second["agenda"]["item"]["title"], "Discharge");
   EXPECT_EQ(second["agenda"]["presenterIds"], json::array());
+
+  // Its presenter arrives: the room's agenda names them.
+  auto presenter = open();
+  json joined = join(presenter, "N", {{"invite", inviteNew("Dr Nobody").token}});
+  ASSERT_TRUE(joined.value("ok", false)) << joined.dump();
+  json named = lastOf(host_, "agenda");
+  EXPECT_EQ(named["agenda"]["presenterIds"], json::array({joined["data"]["participantId"]}));
 }
 
 TEST_F(RoomEventsTest, RolesChangedThroughTheApiApplyWithoutRejoining) {

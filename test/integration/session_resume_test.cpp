@@ -72,6 +72,7 @@ class SessionResume : public ::testing::Test {
     ConferenceConfig cc;
     cc.simulcast = false;
     cc.resumeGrace = 20s;
+    cc.rosterBatchWindow = Millis{0};  // each join and leave told at once (batching: roster tests)
     conf_ = std::make_unique<Conference>(cc, *media_, *attendance_, clock_);
     events_.target = conf_.get();
     auto cert = Certificate::generate();

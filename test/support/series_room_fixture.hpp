@@ -59,7 +59,9 @@ class SeriesRoomTest : public ::testing::Test {
     mc.workers = 1;
     media_ = std::make_unique<MediaEngine>(io_, mc, events_);
     ASSERT_TRUE(media_->start().ok());
-    conf_ = std::make_unique<Conference>(ConferenceConfig{}, *media_, *attendance_, clock_);
+    ConferenceConfig cc;
+    cc.rosterBatchWindow = Millis{0};  // each join and leave told at once (batching: roster tests)
+    conf_ = std::make_unique<Conference>(cc, *media_, *attendance_, clock_);
     AccountsConfig ac;
     ac.bootstrapToken = "lobby-bootstrap";
     ac.argon2.memoryKiB = 1024;

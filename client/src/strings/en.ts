@@ -76,6 +76,8 @@ export const en = {
   // Announcements for screen readers
   announceJoined: '{name} joined',
   announceLeft: '{name} left',
+  announceJoinedMany: '{count} people joined',
+  announceLeftMany: '{count} people left',
   announceInRoom: 'You joined room {room}',
   announceReconnecting: 'Connection lost. Reconnecting.',
   announceReconnected: 'Reconnected',

@@ -66,6 +66,8 @@ export const zh: Catalogue = {
 
   announceJoined: '{name} 已加入',
   announceLeft: '{name} 已离开',
+  announceJoinedMany: '{count} 人已加入',
+  announceLeftMany: '{count} 人已离开',
   announceInRoom: '您已加入会议室 {room}',
   announceReconnecting: '连接已断开，正在重新连接。',
   announceReconnected: '已重新连接',
