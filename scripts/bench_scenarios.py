@@ -329,6 +329,9 @@ def figures(rc, r, viewers):
         "errors": t["errors"],
         "firstErrors": [e for p in r["participantReports"] for e in p["errors"]][:3],
         "joinToConnectedMsMax": (t.get("joinToConnectedMs") or {}).get("max"),
+        # From sending `join` to the first media packet received, over the participants that got
+        # one (joined N join-interval apart: the join storm of a briefing's audience).
+        "joinToFirstPacketMs": t.get("joinToFirstPacketMs"),
         "forwardedPerSecond": w.get("forwardedPerSecond"),
         # What the publishers managed to send: below ~140/s each, rounds-load itself fell
         # behind (its pacing skips rather than bursts; pacingSkipped).

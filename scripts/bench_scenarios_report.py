@@ -21,6 +21,12 @@ def fmt(v, digits=0):
     return "–" if v is None else f"{v:,.{digits}f}"
 
 
+def first_packet(f):
+    """Join to first media packet, p50 / p99 ms ("–" in results from before it was recorded)."""
+    j = f.get("joinToFirstPacketMs") or {}
+    return f"{fmt(j.get('p50'))} / {fmt(j.get('p99'))}"
+
+
 def beside(f):
     """% of BM_Floor/200 / % of BM_FloorDelivered/200, both measured right after the step."""
     p = f.get("percentOfFloorBeside") or {}
@@ -61,6 +67,7 @@ for server, res in r["servers"].items():
             f"{fmt(f.get('deliveredPercent'), 1)} | {fmt(f.get('sentPerSecond'))} | "
             f"{fmt(f['latencyP50Ms'], 2)} / {fmt(f['latencyP99Ms'], 2)} | "
             f"{fmt(f.get('serverLatencyP50Ms'), 2)} / {fmt(f.get('serverLatencyP99Ms'), 2)} | "
+            f"{first_packet(f)} | "
             f"{fmt(f['viewersPerCore'])} | {fmt(f.get('serverRunQueueWaitPerRun'), 2)} | "
             f"{beside(f)} |")
 
@@ -72,10 +79,10 @@ lines = [
     "",
     "| server | scenario | participants | connected legs | forwarded pkt/s | pkt per server CPU-s | "
     "server CPU % | load CPU % | loss % | delivered % | sent pkt/s | latency p50 / p99 ms | "
-    "server p50 / p99 ms | viewers per core | server run-queue wait per CPU-s | "
-    "% of floor / of delivered floor, measured beside |",
+    "server p50 / p99 ms | join to first packet p50 / p99 ms | viewers per core | "
+    "server run-queue wait per CPU-s | % of floor / of delivered floor, measured beside |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-    "| ---: | ---: |",
+    "| ---: | ---: | ---: |",
 ] + rows + [""]
 
 for server, res in r["servers"].items():

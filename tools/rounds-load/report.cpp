@@ -36,7 +36,9 @@ json latencyJson(std::vector<int64_t>& samples) {
 json distributionJson(std::vector<int64_t> v) {  // values in ns, reported in ms
   if (v.empty()) return nullptr;
   auto p50 = percentile(v, 50);
+  auto p99 = percentile(v, 99);
   return {{"p50", round3(static_cast<double>(*p50) / 1e6)},
+          {"p99", round3(static_cast<double>(*p99) / 1e6)},
           {"max", round3(static_cast<double>(v.back()) / 1e6)}};
 }
 
@@ -333,7 +335,8 @@ void printSummary(const json& r, std::ostream& out) {
   out << "  jitter (ms)     mean " << num(t["jitterMsMean"], "%.3f") << ", max "
       << num(t["jitterMsMax"], "%.3f") << "\n";
   out << "  first packet    p50 " << num(sub(t["joinToFirstPacketMs"], "p50"))
-      << " ms after join, max " << num(sub(t["joinToFirstPacketMs"], "max")) << " ms\n";
+      << " ms after join, p99 " << num(sub(t["joinToFirstPacketMs"], "p99")) << " ms, max "
+      << num(sub(t["joinToFirstPacketMs"], "max")) << " ms\n";
   const json& s = r["server"];
   if (!s.is_null() && s.contains("cpuSeconds")) {
     out << "  server pid " << s["pid"] << "  cpu " << num(s["cpuSeconds"], "%.2f") << " s ("
