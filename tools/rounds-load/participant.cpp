@@ -1,5 +1,6 @@
 #include "participant.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <cstring>
@@ -291,6 +292,12 @@ void Participant::shutdown() {
   if (source_) config_.sharedUdp->detach(config_.leg);
 }
 
+std::chrono::milliseconds browserDtlsTimeout(std::chrono::steady_clock::duration iceRoundTrip) {
+  using std::chrono::milliseconds;
+  auto twice = std::chrono::duration_cast<milliseconds>(2 * iceRoundTrip);
+  return std::clamp(twice, milliseconds(50), milliseconds(3000));
+}
+
 // ---------------------------------------------------------------- timers
 
 void Participant::tick(SteadyTime now) {
@@ -371,6 +378,11 @@ void Participant::onUdpPacket(MutableBytes data, const SocketAddress& from) {
       iceConnected_ = true;
       iceConnectedAt_ = now;
       nextConsentAt_ = now + std::chrono::seconds(5);
+      // The round trip of the check this answers (the latest sent: checks are 100 ms apart).
+      dtlsInitialTimeout_ = config_.dtlsInitialTimeout.count() > 0
+                                ? config_.dtlsInitialTimeout
+                                : browserDtlsTimeout(now - lastCheckAt_);
+      dtls_->setInitialRetransmitTimeout(dtlsInitialTimeout_);
       dtls_->start();  // ClientHello (RFC 5764 §4.1: we answered setup:active)
     }
     return;

@@ -76,7 +76,14 @@ struct ParticipantConfig {
   // participant.
   SharedUdp* sharedUdp = nullptr;
   size_t leg = 0;
+  // The DTLS client's first retransmission timeout; 0: browserDtlsTimeout of the ICE round trip.
+  std::chrono::milliseconds dtlsInitialTimeout{0};
 };
+
+// What a browser's DTLS client waits before its first retransmission: Chrome's WebRTC derives it
+// from the ICE round-trip time instead of RFC 6347's fixed 1 s (twice the round trip here, kept
+// between 50 ms and 3 s), so a lost flight costs a browser tens of milliseconds, not a second.
+std::chrono::milliseconds browserDtlsTimeout(std::chrono::steady_clock::duration iceRoundTrip);
 
 // Shared by the participants of one run: who is who, so a probe's publisher index can be named.
 struct RunDirectory {
@@ -117,6 +124,7 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   std::optional<SteadyTime> joinedAt() const { return joinedAt_; }
   std::optional<SteadyTime> iceConnectedAt() const { return iceConnectedAt_; }
   std::optional<SteadyTime> dtlsConnectedAt() const { return dtlsConnectedAt_; }
+  std::chrono::milliseconds dtlsInitialTimeout() const { return dtlsInitialTimeout_; }
   std::optional<SteadyTime> firstPacketAt() const { return firstPacketAt_; }
   const std::vector<OfferedTrack>& tracks() const { return tracks_; }
   std::map<uint32_t, StreamStats>& streams() { return streams_; }
@@ -217,6 +225,7 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   ServerTransport serverTransport_;
   bool iceConnected_ = false;
   SteadyTime lastCheckAt_{};
+  std::chrono::milliseconds dtlsInitialTimeout_{0};  // as set when ICE connected
   SteadyTime nextConsentAt_{};
 
   std::optional<uint8_t> audioPt_;
