@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/assert.hpp"
 #include "common/log.hpp"
 
 namespace rounds {
@@ -53,11 +54,66 @@ json Conference::participantsJson(const std::string& room) const {
   return list;
 }
 
-json Conference::sessionJson(Participant& p, json participants) {
+namespace {
+// Stands for the participant list in sessionJson's data until withParticipants() puts the list's
+// text there. Control characters never reach a name or id (signalling.cpp), so nothing else in a
+// message dumps to the same text.
+constexpr const char* kParticipantsPlaceholder = "\x01participants\x01";
+}  // namespace
+
+void Conference::describeInto(std::string& out, const Participant& p) const {
+  const auto flag = [&](const char* key, bool value) {
+    out += key;
+    out += value ? "true" : "false";
+  };
+  out += "{\"id\":";
+  signalling::appendJsonString(out, p.id);
+  out += ",\"name\":";
+  signalling::appendJsonString(out, p.name);
+  flag(",\"audioMuted\":", p.audioMuted);
+  flag(",\"videoMuted\":", p.videoMuted);
+  flag(",\"audioLocked\":", p.audioLocked);
+  flag(",\"screen\":", hasScreen(p));
+  if (p.identity) {
+    out += ",\"organisation\":";
+    signalling::appendJsonString(out, p.identity->organisation);
+    out += ",\"country\":";
+    signalling::appendJsonString(out, p.identity->country);
+    out += ",\"role\":";
+    signalling::appendJsonString(out, p.identity->role);
+    flag(",\"host\":", p.identity->host);
+  }
+  out += '}';
+}
+
+std::string Conference::participantsText(const std::string& room,
+                                         const std::string& exceptId) const {
+  std::string out = "[";
+  if (auto it = rooms_.find(room); it != rooms_.end()) {
+    for (const auto& id : it->second) {
+      if (id == exceptId) continue;
+      if (out.size() > 1) out += ',';
+      describeInto(out, *participants_.at(id));
+    }
+  }
+  out += ']';
+  return out;
+}
+
+std::string Conference::withParticipants(std::string text, const std::string& room,
+                                         const std::string& exceptId) const {
+  static const std::string marker = json(kParticipantsPlaceholder).dump();
+  const size_t at = text.find(marker);
+  RELEASE_ASSERT(at != std::string::npos, "a session message without its placeholder");
+  text.replace(at, marker.size(), participantsText(room, exceptId));
+  return text;
+}
+
+json Conference::sessionJson(Participant& p) {
   json data{{"participantId", p.id},
             {"room", p.room},
             {"self", describe(p)},
-            {"participants", std::move(participants)},
+            {"participants", kParticipantsPlaceholder},
             {"hands", handsJson(p.room)},
             {"receive", receiveJson(p)},
             {"iceServers", iceServersJson(p.id)}};
@@ -267,10 +323,12 @@ void Conference::enterRoom(const std::shared_ptr<WsConnection>& conn,
   std::optional<int64_t> personId;
   if (p->identity && p->identity->personId != 0) personId = p->identity->personId;
   p->attendanceId = attendance_.joined(req.room, p->id, p->name, personId);
-  json data = sessionJson(*p, participantsJson(req.room));
+  // The others present: the newcomer is not in the member list yet.
+  json data = sessionJson(*p);
   bool host = isHost(*p);
-  conn->send(replyId ? signalling::replyOk(*replyId, data)
-                     : signalling::notification("lobby-admitted", data));
+  conn->send(withParticipants(replyId ? signalling::replyOk(*replyId, data)
+                                      : signalling::notification("lobby-admitted", data),
+                              req.room, ""));
   std::string pid = p->id;
   connections_[conn->id()].participantId = pid;
   members.push_back(pid);

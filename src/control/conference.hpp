@@ -220,7 +220,12 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   // Session resumption (session_resume.cpp, docs/signalling.md "Resuming a session").
   std::string issueResumeToken(Participant& p);  // replaces the old one; "" when grace is 0
   // The data of a join (or resume) reply: the session, the room's state, a new resume token.
-  nlohmann::json sessionJson(Participant& p, nlohmann::json participants);
+  // Its `participants` is a placeholder that withParticipants() replaces in the message text.
+  nlohmann::json sessionJson(Participant& p);
+  // `text` (a message with sessionJson's data) with the room's others (`exceptId` left out) as
+  // its participants.
+  std::string withParticipants(std::string text, const std::string& room,
+                               const std::string& exceptId) const;
   void resendOfferLater(Participant& p);  // an offer in flight is sent again once a socket is back
   void detach(Participant& p);                   // the socket is gone: wait for a resume
   void handleResume(const std::shared_ptr<WsConnection>& conn, int64_t id,
@@ -249,6 +254,11 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   bool noteBadMessage(const std::shared_ptr<WsConnection>& conn);
   Participant* find(const std::string& id);
   nlohmann::json describe(const Participant& p) const;
+  // describe(p) as JSON text appended to `out`, built without a json object: a join reply lists
+  // everyone present, N descriptions per join, O(N²) for a briefing's arrivals.
+  void describeInto(std::string& out, const Participant& p) const;
+  // The room's participants but `exceptId`, as a JSON array text.
+  std::string participantsText(const std::string& room, const std::string& exceptId = "") const;
 
   ConferenceConfig config_;
   MediaEngine& media_;

@@ -90,14 +90,11 @@ void Conference::handleResume(const std::shared_ptr<WsConnection>& conn, int64_t
   ++sessionStats_.resumed;
 
   // The reply a join gets, without oneself among the participants (the page keeps its own tile).
-  json others = json::array();
-  for (const auto& other : participantsJson(p->room))
-    if (other.value("id", "") != p->id) others.push_back(other);
-  json data = sessionJson(*p, std::move(others));  // a new token: the used one is dead from here
+  json data = sessionJson(*p);  // a new token: the used one is dead from here
   // This list has every roster change so far, also those still waiting for the others.
   if (auto r = rosters_.find(p->room); r != rosters_.end()) p->rosterSeen = r->second.seq;
   data["resumed"] = true;
-  conn->send(signalling::replyOk(id, data));
+  conn->send(withParticipants(signalling::replyOk(id, data), p->room, p->id));
   if (agendas_.count(p->room))
     conn->send(signalling::notification("agenda", json{{"agenda", agendaJson(p->room)}}));
   spdlog::info("room {}: {} resumed on a new socket", p->room, p->id);

@@ -128,5 +128,9 @@ std::optional<std::string> normalizeDisplayName(std::string_view name);
 std::string replyOk(int64_t id, const nlohmann::json& data);
 std::string replyError(std::optional<int64_t> id, const Error& error);
 std::string notification(std::string_view type, nlohmann::json fields);
+// Appends `s` as a JSON string literal (RFC 8259 §7): quotes, backslash and control characters
+// escaped, UTF-8 passed through, an invalid UTF-8 byte replaced by U+FFFD (as the messages'
+// dump does). For text built without a json object (Conference's participant lists).
+void appendJsonString(std::string& out, std::string_view s);
 
 }  // namespace rounds::signalling

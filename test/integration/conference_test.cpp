@@ -530,6 +530,31 @@ TEST_F(RosterTest, AResumedSessionIsNotToldWhatItsResumeReplyListed) {
   EXPECT_EQ(news(b2, 0ms), "") << "C was in B's resume reply";
 }
 
+// The join and resume replies' lists are written as text (Conference::describeInto), the other
+// messages through describe(): both must say the same about everyone.
+TEST_F(RosterTest, JoinAndResumeRepliesListTheOthersAsDescribeDoes) {
+  auto a = open(), b = open(), c = open();
+  joinAs(a, "Dr \"Quote\" \\ O'Neil");
+  joinAs(b, "\xE7\x8E\x8B\xE5\x8C\xBB\xE7\x94\x9F \xF0\x9F\x9A\x91");
+  sendReq(b, {{"type", "update"}, {"audioMuted", true}});
+  json reply = join(c, "C");
+  ASSERT_TRUE(reply.value("ok", false));
+  const std::string cId = reply["data"]["participantId"];
+  json others = json::array();
+  for (const json& p : conf_->participantsJson("r1"))
+    if (p["id"] != cId) others.push_back(p);
+  ASSERT_EQ(others.size(), 2u);
+  EXPECT_EQ(reply["data"]["participants"], others);
+  EXPECT_TRUE(others[1]["audioMuted"].get<bool>());
+
+  conf_->onWsClose(c);  // dropped: C resumes on a new socket
+  auto c2 = open();
+  sendReq(c2, {{"type", "resume"}, {"room", "r1"}, {"token", reply["data"]["resumeToken"]}});
+  json resumed = next(c2, "reply");
+  ASSERT_TRUE(resumed.value("ok", false)) << resumed.dump();
+  EXPECT_EQ(resumed["data"]["participants"], others);
+}
+
 TEST_F(RosterTest, NothingAboutSomeoneOvertakesTheirArrival) {
   auto a = open(), b = open(), c = open();
   joinAs(a, "A");

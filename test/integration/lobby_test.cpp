@@ -94,6 +94,12 @@ TEST_F(LobbyTest, StrangerWaitsUntilAHostAdmits) {
   json admitted = next(stranger, "lobby-admitted");
   ASSERT_FALSE(admitted.is_null());
   EXPECT_EQ(admitted["participants"].size(), 2u);
+  // Written as text (with the directory's labels): the same as describe() says of them.
+  json others = json::array();
+  for (const json& p : conf_->participantsJson(room_))
+    if (p["id"] != admitted["participantId"]) others.push_back(p);
+  EXPECT_EQ(admitted["participants"], others);
+  EXPECT_TRUE(others[0].contains("organisation")) << others.dump();
   EXPECT_EQ(admitted["self"]["name"], "Walk-in");
   EXPECT_FALSE(admitted["self"].contains("role"));
   EXPECT_EQ(next(host, "lobby")["waiting"], json::array());

@@ -23,6 +23,36 @@ RequestError err(std::string_view text) {
   return std::get<RequestError>(r);
 }
 
+// What appendJsonString writes parses back to the same string (or, for bytes that are not
+// UTF-8, to U+FFFD in their place), as nlohmann's own dump does.
+std::string viaAppend(std::string_view in) {
+  std::string out;
+  appendJsonString(out, in);
+  return nlohmann::json::parse(out).get<std::string>();
+}
+
+TEST(AppendJsonString, RoundTripsQuotesBackslashesControlsAndUnicode) {
+  for (std::string s : {std::string(""), std::string("plain"), std::string("Dr \"Quote\" O'Neil"),
+                        std::string("back\\slash / slash"), std::string("\xE7\x8E\x8B\xE5\x8C\xBB\xE7\x94\x9F"),
+                        std::string("\xF0\x9F\x9A\x91 ambulance"), std::string("tab\tnew\nline\rcr\b\f\x7F")}) {
+    EXPECT_EQ(viaAppend(s), s) << s;
+  }
+  std::string controls;
+  for (int c = 0; c < 0x20; ++c) controls += static_cast<char>(c);
+  EXPECT_EQ(viaAppend(controls), controls);
+}
+
+TEST(AppendJsonString, InvalidUtf8BecomesReplacementCharacters) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(viaAppend("a\xFF" "b"), "a" + fffd + "b");
+  EXPECT_EQ(viaAppend("\xC0\xAF"), fffd + fffd);        // overlong '/'
+  EXPECT_EQ(viaAppend("\xED\xA0\x80"), fffd + fffd + fffd);  // a UTF-16 surrogate
+  EXPECT_EQ(viaAppend("cut \xE7\x8E"), "cut " + fffd + fffd);  // truncated sequence
+  // The same values nlohmann's dump (with replacement) gives for valid text.
+  const std::string valid = "Ærø \xF0\x9F\x9A\x91 \"x\"";
+  EXPECT_EQ(viaAppend(valid), nlohmann::json::parse(nlohmann::json(valid).dump()).get<std::string>());
+}
+
 TEST(Signalling, ParsesJoin) {
   auto r = ok(R"({"v":1,"id":3,"type":"join","room":"icu-briefing","name":"  Dr. Li Wen  ","audio":true,"video":false})");
   EXPECT_EQ(r.id, 3);
