@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "common/hex.hpp"
@@ -79,6 +80,7 @@ Result<std::shared_ptr<Certificate>> Certificate::generate() {
 }
 
 Certificate::~Certificate() {
+  SSL_CTX_free(static_cast<SSL_CTX*>(context_));  // after every transport: they hold the cert
   X509_free(static_cast<X509*>(x509_));
   EVP_PKEY_free(static_cast<EVP_PKEY*>(key_));
 }

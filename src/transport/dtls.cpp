@@ -108,18 +108,58 @@ bool isDtls(Bytes packet) {
   return !packet.empty() && packet[0] >= 20 && packet[0] <= 63;
 }
 
+void* Certificate::dtlsContext(std::string& error) const {
+  std::call_once(contextOnce_, [this] {
+    srtpGlobalInit();
+    ERR_clear_error();
+    SSL_CTX* ctx = SSL_CTX_new(DTLS_method());
+    if (!ctx) {
+      contextError_ = opensslErrors("SSL_CTX_new");
+      return;
+    }
+    SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION);
+    // We pin the MTU ourselves; no tickets or renegotiation on a media association.
+    SSL_CTX_set_options(ctx, SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
+                                 SSL_OP_CIPHER_SERVER_PREFERENCE);
+    // Every association has a handshake of its own: no session is kept for resumption, which
+    // would also skip the certificate the fingerprint check needs (RFC 5763 §5).
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_read_ahead(ctx, 1);
+    // RFC 5764 §4.1.2: our preference order; GCM only when libsrtp2 can actually do it.
+    std::string profiles;
+    if (srtpProfileSupported(SrtpProfile::AeadAes128Gcm)) profiles = "SRTP_AEAD_AES_128_GCM:";
+    profiles += "SRTP_AES128_CM_SHA1_80";
+    bool ok = SSL_CTX_use_certificate(ctx, static_cast<X509*>(x509_)) == 1 &&
+              SSL_CTX_use_PrivateKey(ctx, static_cast<EVP_PKEY*>(key_)) == 1 &&
+              SSL_CTX_check_private_key(ctx) == 1 &&
+              SSL_CTX_set_cipher_list(ctx, kCipherList) == 1 &&
+              SSL_CTX_set1_groups_list(ctx, kGroups) == 1 &&
+              SSL_CTX_set_tlsext_use_srtp(ctx, profiles.c_str()) == 0;  // 0 means success here
+    if (!ok) {
+      contextError_ = opensslErrors("configuring the DTLS context");
+      SSL_CTX_free(ctx);
+      return;
+    }
+    // RFC 5763 §5: both ends present a certificate; the server insists on the client's.
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                       acceptPeerCertificate);
+    context_ = ctx;
+  });
+  if (!context_) error = contextError_.empty() ? "no DTLS context" : contextError_;
+  return context_;
+}
+
 struct DtlsTransport::Impl {
   Impl(DtlsTransport& o, Role r) : owner(o), role(r) {}
   ~Impl() {
     *alive = false;
-    if (ssl) SSL_free(ssl);  // frees both BIOs
-    if (ctx) SSL_CTX_free(ctx);
+    if (ssl) SSL_free(ssl);  // frees both BIOs; the context is the certificate's
   }
 
   DtlsTransport& owner;
   Role role;
   std::shared_ptr<Certificate> cert;
-  SSL_CTX* ctx = nullptr;
+  SSL_CTX* ctx = nullptr;  // the certificate's, shared
   SSL* ssl = nullptr;
   BIO* rbio = nullptr;  // BIO_s_mem, owned by ssl
   Outbox outbox;
@@ -153,32 +193,8 @@ bool DtlsTransport::Impl::init(std::shared_ptr<Certificate> certificate) {
   }
   srtpGlobalInit();
   ERR_clear_error();
-  ctx = SSL_CTX_new(DTLS_method());
-  if (!ctx) {
-    failReason = opensslErrors("SSL_CTX_new");
-    return false;
-  }
-  SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION);
-  // We pin the MTU ourselves; no tickets or renegotiation on a media association.
-  SSL_CTX_set_options(ctx, SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
-                               SSL_OP_CIPHER_SERVER_PREFERENCE);
-  SSL_CTX_set_read_ahead(ctx, 1);
-  // RFC 5764 §4.1.2: our preference order; GCM only when libsrtp2 can actually do it.
-  std::string profiles;
-  if (srtpProfileSupported(SrtpProfile::AeadAes128Gcm)) profiles = "SRTP_AEAD_AES_128_GCM:";
-  profiles += "SRTP_AES128_CM_SHA1_80";
-  bool ok = SSL_CTX_use_certificate(ctx, static_cast<X509*>(cert->x509())) == 1 &&
-            SSL_CTX_use_PrivateKey(ctx, static_cast<EVP_PKEY*>(cert->privateKey())) == 1 &&
-            SSL_CTX_check_private_key(ctx) == 1 &&
-            SSL_CTX_set_cipher_list(ctx, kCipherList) == 1 &&
-            SSL_CTX_set1_groups_list(ctx, kGroups) == 1 &&
-            SSL_CTX_set_tlsext_use_srtp(ctx, profiles.c_str()) == 0;  // 0 means success here
-  if (!ok) {
-    failReason = opensslErrors("configuring the DTLS context");
-    return false;
-  }
-  // RFC 5763 §5: both ends present a certificate; the server insists on the client's.
-  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, acceptPeerCertificate);
+  ctx = static_cast<SSL_CTX*>(cert->dtlsContext(failReason));
+  if (!ctx) return false;
 
   ssl = SSL_new(ctx);
   rbio = BIO_new(BIO_s_mem());

@@ -1,11 +1,13 @@
 // DTLS 1.2 (RFC 6347) over OpenSSL memory BIOs, for DTLS-SRTP (RFC 5764): handshake, peer
 // certificate fingerprint check (RFC 8122), SRTP key export, close_notify. The only code that
 // calls OpenSSL's SSL API. No sockets: records in via processPacket(), out via the listener.
-// Threading: a DtlsTransport belongs to one worker thread; a Certificate is immutable and shared.
+// Threading: a DtlsTransport belongs to one worker thread; a Certificate is shared by all threads
+// (immutable but for its DTLS context, made once under std::call_once).
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,12 +27,20 @@ class Certificate {
   const std::string& fingerprintSha256() const { return fingerprint_; }  // "AB:CD:..."
   void* x509() const { return x509_; }     // X509*
   void* privateKey() const { return key_; }  // EVP_PKEY*
+  // The DTLS context (SSL_CTX*) every DtlsTransport with this certificate shares, configured on
+  // first use (dtls.cpp): a context per transport cost more than the rest of creating a peer.
+  // OpenSSL lets threads create sessions from one context at once. Null if configuring failed,
+  // with the reason in `error`.
+  void* dtlsContext(std::string& error) const;
 
  private:
   Certificate() = default;
   void* x509_ = nullptr;
   void* key_ = nullptr;
   std::string fingerprint_;
+  mutable std::once_flag contextOnce_;
+  mutable void* context_ = nullptr;  // SSL_CTX*, freed with the certificate
+  mutable std::string contextError_;
 };
 
 // RFC 7983: first byte 20..63.
