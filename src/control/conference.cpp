@@ -56,8 +56,9 @@ json Conference::participantsJson(const std::string& room) const {
 
 namespace {
 // Stands for the participant list in sessionJson's data until withParticipants() puts the list's
-// text there. Control characters never reach a name or id (signalling.cpp), so nothing else in a
-// message dumps to the same text.
+// text there. Its dumped form is the first match in the message: objects dump their keys in order,
+// `data` comes first in a reply, and within it only `hands`, `iceServers` and `participantId`
+// (ids, URLs, TURN credentials: never this string) come before `participants`.
 constexpr const char* kParticipantsPlaceholder = "\x01participants\x01";
 }  // namespace
 
