@@ -64,6 +64,11 @@ void Peer::setRemoteParameters(const std::string& ufrag, const std::string& fpAl
   if (!dtlsStarted_) {
     dtlsStarted_ = true;
     dtls_.start();
+    if (!earlyDtls_.empty()) {
+      std::vector<uint8_t> early = std::move(earlyDtls_);
+      earlyDtls_ = {};
+      dtls_.processPacket(early);
+    }
   }
 }
 
@@ -100,9 +105,13 @@ void Peer::receiveStun(Bytes packet, const stun::Message& msg, const SocketAddre
 void Peer::receiveDtls(Bytes packet, const SocketAddress& from) {
   if (closed_) return;
   if (!dtlsStarted_) {
-    // The answer (with the browser's fingerprint) has not reached us yet; the browser
-    // retransmits its ClientHello, so dropping it costs one retransmission interval.
-    ++counters_.droppedOther;
+    // The answer (with the browser's fingerprint) has not reached us yet: keep the record for
+    // setRemoteParameters (a retransmission replaces it).
+    if (packet.size() > kMaxEarlyDtls) {
+      ++counters_.droppedOther;
+      return;
+    }
+    earlyDtls_.assign(packet.begin(), packet.end());
     return;
   }
   dtls_.processPacket(packet);

@@ -271,6 +271,12 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   std::unique_ptr<SrtpSession> srtpIn_;
   std::unique_ptr<SrtpSession> srtpOut_;
   bool dtlsStarted_ = false;
+  // A DTLS record that arrived before the answer: the browser's ClientHello races the answer,
+  // which reaches the worker through the control thread. Kept (the latest, at most
+  // kMaxEarlyDtls bytes) and handed to DTLS when it starts, as WebRTC itself does; dropping it
+  // cost the newcomer a retransmission interval (docs/performance.md).
+  static constexpr size_t kMaxEarlyDtls = 2048;
+  std::vector<uint8_t> earlyDtls_;
   bool closed_ = false;
   uint32_t rtcpSsrc_ = 0;
   std::map<uint64_t, std::unique_ptr<Producer>> producers_;

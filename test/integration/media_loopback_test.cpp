@@ -124,6 +124,28 @@ TEST_F(MediaLoopback, ForwardsRtpWithRewrittenSsrcAndContinuousSequence) {
   EXPECT_GE(s.rtpForwarded, static_cast<uint64_t>(kPackets));
 }
 
+// A browser's ClientHello can reach the worker before its answer does (the answer goes through
+// the control thread). The server keeps it and answers once the answer arrives; dropping it left
+// the newcomer waiting for its DTLS retransmission. This client would not retransmit for 30 s.
+TEST_F(MediaLoopback, AClientHelloBeforeTheAnswerIsKeptNotDropped) {
+  auto desc = createPeer("early", "r1");
+  test::TestPeer peer(clientCert_);
+  peer.setDtlsInitialTimeout(30s);
+  bool ok = false;
+  std::thread client([&] { ok = peer.connect(desc, 5000ms); });
+  for (int i = 0; i < 200 && !peer.clientHelloSent(); ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(peer.clientHelloSent());
+  std::this_thread::sleep_for(100ms);  // the ClientHello reaches the worker before the answer
+  engine_->setRemoteParameters("early", peer.ufrag(), "sha-256", peer.fingerprint());
+  settle();
+  client.join();
+  EXPECT_TRUE(ok) << "the early ClientHello was dropped";
+  EXPECT_TRUE(runUntil([&] {
+    return std::find(events_.connected.begin(), events_.connected.end(), "early") !=
+           events_.connected.end();
+  }));
+}
+
 TEST_F(MediaLoopback, SubscriberPliBecomesPliToPublisher) {
   auto alice = connectPeer("alice", "room1");
   auto bob = connectPeer("bob", "room1");

@@ -170,6 +170,7 @@ bool TestPeer::connect(const TransportDescription& server, std::chrono::millisec
       if (msg && msg->type == stun::kBindingSuccess && !iceDone) {
         iceDone = true;
         dtls_->start();  // ClientHello
+        clientHelloSent_ = true;
       }
     } else if (isDtls(pkt)) {
       dtls_->processPacket(pkt);

@@ -4,6 +4,8 @@
 // Threading: one test thread.
 #pragma once
 
+#include <atomic>
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -32,6 +34,10 @@ class TestPeer : public DtlsTransport::Listener {
   // ICE check with USE-CANDIDATE, then the DTLS handshake. False on timeout or failure.
   bool connect(const TransportDescription& server, std::chrono::milliseconds timeout);
   bool connected() const { return srtpOut_ != nullptr; }
+  // Whether connect() has sent its ClientHello (ICE done); readable from another thread.
+  bool clientHelloSent() const { return clientHelloSent_; }
+  // Before connect(): the DTLS client's first retransmission timeout (default RFC 6347's 1 s).
+  void setDtlsInitialTimeout(Millis timeout) { dtls_->setInitialRetransmitTimeout(timeout); }
   // A consent-freshness check (RFC 7675); the response is consumed by receive().
   void sendConsentCheck();
   // ICE restart (RFC 8445 §9) as a browser does it after a network change: with `newSocket` a
@@ -75,6 +81,7 @@ class TestPeer : public DtlsTransport::Listener {
 
   std::shared_ptr<Certificate> cert_;
   std::unique_ptr<DtlsTransport> dtls_;
+  std::atomic<bool> clientHelloSent_{false};
   int fd_ = -1;
   SocketAddress local_;
   SocketAddress server_;
