@@ -31,19 +31,9 @@ Conference::Participant* Conference::find(const std::string& id) {
 }
 
 json Conference::describe(const Participant& p) const {
-  json j{{"id", p.id},
-         {"name", p.name},
-         {"audioMuted", p.audioMuted},
-         {"videoMuted", p.videoMuted},
-         {"audioLocked", p.audioLocked},
-         {"screen", hasScreen(p)}};
-  if (p.identity) {
-    j["organisation"] = p.identity->organisation;
-    j["country"] = p.identity->country;
-    j["role"] = p.identity->role;
-    j["host"] = p.identity->host;
-  }
-  return j;
+  std::string text;
+  describeInto(text, p);  // the one list of a participant's fields
+  return json::parse(text);
 }
 
 json Conference::participantsJson(const std::string& room) const {

@@ -254,8 +254,8 @@ class Conference : public WsHandler, public MediaEvents, public RoomEvents {
   bool noteBadMessage(const std::shared_ptr<WsConnection>& conn);
   Participant* find(const std::string& id);
   nlohmann::json describe(const Participant& p) const;
-  // describe(p) as JSON text appended to `out`, built without a json object: a join reply lists
-  // everyone present, N descriptions per join, O(N²) for a briefing's arrivals.
+  // p as JSON text appended to `out` (describe() parses it): the join reply lists everyone present
+  // from this text without building N objects, O(N²) for a briefing's arrivals.
   void describeInto(std::string& out, const Participant& p) const;
   // The room's participants but `exceptId`, as a JSON array text.
   std::string participantsText(const std::string& room, const std::string& exceptId = "") const;

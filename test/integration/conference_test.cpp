@@ -505,8 +505,11 @@ TEST_F(RosterTest, SomeoneWhoCameAndWentUnseenIsNotMentioned) {
   EXPECT_EQ(news(b, 0ms), "+D");
   std::vector<json> toD = drain(d, 0ms);
   EXPECT_EQ(rosterNews(toD, names_), "-C") << "D saw C in its list, so it hears C left";
-  for (const json& m : toD)
-    if (m.value("type", "") == "participant-left") EXPECT_EQ(m["reason"], "left");
+  for (const json& m : toD) {
+    if (m.value("type", "") == "participant-left") {
+      EXPECT_EQ(m["reason"], "left");
+    }
+  }
 }
 
 TEST_F(RosterTest, AResumedSessionIsNotToldWhatItsResumeReplyListed) {
@@ -530,8 +533,8 @@ TEST_F(RosterTest, AResumedSessionIsNotToldWhatItsResumeReplyListed) {
   EXPECT_EQ(news(b2, 0ms), "") << "C was in B's resume reply";
 }
 
-// The join and resume replies' lists are written as text (Conference::describeInto), the other
-// messages through describe(): both must say the same about everyone.
+// The join and resume replies' lists are spliced into the reply as text: they must parse, name
+// everyone else (not oneself) as participantsJson does, names with quotes and emoji included.
 TEST_F(RosterTest, JoinAndResumeRepliesListTheOthersAsDescribeDoes) {
   auto a = open(), b = open(), c = open();
   joinAs(a, "Dr \"Quote\" \\ O'Neil");

@@ -94,7 +94,7 @@ TEST_F(LobbyTest, StrangerWaitsUntilAHostAdmits) {
   json admitted = next(stranger, "lobby-admitted");
   ASSERT_FALSE(admitted.is_null());
   EXPECT_EQ(admitted["participants"].size(), 2u);
-  // Written as text (with the directory's labels): the same as describe() says of them.
+  // Spliced in as text, with the directory's labels: what participantsJson says of them.
   json others = json::array();
   for (const json& p : conf_->participantsJson(room_))
     if (p["id"] != admitted["participantId"]) others.push_back(p);
