@@ -159,7 +159,6 @@ struct DtlsTransport::Impl {
   DtlsTransport& owner;
   Role role;
   std::shared_ptr<Certificate> cert;
-  SSL_CTX* ctx = nullptr;  // the certificate's, shared
   SSL* ssl = nullptr;
   BIO* rbio = nullptr;  // BIO_s_mem, owned by ssl
   Outbox outbox;
@@ -191,9 +190,8 @@ bool DtlsTransport::Impl::init(std::shared_ptr<Certificate> certificate) {
     failReason = "no certificate";
     return false;
   }
-  srtpGlobalInit();
   ERR_clear_error();
-  ctx = static_cast<SSL_CTX*>(cert->dtlsContext(failReason));
+  auto* ctx = static_cast<SSL_CTX*>(cert->dtlsContext(failReason));  // the certificate's, shared
   if (!ctx) return false;
 
   ssl = SSL_new(ctx);
