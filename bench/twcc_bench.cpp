@@ -95,9 +95,8 @@ void BM_TwccFeedbackToEstimate(benchmark::State& state) {
     size_t n = 0;
     twcc::PacketStatus s;
     while (reader->next(s)) {
-      auto* e = history.find(s.seq);
-      if (!e || e->reported) continue;
-      e->reported = true;
+      auto e = history.takeReport(s.seq);
+      if (!e) continue;
       batch[n++] = {e->sendUs, s.received ? s.arrivalUs : -1, e->size};
     }
     estimator.onFeedback({batch.data(), n}, sendUs + 40'000);

@@ -5,7 +5,8 @@ the server profiled during the steady part of the run (docs/performance.md, "Pro
 running server").
 
 Usage: bench_profile.py BUILD_DIR [--viewers 200] [--publishers 2] [--measure 8]
-                        [--perf OUT.data | --strace OUT.txt | --callgrind OUT.cg]
+                        [--perf OUT.data | --strace OUT.txt | --callgrind OUT.cg |
+                         --heaptrack OUT]
                         [--json OUT.json] [--load-arg=--video-pacing=0 ...] [--rig veth|nic]
 --rig nic delivers the server's datagrams to the generator as a NIC would (bench_netns.py) and
 adds nicThreadCpuPercent: the generator side's NAPI thread over the steady window.
@@ -16,7 +17,9 @@ callgrind with instrumentation off until the measured window, then on for its mi
 OUT.cg.1: user-space instructions, repeatable on a noisy machine; use few viewers (10), the server
 runs tens of times slower, so joining takes longer: give --delay (seconds from the start until the
 profile window) generously and check the dump's call counts (`callgrind_annotate --tree=calling`)
-cover steady media rather than handshakes. Prints the same figures as bench_scenarios.py.
+cover steady media rather than handshakes. --heaptrack runs the server under heaptrack (every
+allocation with its stack, OUT.zst; `heaptrack_print -f OUT.zst` lists peak memory by where it was
+allocated): what each participant holds. Prints the same figures as bench_scenarios.py.
 """
 import argparse
 import json
@@ -43,6 +46,19 @@ def attach_later(argv_for_pid, pid, delay, seconds, out):
     return t
 
 
+def stop_traced(server):
+    """heaptrack's script waits for the server it started and writes its file after the server
+    exits: end the server itself (the script's child), then wait for the script."""
+    kids = subprocess.run(["pgrep", "-P", str(server.pid()), "-x", "rounds"],
+                          capture_output=True, text=True).stdout.split()
+    for k in kids:
+        os.kill(int(k), 15)
+    try:
+        server.proc.wait(120)
+    except subprocess.TimeoutExpired:
+        pass
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
@@ -53,6 +69,7 @@ def main():
     ap.add_argument("--perf")
     ap.add_argument("--strace")
     ap.add_argument("--callgrind")
+    ap.add_argument("--heaptrack")
     ap.add_argument("--delay", type=float, help="seconds until the profile window opens")
     ap.add_argument("--json")
     ap.add_argument("--load-arg", action="append", default=[],
@@ -67,6 +84,8 @@ def main():
     if a.callgrind:
         prefix = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
                   "--callgrind-out-file=" + a.callgrind]
+    elif a.heaptrack:
+        prefix = ["heaptrack", "-o", a.heaptrack]
     server = RoundsServer(a.build, prefix, rig=a.rig)
     server.start()
     helper = None
@@ -100,6 +119,8 @@ def main():
         if helper:
             helper.join(60)
     finally:
+        if a.heaptrack:
+            stop_traced(server)
         server.stop()
     f = figures(rc, r, a.viewers)
     f["wallSeconds"] = round(wall, 1)

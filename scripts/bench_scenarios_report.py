@@ -43,6 +43,27 @@ def load_cpu(f):
     return s
 
 
+def rss_mb(f):
+    """The server's largest resident set over the run, MB ("–" where it was not sampled)."""
+    kb = f.get("serverRssKbMax")
+    return "–" if not kb else fmt(kb / 1024, 1)
+
+
+def memory_per_viewer(res):
+    """Least-squares slope of the server's resident set against viewers over the runs of one
+    shape (two presenters: the briefing and every ramp step where everyone connected), so the
+    fixed part of the process drops out: (KB per viewer, runs, fewest, most viewers) or None."""
+    pts = [(f["viewers"], f["serverRssKbMax"]) for f in [res["briefing"]] + res["ramp"]["steps"]
+           if f.get("serverRssKbMax") and f.get("viewers") is not None
+           and f["connected"] >= f.get("legs", f["participants"])]
+    if len({x for x, _ in pts}) < 2:
+        return None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    slope = (sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts))
+    return slope, len(pts), min(x for x, _ in pts), max(x for x, _ in pts)
+
+
 def ramps(res):
     """(label, ramp) for the veth ramp and, when run, the nic-rig ramp (bench_netns.py)."""
     out = [("ramp", res["ramp"])]
@@ -68,8 +89,8 @@ for server, res in r["servers"].items():
             f"{fmt(f['latencyP50Ms'], 2)} / {fmt(f['latencyP99Ms'], 2)} | "
             f"{fmt(f.get('serverLatencyP50Ms'), 2)} / {fmt(f.get('serverLatencyP99Ms'), 2)} | "
             f"{first_packet(f)} | "
-            f"{fmt(f['viewersPerCore'])} | {fmt(f.get('serverRunQueueWaitPerRun'), 2)} | "
-            f"{beside(f)} |")
+            f"{fmt(f['viewersPerCore'])} | {rss_mb(f)} | "
+            f"{fmt(f.get('serverRunQueueWaitPerRun'), 2)} | {beside(f)} |")
 
 lines = [
     "<!-- SCENARIOS:BEGIN (written by `make bench`; do not edit by hand) -->",
@@ -80,9 +101,10 @@ lines = [
     "| server | scenario | participants | connected legs | forwarded pkt/s | pkt per server CPU-s | "
     "server CPU % | load CPU % | loss % | delivered % | sent pkt/s | latency p50 / p99 ms | "
     "server p50 / p99 ms | join to first packet p50 / p99 ms | viewers per core | "
-    "server run-queue wait per CPU-s | % of floor / of delivered floor, measured beside |",
+    "server memory MB | server run-queue wait per CPU-s | "
+    "% of floor / of delivered floor, measured beside |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-    "| ---: | ---: | ---: |",
+    "| ---: | ---: | ---: | ---: |",
 ] + rows + [""]
 
 for server, res in r["servers"].items():
@@ -107,6 +129,12 @@ for server, res in r["servers"].items():
                          f"{fmt(h['serverLatencyP99Ms'], 2)} ms ({verdict} 5 ms); of it the wait "
                          f"in the receive queue p99 {fmt(h.get('serverReceiveWaitP99Ms'), 2)} ms, "
                          f"the worker's longest tick piece {fmt(h.get('serverTickMaxMs'), 2)} ms.")
+for server, res in r["servers"].items():
+    m = memory_per_viewer(res)
+    if m:
+        lines.append(f"- {server} memory per viewer: {fmt(m[0])} KB (slope of the server's "
+                     f"largest resident set against viewers over {m[1]} runs with two presenters, "
+                     f"{m[2]} to {m[3]} viewers)")
 floor = r.get("floor") or {}
 fl = floor.get("BM_Floor/200")
 if fl:

@@ -352,9 +352,8 @@ void Peer::onTransportFeedback(Bytes packet) {
   int64_t now = nowUs();
   twcc::PacketStatus s;
   while (reader->next(s)) {
-    SendHistory::Entry* e = sendHistory_->find(s.seq);
-    if (!e || e->reported) continue;
-    e->reported = true;
+    auto e = sendHistory_->takeReport(s.seq);
+    if (!e) continue;
     if (e->probeCluster != 0)
       probe_.onProbeFeedback(e->probeCluster, e->sendUs, s.received ? s.arrivalUs : -1, e->size);
     batch[n++] = {e->sendUs, s.received ? s.arrivalUs : -1, e->size};

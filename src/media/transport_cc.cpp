@@ -51,19 +51,44 @@ size_t TwccRecorder::buildFeedback(MutableBytes out, uint32_t senderSsrc, uint32
 }
 
 void SendHistory::onSent(int64_t sendUs, size_t size, uint8_t probeCluster) {
-  Entry& e = ring_[nextSeq_ % kSlots];
-  e.sendUs = sendUs;
-  e.size = static_cast<uint16_t>(std::min<size_t>(size, 0xFFFF));
-  e.seq = nextSeq_;
-  e.reported = false;
-  e.probeCluster = probeCluster;
+  Slot& s = ring_[nextSeq_ % kSlots];
+  s.sendUs = static_cast<uint32_t>(sendUs);
+  s.seqAndSize = static_cast<uint16_t>((nextSeq_ >> kSeqShift) << kSeqShift |
+                                       std::min<size_t>(size, kMaxSize));
+  s.flags = static_cast<uint16_t>(kUsed | probeCluster);
+  lastSendUs_ = sendUs;
   ++nextSeq_;
 }
 
-SendHistory::Entry* SendHistory::find(uint16_t seq) {
-  Entry& e = ring_[seq % kSlots];
-  if (e.sendUs < 0 || e.seq != seq) return nullptr;
-  return &e;
+SendHistory::Slot* SendHistory::at(uint16_t seq) {
+  Slot& s = ring_[seq % kSlots];
+  if (!(s.flags & kUsed) || s.seqAndSize >> kSeqShift != seq >> kSeqShift) return nullptr;
+  return &s;
+}
+
+SendHistory::Packet SendHistory::unpack(const Slot& s) const {
+  Packet p;
+  // Slots are at most kSlots packets old, far less than the 71 minutes 32 bits of microseconds
+  // span, so the newest send time minus the (wrapping) difference is the slot's own.
+  p.sendUs = lastSendUs_ - static_cast<uint32_t>(static_cast<uint32_t>(lastSendUs_) - s.sendUs);
+  p.size = static_cast<uint16_t>(s.seqAndSize & kMaxSize);
+  p.probeCluster = static_cast<uint8_t>(s.flags & 0xFF);
+  p.reported = (s.flags & kReported) != 0;
+  return p;
+}
+
+std::optional<SendHistory::Packet> SendHistory::find(uint16_t seq) const {
+  const Slot* s = const_cast<SendHistory*>(this)->at(seq);
+  if (!s) return std::nullopt;
+  return unpack(*s);
+}
+
+std::optional<SendHistory::Packet> SendHistory::takeReport(uint16_t seq) {
+  Slot* s = at(seq);
+  if (!s || (s->flags & kReported)) return std::nullopt;
+  Packet p = unpack(*s);
+  s->flags |= kReported;
+  return p;
 }
 
 }  // namespace rounds

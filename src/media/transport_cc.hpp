@@ -36,35 +36,54 @@ class TwccRecorder {
   uint64_t feedbacks_ = 0;
 };
 
-// Send side, towards a subscriber: what went out with which transport sequence number.
+// Send side, towards a subscriber: what went out with which transport sequence number. Every
+// subscriber has one, so a slot is 8 bytes (4,096 of them: 32 KB per peer, not 64).
 class SendHistory {
  public:
   static constexpr size_t kSlots = 4096;  // > 1 s of packets; feedback comes every 100 ms
+  static constexpr size_t kMaxSize = 0xFFF;  // sizes are kept up to this (any RTP packet fits)
 
-  struct Entry {
-    int64_t sendUs = -1;
+  struct Packet {
+    int64_t sendUs = 0;
     uint16_t size = 0;
-    uint16_t seq = 0;
-    bool reported = false;  // feedback already counted (a repeated report is not counted twice)
     uint8_t probeCluster = 0;  // a bandwidth probe's padding: its cluster id (0: media)
+    bool reported = false;     // a feedback already counted it
   };
 
   // The next transport sequence number to stamp (does not consume it).
   uint16_t nextSeq() const { return nextSeq_; }
   // Remembers a packet sent with nextSeq() and advances it; `probeCluster`: probe padding.
+  // Send times must not go backwards.
   void onSent(int64_t sendUs, size_t size, uint8_t probeCluster = 0);
   // Skips a sequence number that was stamped but not sent (e.g. protection failed).
   void skip() { ++nextSeq_; }
   // The packet sent with `seq`, if it is still in the ring.
-  Entry* find(uint16_t seq);
+  std::optional<Packet> find(uint16_t seq) const;
+  // find() for a feedback: the packet the first time it is reported, nullopt after (a repeated
+  // report is not counted twice).
+  std::optional<Packet> takeReport(uint16_t seq);
   // Fan-out prefetch hints (Peer::prefetchForSend): the line holding the next sequence number
   // (no load), then the ring slot the next onSent writes (reads that number).
   void prefetchHead() const { __builtin_prefetch(&nextSeq_); }
   void prefetchSlot() const { __builtin_prefetch(&ring_[nextSeq_ % kSlots], 1); }
 
  private:
-  std::array<Entry, kSlots> ring_{};
+  static constexpr unsigned kSeqShift = 12;  // kSlots == 1 << 12: the slot is the seq's low bits
+  static constexpr uint16_t kUsed = 0x100;
+  static constexpr uint16_t kReported = 0x200;
+  struct Slot {
+    uint32_t sendUs = 0;      // low 32 bits (wraps after 71 minutes; see unpack())
+    uint16_t seqAndSize = 0;  // the seq's top 4 bits, then the size's 12
+    uint16_t flags = 0;       // kUsed | kReported | probe cluster (low 8 bits)
+  };
+  static_assert(sizeof(Slot) == 8);
+  static_assert(kSlots == size_t{1} << kSeqShift);
+  Slot* at(uint16_t seq);
+  Packet unpack(const Slot& s) const;
+
+  std::array<Slot, kSlots> ring_{};
   uint16_t nextSeq_ = 1;
+  int64_t lastSendUs_ = 0;  // the newest send time: a slot's full time is reckoned back from it
 };
 
 }  // namespace rounds

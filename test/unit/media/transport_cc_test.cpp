@@ -88,7 +88,7 @@ TEST(SendHistoryTest, RemembersWhatWasSentUntilOverwritten) {
   uint16_t first = h.nextSeq();
   h.onSent(1000, 1200);
   h.onSent(2000, 300);
-  auto* e = h.find(first);
+  auto e = h.find(first);
   ASSERT_TRUE(e);
   EXPECT_EQ(e->sendUs, 1000);
   EXPECT_EQ(e->size, 1200);
@@ -97,7 +97,7 @@ TEST(SendHistoryTest, RemembersWhatWasSentUntilOverwritten) {
   h.skip();
   for (size_t i = 0; i < SendHistory::kSlots; ++i) h.onSent(3000 + static_cast<int64_t>(i), 100);
   EXPECT_FALSE(h.find(first));  // its slot now holds a newer packet
-  auto* newest = h.find(static_cast<uint16_t>(h.nextSeq() - 1));
+  auto newest = h.find(static_cast<uint16_t>(h.nextSeq() - 1));
   ASSERT_TRUE(newest);
   EXPECT_EQ(newest->size, 100);
 }
@@ -108,6 +108,48 @@ TEST(SendHistoryTest, WrapsTheSixteenBitSequence) {
   uint16_t last = static_cast<uint16_t>(h.nextSeq() - 1);
   ASSERT_TRUE(h.find(last));
   EXPECT_EQ(h.find(last)->sendUs, 69999);
+}
+
+TEST(SendHistoryTest, AFeedbackTakesEachPacketOnce) {
+  SendHistory h;
+  uint16_t seq = h.nextSeq();
+  h.onSent(5000, 1100, /*probeCluster=*/7);
+  auto first = h.takeReport(seq);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->sendUs, 5000);
+  EXPECT_EQ(first->size, 1100);
+  EXPECT_EQ(first->probeCluster, 7);
+  EXPECT_FALSE(first->reported);
+  EXPECT_FALSE(h.takeReport(seq));  // a repeated report is not counted again
+  ASSERT_TRUE(h.find(seq));
+  EXPECT_TRUE(h.find(seq)->reported);
+  EXPECT_FALSE(h.takeReport(static_cast<uint16_t>(seq + 1)));  // never sent
+}
+
+// A slot keeps only the low 32 bits of its send time; the full time comes back from the newest
+// one, also across the 71-minute wrap of those bits and on a clock far from zero.
+TEST(SendHistoryTest, SendTimesSurviveTheThirtyTwoBitWrap) {
+  SendHistory h;
+  const int64_t start = (int64_t{5} << 32) - 1500;  // 1.5 ms before a wrap of the low bits
+  uint16_t first = h.nextSeq();
+  for (int i = 0; i < 4; ++i) h.onSent(start + i * 1000, 200 + i);
+  for (int i = 0; i < 4; ++i) {
+    auto p = h.find(static_cast<uint16_t>(first + i));
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->sendUs, start + i * 1000);
+    EXPECT_EQ(p->size, 200 + i);
+  }
+}
+
+// The seq check uses the slot (low 12 bits) and the top 4 bits kept in the slot: a seq that
+// shares the slot but not the top bits is not the packet there.
+TEST(SendHistoryTest, AnotherSeqOnTheSameSlotIsNotFound) {
+  SendHistory h;
+  uint16_t seq = h.nextSeq();
+  h.onSent(1, 60000);  // sizes past kMaxSize are kept as kMaxSize
+  EXPECT_EQ(h.find(seq)->size, SendHistory::kMaxSize);
+  EXPECT_FALSE(h.find(static_cast<uint16_t>(seq + SendHistory::kSlots)));
+  EXPECT_FALSE(h.find(static_cast<uint16_t>(seq - SendHistory::kSlots)));
 }
 
 }  // namespace
