@@ -130,7 +130,8 @@ def main():
             "serverCpuPercent", "loadCpuPercent", "lossPercent", "deliveredPercent",
             "sentPerSecond", "latencyP50Ms", "latencyP99Ms", "serverLatencyP50Ms",
             "serverLatencyP99Ms", "serverReceiveWaitP99Ms", "serverTickP99Ms", "serverTickMaxMs",
-            "serverStatsCallMaxMs", "serverRunQueueWaitPerRun", "nicThreadCpuPercent"]
+            "serverStatsCallMaxMs", "serverRunQueueWaitPerRun", "nicThreadCpuPercent",
+            "serverRssKbMax", "serverQueueDrops", "generatorQueueDrops"]
     print(json.dumps({k: f[k] for k in keys if k in f}))
 
 

@@ -185,6 +185,11 @@ def run_load(build, server, room, participants, publishers, measure, join_ms, ex
         for key, name in (("receiveWait", "serverReceiveWait"), ("tickDuration", "serverTick"),
                           ("statsDuration", "serverStatsCall")):
             report[name] = poller.window(*span, key)
+        # Datagrams the kernel dropped at the server's full receive queue, whole run (joins
+        # included), from the last reading (docs/api.md receiveQueueDrops).
+        if poller.readings:
+            report["serverQueueDrops"] = sum(wk.get("receiveQueueDrops") or 0
+                                             for wk in poller.readings[-1][1])
     if nic:
         w = report.get("steady") or {}
         report["nicThreadCpuPercent"] = nic.percent(t0 + (w.get("fromS") or 0),
@@ -357,6 +362,10 @@ def figures(rc, r, viewers):
         "serverLatencyP99Ms": None,
         "serverLatency": r.get("serverLatency"),
         "serverRssKbMax": s.get("rssKbMax"),
+        # Datagrams dropped at a full receive queue over the whole run, joins included: the
+        # server's socket (it fell behind) and the generator's (it did): whose loss it was.
+        "serverQueueDrops": r.get("serverQueueDrops"),
+        "generatorQueueDrops": r.get("socketQueueDrops"),
         # Only where the server kept up: a server that falls behind uses less CPU per viewer.
         "viewersPerCore": (viewers / (cpu / 100)) if cpu and viewers and delivered is not None
         and delivered >= 100 - TARGET_LOSS else None,

@@ -90,6 +90,7 @@ for server, res in r["servers"].items():
             f"{fmt(f.get('serverLatencyP50Ms'), 2)} / {fmt(f.get('serverLatencyP99Ms'), 2)} | "
             f"{first_packet(f)} | "
             f"{fmt(f['viewersPerCore'])} | {rss_mb(f)} | "
+            f"{fmt(f.get('serverQueueDrops'))} / {fmt(f.get('generatorQueueDrops'))} | "
             f"{fmt(f.get('serverRunQueueWaitPerRun'), 2)} | {beside(f)} |")
 
 lines = [
@@ -101,10 +102,10 @@ lines = [
     "| server | scenario | participants | connected legs | forwarded pkt/s | pkt per server CPU-s | "
     "server CPU % | load CPU % | loss % | delivered % | sent pkt/s | latency p50 / p99 ms | "
     "server p50 / p99 ms | join to first packet p50 / p99 ms | viewers per core | "
-    "server memory MB | server run-queue wait per CPU-s | "
+    "server memory MB | socket drops server / generator | server run-queue wait per CPU-s | "
     "% of floor / of delivered floor, measured beside |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-    "| ---: | ---: | ---: | ---: |",
+    "| ---: | ---: | ---: | ---: | ---: |",
 ] + rows + [""]
 
 for server, res in r["servers"].items():

@@ -67,6 +67,7 @@ json statsJson(const WorkerStats& s) {
               {"rtpForwarded", s.rtpForwarded},
               {"forwardLatency", latencyJson(s.forwardLatency)},
               {"receiveWait", latencyJson(s.receiveWait)},
+              {"receiveQueueDrops", s.receiveQueueDrops},
               {"tickDuration", latencyJson(s.tickDuration)},
               {"statsDuration", latencyJson(s.statsDuration)},
               {"droppedMalformed", s.droppedMalformed},

@@ -161,6 +161,8 @@ struct WorkerStats {
   LatencyHistogram forwardLatency;
   // Its first part: the wait in the socket's receive queue before a recvmmsg read the datagram.
   LatencyHistogram receiveWait;
+  // Datagrams the kernel dropped because that queue was full: the worker fell behind.
+  uint64_t receiveQueueDrops = 0;
   // How long the worker's loop was held by its own housekeeping, during which arriving packets
   // wait: each 100 ms tick (timers, NACK retries, feedback, reports) and each earlier stats call.
   LatencyHistogram tickDuration;

@@ -39,6 +39,8 @@ Status Worker::start() {
   if (!socket_->timeArrivals())
     spdlog::warn("worker {}: no kernel receive timestamps; forwarding latency starts at recvmmsg",
                  index_);
+  if (!socket_->countDrops())
+    spdlog::warn("worker {}: the kernel will not count receive-queue drops", index_);
   port_ = socket_->localPort();
   if (config_.tcpBasePort != 0) {
     // ICE-TCP beside UDP (RFC 6544): by default the same port number, over TCP.
@@ -318,6 +320,7 @@ WorkerStats Worker::stats() {
     s.packetsSent = socket_->counters().sent;
     s.forwardLatency = socket_->forwardLatency();
     s.receiveWait = socket_->receiveWait();
+    s.receiveQueueDrops = socket_->counters().queueDrops;
   }
   for (auto& [room, r] : routers_) {
     s.rtpForwarded += r->forwarded();

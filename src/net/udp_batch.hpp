@@ -19,9 +19,10 @@ namespace rounds {
 constexpr size_t kUdpSlotSize = 2048;  // > any datagram we accept (MTU 1500) + SRTP trailer
 constexpr size_t kUdpBatch = 32;
 // Room for the control messages of one datagram: on receive an SCM_TIMESTAMPNS (the kernel's
-// receive time) and an IP_PKTINFO (the address it was sent to); on send an IP_PKTINFO (the source
-// address to send from).
-constexpr size_t kUdpControlSize = CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(in_pktinfo));
+// receive time), an IP_PKTINFO (the address it was sent to) and an SO_RXQ_OVFL count (datagrams
+// the socket dropped so far); on send an IP_PKTINFO (the source address to send from).
+constexpr size_t kUdpControlSize =
+    CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(in_pktinfo)) + CMSG_SPACE(sizeof(uint32_t));
 
 struct UdpBatch {
   std::array<std::array<uint8_t, kUdpSlotSize>, kUdpBatch> buffers;

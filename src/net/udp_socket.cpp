@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <optional>
 
 #include "common/log.hpp"
 #include "net/udp_batch.hpp"
@@ -53,6 +54,17 @@ uint32_t destinationOf(const msghdr& h) {
     return info.ipi_addr.s_addr;
   }
   return 0;
+}
+// The socket's drop count (SO_RXQ_OVFL) carried by the datagram of `h`, if the kernel attached
+// one (it does once the count is above zero).
+std::optional<uint32_t> dropsOf(const msghdr& h) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
+    uint32_t drops = 0;
+    std::memcpy(&drops, CMSG_DATA(c), sizeof drops);
+    return drops;
+  }
+  return std::nullopt;
 }
 }  // namespace
 
@@ -121,6 +133,13 @@ bool UdpSocket::receiveDestinations() {
   return destinations_;
 }
 
+bool UdpSocket::countDrops() {
+  int on = 1;
+  dropCounting_ =
+      ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on) == 0;
+  return dropCounting_;
+}
+
 bool UdpSocket::restrictToDevice(const std::string& ifname) {
   return ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(),
                       static_cast<socklen_t>(ifname.size())) == 0;
@@ -164,7 +183,7 @@ void UdpSocket::waitReadable() {
 void UdpSocket::drain() {
   // Bounded so one busy socket cannot starve timers and posted commands on the same loop.
   for (int round = 0; round < 8 && !closed_; ++round) {
-    recv_->prepareReceive(arrivalTimestamps_ || destinations_);
+    recv_->prepareReceive(arrivalTimestamps_ || destinations_ || dropCounting_);
     int n = ::recvmmsg(socket_.native_handle(), recv_->hdr.data(), kBatch, MSG_DONTWAIT, nullptr);
     recv_->received(n);
     if (n <= 0) break;
@@ -174,6 +193,13 @@ void UdpSocket::drain() {
     timespec realNow{};
     if (arrivalTimestamps_) ::clock_gettime(CLOCK_REALTIME, &realNow);
     ++counters_.recvBatches;
+    // The kernel's count only grows (32 bits, wrapping): the batch's last datagram has the latest.
+    if (dropCounting_) {
+      if (auto drops = dropsOf(recv_->hdr[n - 1].msg_hdr)) {
+        uint32_t seen = static_cast<uint32_t>(counters_.queueDrops);
+        counters_.queueDrops += static_cast<uint32_t>(*drops - seen);
+      }
+    }
     for (int i = 0; i < n; ++i) {
       auto& h = recv_->hdr[i];
       ++counters_.received;

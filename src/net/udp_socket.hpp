@@ -45,6 +45,9 @@ class UdpSocket {
     uint64_t truncated = 0;   // datagrams larger than a slot
     uint64_t recvBatches = 0;
     uint64_t sendBatches = 0;
+    // With countDrops(): datagrams the kernel dropped because this socket's receive queue was
+    // full (or its memory accounted out), as of the last datagram read. Lost before we saw them.
+    uint64_t queueDrops = 0;
   };
 
   static Result<std::unique_ptr<UdpSocket>> bind(boost::asio::io_context& io,
@@ -66,6 +69,9 @@ class UdpSocket {
   // For a socket bound to the wildcard address that stands in for many local addresses (the
   // load generator's legs, each with an address of its own). False if the kernel refused.
   bool receiveDestinations();
+  // Asks the kernel to tell, with received datagrams, how many it dropped at this socket's full
+  // receive queue (SO_RXQ_OVFL): counters().queueDrops. False if the kernel refused.
+  bool countDrops();
   // Receives only what arrives through this interface (SO_BINDTODEVICE; needs CAP_NET_RAW).
   bool restrictToDevice(const std::string& ifname);
   // The receive buffer's size in bytes, beyond net.core.rmem_max where the process may
@@ -122,6 +128,7 @@ class UdpSocket {
   UdpSocketGroup* group_ = nullptr;  // set while a member of a group
   bool arrivalTimestamps_ = false;
   bool destinations_ = false;
+  bool dropCounting_ = false;
   bool sendsFromSources_ = false;  // some send slot carried a source address (IP_PKTINFO)
   uint32_t packetDestination_ = 0;
   Counters counters_;

@@ -94,6 +94,11 @@ for (const p of r.participantReports) {
 }
 if (!r.totals.latencyMs || !(r.totals.latencyMs.p99 > 0)) fail('total latency missing');
 if (!r.server || !(r.server.samples >= 2) || !(r.server.rssKbMax > 0)) fail('server usage missing');
+// Both ends count what the kernel dropped at a full receive queue; a 3-participant run drops none.
+if (r.socketQueueDrops !== 0) fail(`generator socket drops: ${r.socketQueueDrops}`);
+for (const w of stats.workers || []) {
+  if (w.receiveQueueDrops !== 0) fail(`server worker ${w.worker} receive-queue drops: ${w.receiveQueueDrops}`);
+}
 // The server took that feedback: 3 s in, it had some from every participant and an estimate
 // of each one's downlink from it (docs/architecture.md, "Congestion control").
 const links = (stats.workers || []).flatMap((w) => w.peerLinks || []);
@@ -115,6 +120,7 @@ const r = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
 const fail = (m) => { console.error('FAIL (--address-pool): ' + m); process.exit(1); };
 if (r.addressPool !== '127.0.1.1') fail(`the run did not use the pool: ${r.addressPool}`);
 if (r.unclaimedDatagrams !== 0) fail(`${r.unclaimedDatagrams} datagrams for no leg`);
+if (r.socketQueueDrops !== 0) fail(`shared socket drops: ${r.socketQueueDrops}`);
 if (r.totals.participantsConnected !== 3) fail('not every participant connected');
 if (r.totals.streamsSubscribed !== 8) fail(`expected 8 subscribed streams, got ${r.totals.streamsSubscribed}`);
 for (const p of r.participantReports) {

@@ -340,7 +340,11 @@ int main(int argc, char** argv) {
       phaseStart = now;
     } else if (phase == Phase::Draining && now - phaseStart >= kDrain) {
       for (auto& p : participants) p->freezeStats();
-      if (sharedUdp) info.unclaimedDatagrams = sharedUdp->unclaimed();
+      if (sharedUdp) {
+        info.unclaimedDatagrams = sharedUdp->unclaimed();
+        info.socketQueueDrops = sharedUdp->socket().counters().queueDrops;
+      }
+      for (auto& p : participants) info.socketQueueDrops += p->ownSocketQueueDrops();
       info.elapsedS = std::chrono::duration<double>(now - start).count();
       report = buildReport(participants, directory, info);
       for (auto& p : participants) p->leave();

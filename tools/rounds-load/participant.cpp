@@ -96,6 +96,7 @@ void Participant::start() {
     auto udp = UdpSocket::bind(io_, *local, *this);
     if (!udp) return fail("udp bind: " + udp.error().message);
     ownUdp_ = std::move(udp.value());
+    ownUdp_->countDrops();
     udp_ = ownUdp_.get();
     if (config_.udpGroup)
       udp_->start(*config_.udpGroup);

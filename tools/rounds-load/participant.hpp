@@ -130,6 +130,9 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   std::map<uint32_t, StreamStats>& streams() { return streams_; }
   // RTP packets received on every stream so far (duplicates included).
   uint64_t packetsReceived() const;
+  // Datagrams the kernel dropped at our own socket's full receive queue (0 on a shared socket,
+  // which counts its own).
+  uint64_t ownSocketQueueDrops() const { return ownUdp_ ? ownUdp_->counters().queueDrops : 0; }
 
   struct Counters {
     uint64_t offers = 0;

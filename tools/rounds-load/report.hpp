@@ -64,6 +64,9 @@ struct RunInfo {
   // no leg's address (dropped).
   std::string addressPool;
   uint64_t unclaimedDatagrams = 0;
+  // Datagrams the kernel dropped at the generator's full receive queue(s) over the whole run:
+  // loss that is the generator's, not the server's.
+  uint64_t socketQueueDrops = 0;
 };
 
 nlohmann::json buildReport(std::vector<std::unique_ptr<Participant>>& participants,

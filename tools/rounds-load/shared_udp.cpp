@@ -32,6 +32,7 @@ Result<std::unique_ptr<SharedUdp>> SharedUdp::open(boost::asio::io_context& io,
   if (!s->socket_->receiveDestinations())
     return makeError("bad_address_pool", "address pool: IP_PKTINFO refused");
   s->socket_->setReceiveBuffer(kReceiveBuffer);
+  s->socket_->countDrops();  // a generator that fell behind shows it (socketQueueDrops)
   s->socket_->start();
   return s;
 }

@@ -190,6 +190,51 @@ TEST_F(UdpSocketTest, ForwardLatencyCountsTheWaitInTheReceiveQueue) {
   EXPECT_LT(h.maxUs(), 1000000);
 }
 
+// Datagrams the kernel dropped at a full receive queue are counted (SO_RXQ_OVFL), as of the next
+// datagram that got in: every datagram sent is then either received or counted as dropped.
+TEST_F(UdpSocketTest, CountsWhatTheKernelDroppedAtAFullReceiveQueue) {
+  Sink sink, quiet;
+  auto rx = bindLoopback(io, sink);
+  auto tx = bindLoopback(io, quiet);
+  ASSERT_TRUE(rx && tx);
+  ASSERT_TRUE(rx->countDrops());
+  ASSERT_TRUE(rx->setReceiveBuffer(1));  // the kernel's minimum: a few datagrams
+  auto to = *SocketAddress::parse("127.0.0.1", rx->localPort());
+  std::array<uint8_t, 1000> payload{};
+  auto burst = [&](size_t count) {
+    for (size_t i = 0; i < count; ++i) tx->send(Bytes(payload.data(), payload.size()), to);
+    tx->flush();
+  };
+  auto readAll = [&] {
+    // Nothing is in flight on loopback once sendmmsg returned; read until the queue is empty.
+    for (int i = 0; i < 20; ++i) io.poll();
+  };
+  rx->start();
+  burst(200);  // nobody reads meanwhile: most of it cannot be queued
+  readAll();
+  burst(1);  // carries the count of what was dropped before it
+  readAll();
+  const auto& c = rx->counters();
+  EXPECT_GT(c.queueDrops, 100u);
+  EXPECT_EQ(c.received + c.queueDrops, 201u);
+  EXPECT_EQ(sink.sizes.size(), c.received);
+
+  // A socket that did not ask counts nothing.
+  Sink other;
+  auto plain = bindLoopback(io, other);
+  ASSERT_TRUE(plain && plain->setReceiveBuffer(1));
+  plain->start();
+  auto toPlain = *SocketAddress::parse("127.0.0.1", plain->localPort());
+  for (size_t i = 0; i < 200; ++i) tx->send(Bytes(payload.data(), payload.size()), toPlain);
+  tx->flush();
+  readAll();
+  tx->send(Bytes(payload.data(), payload.size()), toPlain);
+  tx->flush();
+  readAll();
+  EXPECT_LT(plain->counters().received, 201u);
+  EXPECT_EQ(plain->counters().queueDrops, 0u);
+}
+
 // One socket bound to the wildcard address on loopback stands in for many local addresses (the
 // load generator's legs): it learns which address each datagram was sent to (IP_PKTINFO) and
 // sends from a chosen one, mixed in one batch with sends from the kernel's choice.
