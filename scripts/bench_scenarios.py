@@ -438,7 +438,8 @@ def scenario(build, server_factory, name, participants, publishers, measure, joi
           f"loss {f['lossPercent']}% delivered {fmt(f['deliveredPercent'], 1)}% sent/s {fmt(f['sentPerSecond'])} p50/p99 "
           f"{fmt(f['latencyP50Ms'], 2)}/{fmt(f['latencyP99Ms'], 2)} ms "
           f"server p50/p99 {fmt(f['serverLatencyP50Ms'], 2)}/{fmt(f['serverLatencyP99Ms'], 2)} ms "
-          f"connected {f['connected']}/{f['legs']} ({wall:.0f} s)"
+          f"connected {f['connected']}/{f['legs']} ({wall:.0f} s) "
+          f"drops server/generator {fmt(f.get('serverQueueDrops'))}/{fmt(f.get('generatorQueueDrops'))}"
           + (" of floor / delivered floor beside " + " / ".join(
               f"{fmt(f['percentOfFloorBeside'].get(k))}%" for k in FLOOR_BENCHES)
              if f["percentOfFloorBeside"] else "")
@@ -472,7 +473,7 @@ def run_ramp(build, factory, quick, label):
         eff = f["effectiveLossPercent"]
         if eff is None or eff > MAX_LOSS_RAMP:
             stop_reason = (f"loss {eff:.1f} % > {MAX_LOSS_RAMP} % (gaps or packets not delivered "
-                           "in time)" if eff is not None else "no steady window")
+                           "in time)" if eff is not None else "no steady window") + drops_note(f)
             break
         if (f["serverCpuPercent"] or 0) > SATURATED_CPU:
             stop_reason = f"server core saturated ({f['serverCpuPercent']:.0f} %)"
@@ -483,6 +484,15 @@ def run_ramp(build, factory, quick, label):
     best = best_step(ramp)
     return {"steps": ramp, "stopReason": stop_reason,
             "bestAtTargetLoss": best["scenario"] if best else None}
+
+
+def drops_note(f):
+    """Whose sockets dropped datagrams in a step that lost some: the server's or the generator's
+    (docs/performance.md, "Whose loss")."""
+    sd, gd = f.get("serverQueueDrops"), f.get("generatorQueueDrops")
+    if sd is None and gd is None:
+        return ""
+    return f"; dropped at full receive queues: server {fmt(sd)}, generator {fmt(gd)}"
 
 
 def generator_cpu(f):
