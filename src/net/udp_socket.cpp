@@ -29,42 +29,34 @@ bool wantDontFragment() {
   return !(v && std::strcmp(v, "0") == 0);
 }
 
+// The value of the control message (`level`, `type`) the kernel attached to the datagram of `h`.
+template <typename T>
+std::optional<T> controlValue(const msghdr& h, int level, int type) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
+    if (c->cmsg_level != level || c->cmsg_type != type) continue;
+    T value{};
+    std::memcpy(&value, CMSG_DATA(c), sizeof value);
+    return value;
+  }
+  return std::nullopt;
+}
+
 // How long ago the kernel queued the datagram of `h` (SO_TIMESTAMPNS, CLOCK_REALTIME), against
 // `realNow` read after recvmmsg returned; 0 when it carries no timestamp or the wall clock
 // stepped (an age below 0 or over 1 s is not a queueing delay).
 std::chrono::nanoseconds queuedFor(const msghdr& h, const timespec& realNow) {
-  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
-    timespec at{};
-    std::memcpy(&at, CMSG_DATA(c), sizeof at);
-    int64_t ns = (int64_t{realNow.tv_sec} - at.tv_sec) * 1'000'000'000 +
-                 (int64_t{realNow.tv_nsec} - at.tv_nsec);
-    if (ns < 0 || ns > 1'000'000'000) return {};
-    return std::chrono::nanoseconds(ns);
-  }
-  return {};
+  auto at = controlValue<timespec>(h, SOL_SOCKET, SCM_TIMESTAMPNS);
+  if (!at) return {};
+  int64_t ns = (int64_t{realNow.tv_sec} - at->tv_sec) * 1'000'000'000 +
+               (int64_t{realNow.tv_nsec} - at->tv_nsec);
+  if (ns < 0 || ns > 1'000'000'000) return {};
+  return std::chrono::nanoseconds(ns);
 }
 
 // The destination IPv4 address of the datagram of `h` (IP_PKTINFO), network order; 0 if absent.
 uint32_t destinationOf(const msghdr& h) {
-  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
-    if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_PKTINFO) continue;
-    in_pktinfo info{};
-    std::memcpy(&info, CMSG_DATA(c), sizeof info);
-    return info.ipi_addr.s_addr;
-  }
-  return 0;
-}
-// The socket's drop count (SO_RXQ_OVFL) carried by the datagram of `h`, if the kernel attached
-// one (it does once the count is above zero).
-std::optional<uint32_t> dropsOf(const msghdr& h) {
-  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
-    uint32_t drops = 0;
-    std::memcpy(&drops, CMSG_DATA(c), sizeof drops);
-    return drops;
-  }
-  return std::nullopt;
+  auto info = controlValue<in_pktinfo>(h, IPPROTO_IP, IP_PKTINFO);
+  return info ? info->ipi_addr.s_addr : 0;
 }
 }  // namespace
 
@@ -195,7 +187,8 @@ void UdpSocket::drain() {
     ++counters_.recvBatches;
     // The kernel's count only grows (32 bits, wrapping): the batch's last datagram has the latest.
     if (dropCounting_) {
-      if (auto drops = dropsOf(recv_->hdr[n - 1].msg_hdr)) {
+      // (The kernel attaches the count once it is above zero.)
+      if (auto drops = controlValue<uint32_t>(recv_->hdr[n - 1].msg_hdr, SOL_SOCKET, SO_RXQ_OVFL)) {
         uint32_t seen = static_cast<uint32_t>(counters_.queueDrops);
         counters_.queueDrops += static_cast<uint32_t>(*drops - seen);
       }
