@@ -113,6 +113,21 @@ class NetnsPair:
                 pass
         return total
 
+    def udp_drops(self, side="server"):
+        """Datagrams the kernel dropped at full receive queues of every UDP socket in one side's
+        namespace so far (the `drops` column of /proc/net/udp and udp6, seen from inside it):
+        the same count for any server, Rounds or Janus."""
+        ns = self.server_ns if side == "server" else self.client_ns
+        total = 0
+        for table in ("/proc/net/udp", "/proc/net/udp6"):
+            out = subprocess.run(["ip", "netns", "exec", ns, "cat", table], capture_output=True,
+                                 text=True).stdout.splitlines()
+            for line in out[1:]:
+                cols = line.split()
+                if cols and cols[-1].isdigit():
+                    total += int(cols[-1])
+        return total
+
     def load_address_args(self):
         """rounds-load's address options for this rig: its legs share one socket, each with an
         address from the pool (ROUNDS_BENCH_ADDRESS_POOL=0: a socket each, for A/B runs)."""

@@ -169,10 +169,15 @@ def run_load(build, server, room, participants, publishers, measure, join_ms, ex
             if p:
                 p.stop()
     sched1 = schedstat(server.pid())
+    if ns is not None:
+        # Drops at the server's sockets, read from its namespace after the run: Janus's too.
+        drops = ns.udp_drops("server")
     try:
         report = json.load(open(path))
     finally:
         os.unlink(path)
+    if ns is not None:
+        report["serverNamespaceUdpDrops"] = drops
     if sched0 and sched1:
         run, wait = sched1[0] - sched0[0], sched1[1] - sched0[1]
         report["serverSched"] = {"runS": run / 1e9, "runQueueWaitS": wait / 1e9}
@@ -364,7 +369,10 @@ def figures(rc, r, viewers):
         "serverRssKbMax": s.get("rssKbMax"),
         # Datagrams dropped at a full receive queue over the whole run, joins included: the
         # server's socket (it fell behind) and the generator's (it did): whose loss it was.
-        "serverQueueDrops": r.get("serverQueueDrops"),
+        # The server's: every UDP socket in its namespace (the kernel's count, any server), else
+        # Rounds' own /api/stats figure.
+        "serverQueueDrops": r.get("serverNamespaceUdpDrops", r.get("serverQueueDrops")),
+        "serverStatsQueueDrops": r.get("serverQueueDrops"),
         "generatorQueueDrops": r.get("socketQueueDrops"),
         # Only where the server kept up: a server that falls behind uses less CPU per viewer.
         "viewersPerCore": (viewers / (cpu / 100)) if cpu and viewers and delivered is not None
