@@ -25,17 +25,24 @@ void TwccRecorder::onPacket(uint16_t seq, int64_t arrivalUs) {
     if (unwrapped - next_ >= static_cast<int64_t>(kSlots)) next_ = unwrapped - kSlots + 1;
     highest_ = unwrapped;
   }
-  size_t slot = static_cast<size_t>(unwrapped) % kSlots;
-  slotSeq_[slot] = unwrapped;
-  arrivals_[slot] = std::max<int64_t>(0, arrivalUs);
+  arrivalUs = std::max<int64_t>(0, arrivalUs);
+  latestArrivalUs_ = std::max(latestArrivalUs_, arrivalUs);
+  Slot& slot = slots_[static_cast<size_t>(unwrapped) % kSlots];
+  slot.seqPlusOne = static_cast<uint32_t>(unwrapped + 1);
+  slot.arrivalUs = static_cast<uint32_t>(arrivalUs);
+}
+
+int64_t TwccRecorder::arrivalOf(int64_t u) const {
+  const Slot& slot = slots_[static_cast<size_t>(u) % kSlots];
+  if (slot.seqPlusOne != static_cast<uint32_t>(u + 1)) return twcc::kNotReceived;
+  // A slot holds one of the last kSlots packets, far younger than the 71 minutes 32 bits of
+  // microseconds span, and no later than the latest arrival.
+  return latestArrivalUs_ -
+         static_cast<uint32_t>(static_cast<uint32_t>(latestArrivalUs_) - slot.arrivalUs);
 }
 
 size_t TwccRecorder::buildFeedback(MutableBytes out, uint32_t senderSsrc, uint32_t mediaSsrc) {
   // Skip leading packets that never arrived: the next feedback starts at the first arrival.
-  auto arrivalOf = [&](int64_t u) {
-    size_t slot = static_cast<size_t>(u) % kSlots;
-    return slotSeq_[slot] == u && arrivals_[slot] >= 0 ? arrivals_[slot] : twcc::kNotReceived;
-  };
   while (pending() && arrivalOf(next_) < 0) ++next_;
   if (!pending()) return 0;
   std::array<int64_t, twcc::kMaxFeedbackPackets> batch;

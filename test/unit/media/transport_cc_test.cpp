@@ -51,6 +51,20 @@ TEST(TwccRecorderTest, ReportsArrivalsAndGapsOnceAcrossTheWrap) {
   EXPECT_EQ(r.feedbacksBuilt(), 2u);
 }
 
+// A slot keeps the low 32 bits of its arrival time; the full time comes back from the latest
+// arrival, also across the 71-minute wrap of those bits.
+TEST(TwccRecorderTest, ArrivalTimesSurviveTheThirtyTwoBitWrap) {
+  TwccRecorder r;
+  const int64_t start = (int64_t{7} << 32) - 1500;
+  for (int i = 0; i < 4; ++i) r.onPacket(static_cast<uint16_t>(100 + i), start + i * 1000);
+  auto got = drain(r);
+  ASSERT_EQ(got.size(), 4u);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_TRUE(got[i].received);
+    EXPECT_EQ(got[i].arrivalUs - got[0].arrivalUs, i * 1000) << i;
+  }
+}
+
 TEST(TwccRecorderTest, ReorderedPacketsWithinAFeedbackAreReported) {
   TwccRecorder r;
   r.onPacket(10, 1'000'000);
