@@ -52,7 +52,7 @@ void BandwidthEstimator::onFeedback(std::span<const PacketResult> packets, int64
 
 std::optional<uint32_t> BandwidthEstimator::ackedBps() const {
   if (ackedCount_ < 2) return std::nullopt;
-  int64_t oldest = acked_[ackedHead_].arrivalUs;
+  int64_t oldest = arrivalOf(acked_[ackedHead_]);
   int64_t span = std::max<int64_t>(lastArrivalUs_ - oldest, kAckedWindowUs / 2);
   return static_cast<uint32_t>(std::min<uint64_t>(ackedBytes_ * 8 * 1'000'000 / span, UINT32_MAX));
 }
@@ -70,11 +70,11 @@ void BandwidthEstimator::onDelivered(const PacketResult& p, int64_t nowUs) {
     ackedHead_ = (ackedHead_ + 1) % acked_.size();
     --ackedCount_;
   }
-  acked_[(ackedHead_ + ackedCount_) % acked_.size()] = {p.arrivalUs, p.size};
+  acked_[(ackedHead_ + ackedCount_) % acked_.size()] = {static_cast<uint32_t>(p.arrivalUs), p.size};
   ++ackedCount_;
   ackedBytes_ += p.size;
   lastArrivalUs_ = std::max(lastArrivalUs_, p.arrivalUs);
-  while (ackedCount_ > 1 && acked_[ackedHead_].arrivalUs < lastArrivalUs_ - kAckedWindowUs) {
+  while (ackedCount_ > 1 && arrivalOf(acked_[ackedHead_]) < lastArrivalUs_ - kAckedWindowUs) {
     ackedBytes_ -= acked_[ackedHead_].size;
     ackedHead_ = (ackedHead_ + 1) % acked_.size();
     --ackedCount_;

@@ -57,10 +57,16 @@ class BandwidthEstimator {
 
   Config config_;
   // Acknowledged rate: delivered bytes over a sliding window of arrival times (§5.5 R_hat).
+  // 8 bytes an entry: the arrival's low 32 bits, the full time reckoned back from
+  // lastArrivalUs_ (entries are no later, and a window of 0.5 s old, far less than 71 minutes).
   struct Acked {
-    int64_t arrivalUs;
+    uint32_t arrivalUs;
     uint32_t size;
   };
+  int64_t arrivalOf(const Acked& a) const {
+    return lastArrivalUs_ -
+           static_cast<uint32_t>(static_cast<uint32_t>(lastArrivalUs_) - a.arrivalUs);
+  }
   std::array<Acked, 1024> acked_{};
   size_t ackedHead_ = 0;
   size_t ackedCount_ = 0;
