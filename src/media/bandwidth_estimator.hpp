@@ -10,6 +10,8 @@
 #include <optional>
 #include <span>
 
+#include "common/low_bits.hpp"
+
 namespace rounds {
 
 class BandwidthEstimator {
@@ -63,10 +65,7 @@ class BandwidthEstimator {
     uint32_t arrivalUs;
     uint32_t size;
   };
-  int64_t arrivalOf(const Acked& a) const {
-    return lastArrivalUs_ -
-           static_cast<uint32_t>(static_cast<uint32_t>(lastArrivalUs_) - a.arrivalUs);
-  }
+  int64_t arrivalOf(const Acked& a) const { return widenLow32(lastArrivalUs_, a.arrivalUs); }
   std::array<Acked, 1024> acked_{};
   size_t ackedHead_ = 0;
   size_t ackedCount_ = 0;

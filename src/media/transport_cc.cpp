@@ -37,8 +37,7 @@ int64_t TwccRecorder::arrivalOf(int64_t u) const {
   if (slot.seqPlusOne != static_cast<uint32_t>(u + 1)) return twcc::kNotReceived;
   // A slot holds one of the last kSlots packets, far younger than the 71 minutes 32 bits of
   // microseconds span, and no later than the latest arrival.
-  return latestArrivalUs_ -
-         static_cast<uint32_t>(static_cast<uint32_t>(latestArrivalUs_) - slot.arrivalUs);
+  return widenLow32(latestArrivalUs_, slot.arrivalUs);
 }
 
 size_t TwccRecorder::buildFeedback(MutableBytes out, uint32_t senderSsrc, uint32_t mediaSsrc) {
@@ -67,17 +66,18 @@ void SendHistory::onSent(int64_t sendUs, size_t size, uint8_t probeCluster) {
   ++nextSeq_;
 }
 
-SendHistory::Slot* SendHistory::at(uint16_t seq) {
-  Slot& s = ring_[seq % kSlots];
-  if (!(s.flags & kUsed) || s.seqAndSize >> kSeqShift != seq >> kSeqShift) return nullptr;
-  return &s;
+std::optional<size_t> SendHistory::slotOf(uint16_t seq) const {
+  const size_t i = seq % kSlots;
+  const Slot& s = ring_[i];
+  if (!(s.flags & kUsed) || s.seqAndSize >> kSeqShift != seq >> kSeqShift) return std::nullopt;
+  return i;
 }
 
 SendHistory::Packet SendHistory::unpack(const Slot& s) const {
   Packet p;
   // Slots are at most kSlots packets old, far less than the 71 minutes 32 bits of microseconds
-  // span, so the newest send time minus the (wrapping) difference is the slot's own.
-  p.sendUs = lastSendUs_ - static_cast<uint32_t>(static_cast<uint32_t>(lastSendUs_) - s.sendUs);
+  // span.
+  p.sendUs = widenLow32(lastSendUs_, s.sendUs);
   p.size = static_cast<uint16_t>(s.seqAndSize & kMaxSize);
   p.probeCluster = static_cast<uint8_t>(s.flags & 0xFF);
   p.reported = (s.flags & kReported) != 0;
@@ -85,16 +85,16 @@ SendHistory::Packet SendHistory::unpack(const Slot& s) const {
 }
 
 std::optional<SendHistory::Packet> SendHistory::find(uint16_t seq) const {
-  const Slot* s = const_cast<SendHistory*>(this)->at(seq);
-  if (!s) return std::nullopt;
-  return unpack(*s);
+  auto i = slotOf(seq);
+  if (!i) return std::nullopt;
+  return unpack(ring_[*i]);
 }
 
 std::optional<SendHistory::Packet> SendHistory::takeReport(uint16_t seq) {
-  Slot* s = at(seq);
-  if (!s || (s->flags & kReported)) return std::nullopt;
-  Packet p = unpack(*s);
-  s->flags |= kReported;
+  auto i = slotOf(seq);
+  if (!i || (ring_[*i].flags & kReported)) return std::nullopt;
+  Packet p = unpack(ring_[*i]);
+  ring_[*i].flags |= kReported;
   return p;
 }
 

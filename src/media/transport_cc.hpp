@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "common/bytes.hpp"
+#include "common/low_bits.hpp"
 
 namespace rounds {
 
@@ -83,13 +84,14 @@ class SendHistory {
   static constexpr uint16_t kUsed = 0x100;
   static constexpr uint16_t kReported = 0x200;
   struct Slot {
-    uint32_t sendUs = 0;      // low 32 bits (wraps after 71 minutes; see unpack())
+    uint32_t sendUs = 0;      // low 32 bits (widenLow32 from the newest send)
     uint16_t seqAndSize = 0;  // the seq's top 4 bits, then the size's 12
     uint16_t flags = 0;       // kUsed | kReported | probe cluster (low 8 bits)
   };
   static_assert(sizeof(Slot) == 8);
   static_assert(kSlots == size_t{1} << kSeqShift);
-  Slot* at(uint16_t seq);
+  // The slot holding `seq`, if it does.
+  std::optional<size_t> slotOf(uint16_t seq) const;
   Packet unpack(const Slot& s) const;
 
   std::array<Slot, kSlots> ring_{};

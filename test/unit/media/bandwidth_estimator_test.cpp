@@ -156,6 +156,30 @@ int64_t feedSteady(BandwidthEstimator& est, int64_t fromUs, double seconds, int6
   return t;
 }
 
+// The acknowledged window keeps the low 32 bits of each arrival time (the receiver's clock): the
+// same packets with arrivals that cross a wrap of those bits give the same acknowledged rate and
+// estimate as with arrivals that do not.
+TEST(BandwidthEstimatorTest, ArrivalsAcrossTheThirtyTwoBitWrapCountTheSame) {
+  BandwidthEstimator plain, wrapping;
+  const int64_t shift = (int64_t{3} << 32) - 500'000;  // the wrap falls half a second in
+  std::vector<BandwidthEstimator::PacketResult> a, b;
+  for (int i = 0; i < 100; ++i) {  // 2 s of 1,200-byte packets every 20 ms, feedback every 5
+    int64_t send = i * 20'000, arrive = 40'000 + i * 20'000;
+    a.push_back({send, arrive, 1200});
+    b.push_back({send, arrive + shift, 1200});
+    if (a.size() == 5) {
+      plain.onFeedback(a, send + 60'000);
+      wrapping.onFeedback(b, send + 60'000);
+      a.clear();
+      b.clear();
+      ASSERT_EQ(plain.ackedBps(), wrapping.ackedBps()) << i;
+      ASSERT_EQ(plain.estimateBps(), wrapping.estimateBps()) << i;
+    }
+  }
+  ASSERT_TRUE(plain.ackedBps());
+  EXPECT_NEAR(*plain.ackedBps(), 480'000, 20'000);  // 1,200 bytes every 20 ms
+}
+
 TEST(BandwidthEstimatorProbeTest, ProbeResultLiftsTheEstimateAboveTheAckedCap) {
   BandwidthEstimator est;
   int64_t t = feedSteady(est, 0, 3.0, 0);
