@@ -374,6 +374,9 @@ def figures(rc, r, viewers):
         "serverQueueDrops": r.get("serverNamespaceUdpDrops", r.get("serverQueueDrops")),
         "serverStatsQueueDrops": r.get("serverQueueDrops"),
         "generatorQueueDrops": r.get("socketQueueDrops"),
+        # Loss recovery over the whole run (docs/load.md): receivers' NACKs, retransmissions
+        # they got back, what the publishers were asked for and resent.
+        "lossRecovery": t.get("lossRecovery"),
         # Only where the server kept up: a server that falls behind uses less CPU per viewer.
         "viewersPerCore": (viewers / (cpu / 100)) if cpu and viewers and delivered is not None
         and delivered >= 100 - TARGET_LOSS else None,
@@ -448,6 +451,8 @@ def scenario(build, server_factory, name, participants, publishers, measure, joi
           f"server p50/p99 {fmt(f['serverLatencyP50Ms'], 2)}/{fmt(f['serverLatencyP99Ms'], 2)} ms "
           f"connected {f['connected']}/{f['legs']} ({wall:.0f} s) "
           f"drops server/generator {fmt(f.get('serverQueueDrops'))}/{fmt(f.get('generatorQueueDrops'))}"
+          + (f" NACKed/RTX back {fmt(lr.get('nackedPackets'))}/{fmt(lr.get('rtxReceived'))}"
+             if (lr := f.get("lossRecovery") or {}) else "")
           + (" of floor / delivered floor beside " + " / ".join(
               f"{fmt(f['percentOfFloorBeside'].get(k))}%" for k in FLOOR_BENCHES)
              if f["percentOfFloorBeside"] else "")

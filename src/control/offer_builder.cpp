@@ -50,20 +50,8 @@ sdp::Codec rtxCodec(const CodecChoice& c) {
 
 // The answer's rtx format whose apt is `pt` (0 if none).
 uint8_t answeredRtx(const sdp::MediaSection& m, uint8_t pt) {
-  std::string apt = "apt=" + std::to_string(pt);
-  for (const auto& c : m.codecs) {
-    if (!iequals(c.name, "rtx")) continue;
-    // fmtp parameters are ';'-separated; apt is the one we need.
-    size_t at = c.fmtp.find(apt);
-    while (at != std::string::npos) {
-      bool startOk = at == 0 || c.fmtp[at - 1] == ';' || c.fmtp[at - 1] == ' ';
-      size_t end = at + apt.size();
-      bool endOk = end == c.fmtp.size() || c.fmtp[end] == ';' || c.fmtp[end] == ' ';
-      if (startOk && endOk) return c.payloadType;
-      at = c.fmtp.find(apt, at + 1);
-    }
-  }
-  return 0;
+  const sdp::Codec* rtx = m.rtxFor(pt);
+  return rtx ? rtx->payloadType : 0;
 }
 
 // RFC 8853 §5.3.2: the layers the answer will send, lowest first (our order), keeping only rids we
@@ -255,11 +243,7 @@ Result<AnswerInfo> readAnswer(const sdp::SessionDescription& answer,
     if (t.kind == MediaKind::Video && plan[i].simulcast) t.rids = answeredRids(m);
     if (t.kind == MediaKind::Video) {
       t.rtxPayloadType = answeredRtx(m, t.codec.payloadType);
-      // RFC 4588 §8.1: "a=ssrc-group:FID <media> <rtx>".
-      for (const auto& g : m.ssrcGroups)
-        if (t.rtxPayloadType != 0 && t.ssrc && g.semantics == "FID" && g.ssrcs.size() == 2 &&
-            g.ssrcs[0] == *t.ssrc)
-          t.rtxSsrc = g.ssrcs[1];
+      if (t.rtxPayloadType != 0 && t.ssrc) t.rtxSsrc = m.repairSsrcOf(*t.ssrc);
     }
     info.published.push_back(t);
   }

@@ -74,6 +74,27 @@ std::optional<uint32_t> MediaSection::primarySsrc() const {
   return std::nullopt;
 }
 
+const Codec* MediaSection::rtxFor(uint8_t pt) const {
+  const std::string apt = "apt=" + std::to_string(pt);
+  for (const Codec& c : codecs) {
+    if (!equalsIgnoreCase(c.name, "rtx")) continue;
+    // fmtp parameters are ';'-separated (browsers also put a space after the ';').
+    for (size_t at = c.fmtp.find(apt); at != std::string::npos; at = c.fmtp.find(apt, at + 1)) {
+      size_t end = at + apt.size();
+      bool startOk = at == 0 || c.fmtp[at - 1] == ';' || c.fmtp[at - 1] == ' ';
+      bool endOk = end == c.fmtp.size() || c.fmtp[end] == ';' || c.fmtp[end] == ' ';
+      if (startOk && endOk) return &c;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<uint32_t> MediaSection::repairSsrcOf(uint32_t media) const {
+  for (const SsrcGroup& g : ssrcGroups)
+    if (g.semantics == "FID" && g.ssrcs.size() == 2 && g.ssrcs[0] == media) return g.ssrcs[1];
+  return std::nullopt;
+}
+
 // RFC 8839 §5.4 / RFC 8122 §5 / RFC 4145 §4: a media-level value overrides the session level.
 std::string SessionDescription::effectiveIceUfrag(const MediaSection& m) const {
   return m.iceUfrag.empty() ? iceUfrag : m.iceUfrag;

@@ -111,6 +111,10 @@ struct MediaSection {
   std::optional<uint8_t> extensionId(std::string_view uri) const;
   // First SSRC that is not the second member of an FID group (i.e. the primary media SSRC).
   std::optional<uint32_t> primarySsrc() const;
+  // RFC 4588 §8.6: the rtx format whose fmtp names `pt` as its apt, or nullptr.
+  const Codec* rtxFor(uint8_t pt) const;
+  // RFC 4588 §8.1: the SSRC paired with `media` in "a=ssrc-group:FID <media> <rtx>", if any.
+  std::optional<uint32_t> repairSsrcOf(uint32_t media) const;
 
   bool operator==(const MediaSection&) const = default;
 };

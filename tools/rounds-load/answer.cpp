@@ -71,6 +71,13 @@ Result<Answer> buildAnswer(const std::string& offerSdp, const AnswerParams& para
         s.ssrcs.push_back({ssrc, "cname", params.cname});
         s.msid = params.cname + " " + (video ? "video" : "audio");
         pt = codec->payloadType;
+        const sdp::Codec* rtx = video && params.rtx ? m.rtxFor(codec->payloadType) : nullptr;
+        if (rtx && params.videoRtxSsrc != 0) {
+          s.codecs.push_back(*rtx);
+          s.ssrcs.push_back({params.videoRtxSsrc, "cname", params.cname});
+          s.ssrcGroups.push_back({"FID", {ssrc, params.videoRtxSsrc}});  // RFC 4588 §8.1
+          out.videoRtxPayloadType = rtx->payloadType;
+        }
       }
     } else if (m.direction == sdp::Direction::SendOnly) {
       OfferedTrack t;
@@ -79,7 +86,17 @@ Result<Answer> buildAnswer(const std::string& offerSdp, const AnswerParams& para
       t.video = video;
       t.ssrc = m.primarySsrc().value_or(0);
       t.active = m.port != 0 && codec && params.receive;
-      if (t.active) s.direction = sdp::Direction::RecvOnly;
+      if (t.active) {
+        s.direction = sdp::Direction::RecvOnly;
+        t.payloadType = codec->payloadType;
+        const sdp::Codec* rtx = video && params.rtx ? m.rtxFor(codec->payloadType) : nullptr;
+        auto repair = rtx && t.ssrc ? m.repairSsrcOf(t.ssrc) : std::nullopt;
+        if (repair) {
+          s.codecs.push_back(*rtx);
+          t.rtxSsrc = *repair;
+          t.rtxPayloadType = rtx->payloadType;
+        }
+      }
       out.tracks.push_back(std::move(t));
     }
     a.media.push_back(std::move(s));

@@ -24,6 +24,11 @@ struct AnswerParams {
   bool receive = true;  // false: the server's sendonly m-lines are answered inactive
   uint32_t audioSsrc = 0;
   uint32_t videoSsrc = 0;
+  // RFC 4588, as browsers answer: accept the offer's rtx format on video m-lines (receiving:
+  // the server's retransmissions come on the RTX SSRC it offered; publishing: ours go on
+  // videoRtxSsrc, tied to videoSsrc by an FID group). false: the answer has no rtx.
+  bool rtx = false;
+  uint32_t videoRtxSsrc = 0;
   // false: an offer without a UDP candidate is accepted (the candidate comes by trickle, as
   // Janus sends it with full_trickle); transport.port is then 0.
   bool requireCandidate = true;
@@ -36,6 +41,9 @@ struct OfferedTrack {
   bool video = false;
   uint32_t ssrc = 0;    // the SSRC the server will send it with (0 if none declared)
   bool active = false;  // offered sendonly and answered recvonly
+  uint8_t payloadType = 0;     // the codec the answer kept
+  uint32_t rtxSsrc = 0;        // the server's RTX stream for it, when the answer accepted rtx
+  uint8_t rtxPayloadType = 0;  // 0: no rtx
 };
 
 // The server's transport, taken from the first m-line (everything is BUNDLEd on it).
@@ -51,6 +59,7 @@ struct Answer {
   std::string sdp;
   std::optional<uint8_t> audioPayloadType;  // what we send with, when publishing
   std::optional<uint8_t> videoPayloadType;
+  std::optional<uint8_t> videoRtxPayloadType;  // what our retransmissions go with (params.rtx)
   std::vector<OfferedTrack> tracks;
   ServerTransport transport;
   // The offer's transport-wide sequence number extension (kept in the answer), if any.

@@ -149,10 +149,12 @@ void Participant::janusOnPluginEvent(const json& data, const json& jsep) {
     p.cname = config_.name;
     p.receive = true;
     p.requireCandidate = false;
+    p.rtx = config_.media.nack;
     auto answer = buildAnswer(jsep.value("sdp", ""), p);
     if (!answer) return fail("janus offer: " + answer.error().message);
     // Name each track by its feed (the directory holds "feed-<id>" for publisher legs).
     tracks_ = answer->tracks;
+    adoptRepairStreams();
     if (config_.media.transportCc) transportCcId_ = answer->transportCcId;
     json streams = data.value("streams", json::array());
     for (auto& t : tracks_) {

@@ -63,6 +63,7 @@ struct Options {
   bool noAudio = false;
   bool noVideo = false;
   bool noTransportCc = false;
+  bool noNack = false;
   std::string jsonOut;
   int serverPid = 0;
   bool quiet = false;
@@ -109,6 +110,9 @@ int main(int argc, char** argv) {
   app.add_flag("--no-transport-cc", o.noTransportCc,
                "No transport-wide sequence numbers from publishers and no transport feedback "
                "from receivers, even where the server offers transport-cc");
+  app.add_flag("--no-nack", o.noNack,
+               "No loss recovery: receivers neither NACK nor accept RTX, publishers keep no "
+               "history and ignore NACKs (browsers do all of it)");
   app.add_option("--audio-bytes", o.media.audioPayloadBytes,
                  "RTP payload bytes per audio packet (50/s)")
       ->capture_default_str()
@@ -167,6 +171,7 @@ int main(int argc, char** argv) {
   o.media.audio = !o.noAudio;
   o.media.video = !o.noVideo;
   o.media.transportCc = !o.noTransportCc;
+  o.media.nack = !o.noNack;
   // Janus: up to two legs (publisher and subscriber PeerConnections) per participant.
   size_t maxLegs = o.server == "janus" ? size_t{o.participants} + o.publishers : o.participants;
   if (!ensureDescriptors(maxLegs)) return 2;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/random.hpp"
+#include "media/rtx.hpp"
 #include "proto/rtcp.hpp"
 #include "proto/rtp.hpp"
 #include "proto/stun.hpp"
@@ -32,6 +33,10 @@ constexpr size_t kMaxVideoPacket = 1200;  // RTP header and extensions included
 constexpr uint32_t kMinVideoPacket = kVp8DescriptorSize + kVp8KeyHeaderSize + kProbeSize + 2;
 // RFC 8445 §5.1.2.1: PRIORITY of a check is that of a peer-reflexive candidate (type pref 110).
 constexpr uint32_t kCheckPriority = (110u << 24) | (65535u << 8) | 255u;
+// How often a receiver looks for NACKs due again (NackGenerator asks again every 100 ms); new
+// gaps are NACKed as they are seen.
+constexpr auto kNackCheckInterval = std::chrono::milliseconds(20);
+constexpr size_t kMaxNackedPerPacket = 64;
 
 int64_t toNs(SteadyTime t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
@@ -60,6 +65,9 @@ Participant::Participant(boost::asio::io_context& io, ParticipantConfig config,
   pwd_ = rnd.iceString(24);
   audioSsrc_ = rnd.u32() | 1;
   videoSsrc_ = rnd.u32() & ~1u;
+  do videoRtxSsrc_ = rnd.u32();
+  while (videoRtxSsrc_ == videoSsrc_ || videoRtxSsrc_ == audioSsrc_);
+  rtxSeq_ = static_cast<uint16_t>(rnd.u32());
   tieBreaker_ = rnd.u64();
   audioSeq_ = static_cast<uint16_t>(rnd.u32());
   videoSeq_ = static_cast<uint16_t>(rnd.u32());
@@ -236,6 +244,8 @@ void Participant::onOffer(int64_t offerId, const std::string& sdpText) {
   p.receive = config_.receive;
   p.audioSsrc = audioSsrc_;
   p.videoSsrc = videoSsrc_;
+  p.rtx = config_.media.nack;
+  p.videoRtxSsrc = videoRtxSsrc_;
   auto answer = buildAnswer(sdpText, p);
   if (!answer) return fail("offer: " + answer.error().message);
   const ServerTransport& t = answer->transport;
@@ -246,8 +256,10 @@ void Participant::onOffer(int64_t offerId, const std::string& sdpText) {
   }
   if (answer->audioPayloadType) audioPt_ = answer->audioPayloadType;
   if (answer->videoPayloadType) videoPt_ = answer->videoPayloadType;
+  if (answer->videoRtxPayloadType) videoRtxPt_ = answer->videoRtxPayloadType;
   if (config_.media.transportCc) transportCcId_ = answer->transportCcId;
   tracks_ = answer->tracks;
+  adoptRepairStreams();
   json fields = {{"offerId", offerId}, {"sdp", answer->sdp}};
   sendRequest("answer", fields.dump());
 }
@@ -322,6 +334,10 @@ void Participant::tick(SteadyTime now) {
     for (uint32_t n = videoPacer_.due(now); n > 0; --n) queueVideoFrame(now);
     sendQueuedVideo(now);
     counters_.pacingSkipped = audioPacer_.skipped() + videoPacer_.skipped();
+  }
+  if (srtpOut_ && !repair_.empty() && receiving_ && now >= nextNackAt_) {
+    sendNacks(now);
+    nextNackAt_ = now + kNackCheckInterval;
   }
   if (srtpOut_ && twccIn_ && receiving_ && now >= nextFeedbackAt_) {
     sendTransportFeedback();
@@ -399,7 +415,7 @@ void Participant::onUdpPacket(MutableBytes data, const SocketAddress& from) {
       ++counters_.srtpErrors;
       return;
     }
-    onRtcp(Bytes(data.data(), len));
+    onRtcp(Bytes(data.data(), len), now);
   } else if (rtp::isRtp(b)) {
     size_t len = data.size();
     if (!srtpIn_->unprotectRtp(data.data(), len)) {
@@ -463,6 +479,32 @@ void Participant::onRtp(MutableBytes packet, SteadyTime now) {
       }
     }
   }
+  // Loss recovery: a retransmission is unwrapped back into the packet it repairs; every video
+  // packet tells its stream's books what is missing.
+  const uint32_t ssrc = view->ssrc();
+  for (RepairStream& r : repair_) {
+    const bool isRtx = r.rtxSsrc != 0 && ssrc == r.rtxSsrc;
+    if (ssrc != r.ssrc && !isRtx) continue;
+    if (isRtx) {
+      auto len = rtx::unwrap(packet, r.ssrc, r.payloadType);
+      if (!len) {
+        ++counters_.paddingReceived;  // a bandwidth probe: nothing to repair
+        return;
+      }
+      ++counters_.rtxReceived;
+      packet = packet.first(*len);
+      view = rtp::RtpView::parse(packet);
+      if (!view) return;
+    }
+    auto gap = r.repair.onPacket(view->sequenceNumber(), now);
+    if (gap.newMissing) sendNacks(now);
+    if (gap.keyFrameNeeded) sendPli(r.ssrc);
+    break;
+  }
+  if (view->payloadSize() == 0 && view->paddingSize() > 0) {
+    ++counters_.paddingReceived;
+    return;
+  }
   auto probe = readProbe(view->payload());
   if (!probe) {
     ++counters_.unrecognisedRtp;
@@ -486,10 +528,19 @@ void Participant::onRtp(MutableBytes packet, SteadyTime now) {
   if (keyFrame) s.countKeyFrame();
 }
 
-void Participant::onRtcp(Bytes compound) {
+void Participant::onRtcp(Bytes compound, SteadyTime now) {
   ++counters_.rtcpReceived;
   rtcp::CompoundReader reader(compound);
   while (auto p = reader.next()) {
+    // RFC 4585 §6.2.1 generic NACK for our video: resend what we still hold.
+    if (p->packetType == rtcp::kRtpFeedback && p->count == 1 && config_.media.nack &&
+        p->bytes.size() >= 12 && readU32(p->bytes.data() + 8) == videoSsrc_) {
+      rtcp::forEachNack(*p, [&](uint16_t seq) {
+        ++counters_.nackedToUs;
+        resendVideo(seq, now);
+      });
+      continue;
+    }
     if (p->packetType != rtcp::kPayloadFeedback) continue;
     if (p->count == 1) {  // RFC 4585 §6.3.1 PLI
       auto media = rtcp::pliMediaSsrc(*p);
@@ -530,6 +581,107 @@ void Participant::sendTransportFeedback() {
   }
 }
 
+// ---------------------------------------------------------------- loss recovery
+
+void Participant::adoptRepairStreams() {
+  if (!config_.media.nack) return;
+  for (const OfferedTrack& t : tracks_) {
+    if (!t.video || !t.active || t.ssrc == 0) continue;
+    auto it = std::find_if(repair_.begin(), repair_.end(),
+                           [&](const RepairStream& r) { return r.ssrc == t.ssrc; });
+    if (it == repair_.end()) {
+      repair_.emplace_back();
+      repair_.back().ssrc = t.ssrc;
+      it = std::prev(repair_.end());
+    }
+    it->rtxSsrc = t.rtxSsrc;
+    it->payloadType = t.payloadType;
+  }
+}
+
+bool Participant::commitRtcp(MutableBytes slot, size_t len) {
+  if (len == 0) return false;
+  if (!srtpOut_->protectRtcp(slot.data(), len, slot.size())) {
+    ++counters_.srtpErrors;
+    return false;
+  }
+  commitUdp(len, *server_);
+  return true;
+}
+
+void Participant::sendNacks(SteadyTime now) {
+  if (!srtpOut_ || !server_) return;
+  std::array<uint16_t, kMaxNackedPerPacket> seqs;
+  for (RepairStream& r : repair_) {
+    if (r.repair.missing() == 0) continue;
+    size_t n = r.repair.collect(now, seqs);
+    if (n == 0) continue;
+    MutableBytes slot = udp_->acquireSendSlot();
+    size_t len = rtcp::writeNack(slot.first(slot.size() - kSrtpMaxTrailer), rtcpSsrc_, r.ssrc,
+                                 std::span<const uint16_t>(seqs.data(), n));
+    if (!commitRtcp(slot, len)) continue;
+    ++counters_.nacksSent;
+    counters_.nackedPackets += n;
+  }
+}
+
+void Participant::sendPli(uint32_t mediaSsrc) {
+  if (!srtpOut_ || !server_) return;
+  MutableBytes slot = udp_->acquireSendSlot();
+  size_t len = rtcp::writePli(slot.first(slot.size() - kSrtpMaxTrailer), rtcpSsrc_, mediaSsrc);
+  if (commitRtcp(slot, len)) ++counters_.pliSent;
+}
+
+void Participant::resendVideo(uint16_t seq, SteadyTime now) {
+  auto stored = sentVideo_.find(seq, now);
+  if (!stored || !srtpOut_ || !server_) {
+    ++counters_.retransmissionMisses;
+    return;
+  }
+  // The stored packet is parsed from a scratch copy (RtpView works on a mutable buffer).
+  std::array<uint8_t, SentHistory::kMaxPacket> scratch;
+  std::memcpy(scratch.data(), stored->data(), stored->size());
+  auto original = rtp::RtpView::parse(MutableBytes(scratch.data(), stored->size()));
+  if (!original) return;
+  MutableBytes slot = udp_->acquireSendSlot();
+  MutableBytes room = slot.first(slot.size() - kSrtpMaxTrailer);
+  size_t len = 0;
+  if (videoRtxPt_) {  // RFC 4588 §4: on our RTX stream, the original seq first in the payload
+    rtx::WrapParams w{videoRtxSsrc_, *videoRtxPt_, rtxSeq_++, original->timestamp(), seq};
+    len = rtx::wrap(*original, room, w);
+  } else if (original->size() <= room.size()) {  // a plain copy, as before RTX
+    std::memcpy(room.data(), scratch.data(), original->size());
+    len = original->size();
+  }
+  if (len == 0) return;
+  // A retransmission is a new packet on the transport: it gets a transport sequence number of
+  // its own (our extension block's layout, as sendRtp writes it).
+  if (transportCcId_) {
+    auto resent = rtp::RtpView::parse(room.first(len));
+    uint8_t seqBytes[2];
+    twcc::writeSequence(MutableBytes(seqBytes, 2), transportSeq_++);
+    if (resent) resent->setExtension(*transportCcId_, Bytes(seqBytes, 2));
+  }
+  if (!srtpOut_->protectRtp(slot.data(), len, slot.size())) {
+    ++counters_.srtpErrors;
+    return;
+  }
+  commitUdp(len, *server_);
+  ++counters_.retransmissionsSent;
+}
+
+uint64_t Participant::packetsRecovered() const {
+  uint64_t n = 0;
+  for (const auto& r : repair_) n += r.repair.recovered();
+  return n;
+}
+
+uint64_t Participant::packetsAbandoned() const {
+  uint64_t n = 0;
+  for (const auto& r : repair_) n += r.repair.abandoned();
+  return n;
+}
+
 // ---------------------------------------------------------------- send
 
 size_t Participant::rtpHeaderBytes() const {
@@ -538,7 +690,7 @@ size_t Participant::rtpHeaderBytes() const {
 
 template <typename Fill>
 void Participant::sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, bool marker,
-                          size_t payloadSize, Fill&& fill) {
+                          size_t payloadSize, bool keep, Fill&& fill) {
   MutableBytes slot = udp_->acquireSendSlot();
   const size_t header = rtpHeaderBytes();
   size_t len = header + payloadSize;
@@ -561,6 +713,7 @@ void Participant::sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, 
   MutableBytes payload(p + header, payloadSize);
   std::memset(payload.data(), 0, payload.size());
   fill(payload);
+  if (keep) sentVideo_.store(Bytes(p, len), seq, std::chrono::steady_clock::now());
   if (!srtpOut_->protectRtp(p, len, slot.size())) {
     ++counters_.srtpErrors;
     return;
@@ -571,7 +724,7 @@ void Participant::sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, 
 void Participant::sendAudio(SteadyTime) {
   size_t size = std::max<size_t>(config_.media.audioPayloadBytes, kProbeSize + 1);
   Probe probe{probeSource(config_.index, false), audioCounter_++, 0};
-  sendRtp(*audioPt_, audioSsrc_, audioSeq_++, audioTs_, false, size, [&](MutableBytes pl) {
+  sendRtp(*audioPt_, audioSsrc_, audioSeq_++, audioTs_, false, size, false, [&](MutableBytes pl) {
     pl[0] = 0x78;  // RFC 6716 §3.1 TOC: config 15 (hybrid fullband, 20 ms), mono, one frame
     probe.sendNs = static_cast<uint64_t>(toNs(std::chrono::steady_clock::now()));
     writeProbe(pl, probe);
@@ -610,7 +763,7 @@ void Participant::sendQueuedVideo(SteadyTime now) {
     uint32_t size = f.plan.packetBytes(i);
     Probe probe{probeSource(config_.index, true), videoCounter_++, 0};
     sendRtp(*videoPt_, videoSsrc_, videoSeq_++, f.ts, i + 1 == f.plan.packets, size,
-            [&](MutableBytes pl) {
+            config_.media.nack, [&](MutableBytes pl) {
               Vp8Descriptor d;
               d.startOfPartition = i == 0;
               d.pictureId = f.pictureId;

@@ -21,6 +21,7 @@
 #include "answer.hpp"
 #include "common/address.hpp"
 #include "load_media.hpp"
+#include "loss_repair.hpp"
 #include "media/transport_cc.hpp"
 #include "net/udp_socket.hpp"
 #include "shared_udp.hpp"
@@ -47,6 +48,10 @@ struct MediaOptions {
   // feedback every 100 ms, as browsers do; false: neither (the behaviour before
   // 2026-12-06).
   bool transportCc = true;
+  // Loss recovery as browsers do it (docs/load.md): receivers NACK missing video packets and
+  // accept RTX; publishers keep a second of sent video and answer NACKs (as RTX when the answer
+  // negotiated it). false: no rtx in the answers, no NACKs sent or answered.
+  bool nack = true;
 };
 
 enum class ServerKind { Rounds, Janus };
@@ -150,8 +155,25 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
     uint64_t srtpErrors = 0;
     uint64_t pacingSkipped = 0;  // ticks dropped because the loop fell behind
     uint64_t feedbackSent = 0;   // transport-cc feedback packets
+    // Loss recovery (receiving): NACK packets sent and the sequence numbers they asked for,
+    // retransmissions received on RTX streams, padding-only packets (the server's probes),
+    // PLIs sent for holes too large to repair.
+    uint64_t nacksSent = 0;
+    uint64_t nackedPackets = 0;
+    uint64_t rtxReceived = 0;
+    uint64_t paddingReceived = 0;
+    uint64_t pliSent = 0;
+    // Loss recovery (publishing): sequence numbers NACKed to us, resent, and not resendable
+    // (no longer held).
+    uint64_t nackedToUs = 0;
+    uint64_t retransmissionsSent = 0;
+    uint64_t retransmissionMisses = 0;
   };
   const Counters& counters() const { return counters_; }
+  // Missing video packets that arrived later (after a NACK, or only late), and those given up
+  // on, over the whole run.
+  uint64_t packetsRecovered() const;
+  uint64_t packetsAbandoned() const;
 
  private:
   // WebSocket
@@ -182,7 +204,16 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   // Commits a datagram written into udp_'s send slot (from source_ on a shared socket).
   void commitUdp(size_t size, const SocketAddress& to);
   void onRtp(MutableBytes packet, SteadyTime now);
-  void onRtcp(Bytes compound);
+  void onRtcp(Bytes compound, SteadyTime now);
+  // Loss recovery (loss_repair.hpp): NACKs for every received video stream with packets due
+  // to be asked for; a PLI for `mediaSsrc`; one stored video packet sent again.
+  void sendNacks(SteadyTime now);
+  // After each answer: a repair stream for every video track we receive.
+  void adoptRepairStreams();
+  void sendPli(uint32_t mediaSsrc);
+  void resendVideo(uint16_t seq, SteadyTime now);
+  // Protects the RTCP compound of `len` bytes written at the start of `slot` and sends it.
+  bool commitRtcp(MutableBytes slot, size_t len);
   // Transport feedback on every packet received since the last (receivers, every 100 ms).
   void sendTransportFeedback();
 
@@ -194,9 +225,10 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   // The RTP header we write: fixed part, and the transport-cc extension block when negotiated.
   size_t rtpHeaderBytes() const;
   // Builds an RTP packet of `payloadSize` bytes in a send slot; `fill` writes the payload.
+  // `keep`: a copy goes into sentVideo_ for retransmission.
   template <typename Fill>
   void sendRtp(uint8_t pt, uint32_t ssrc, uint16_t seq, uint32_t ts, bool marker,
-               size_t payloadSize, Fill&& fill);
+               size_t payloadSize, bool keep, Fill&& fill);
 
   boost::asio::io_context& io_;
   ParticipantConfig config_;
@@ -206,6 +238,7 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   std::string pwd_;
   uint32_t audioSsrc_ = 0;
   uint32_t videoSsrc_ = 0;
+  uint32_t videoRtxSsrc_ = 0;
   uint64_t tieBreaker_ = 0;
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
@@ -233,6 +266,19 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
 
   std::optional<uint8_t> audioPt_;
   std::optional<uint8_t> videoPt_;
+  std::optional<uint8_t> videoRtxPt_;  // our retransmissions' payload type, when negotiated
+  uint16_t rtxSeq_ = 0;
+  SentHistory sentVideo_;
+  // One per video stream we were ever offered (entries stay when a track goes, so the run's
+  // recovery figures keep them).
+  struct RepairStream {
+    uint32_t ssrc = 0;
+    uint32_t rtxSsrc = 0;
+    uint8_t payloadType = 0;
+    ReceiveRepair repair;
+  };
+  std::vector<RepairStream> repair_;
+  SteadyTime nextNackAt_{};
   Pacer audioPacer_;
   Pacer videoPacer_;
   struct QueuedFrame {

@@ -91,6 +91,8 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
   uint64_t subscribed = 0, receiving = 0, silent = 0, errors = 0, connected = 0;
   double jitterSum = 0, jitterMax = 0;
   size_t jitterCount = 0;
+  uint64_t nacksSent = 0, nacked = 0, rtxReceived = 0, recovered = 0, abandoned = 0;
+  uint64_t nackedToUs = 0, resent = 0, resendMisses = 0;
 
   for (auto& pp : participants) {
     Participant& p = *pp;
@@ -140,6 +142,14 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
     const auto& c = p.counters();
     sent += c.audioSent + c.videoSent;
     errors += p.errors().size();
+    nacksSent += c.nacksSent;
+    nacked += c.nackedPackets;
+    rtxReceived += c.rtxReceived;
+    recovered += p.packetsRecovered();
+    abandoned += p.packetsAbandoned();
+    nackedToUs += c.nackedToUs;
+    resent += c.retransmissionsSent;
+    resendMisses += c.retransmissionMisses;
     if (p.connected()) ++connected;
     if (p.joinSentAt() && p.dtlsConnectedAt())
       connectTimes.push_back((*p.dtlsConnectedAt() - *p.joinSentAt()).count());
@@ -172,6 +182,17 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
         {"srtpErrors", c.srtpErrors},
         {"pacingSkipped", c.pacingSkipped},
         {"transportFeedbackSent", c.feedbackSent},
+        {"lossRecovery",
+         {{"nacksSent", c.nacksSent},
+          {"nackedPackets", c.nackedPackets},
+          {"rtxReceived", c.rtxReceived},
+          {"paddingReceived", c.paddingReceived},
+          {"pliSent", c.pliSent},
+          {"recovered", p.packetsRecovered()},
+          {"abandoned", p.packetsAbandoned()},
+          {"nackedToUs", c.nackedToUs},
+          {"retransmissionsSent", c.retransmissionsSent},
+          {"retransmissionMisses", c.retransmissionMisses}}},
         {"errors", p.errors()},
         {"streams", streams},
     });
@@ -195,6 +216,17 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
       {"joinToConnectedMs", distributionJson(connectTimes)},
       {"joinToFirstPacketMs", distributionJson(firstPacketTimes)},
       {"errors", errors},
+      // Whole run (not only the --measure window): what receivers asked for again and got, and
+      // what publishers were asked for and resent.
+      {"lossRecovery",
+       {{"nacksSent", nacksSent},
+        {"nackedPackets", nacked},
+        {"rtxReceived", rtxReceived},
+        {"recovered", recovered},
+        {"abandoned", abandoned},
+        {"nackedToPublishers", nackedToUs},
+        {"retransmissionsSent", resent},
+        {"retransmissionMisses", resendMisses}}},
   };
 
   json server = nullptr;
@@ -331,6 +363,11 @@ void printSummary(const json& r, std::ostream& out) {
   out << "  packets         sent " << t["packetsSent"] << ", received " << t["packetsReceived"]
       << ", lost " << t["lost"] << " (" << num(t["lossPercent"], "%.3f") << " %), duplicates "
       << t["duplicates"] << "\n";
+  const json& lr = t["lossRecovery"];
+  out << "  loss recovery   NACKed " << lr["nackedPackets"] << " in " << lr["nacksSent"]
+      << " NACKs, recovered " << lr["recovered"] << " (RTX received " << lr["rtxReceived"]
+      << "), publishers resent " << lr["retransmissionsSent"] << " of " << lr["nackedToPublishers"]
+      << " asked\n";
   const json& l = t["latencyMs"];
   out << "  latency (ms)    p50 " << num(sub(l, "p50"), "%.3f") << ", p99 "
       << num(sub(l, "p99"), "%.3f") << ", max " << num(sub(l, "max"), "%.3f") << "\n";

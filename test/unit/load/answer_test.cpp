@@ -171,5 +171,69 @@ TEST(Answer, LearnsTheTransportCcIdTheOfferCarries) {
   EXPECT_EQ(transportCcExtensionId(answered.value()), 3);
 }
 
+// The server's offer with RTX (RFC 4588) on every video m-line, as Rounds makes it once the
+// publisher's answer accepted rtx: the format on all of them, an FID group on the sendonly one.
+std::string offerWithRtx() {
+  auto parsed = sdp::parse(serverOffer());
+  sdp::SessionDescription offer = parsed.value();
+  for (auto& m : offer.media) {
+    if (m.kind != "video") continue;
+    m.codecs.push_back({97, "rtx", 90000, 0, "apt=96", {}});
+    m.codecs.push_back({103, "rtx", 90000, 0, "apt=102", {}});
+    if (!m.formats.empty()) m.formats.insert(m.formats.end(), {"97", "103"});
+    if (m.direction == sdp::Direction::SendOnly) {
+      m.ssrcGroups.push_back({"FID", {2222, 3333}});
+      m.ssrcs.push_back({3333, "msid", m.msid});
+    }
+  }
+  return sdp::serialize(offer);
+}
+
+TEST(Answer, AcceptsRtxForTheCodecItKeptWhenAsked) {
+  AnswerParams p = params(true, true);
+  p.rtx = true;
+  p.videoRtxSsrc = 6002;
+  auto a = buildAnswer(offerWithRtx(), p);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->videoPayloadType, 96);
+  EXPECT_EQ(a->videoRtxPayloadType, 97);  // apt=96 (VP8), not the H264 one
+  const OfferedTrack* video = nullptr;
+  for (const auto& t : a->tracks)
+    if (t.video && t.active) video = &t;
+  ASSERT_NE(video, nullptr);
+  EXPECT_EQ(video->payloadType, 96);
+  EXPECT_EQ(video->rtxSsrc, 3333u);
+  EXPECT_EQ(video->rtxPayloadType, 97);
+
+  auto answered = sdp::parse(a->sdp);
+  ASSERT_TRUE(answered);
+  const sdp::MediaSection& camera = answered->media.at(1);  // ours: VP8 + its rtx, FID group
+  ASSERT_EQ(camera.codecs.size(), 2u);
+  EXPECT_EQ(camera.rtxFor(96)->payloadType, 97);
+  EXPECT_EQ(camera.repairSsrcOf(5002), 6002u);
+  const sdp::MediaSection& alice = answered->media.at(3);  // the server's: VP8 + its rtx
+  ASSERT_EQ(alice.codecs.size(), 2u);
+  EXPECT_EQ(alice.rtxFor(96)->payloadType, 97);
+  EXPECT_TRUE(alice.ssrcGroups.empty());  // the server's SSRCs are not ours to declare
+}
+
+TEST(Answer, LeavesRtxOutUnlessAskedOrOffered) {
+  AnswerParams p = params(true, true);
+  p.videoRtxSsrc = 6002;
+  auto without = buildAnswer(offerWithRtx(), p);  // p.rtx false (--no-nack)
+  ASSERT_TRUE(without);
+  EXPECT_FALSE(without->videoRtxPayloadType);
+  for (const auto& t : without->tracks) EXPECT_EQ(t.rtxPayloadType, 0);
+  auto answered = sdp::parse(without->sdp);
+  ASSERT_TRUE(answered);
+  for (const auto& m : answered->media) EXPECT_EQ(m.codecByName("rtx"), nullptr);
+
+  p.rtx = true;
+  auto notOffered = buildAnswer(serverOffer(), p);
+  ASSERT_TRUE(notOffered);
+  EXPECT_FALSE(notOffered->videoRtxPayloadType);
+  for (const auto& t : notOffered->tracks) EXPECT_EQ(t.rtxSsrc, 0u);
+}
+
 }  // namespace
 }  // namespace rounds::load

@@ -140,6 +140,14 @@ TEST(SdpParse, ChromeOfferVideoAndSimulcast) {
   EXPECT_EQ(v.ssrcGroups[0].ssrcs, (std::vector<uint32_t>{2231627014u, 632943048u}));
   EXPECT_EQ(v.ssrcs.size(), 4u);
   EXPECT_EQ(v.primarySsrc(), 2231627014u);
+  // RFC 4588: the rtx format that repairs each codec, and the RTX SSRC paired by FID.
+  ASSERT_NE(v.rtxFor(96), nullptr);
+  EXPECT_EQ(v.rtxFor(96)->payloadType, 97);
+  ASSERT_NE(v.rtxFor(102), nullptr);
+  EXPECT_EQ(v.rtxFor(102)->payloadType, 103);
+  EXPECT_EQ(v.rtxFor(97), nullptr);
+  EXPECT_EQ(v.repairSsrcOf(2231627014u), 632943048u);
+  EXPECT_EQ(v.repairSsrcOf(632943048u), std::nullopt);  // the repair stream repairs nothing
 
   const MediaSection& screen = s.media.at(2);
   EXPECT_EQ(screen.direction, Direction::SendOnly);
@@ -148,6 +156,20 @@ TEST(SdpParse, ChromeOfferVideoAndSimulcast) {
   EXPECT_EQ(screen.extensionId("urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"), 10);
   EXPECT_TRUE(screen.ssrcs.empty());
   EXPECT_EQ(screen.primarySsrc(), std::nullopt);
+}
+
+TEST(SdpLookup, RtxForReadsAptAmongOtherParameters) {
+  MediaSection m;
+  m.codecs = {{96, "VP8", 90000, 0, "", {}},
+              {100, "VP9", 90000, 0, "", {}},
+              {97, "rtx", 90000, 0, "rtx-time=3000;apt=96", {}},
+              {101, "RTX", 90000, 0, "apt=100; rtx-time=200", {}},
+              {98, "rtx", 90000, 0, "apt=960", {}}};
+  ASSERT_NE(m.rtxFor(96), nullptr);
+  EXPECT_EQ(m.rtxFor(96)->payloadType, 97);  // not 98: "apt=960" names another type
+  ASSERT_NE(m.rtxFor(100), nullptr);
+  EXPECT_EQ(m.rtxFor(100)->payloadType, 101);
+  EXPECT_EQ(m.rtxFor(9), nullptr);
 }
 
 TEST(SdpParse, LfAndCrlfGiveTheSameResult) {
