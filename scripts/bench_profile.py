@@ -131,7 +131,7 @@ def main():
             "sentPerSecond", "latencyP50Ms", "latencyP99Ms", "serverLatencyP50Ms",
             "serverLatencyP99Ms", "serverReceiveWaitP99Ms", "serverTickP99Ms", "serverTickMaxMs",
             "serverStatsCallMaxMs", "serverRunQueueWaitPerRun", "nicThreadCpuPercent",
-            "serverRssKbMax", "serverQueueDrops", "generatorQueueDrops"]
+            "serverRssKbMax", "serverQueueDrops", "generatorQueueDrops", "lossRecovery"]
     print(json.dumps({k: f[k] for k in keys if k in f}))
 
 

@@ -38,6 +38,7 @@ struct Options {
   unsigned consentTimeout = 20;
   unsigned resumeGrace = 20;
   unsigned rosterBatchMs = 250;
+  unsigned resendMaxQueueWaitMs = 50;
   std::vector<std::string> turnUrls;
   std::string turnSecret;
   unsigned turnTtl = 3600;
@@ -89,6 +90,13 @@ void addOptions(CLI::App& app, Options& o) {
                  "Joins and leaves within this many milliseconds of the last ones are told to the "
                  "room together, one message per member (0: each at once)")
       ->envname("ROUNDS_ROSTER_BATCH_MS")->check(CLI::Range(0u, 5000u))->capture_default_str();
+  app.add_option(
+         "--resend-max-queue-wait-ms", o.resendMaxQueueWaitMs,
+         "A subscriber's NACK that waited longer than this in a media worker's receive queue "
+         "(the worker is overloaded) is not answered with a retransmission (0: always answer)")
+      ->envname("ROUNDS_RESEND_MAX_QUEUE_WAIT_MS")
+      ->check(CLI::Range(0u, 10000u))
+      ->capture_default_str();
   app.add_option("--turn-url", o.turnUrls,
                  "TURN server handed to browsers, repeatable (e.g. turn:turn.example.org:3478?transport=udp, "
                  "turns:turn.example.org:443?transport=tcp); needs --turn-secret (docs/turn.md)")
@@ -192,6 +200,7 @@ int main(int argc, char** argv) {
   mc.workers = o.mediaWorkers;
   mc.tcpBasePort = o.iceTcpPort;
   mc.consentTimeoutMs = o.consentTimeout * 1000;
+  mc.resendMaxQueueWaitMs = o.resendMaxQueueWaitMs;
 
   // The media engine reports to the conference, which is created after it: a forwarding shim.
   struct EventsShim : MediaEvents {

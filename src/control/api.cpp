@@ -78,6 +78,7 @@ json statsJson(const WorkerStats& s) {
               {"nacksReceived", s.nacksReceived},
               {"retransmissionsSent", s.retransmissionsSent},
               {"retransmissionMisses", s.retransmissionMisses},
+              {"nacksShed", s.nacksShed},
               {"nacksSent", s.nacksSent},
               {"rtxReceived", s.rtxReceived},
               {"pausedConsumers", s.pausedConsumers},

@@ -156,7 +156,7 @@ void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission
   }
 }
 
-void Router::onRtcp(Peer& from, Bytes compound) {
+void Router::onRtcp(Peer& from, Bytes compound, std::optional<TimePoint> receivedAt) {
   rtcp::CompoundReader reader(compound);
   while (auto p = reader.next()) {
     switch (p->packetType) {
@@ -175,7 +175,7 @@ void Router::onRtcp(Peer& from, Bytes compound) {
         break;
       case rtcp::kRtpFeedback:
         if (p->count == 1) {
-          onNack(from, *p);
+          onNack(from, *p, receivedAt);
         } else if (p->count == twcc::kFmtTransportCc) {
           from.onTransportFeedback(p->bytes);  // about what we sent `from`
         }
@@ -233,10 +233,19 @@ void Router::onKeyFrameRequest(Peer& from, uint32_t mediaSsrc) {
   requestKeyFrame(producer, layer, clock_.now());
 }
 
-void Router::onNack(Peer& from, const rtcp::PacketView& p) {
+void Router::onNack(Peer& from, const rtcp::PacketView& p, std::optional<TimePoint> receivedAt) {
   // RFC 4585 §6.2.1: the media source is the consumer's SSRC and the sequence numbers are the
   // rewritten ones the subscriber saw; the consumer's rewriting maps them back.
   ++nacksReceived_;
+  // A NACK that sat this long in our receive queue says the worker is overloaded: answering it
+  // (and the NACKs of every other subscriber that lost the same packets to our delay) would add
+  // a send per packet to the work it is already behind on, and the retransmission would come
+  // late anyway. Browsers ask again; once the queue is short, those are answered.
+  if (receivedAt && config_.resendMaxQueueWaitMs != 0 &&
+      clock_.now() - *receivedAt > Millis(config_.resendMaxQueueWaitMs)) {
+    ++nacksShed_;
+    return;
+  }
   if (p.bytes.size() < 12) return;
   Consumer* c = from.consumerBySsrc(readU32(p.bytes.data() + 8));
   if (!c || !c->rewriter.started() || c->paused) return;

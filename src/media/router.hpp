@@ -37,7 +37,9 @@ class Router {
   // `layer`: the simulcast layer the packet belongs to (0 without simulcast).
   void onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission = false,
              size_t layer = 0);
-  void onRtcp(Peer& from, Bytes compound);
+  // `receivedAt`: when the datagram reached the worker's socket (UdpSocket::receivedAt); a NACK
+  // that waited there longer than MediaConfig::resendMaxQueueWaitMs is not answered.
+  void onRtcp(Peer& from, Bytes compound, std::optional<TimePoint> receivedAt = std::nullopt);
   // Every worker tick (100 ms): NACK retries towards publishers, subscribers' resend budgets,
   // key-frame requests held back by the rate limit.
   void onTick(TimePoint now);
@@ -73,6 +75,8 @@ class Router {
   uint64_t nacksReceived() const { return nacksReceived_; }
   uint64_t retransmissionsSent() const { return retransmissionsSent_; }
   uint64_t retransmissionMisses() const { return retransmissionMisses_; }
+  // NACKs not answered because they waited too long in the worker's receive queue.
+  uint64_t nacksShed() const { return nacksShed_; }
   uint64_t nacksSent() const { return nacksSent_; }
   uint64_t rtxReceived() const { return rtxReceived_; }
   // Publishers' padding-only packets (their bandwidth probes), counted and not forwarded.
@@ -81,7 +85,7 @@ class Router {
  private:
   void onSenderReport(Peer& from, const rtcp::PacketView& p);
   void onKeyFrameRequest(Peer& from, uint32_t mediaSsrc);
-  void onNack(Peer& from, const rtcp::PacketView& p);
+  void onNack(Peer& from, const rtcp::PacketView& p, std::optional<TimePoint> receivedAt);
   void sendNacks(Producer& producer, size_t layer, TimePoint now);
   // router_padding.cpp: a publisher's padding-only packet is not forwarded; its sequence number
   // is no gap to NACK, and consumers' numbering closes up behind it.
@@ -105,6 +109,7 @@ class Router {
   uint64_t nacksReceived_ = 0;
   uint64_t retransmissionsSent_ = 0;
   uint64_t retransmissionMisses_ = 0;
+  uint64_t nacksShed_ = 0;
   uint64_t nacksSent_ = 0;
   uint64_t rtxReceived_ = 0;
   uint64_t paddingDropped_ = 0;

@@ -49,6 +49,9 @@ struct MediaConfig {
   unsigned workers = 1;
   uint32_t consentTimeoutMs = 20000;     // RFC 7675 consent expiry for a silent peer
   uint32_t keyFrameMinIntervalMs = 500;  // PLI/FIR towards one publisher at most this often
+  // A subscriber's NACK that waited longer than this in the worker's receive queue is not
+  // answered (the worker is overloaded; docs/architecture.md "Loss and recovery"); 0: always.
+  uint32_t resendMaxQueueWaitMs = 50;
 };
 
 struct IceCandidateInfo {
@@ -152,6 +155,7 @@ struct WorkerStats {
   uint64_t nacksReceived = 0;         // NACK packets from subscribers
   uint64_t retransmissionsSent = 0;   // packets resent to subscribers (RTX or plain)
   uint64_t retransmissionMisses = 0;  // NACKed packets no longer in the history
+  uint64_t nacksShed = 0;             // NACKs not answered: they waited too long in our queue
   uint64_t nacksSent = 0;             // NACK packets sent to publishers
   uint64_t rtxReceived = 0;           // RTX packets from publishers, unwrapped and routed
   // Low-bandwidth choices (ReceiveMode): consumers paused now, and resumes (each with a PLI).

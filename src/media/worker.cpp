@@ -328,6 +328,7 @@ WorkerStats Worker::stats() {
     s.nacksReceived += r->nacksReceived();
     s.retransmissionsSent += r->retransmissionsSent();
     s.retransmissionMisses += r->retransmissionMisses();
+    s.nacksShed += r->nacksShed();
     s.nacksSent += r->nacksSent();
     s.rtxReceived += r->rtxReceived();
     s.pausedConsumers += r->pausedConsumers();
@@ -436,7 +437,7 @@ void Worker::onPeerRtp(Peer& peer, Producer& producer, size_t layer, rtp::RtpVie
 }
 
 void Worker::onPeerRtcp(Peer& peer, Bytes compound) {
-  if (auto* r = routerOf(peer)) r->onRtcp(peer, compound);
+  if (auto* r = routerOf(peer)) r->onRtcp(peer, compound, socket_->receivedAt());
 }
 
 }  // namespace rounds

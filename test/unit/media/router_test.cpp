@@ -186,6 +186,49 @@ TEST_F(RouterKeyFrames, PausedProducerIsNotForwarded) {
   EXPECT_EQ(router_->forwarded(), 4u);
 }
 
+// A NACK that waited in the worker's receive queue longer than resendMaxQueueWaitMs is shed
+// (the worker is overloaded), one that waited less is looked up as usual (here: a miss).
+TEST_F(RouterKeyFrames, NacksThatWaitedTooLongInTheQueueAreShed) {
+  subscribe(1);
+  Producer* producer = peers_[0]->producerById(1);
+  ASSERT_NE(producer, nullptr);
+  for (uint16_t seq : {10, 11}) {
+    auto bytes = videoPacket(seq);
+    auto view = rtp::RtpView::parse(bytes);
+    ASSERT_TRUE(view);
+    router_->onRtp(*producer, *view);
+  }
+  ASSERT_EQ(router_->forwarded(), 2u);
+  // No ICE tuple here, so nothing was sent and the consumer's numbering has not started: start
+  // it as the first send would, so that a NACK can be mapped back and looked up.
+  Consumer* consumer = peers_[1]->consumerBySsrc(subscriberSsrc(1));
+  ASSERT_NE(consumer, nullptr);
+  consumer->rewriter.rewrite(kPublisherSsrc, 10, 900000, 0);
+  const uint16_t notSent = 0x4321;  // rewritten numbers far from the two forwarded
+  std::vector<uint8_t> nack(64);
+  nack.resize(rtcp::writeNack(nack, 0x5001, subscriberSsrc(1), std::vector<uint16_t>{notSent}));
+  const Millis limit(config_.resendMaxQueueWaitMs);
+  ASSERT_GT(limit.count(), 0);
+
+  router_->onRtcp(*peers_[1], nack, clock_.now() - limit - Millis(1));
+  EXPECT_EQ(router_->nacksReceived(), 1u);
+  EXPECT_EQ(router_->nacksShed(), 1u);
+  EXPECT_EQ(router_->retransmissionMisses(), 0u) << "a shed NACK is not looked up";
+
+  router_->onRtcp(*peers_[1], nack, clock_.now() - limit);
+  EXPECT_EQ(router_->nacksShed(), 1u);
+  EXPECT_EQ(router_->retransmissionMisses(), 1u);
+
+  router_->onRtcp(*peers_[1], nack);  // no receive time (ICE-TCP, tests): always answered
+  EXPECT_EQ(router_->nacksShed(), 1u);
+  EXPECT_EQ(router_->retransmissionMisses(), 2u);
+
+  config_.resendMaxQueueWaitMs = 0;  // never shed
+  router_->onRtcp(*peers_[1], nack, clock_.now() - Millis(10'000));
+  EXPECT_EQ(router_->nacksShed(), 1u);
+  EXPECT_EQ(router_->retransmissionMisses(), 3u);
+}
+
 // A publisher's padding-only packet (its bandwidth probe, RFC 3550 §5.1 P bit) is counted but
 // never forwarded, and its sequence number is no gap to NACK the publisher for.
 TEST_F(RouterKeyFrames, PaddingOnlyPacketsFromPublishersAreNotForwarded) {
