@@ -7,28 +7,11 @@
 set -euo pipefail
 rounds=$1
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+. "$here/rounds_server.sh"
 command -v khal >/dev/null || { echo "khal is not installed (scripts/install-deps.sh --test)"; exit 1; }
 
 token=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
-"$rounds" --http-address 127.0.0.1 --http-port 0 --media-address 127.0.0.1 --media-port 0 \
-  --db "$dir/rounds.db" --web-root "$dir" --bootstrap-token "$token" --log-level warn \
-  >"$dir/server.out" 2>"$dir/server.err" &
-server_pid=$!
-url=
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^url: //p' "$dir/server.out")
-  [ -n "$url" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "rounds exited early"; cat "$dir/server.err"; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "rounds printed no url: line"; exit 1; }
+start_rounds "$rounds" --http-address 127.0.0.1 --media-address 127.0.0.1 --bootstrap-token "$token"
 
 node "$here/ics_import.mjs" "${url%/}" "$token" "$dir/invite.ics"
 

@@ -18,25 +18,8 @@ nft add table inet lossy
 nft add chain inet lossy out '{ type filter hook output priority 0 ; }'
 nft add rule inet lossy out meta l4proto udp numgen random mod 100 '<' 3 counter drop
 
-dir=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-
-"$rounds" --http-port 0 --media-port 0 --db "$dir/rounds.db" --web-root "$dir" --log-level warn \
-  >"$dir/server.out" 2>"$dir/server.err" &
-server_pid=$!
-url=
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^url: //p' "$dir/server.out")
-  [ -n "$url" ] && grep -q '^media: ' "$dir/server.out" && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "rounds exited early"; cat "$dir/server.err"; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "rounds printed no url: line"; exit 1; }
+. "$(dirname "$0")/rounds_server.sh"
+start_rounds "$rounds"
 
 "$load" --url "$url" --room repaired --participants 4 --publishers 2 --duration 6 \
   --json-out "$dir/repaired.json"

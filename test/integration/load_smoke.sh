@@ -9,27 +9,10 @@
 set -euo pipefail
 rounds=$1
 load=$2
-dir=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/rounds_server.sh"
 
 bootstrap=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-"$rounds" --http-port 0 --media-port 0 --db "$dir/rounds.db" --web-root "$dir" --log-level warn \
-  --bootstrap-token "$bootstrap" >"$dir/server.out" 2>"$dir/server.err" &
-server_pid=$!
-
-url=
-for _ in $(seq 1 100); do  # up to 10 s for the server to print where it listens
-  url=$(sed -n 's/^url: //p' "$dir/server.out")
-  [ -n "$url" ] && grep -q '^media: ' "$dir/server.out" && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "rounds exited early"; cat "$dir/server.err"; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "rounds printed no url: line"; exit 1; }
+start_rounds "$rounds" --bootstrap-token "$bootstrap"
 echo "server $url (pid $server_pid), $(grep '^media: ' "$dir/server.out")"
 
 # Above the old 500-participant cap the limit is the process's file descriptors (two per
