@@ -65,6 +65,9 @@ for (const p of r.participantReports) {
     if (!(s.packets > 0)) fail(`${what}: no packets`);
     if (s.lost !== 0) fail(`${what}: ${s.lost} lost`);
     if (s.duplicates !== 0) fail(`${what}: ${s.duplicates} duplicates`);
+    // Retransmissions come on an RTX stream for video (the publishers' answers accepted rtx, so
+    // the server offers it to subscribers), as with browsers; nothing repairs audio.
+    if (s.rtx !== (s.kind === 'video')) fail(`${what}: rtx ${s.rtx}`);
     const l = s.latencyMs;
     if (!l || !(l.p50 >= 0) || !(l.p99 >= l.p50) || !(l.max >= l.p99)) fail(`${what}: latency missing`);
     if (typeof s.jitterMs !== 'number') fail(`${what}: jitter missing`);

@@ -129,6 +129,8 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
       }
       account(s, true);
       streams.push_back(streamJson(s, t.publisherId, idx, t.video, t.ssrc, true, p));
+      // Whether retransmissions come on an RTX stream (negotiated in the answer) or not at all.
+      streams.back()["rtx"] = t.rtxPayloadType != 0;
     }
     // Anything received that no current offer subscribes to (should not happen).
     for (auto& [src, s] : p.streams()) {
