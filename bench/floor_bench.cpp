@@ -265,7 +265,7 @@ void BM_Floor(benchmark::State& state) { runFloor(state, /*delivered=*/false); }
 BENCHMARK(BM_Floor)->ArgsProduct({{1, 10, 50, 200, 400}, {0, 1}});
 
 // The floor with delivery into N reading sockets: like for like with a server whose subscribers
-// read what it sends (docs/performance.md, "A floor that delivers").
+// read what it sends (docs/performance-history.md, "A floor that delivers").
 void BM_FloorDelivered(benchmark::State& state) { runFloor(state, /*delivered=*/true); }
 BENCHMARK(BM_FloorDelivered)->ArgsProduct({{10, 200}, {0}});
 

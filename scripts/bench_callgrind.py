@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Instructions per forwarded copy, counted by callgrind (issue 3; docs/performance.md,
+"""Instructions per forwarded copy, counted by callgrind (issue 3; docs/performance-history.md,
 "Instructions per forwarded copy"): repeatable on a shared machine where times are not.
 
 Runs BM_FloorCallgrind (the floor: unprotect, N x copy + protect, sendmmsg) and

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One load scenario against Rounds, set up exactly as `make bench` sets it up (namespaces joined
 by a veth pair, server pinned to CPU 0, rounds-load to CPU 1, one media worker), optionally with
-the server profiled during the steady part of the run (docs/performance.md, "Profile of the
+the server profiled during the steady part of the run (docs/performance-history.md, "Profile of the
 running server").
 
 Usage: bench_profile.py BUILD_DIR [--viewers 200] [--publishers 2] [--measure 8]

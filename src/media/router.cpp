@@ -136,7 +136,7 @@ void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission
       // A software pipeline over the next consumers: each stage needs a line the previous
       // iteration's stage asked for (consumer -> peer -> SRTP session -> its state), so every
       // subscriber's state is being loaded while earlier copies are protected. With 200 peers
-      // it is evicted between two packets (docs/performance.md, "Lever: prefetch").
+      // it is evicted between two packets (docs/performance-history.md, "Lever: prefetch").
       if (i + 4 < n) {
         __builtin_prefetch(list[i + 4]);
         __builtin_prefetch(reinterpret_cast<const char*>(list[i + 4]) + 64);

@@ -42,7 +42,7 @@ async function openPage(browser, room, name, viewer) {
 
 // How long the limited viewer may take to get back to the top layer once the limit is lifted.
 // With three layers flowing (960x540 camera) it climbs twice (one 2 s upgrade hold, a probe and a
-// key frame each): 8.1, 12.2, 12.2, 12.2 and 12.2 s measured on 2026-11-25 (docs/performance.md
+// key frame each): 8.1, 12.2, 12.2, 12.2 and 12.2 s measured on 2026-11-25 (docs/performance-history.md
 // "Bandwidth probing"); about 1.6 times the slowest for a loaded machine.
 const kClimbBoundMs = 20_000;
 
