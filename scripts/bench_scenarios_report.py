@@ -77,6 +77,15 @@ def entries(res):
     return [res["meeting"], res["briefing"]] + [f for _, rp in ramps(res) for f in rp["steps"]]
 
 
+def recovery(f):
+    """Video packets the receivers NACKed / retransmissions they got back on RTX (whole run;
+    runs before 2026-12-07 had no loss recovery in the generator: "–")."""
+    lr = f.get("lossRecovery")
+    if not lr:
+        return "–"
+    return f"{fmt(lr.get('nackedPackets'))} / {fmt(lr.get('rtxReceived'))}"
+
+
 rows = []
 for server, res in r["servers"].items():
     for f in entries(res):
@@ -91,6 +100,7 @@ for server, res in r["servers"].items():
             f"{first_packet(f)} | "
             f"{fmt(f['viewersPerCore'])} | {rss_mb(f)} | "
             f"{fmt(f.get('serverQueueDrops'))} / {fmt(f.get('generatorQueueDrops'))} | "
+            f"{recovery(f)} | "
             f"{fmt(f.get('serverRunQueueWaitPerRun'), 2)} | {beside(f)} |")
 
 lines = [
@@ -102,10 +112,11 @@ lines = [
     "| server | scenario | participants | connected legs | forwarded pkt/s | pkt per server CPU-s | "
     "server CPU % | load CPU % | loss % | delivered % | sent pkt/s | latency p50 / p99 ms | "
     "server p50 / p99 ms | join to first packet p50 / p99 ms | viewers per core | "
-    "server memory MB | socket drops server / generator | server run-queue wait per CPU-s | "
+    "server memory MB | socket drops server / generator | NACKed / RTX back | "
+    "server run-queue wait per CPU-s | "
     "% of floor / of delivered floor, measured beside |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-    "| ---: | ---: | ---: | ---: | ---: |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: |",
 ] + rows + [""]
 
 for server, res in r["servers"].items():
