@@ -2,8 +2,6 @@
 
 #include <cstring>
 
-#include "proto/rtp.hpp"
-
 namespace rounds::load {
 
 NackGenerator::Result ReceiveRepair::onPacket(uint16_t seq, TimePoint now) {
@@ -39,11 +37,11 @@ void SentHistory::store(Bytes packet, uint16_t seq, TimePoint now) {
   std::memcpy(s.data, packet.data(), packet.size());
 }
 
-std::optional<Bytes> SentHistory::find(uint16_t seq, TimePoint now) const {
+std::optional<rtp::RtpView> SentHistory::find(uint16_t seq, TimePoint now) {
   if (slots_.empty()) return std::nullopt;
-  const Slot& s = slots_[seq % slotCount_];
+  Slot& s = slots_[seq % slotCount_];
   if (!s.used || s.seq != seq || now - s.sentAt > kMaxAge) return std::nullopt;
-  return Bytes(s.data, s.size);
+  return rtp::RtpView::parse(MutableBytes(s.data, s.size));
 }
 
 }  // namespace rounds::load

@@ -15,6 +15,7 @@
 #include "common/bytes.hpp"
 #include "common/clock.hpp"
 #include "media/nack_generator.hpp"
+#include "proto/rtp.hpp"
 
 namespace rounds::load {
 
@@ -49,8 +50,9 @@ class SentHistory {
   explicit SentHistory(size_t slots = 512) : slotCount_(slots) {}
   // Keeps `packet` (at most kMaxPacket bytes; longer ones are not kept).
   void store(Bytes packet, uint16_t seq, TimePoint now);
-  // The packet sent with `seq`, if it is still held and younger than kMaxAge.
-  std::optional<Bytes> find(uint16_t seq, TimePoint now) const;
+  // The packet sent with `seq`, if it is still held and younger than kMaxAge: a view over the
+  // history's own copy, to be read (by rtx::wrap, or copied out), not written.
+  std::optional<rtp::RtpView> find(uint16_t seq, TimePoint now);
 
  private:
   struct Slot {

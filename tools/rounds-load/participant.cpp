@@ -479,6 +479,12 @@ void Participant::onRtp(MutableBytes packet, SteadyTime now) {
       }
     }
   }
+  // RFC 3550 §5.1: padding only (the server's bandwidth probes, on a video track's RTX SSRC):
+  // counted above for the estimator, nothing to repair or measure.
+  if (view->payloadSize() == 0 && view->paddingSize() > 0) {
+    ++counters_.paddingReceived;
+    return;
+  }
   // Loss recovery: a retransmission is unwrapped back into the packet it repairs; every video
   // packet tells its stream's books what is missing.
   const uint32_t ssrc = view->ssrc();
@@ -487,23 +493,17 @@ void Participant::onRtp(MutableBytes packet, SteadyTime now) {
     if (ssrc != r.ssrc && !isRtx) continue;
     if (isRtx) {
       auto len = rtx::unwrap(packet, r.ssrc, r.payloadType);
-      if (!len) {
-        ++counters_.paddingReceived;  // a bandwidth probe: nothing to repair
+      if (len) view = rtp::RtpView::parse(packet.first(*len));
+      if (!len || !view) {
+        ++counters_.unrecognisedRtp;  // an RTX packet without its original sequence number
         return;
       }
       ++counters_.rtxReceived;
-      packet = packet.first(*len);
-      view = rtp::RtpView::parse(packet);
-      if (!view) return;
     }
     auto gap = r.repair.onPacket(view->sequenceNumber(), now);
     if (gap.newMissing) sendNacks(now);
     if (gap.keyFrameNeeded) sendPli(r.ssrc);
     break;
-  }
-  if (view->payloadSize() == 0 && view->paddingSize() > 0) {
-    ++counters_.paddingReceived;
-    return;
   }
   auto probe = readProbe(view->payload());
   if (!probe) {
@@ -524,7 +524,7 @@ void Participant::onRtp(MutableBytes packet, SteadyTime now) {
   if (!firstPacketAt_) firstPacketAt_ = now;
   StreamStats& s = streams_[probe->source];
   s.add(probe->counter, view->sequenceNumber(), static_cast<int64_t>(probe->sendNs), toNs(now),
-        packet.size());
+        view->size());
   if (keyFrame) s.countKeyFrame();
 }
 
@@ -633,16 +633,12 @@ void Participant::sendPli(uint32_t mediaSsrc) {
 }
 
 void Participant::resendVideo(uint16_t seq, SteadyTime now) {
-  auto stored = sentVideo_.find(seq, now);
-  if (!stored || !srtpOut_ || !server_) {
+  // (Only called from onRtcp, which SRTP sessions and the server's address precede.)
+  auto original = sentVideo_.find(seq, now);
+  if (!original) {
     ++counters_.retransmissionMisses;
     return;
   }
-  // The stored packet is parsed from a scratch copy (RtpView works on a mutable buffer).
-  std::array<uint8_t, SentHistory::kMaxPacket> scratch;
-  std::memcpy(scratch.data(), stored->data(), stored->size());
-  auto original = rtp::RtpView::parse(MutableBytes(scratch.data(), stored->size()));
-  if (!original) return;
   MutableBytes slot = udp_->acquireSendSlot();
   MutableBytes room = slot.first(slot.size() - kSrtpMaxTrailer);
   size_t len = 0;
@@ -650,7 +646,7 @@ void Participant::resendVideo(uint16_t seq, SteadyTime now) {
     rtx::WrapParams w{videoRtxSsrc_, *videoRtxPt_, rtxSeq_++, original->timestamp(), seq};
     len = rtx::wrap(*original, room, w);
   } else if (original->size() <= room.size()) {  // a plain copy, as before RTX
-    std::memcpy(room.data(), scratch.data(), original->size());
+    std::memcpy(room.data(), original->buffer().data(), original->size());
     len = original->size();
   }
   if (len == 0) return;

@@ -89,7 +89,7 @@ TEST(SentHistory, FindsWhatWasSentWithinASecondByItsSequenceNumber) {
   auto found = h.find(65535, t + milliseconds(10));
   ASSERT_TRUE(found);
   EXPECT_EQ(found->size(), 100u + 65535 % 7);
-  EXPECT_EQ((*found)[1], static_cast<uint8_t>(65535));
+  EXPECT_EQ(found->buffer()[1], static_cast<uint8_t>(65535));
   EXPECT_FALSE(h.find(65535, t + milliseconds(1001)));  // too old to be worth resending
   EXPECT_FALSE(h.find(3, t));                            // never sent
 }
