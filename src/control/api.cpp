@@ -36,14 +36,18 @@ json latencyJson(const LatencyHistogram& h) {
 json statsJson(const WorkerStats& s) {
   json links = json::array();
   for (const auto& l : s.peerLinks)
-    links.push_back(json{{"peer", l.peerId},
-                         {"downlinkEstimateBps",
-                          l.downlinkEstimateBps ? json(*l.downlinkEstimateBps) : json(nullptr)},
-                         {"transportFeedbacksReceived", l.transportFeedbacksReceived},
-                         {"transportFeedbacksSent", l.transportFeedbacksSent},
-                         {"probeClusters", l.probeClusters},
-                         {"probeSuccesses", l.probeSuccesses},
-                         {"probePackets", l.probePackets}});
+    links.push_back(
+        json{{"peer", l.peerId},
+             {"downlinkEstimateBps",
+              l.downlinkEstimateBps ? json(*l.downlinkEstimateBps) : json(nullptr)},
+             {"transportFeedbacksReceived", l.transportFeedbacksReceived},
+             {"transportFeedbacksSent", l.transportFeedbacksSent},
+             {"probeClusters", l.probeClusters},
+             {"probeSuccesses", l.probeSuccesses},
+             {"probePackets", l.probePackets},
+             {"rttMs", l.rttUs ? json(static_cast<double>(*l.rttUs) / 1000) : json(nullptr)},
+             {"rttLatestMs",
+              l.rttLatestUs ? json(static_cast<double>(*l.rttLatestUs) / 1000) : json(nullptr)}});
   json consumers = json::array();
   for (const auto& c : s.consumerLayers)
     consumers.push_back(json{{"participant", c.peerId},
@@ -80,6 +84,8 @@ json statsJson(const WorkerStats& s) {
               {"retransmissionMisses", s.retransmissionMisses},
               {"nacksShed", s.nacksShed},
               {"nacksSent", s.nacksSent},
+              {"nackedInFlight", s.nackedInFlight},
+              {"rttSamples", s.rttSamples},
               {"rtxReceived", s.rtxReceived},
               {"pausedConsumers", s.pausedConsumers},
               {"consumersResumed", s.consumersResumed},

@@ -21,15 +21,17 @@ constexpr double kThresholdMin = 6.0;
 constexpr double kThresholdMax = 600.0;
 constexpr double kBeta = 0.85;                // §5.5: decrease to 0.85 of the acked rate
 constexpr double kIncreasePerSecond = 1.08;   // §5.5: multiplicative increase, 8 %/s
-constexpr double kResponseTimeS = 0.3;        // RTT + 100 ms, assumed (RTT unknown here)
 constexpr double kPacketBits = 1200 * 8;
-constexpr int64_t kDecreaseIntervalUs = 300'000;  // one decrease per response time
 constexpr int64_t kLossIntervalUs = 300'000;      // §6: loss evaluated over ~ this long
 constexpr uint32_t kLossMinPackets = 10;
 constexpr double kLossHigh = 0.10;  // §6: above 10 % back off
 constexpr double kLossLow = 0.02;   // below 2 % grow
 constexpr double kLossGrowth = 1.05;
 }  // namespace
+
+void BandwidthEstimator::setRoundTrip(int64_t rttUs) {
+  responseTimeUs_ = std::clamp<int64_t>(rttUs, 0, kMaxRoundTripUs) + kResponseMarginUs;
+}
 
 BandwidthEstimator::BandwidthEstimator(Config config) : config_(config) {
   delayRate_ = config_.initialBps;
@@ -200,12 +202,14 @@ void BandwidthEstimator::updateRate(int64_t nowUs) {
     if (linkCapacityBps_ > 0 && delayRate_ > linkCapacityBps_ + 3 * sigma) linkCapacityBps_ = -1;
     if (linkCapacityBps_ > 0 && delayRate_ > linkCapacityBps_ - 3 * sigma) {
       // Near the capacity last seen: additive, about one packet per response time.
-      delayRate_ += std::max(1000.0, kPacketBits / kResponseTimeS) * dtS;
+      delayRate_ +=
+          std::max(1000.0, kPacketBits / (static_cast<double>(responseTimeUs_) / 1e6)) * dtS;
     } else {
       delayRate_ *= std::pow(kIncreasePerSecond, dtS);
     }
   } else if (rateState_ == RateState::Decrease) {
-    if (lastDecreaseUs_ < 0 || nowUs - lastDecreaseUs_ >= kDecreaseIntervalUs) {
+    // One decrease per response time: the previous one's effect must be seen first.
+    if (lastDecreaseUs_ < 0 || nowUs - lastDecreaseUs_ >= responseTimeUs_) {
       double target = kBeta * ackedRate;
       if (target < delayRate_) delayRate_ = target;
       probedFloor_ = 0;  // the room a probe found is gone

@@ -39,6 +39,14 @@ class BandwidthEstimator {
   // both estimates rise to it, and the 1.5x-acknowledged cap no longer pulls them below it until
   // the next decrease (the probe showed the room that the media has not used yet).
   void onProbeResult(uint32_t bps, int64_t nowUs);
+  // The measured round trip to the peer (media/rtt_estimator.hpp). GCC's response time (§5.5:
+  // round trip + 100 ms) paces the additive increase near the link's capacity (about a packet
+  // per response time) and spaces decreases; until a round trip is known it is 300 ms.
+  void setRoundTrip(int64_t rttUs);
+  int64_t responseTimeUs() const { return responseTimeUs_; }
+  static constexpr int64_t kResponseMarginUs = 100'000;
+  static constexpr int64_t kDefaultResponseTimeUs = 300'000;
+  static constexpr int64_t kMaxRoundTripUs = 2'000'000;
   uint32_t probedBps() const { return static_cast<uint32_t>(probedFloor_); }
 
   // nullopt until feedback has confirmed some delivered packets.
@@ -56,6 +64,8 @@ class BandwidthEstimator {
   void detect(double modifiedTrend, double sendDeltaMs, double trend, int64_t nowUs);
   void updateRate(int64_t nowUs);
   void updateLoss(int64_t nowUs);
+
+  int64_t responseTimeUs_ = kDefaultResponseTimeUs;
 
   Config config_;
   // Acknowledged rate: delivered bytes over a sliding window of arrival times (§5.5 R_hat).

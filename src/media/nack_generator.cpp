@@ -50,7 +50,7 @@ NackGenerator::Result NackGenerator::onPacket(uint16_t seq, TimePoint now) {
   return r;
 }
 
-size_t NackGenerator::collect(TimePoint now, std::span<uint16_t> out) {
+size_t NackGenerator::collect(TimePoint now, std::span<uint16_t> out, Millis retryInterval) {
   size_t n = 0;
   size_t i = 0;
   while (i < count_) {
@@ -60,7 +60,7 @@ size_t NackGenerator::collect(TimePoint now, std::span<uint16_t> out) {
       ++abandoned_;
       continue;
     }
-    bool due = e.retries == 0 || now - e.lastAsked >= kRetryInterval;
+    bool due = e.retries == 0 || now - e.lastAsked >= retryInterval;
     if (due && n < out.size()) {
       out[n++] = e.seq;
       ++e.retries;

@@ -17,7 +17,9 @@ class NackGenerator {
  public:
   static constexpr size_t kMaxMissing = 256;  // a larger hole is not worth repairing packet by packet
   static constexpr uint8_t kMaxRetries = 8;
-  static constexpr Millis kRetryInterval{100};  // about one RTT; we do not measure it yet
+  // Between two NACKs for the same packet while the publisher's round trip is unknown (the
+  // router passes one from the measured round trip once it is known: Router::nackRetryInterval).
+  static constexpr Millis kRetryInterval{100};
   static constexpr Millis kMaxAge{1000};        // give up on a packet missing this long
   static constexpr uint16_t kMaxDistance = 2048;  // ... or this many packets behind the newest
 
@@ -29,9 +31,9 @@ class NackGenerator {
   // Every packet received on the stream (media, or unwrapped from RTX).
   Result onPacket(uint16_t seq, TimePoint now);
   // Writes into `out` the sequence numbers to NACK now (in RTP order) and notes them as asked.
-  // A number is asked again at most every kRetryInterval and at most kMaxRetries times; then,
+  // A number is asked again at most every `retryInterval` and at most kMaxRetries times; then,
   // or after kMaxAge, it is forgotten. Returns how many were written.
-  size_t collect(TimePoint now, std::span<uint16_t> out);
+  size_t collect(TimePoint now, std::span<uint16_t> out, Millis retryInterval = kRetryInterval);
   // True while `seq` is missing and still being asked for.
   bool isMissing(uint16_t seq) const;
 

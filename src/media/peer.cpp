@@ -496,6 +496,11 @@ void Peer::removeProducer(uint64_t producerId) {
   producers_.erase(it);
 }
 
+void Peer::onRttSample(Micros rtt) {
+  rtt_.onSample(rtt);
+  estimator_.setRoundTrip(rtt_.smoothed()->count());
+}
+
 void Peer::onRemb(uint64_t bitrateBps) {
   remb_ = static_cast<uint32_t>(std::min<uint64_t>(bitrateBps, UINT32_MAX));
 }

@@ -24,6 +24,7 @@
 #include "media/receive_stats.hpp"
 #include "media/retransmission_buffer.hpp"
 #include "media/rtp_rewriter.hpp"
+#include "media/rtt_estimator.hpp"
 #include "media/transport_cc.hpp"
 #include "media/types.hpp"
 #include "net/packet_sender.hpp"
@@ -112,6 +113,9 @@ struct Consumer {
   uint16_t lastPictureId = 0;    // last one sent (rewritten)
   uint8_t lastTl0 = 0;
   bool vp8Started = false;
+  // The SRs we sent the subscriber on spec.ssrc, to turn its receiver reports into round trips
+  // (media/rtt_estimator.hpp). Last: the fan-out's prefetches cover the fields above.
+  SrSentLog srSent;
   Consumer(ConsumerSpec s, Peer* p, uint16_t seq0, uint32_t ts0)
       : spec(s),
         peer(p),
@@ -158,6 +162,15 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   }
   // From Router::onRtcp: a REMB from this peer's browser (its receive-side estimate).
   void onRemb(uint64_t bitrateBps);
+  // The round trip between us and this peer (media/rtt_estimator.hpp), from its receiver
+  // reports about the SRs we sent it as a subscriber; nullopt until one was measured.
+  const RttEstimator& rttEstimator() const { return rtt_; }
+  // A round-trip sample (Router::onReportBlocks / onExtendedReport): smoothed, and handed to
+  // the bandwidth estimator as its response time.
+  void onRttSample(Micros rtt);
+  // The XR RRTRs we sent this peer with our receiver reports (Router::onReportTimer).
+  SrSentLog& rrtrSent() { return rrtrSent_; }
+  std::optional<Micros> rtt() const { return rtt_.smoothed(); }
   std::optional<uint32_t> rembEstimateBps() const { return remb_; }
 
   void setRemoteParameters(const std::string& ufrag, const std::string& fpAlgorithm,
@@ -288,6 +301,8 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   std::unordered_map<uint32_t, LayerRef> producersBySsrc_;
   std::unordered_map<uint32_t, LayerRef> producersByRtxSsrc_;
   std::optional<uint32_t> remb_;
+  RttEstimator rtt_;
+  SrSentLog rrtrSent_;
   std::map<uint64_t, std::unique_ptr<Consumer>> consumers_;
   std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;
   // Transport-cc: arrivals from this peer (allocated at its first stamped packet), what we sent

@@ -20,7 +20,7 @@ RetransmissionBuffer::RetransmissionBuffer(size_t capacity, size_t maxPacketSize
       slots_(mask_ + 1),
       storage_((mask_ + 1) * maxPacketSize) {}
 
-bool RetransmissionBuffer::insert(uint16_t seq, Bytes packet, TimePoint arrival) {
+bool RetransmissionBuffer::insert(uint16_t seq, Bytes packet, TimePoint arrival, bool repair) {
   if (packet.size() > maxPacketSize_) return false;
   if (!started_) {
     started_ = true;
@@ -35,14 +35,23 @@ bool RetransmissionBuffer::insert(uint16_t seq, Bytes packet, TimePoint arrival)
   s.seq = seq;
   s.length = static_cast<uint16_t>(packet.size());
   s.used = true;
+  s.repair = repair;
   std::memcpy(storage_.data() + (seq & mask_) * maxPacketSize_, packet.data(), packet.size());
   return true;
 }
 
 std::optional<MutableBytes> RetransmissionBuffer::find(uint16_t seq, TimePoint now) {
+  auto stored = lookup(seq, now);
+  if (!stored) return std::nullopt;
+  return stored->packet;
+}
+
+std::optional<RetransmissionBuffer::Stored> RetransmissionBuffer::lookup(uint16_t seq,
+                                                                         TimePoint now) {
   const Slot& s = slots_[seq & mask_];
   if (!s.used || s.seq != seq || now - s.arrival > kMaxAge) return std::nullopt;
-  return MutableBytes(storage_.data() + (seq & mask_) * maxPacketSize_, s.length);
+  return Stored{MutableBytes(storage_.data() + (seq & mask_) * maxPacketSize_, s.length), s.arrival,
+                s.repair};
 }
 
 void RetransmissionBuffer::clear() {

@@ -27,11 +27,20 @@ class RetransmissionBuffer {
                                 size_t maxPacketSize = kMaxPacketSize);
 
   // Keeps a copy of `packet` (a whole RTP packet) under `seq`. Returns false when it is too
-  // large, or so old that keeping it would evict newer packets.
-  bool insert(uint16_t seq, Bytes packet, TimePoint arrival);
+  // large, or so old that keeping it would evict newer packets. `repair`: it filled a gap we
+  // had (the publisher's retransmission, or a late packet we were missing).
+  bool insert(uint16_t seq, Bytes packet, TimePoint arrival, bool repair = false);
   // The stored packet for `seq` if it is still here and younger than kMaxAge at `now`. The span
   // stays valid until the next insert.
   std::optional<MutableBytes> find(uint16_t seq, TimePoint now);
+  // The same with the time it was inserted (when it reached us, i.e. when it was forwarded)
+  // and whether it came as a repair.
+  struct Stored {
+    MutableBytes packet;
+    TimePoint arrival;
+    bool repair = false;
+  };
+  std::optional<Stored> lookup(uint16_t seq, TimePoint now);
   bool contains(uint16_t seq, TimePoint now) { return find(seq, now).has_value(); }
   void clear();
 
@@ -45,6 +54,7 @@ class RetransmissionBuffer {
     uint16_t seq = 0;
     uint16_t length = 0;
     bool used = false;
+    bool repair = false;
   };
 
   size_t mask_ = 0;

@@ -100,7 +100,8 @@ void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission
     // Already here: a duplicate, or a retransmission of a packet that was only late. Every
     // consumer has had it.
     if (lay.history->contains(seq, now)) return;
-    lay.history->insert(seq, Bytes(packet.buffer().data(), packet.size()), now);
+    const bool repair = retransmission || lay.nack->isMissing(seq);
+    lay.history->insert(seq, Bytes(packet.buffer().data(), packet.size()), now, repair);
     auto gap = lay.nack->onPacket(seq, now);
     if (gap.keyFrameNeeded) requestKeyFrame(producer, layer, now);
     if (gap.newMissing) sendNacks(producer, layer, now);
@@ -162,6 +163,13 @@ void Router::onRtcp(Peer& from, Bytes compound, std::optional<TimePoint> receive
     switch (p->packetType) {
       case rtcp::kSenderReport:
         onSenderReport(from, *p);
+        onReportBlocks(from, *p, receivedAt.value_or(clock_.now()));
+        break;
+      case rtcp::kReceiverReport:
+        onReportBlocks(from, *p, receivedAt.value_or(clock_.now()));
+        break;
+      case rtcp::kExtendedReport:
+        onExtendedReport(from, *p, receivedAt.value_or(clock_.now()));
         break;
       case rtcp::kPayloadFeedback:
         if (p->count == 1) {
@@ -181,7 +189,7 @@ void Router::onRtcp(Peer& from, Bytes compound, std::optional<TimePoint> receive
         }
         break;
       default:
-        // RR, SDES, BYE: nothing to do yet.
+        // SDES, BYE: nothing to do yet.
         break;
     }
   }
@@ -212,8 +220,53 @@ void Router::onSenderReport(Peer& from, const rtcp::PacketView& p) {
     out.packetCount = c->packetsSent;
     out.octetCount = c->octetsSent;
     size_t n = rtcp::writeSenderReport(buf, c->spec.ssrc, out, {});
-    if (n) c->peer->sendRtcp(Bytes(buf.data(), n));
+    if (n == 0) continue;
+    c->peer->sendRtcp(Bytes(buf.data(), n));
+    c->srSent.note(out.ntpTimestamp, clock_.now());
   }
+}
+
+void Router::onReportBlocks(Peer& from, const rtcp::PacketView& p, TimePoint arrival) {
+  // RFC 3550 §6.4.1: each block about a stream we send `from` names our latest SR on it (LSR)
+  // and how long the browser held it (DLSR). The smallest round trip of the packet is one
+  // sample: the blocks were written together, and queueing only adds.
+  std::array<rtcp::ReportBlock, 31> blocks;
+  const size_t n = rtcp::reportBlocks(p, blocks);
+  std::optional<Micros> best;
+  for (size_t i = 0; i < n; ++i) {
+    const rtcp::ReportBlock& b = blocks[i];
+    Consumer* c = from.consumerBySsrc(b.ssrc);
+    if (!c) continue;
+    auto sentAt = c->srSent.sentAt(b.lastSr);
+    if (!sentAt) continue;
+    auto rtt = RttEstimator::roundTrip(arrival, *sentAt, b.delaySinceLastSr);
+    if (rtt && (!best || *rtt < *best)) best = rtt;
+  }
+  if (!best) return;
+  from.onRttSample(*best);
+  ++rttSamples_;
+}
+
+void Router::onExtendedReport(Peer& from, const rtcp::PacketView& p, TimePoint arrival) {
+  // RFC 3611 §4.5: a DLRR item about our RRTR names our RTCP SSRC.
+  std::optional<Micros> best;
+  rtcp::forEachDlrr(p, [&](const rtcp::DlrrItem& item) {
+    if (item.ssrc != from.rtcpSsrc()) return;
+    auto sentAt = from.rrtrSent().sentAt(item.lastRr);
+    if (!sentAt) return;
+    auto rtt = RttEstimator::roundTrip(arrival, *sentAt, item.delaySinceLastRr);
+    if (rtt && (!best || *rtt < *best)) best = rtt;
+  });
+  if (!best) return;
+  from.onRttSample(*best);
+  ++rttSamples_;
+}
+
+Millis Router::nackRetryInterval(const Peer& publisher) {
+  auto rtt = publisher.rtt();
+  if (!rtt) return NackGenerator::kRetryInterval;
+  auto wait = std::chrono::ceil<Millis>(*rtt) + kNackRetryMargin;
+  return std::clamp(wait, kMinNackRetry, kMaxNackRetry);
 }
 
 void Router::onKeyFrameRequest(Peer& from, uint32_t mediaSsrc) {
@@ -259,12 +312,26 @@ void Router::onNack(Peer& from, const rtcp::PacketView& p, std::optional<TimePoi
   TimePoint now = clock_.now();
   uint32_t nowTicks = static_cast<uint32_t>(
       static_cast<uint64_t>(clock_.wallMillis()) * producer.spec.clockRate / 1000);
+  // A repair we forwarded less than a round trip before this NACK arrived had not reached the
+  // subscriber when it wrote the NACK: we were repairing that gap from the publisher while the
+  // subscriber's NACK for it was on its way (it saw the gap when we did). That copy answers the
+  // NACK; resending would only duplicate it. Only repairs: a subscriber that lost an original
+  // on its own link NACKs as soon as the next packet arrives, a round trip plus that packet's
+  // spacing (often under a millisecond) after we forwarded it, well inside the estimate's error.
+  const TimePoint nackArrival = receivedAt.value_or(now);
+  const std::optional<Micros> rtt = c->peer->rtt();
   bool lost = false;
   rtcp::forEachNack(p, [&](uint16_t outSeq) {
     if (c->retransmitBudget == 0) return;
     uint16_t seq = c->rewriter.sourceSeq(outSeq);
     std::optional<rtp::RtpView> view;
-    if (auto stored = lay.history->find(seq, now)) view = rtp::RtpView::parse(*stored);
+    if (auto stored = lay.history->lookup(seq, now)) {
+      if (stored->repair && rtt && nackArrival - stored->arrival < *rtt) {
+        ++nackedInFlight_;
+        return;
+      }
+      view = rtp::RtpView::parse(stored->packet);
+    }
     if (!view || view->ssrc() != c->rewriter.source()) {
       ++retransmissionMisses_;
       // Unless we are still asking the publisher for it (its retransmission will be forwarded),
@@ -282,7 +349,7 @@ void Router::sendNacks(Producer& producer, size_t layer, TimePoint now) {
   ProducerLayer& lay = producer.layers[layer];
   if (!lay.nack || !lay.ssrc || !producer.peer->connected()) return;
   std::array<uint16_t, kMaxNackSeqsPerPacket> seqs;
-  size_t n = lay.nack->collect(now, seqs);
+  size_t n = lay.nack->collect(now, seqs, nackRetryInterval(*producer.peer));
   if (n == 0) return;
   std::array<uint8_t, 12 + 4 * kMaxNackSeqsPerPacket> buf;
   size_t len = rtcp::writeNack(buf, producer.peer->rtcpSsrc(), *lay.ssrc, {seqs.data(), n});
@@ -411,6 +478,14 @@ void Router::onReportTimer(TimePoint now) {
     if (nv > 0 && n > 0)
       n += rtcp::writeRemb(MutableBytes(buf).subspan(n), peer->rtcpSsrc(), kRembBitrate,
                            {videoSsrcs.data(), nv});
+    // Our own time for its DLRR answer: a round trip even if it receives nothing from us.
+    if (n > 0) {
+      const uint64_t ntp = ntpFromUnixMillis(clock_.wallMillis());
+      if (size_t x = rtcp::writeXrRrtr(MutableBytes(buf).subspan(n), peer->rtcpSsrc(), ntp)) {
+        n += x;
+        peer->rrtrSent().note(ntp, now);
+      }
+    }
     if (n) peer->sendRtcp(Bytes(buf.data(), n));
   }
 }

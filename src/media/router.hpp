@@ -78,12 +78,29 @@ class Router {
   // NACKs not answered because they waited too long in the worker's receive queue.
   uint64_t nacksShed() const { return nacksShed_; }
   uint64_t nacksSent() const { return nacksSent_; }
+  // NACKed packets not resent: the repair we had forwarded (the publisher's retransmission) was
+  // still on its way (less than the subscriber's round trip before the NACK arrived).
+  uint64_t nackedInFlight() const { return nackedInFlight_; }
+  // Round-trip samples taken from report blocks (about our SRs) and XR DLRR items (about our
+  // RRTRs).
+  uint64_t rttSamples() const { return rttSamples_; }
+  // How long a missing packet waits before the publisher is asked for it again: its measured
+  // round trip plus a margin for its sender to answer, within [kMinNackRetry, kMaxNackRetry];
+  // NackGenerator::kRetryInterval while the round trip is unknown.
+  static Millis nackRetryInterval(const Peer& publisher);
+  static constexpr Millis kMinNackRetry{20};
+  static constexpr Millis kMaxNackRetry{500};
+  static constexpr Millis kNackRetryMargin{10};
   uint64_t rtxReceived() const { return rtxReceived_; }
   // Publishers' padding-only packets (their bandwidth probes), counted and not forwarded.
   uint64_t paddingDropped() const { return paddingDropped_; }
 
  private:
   void onSenderReport(Peer& from, const rtcp::PacketView& p);
+  // The report blocks of an SR or RR from `from`: a round-trip sample (media/rtt_estimator.hpp).
+  void onReportBlocks(Peer& from, const rtcp::PacketView& p, TimePoint arrival);
+  // An XR from `from`: its DLRR answers to our RRTRs are round-trip samples too.
+  void onExtendedReport(Peer& from, const rtcp::PacketView& p, TimePoint arrival);
   void onKeyFrameRequest(Peer& from, uint32_t mediaSsrc);
   void onNack(Peer& from, const rtcp::PacketView& p, std::optional<TimePoint> receivedAt);
   void sendNacks(Producer& producer, size_t layer, TimePoint now);
@@ -111,6 +128,8 @@ class Router {
   uint64_t retransmissionMisses_ = 0;
   uint64_t nacksShed_ = 0;
   uint64_t nacksSent_ = 0;
+  uint64_t nackedInFlight_ = 0;
+  uint64_t rttSamples_ = 0;
   uint64_t rtxReceived_ = 0;
   uint64_t paddingDropped_ = 0;
   std::map<const Peer*, ReceiveMode> receiveModes_;  // absent: All

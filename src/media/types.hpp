@@ -119,6 +119,10 @@ struct PeerLinkStats {
   uint64_t probeClusters = 0;
   uint64_t probeSuccesses = 0;
   uint64_t probePackets = 0;
+  // The round trip between us and the peer (media/rtt_estimator.hpp): smoothed and the latest
+  // sample, in microseconds; nullopt until its receiver reports gave one.
+  std::optional<int64_t> rttUs;
+  std::optional<int64_t> rttLatestUs;
 };
 
 // Where one video consumer stands (per-subscriber layer selection), for /api/stats and tests.
@@ -157,6 +161,8 @@ struct WorkerStats {
   uint64_t retransmissionMisses = 0;  // NACKed packets no longer in the history
   uint64_t nacksShed = 0;             // NACKs not answered: they waited too long in our queue
   uint64_t nacksSent = 0;             // NACK packets sent to publishers
+  uint64_t nackedInFlight = 0;        // NACKed packets not resent: our copy was still on its way
+  uint64_t rttSamples = 0;            // round trips measured from subscribers' receiver reports
   uint64_t rtxReceived = 0;           // RTX packets from publishers, unwrapped and routed
   // Low-bandwidth choices (ReceiveMode): consumers paused now, and resumes (each with a PLI).
   size_t pausedConsumers = 0;

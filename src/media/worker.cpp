@@ -330,15 +330,22 @@ WorkerStats Worker::stats() {
     s.retransmissionMisses += r->retransmissionMisses();
     s.nacksShed += r->nacksShed();
     s.nacksSent += r->nacksSent();
+    s.nackedInFlight += r->nackedInFlight();
+    s.rttSamples += r->rttSamples();
     s.rtxReceived += r->rtxReceived();
     s.pausedConsumers += r->pausedConsumers();
     s.consumersResumed += r->consumersResumed();
     r->collectLayerStats(s.consumerLayers);
   }
+  auto us = [](std::optional<Micros> v) -> std::optional<int64_t> {
+    if (!v) return std::nullopt;
+    return v->count();
+  };
   for (auto& [id, p] : peers_)
     s.peerLinks.push_back({id, p->downlinkEstimateBps(), p->transportFeedbacksReceived(),
                            p->transportFeedbacksSent(), p->probe().clustersSent(),
-                           p->probe().successes(), p->probePacketsSent()});
+                           p->probe().successes(), p->probePacketsSent(),
+                           us(p->rttEstimator().smoothed()), us(p->rttEstimator().latest())});
   s.droppedMalformed = counters_.droppedMalformed;
   s.droppedUnknownTuple = counters_.droppedUnknownTuple;
   s.droppedUnknownSsrc = counters_.droppedUnknownSsrc;

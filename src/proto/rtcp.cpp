@@ -352,4 +352,46 @@ size_t writeBye(MutableBytes out, std::span<const uint32_t> ssrcs) {
   return size;
 }
 
+std::optional<uint64_t> xrRrtr(const PacketView& p) {
+  constexpr uint8_t kBlockRrtr = 4;
+  std::optional<uint64_t> ntp;
+  forEachXrBlock(p, [&](uint8_t type, Bytes body) {
+    if (type == kBlockRrtr && body.size() >= 8 && !ntp) ntp = readU64(body.data());
+  });
+  return ntp;
+}
+
+size_t writeXrDlrr(MutableBytes out, uint32_t ssrc, std::span<const DlrrItem> items) {
+  if (items.empty() || items.size() > kMaxCount) return 0;
+  const size_t size = 8 + 4 + 12 * items.size();
+  if (!fits(out, size)) return 0;
+  uint8_t* d = out.data();
+  writeHeader(d, 0, kExtendedReport, size);
+  writeU32(d + 4, ssrc);
+  d[8] = 5;
+  d[9] = 0;
+  writeU16(d + 10, static_cast<uint16_t>(3 * items.size()));
+  for (size_t i = 0; i < items.size(); ++i) {
+    writeU32(d + 12 + 12 * i, items[i].ssrc);
+    writeU32(d + 16 + 12 * i, items[i].lastRr);
+    writeU32(d + 20 + 12 * i, items[i].delaySinceLastRr);
+  }
+  return size;
+}
+
+size_t writeXrRrtr(MutableBytes out, uint32_t ssrc, uint64_t ntpTimestamp) {
+  // RFC 3611 §2 header (no count field: its 5 bits are reserved), then §4.4: BT 4, reserved,
+  // block length 2, the NTP timestamp.
+  constexpr size_t size = 8 + 12;
+  if (!fits(out, size)) return 0;
+  uint8_t* d = out.data();
+  writeHeader(d, 0, kExtendedReport, size);
+  writeU32(d + 4, ssrc);
+  d[8] = 4;
+  d[9] = 0;
+  writeU16(d + 10, 2);
+  writeU64(d + 12, ntpTimestamp);
+  return size;
+}
+
 }  // namespace rounds::rtcp

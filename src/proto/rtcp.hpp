@@ -19,6 +19,7 @@ constexpr uint8_t kBye = 203;
 constexpr uint8_t kApp = 204;
 constexpr uint8_t kRtpFeedback = 205;    // FMT 1 generic NACK, 15 transport-cc
 constexpr uint8_t kPayloadFeedback = 206;  // FMT 1 PLI, 4 FIR, 15 REMB (AFB)
+constexpr uint8_t kExtendedReport = 207;   // RFC 3611 XR: RRTR (BT 4), DLRR (BT 5)
 
 // One packet of a compound: header fields and its bytes (header included).
 struct PacketView {
@@ -87,6 +88,25 @@ size_t rembSsrcs(const PacketView& p, std::span<uint32_t> out);
 std::optional<std::string_view> sdesCname(const PacketView& p);
 // BYE: the SSRCs leaving; returns how many were written into out.
 size_t byeSsrcs(const PacketView& p, std::span<uint32_t> out);
+// XR DLRR sub-block (RFC 3611 §4.5): a receiver's answer to our RRTR, in the same form as an
+// SR's LSR/DLSR: the RRTR sender's SSRC, the middle 32 bits of the RRTR's NTP time, the delay
+// since it arrived (1/65536 s).
+struct DlrrItem {
+  uint32_t ssrc = 0;
+  uint32_t lastRr = 0;
+  uint32_t delaySinceLastRr = 0;
+};
+// Calls visit(blockType, body) for every report block of an XR packet (RFC 3611 §3; `body` is
+// what follows the block's 4-byte header). False if the packet is not XR or a block overruns
+// it (blocks already visited stay visited).
+template <typename F>
+bool forEachXrBlock(const PacketView& p, F&& visit);
+// Calls visit(DlrrItem) for every sub-block of every DLRR block of an XR packet; other block
+// types are skipped. False as forEachXrBlock.
+template <typename F>
+bool forEachDlrr(const PacketView& p, F&& visit);
+// The NTP timestamp of the first RRTR block of an XR packet (RFC 3611 §4.4), if it has one.
+std::optional<uint64_t> xrRrtr(const PacketView& p);
 
 // Writers return bytes written into `out`, 0 if it does not fit. Each writes one packet; append
 // several into one buffer to build a compound.
@@ -105,6 +125,11 @@ size_t writeRemb(MutableBytes out, uint32_t senderSsrc, uint64_t bitrate,
                  std::span<const uint32_t> ssrcs);
 // BYE without a reason (RFC 3550 §6.6), at most 31 SSRCs.
 size_t writeBye(MutableBytes out, std::span<const uint32_t> ssrcs);
+// XR with one Receiver Reference Time block (RFC 3611 §4.4): a receiver's own NTP time, which
+// the media sender echoes in a DLRR block so that the receiver learns its round trip.
+size_t writeXrRrtr(MutableBytes out, uint32_t ssrc, uint64_t ntpTimestamp);
+// XR with one DLRR block (RFC 3611 §4.5) of up to 31 items: the answer to others' RRTRs.
+size_t writeXrDlrr(MutableBytes out, uint32_t ssrc, std::span<const DlrrItem> items);
 
 // ---- template implementation ----
 template <typename F>
@@ -119,6 +144,34 @@ std::optional<uint32_t> forEachNack(const PacketView& p, F&& visit) {
       if (blp & (1u << i)) visit(static_cast<uint16_t>(pid + i + 1));
   }
   return media;
+}
+
+template <typename F>
+bool forEachXrBlock(const PacketView& p, F&& visit) {
+  // RFC 3611 §3: header, SSRC of the XR's sender, then blocks of BT, a type-specific byte and a
+  // length in 32-bit words after the block's own first word.
+  if (p.packetType != kExtendedReport || p.bytes.size() < 8) return false;
+  size_t off = 8;
+  while (off < p.bytes.size()) {
+    if (off + 4 > p.bytes.size()) return false;
+    const uint8_t type = p.bytes[off];
+    const size_t end = off + 4 + 4 * size_t{readU16(p.bytes.data() + off + 2)};
+    if (end > p.bytes.size()) return false;
+    visit(type, p.bytes.subspan(off + 4, end - off - 4));
+    off = end;
+  }
+  return true;
+}
+
+template <typename F>
+bool forEachDlrr(const PacketView& p, F&& visit) {
+  constexpr uint8_t kBlockDlrr = 5;
+  return forEachXrBlock(p, [&](uint8_t type, Bytes body) {
+    if (type != kBlockDlrr) return;
+    for (size_t item = 0; item + 12 <= body.size(); item += 12)
+      visit(DlrrItem{readU32(body.data() + item), readU32(body.data() + item + 4),
+                     readU32(body.data() + item + 8)});
+  });
 }
 
 }  // namespace rounds::rtcp

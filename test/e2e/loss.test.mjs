@@ -72,10 +72,20 @@ async function serverCounters() {
   assert.equal(response.status, 200);
   const { workers } = await response.json();
   const sum = {};
-  for (const key of ['nacksSent', 'rtxReceived', 'nacksReceived', 'retransmissionsSent', 'keyFrameRequests']) {
+  for (const key of ['nacksSent', 'rtxReceived', 'nacksReceived', 'retransmissionsSent', 'keyFrameRequests',
+    'nackedInFlight', 'rttSamples']) {
     sum[key] = workers.reduce((total, w) => total + (w[key] ?? 0), 0);
   }
   return sum;
+}
+
+/** The server's round trip to each participant (ms, smoothed and latest), by participant id. */
+async function serverRoundTrips() {
+  session ??= await hostSession(baseUrl);
+  const response = await fetch(`${baseUrl}/api/stats`, { headers: { authorization: `Bearer ${session}` } });
+  assert.equal(response.status, 200);
+  const { workers } = await response.json();
+  return Object.fromEntries(workers.flatMap((w) => w.peerLinks).map((l) => [l.peer, { rttMs: l.rttMs, latestMs: l.rttLatestMs }]));
 }
 
 let link;
@@ -152,6 +162,11 @@ describe(`${kLossPercent}% random loss and 50 ms +/- 10 ms delay on one particip
       },
       5_000,
     );
+    // The server's round trip to each, from their browsers' receiver reports about the SRs it
+    // translated for them (docs/architecture.md, "Round trips"): Lossy's crosses the link twice.
+    const roundTrips = await serverRoundTrips();
+    const ids = { Lossy: lossyStats.id };
+    for (const w of watchers) ids[w.name] = (await callStats(w.page)).id;
     await link.set('');
 
     const freezes = {};
@@ -179,6 +194,7 @@ describe(`${kLossPercent}% random loss and 50 ms +/- 10 ms delay on one particip
       freezes,
       frozenSeconds,
       lossyReceived: lossyEnd.video,
+      roundTrips: Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, roundTrips[id] ?? null])),
       samples,
     };
     console.log(`loss test: ${JSON.stringify(report)}`);
@@ -195,6 +211,14 @@ describe(`${kLossPercent}% random loss and 50 ms +/- 10 ms delay on one particip
     // Lossy's downlink gaps: it NACKed the server, which answered from its history.
     assert.ok(report.server.nacksReceived > 0, 'the lossy subscriber NACKed the server');
     assert.ok(report.server.retransmissionsSent > 0, 'the server retransmitted to the lossy subscriber');
+    // 50 +/- 10 ms each way, plus Chromium's own scheduling; the others are on this machine.
+    const lossyRtt = roundTrips[lossyStats.id];
+    assert.ok(lossyRtt && lossyRtt.latestMs >= 80 && lossyRtt.latestMs <= 300,
+      `the server's round trip to Lossy is that of the link: ${JSON.stringify(lossyRtt)}`);
+    for (const w of watchers) {
+      const rtt = roundTrips[ids[w.name]];
+      assert.ok(rtt && rtt.rttMs !== null && rtt.rttMs < 60, `${w.name}'s round trip is local: ${JSON.stringify(rtt)}`);
+    }
     for (const w of watchers) {
       assert.ok(freezes[w.name] <= kMaxFreezes, `${w.name} saw ${freezes[w.name]} freezes of Lossy's video`);
       assert.ok(

@@ -34,6 +34,13 @@ void readAll(const PacketView& p) {
   }
   std::array<uint32_t, 31> ssrcs{};
   check(byeSsrcs(p, ssrcs) <= p.count);
+  size_t dlrrItems = 0;
+  forEachDlrr(p, [&](const DlrrItem& item) {
+    ++dlrrItems;
+    sink += item.ssrc + item.lastRr + item.delaySinceLastRr;
+  });
+  check(dlrrItems <= p.bytes.size() / 12);
+  if (auto rrtr = xrRrtr(p)) sink += *rrtr;
   gSink = sink;
 
   // NACK: everything named must survive a write and a second read.

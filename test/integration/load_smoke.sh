@@ -3,8 +3,9 @@
 # with 3 participants (2 publishing) for 4 s, and checks its JSON (and, first, that a run too
 # large for the descriptor limit is refused up front): every subscribed stream got
 # packets, none was lost on loopback, latency figures are present, every receiver sent
-# transport feedback and the server's estimate for each came from it; then the same with every leg
-# on one shared socket (--address-pool).
+# transport feedback and the server's estimate for each came from it, and the server knows its
+# round trip to each (also to a lone presenter, from the XR answer to its reference time); then the
+# same with every leg on one shared socket (--address-pool).
 # Usage: load_smoke.sh <rounds binary> <rounds-load binary>
 set -euo pipefail
 rounds=$1
@@ -92,8 +93,36 @@ if (links.length !== 3) fail(`expected 3 peer links in /api/stats, got ${JSON.st
 for (const l of links) {
   if (!(l.transportFeedbacksReceived > 0)) fail(`server got no transport feedback from ${l.peer}`);
   if (!(l.downlinkEstimateBps > 0)) fail(`server has no downlink estimate for ${l.peer}`);
+  // Each participant receives; the publishers' SRs reach it translated, and its report blocks
+  // name them: the server knows its round trip (here loopback and two busy event loops).
+  if (!(typeof l.rttMs === 'number' && l.rttMs >= 0 && l.rttMs < 1000)) fail(`no round trip for ${l.peer}: ${l.rttMs}`);
 }
-console.log('load smoke: ok');
+for (const p of r.participantReports) {
+  if (!(p.rtcpReportsSent > 0)) fail(`participant ${p.index} sent no RTCP reports`);
+  if (!(p.senderReportsReceived > 0)) fail(`participant ${p.index} got no sender reports`);
+}
+console.log(`load smoke: ok (round trips ${links.map((l) => l.rttMs).join(', ')} ms)`);
+JS
+
+# A lone presenter receives nothing, so there is no SR for it to report on: the server's round
+# trip to it comes from the XR RRTR in the server's receiver reports, which rounds-load answers
+# with a DLRR as browsers do (docs/architecture.md, "Round trips").
+(sleep 3 && node -e "fetch(process.argv[1] + 'api/stats', { headers: { authorization: 'Bearer ' +
+  process.argv[2] } }).then(r => r.text()).then(t => process.stdout.write(t))" "$url" \
+  "$(cat "$dir/session")" >"$dir/lone.json") &
+stats_pid=$!
+"$load" --url "$url" --room smoke-lone --participants 1 --publishers 1 --duration 4 --quiet \
+  --json-out "$dir/lone-load.json"
+wait "$stats_pid"
+node - "$dir/lone.json" "$dir/lone-load.json" <<'JS'
+const stats = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
+const r = JSON.parse(require('fs').readFileSync(process.argv[3], 'utf8'));
+const fail = (m) => { console.error('FAIL (lone presenter): ' + m); process.exit(1); };
+const id = r.participantReports[0].id;
+const link = stats.workers.flatMap((w) => w.peerLinks).find((l) => l.peer === id);
+if (!link) fail(`no peer link for ${id}`);
+if (!(typeof link.rttMs === 'number' && link.rttMs >= 0 && link.rttMs < 1000)) fail(`no round trip: ${link.rttMs}`);
+console.log(`load smoke (lone presenter): ok (round trip ${link.rttMs} ms)`);
 JS
 
 # The same load with every leg on one shared socket, each from an address of its own

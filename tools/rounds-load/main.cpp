@@ -64,6 +64,7 @@ struct Options {
   bool noVideo = false;
   bool noTransportCc = false;
   bool noNack = false;
+  bool noRtcpReports = false;
   std::string jsonOut;
   int serverPid = 0;
   bool quiet = false;
@@ -113,6 +114,9 @@ int main(int argc, char** argv) {
   app.add_flag("--no-nack", o.noNack,
                "No loss recovery: receivers neither NACK nor accept RTX, publishers keep no "
                "history and ignore NACKs (browsers do all of it)");
+  app.add_flag("--no-rtcp-reports", o.noRtcpReports,
+               "No sender reports from publishers and no receiver reports (report blocks) from "
+               "receivers (browsers send both about once a second)");
   app.add_option("--audio-bytes", o.media.audioPayloadBytes,
                  "RTP payload bytes per audio packet (50/s)")
       ->capture_default_str()
@@ -172,6 +176,7 @@ int main(int argc, char** argv) {
   o.media.video = !o.noVideo;
   o.media.transportCc = !o.noTransportCc;
   o.media.nack = !o.noNack;
+  o.media.rtcpReports = !o.noRtcpReports;
   // Janus: up to two legs (publisher and subscriber PeerConnections) per participant.
   size_t maxLegs = o.server == "janus" ? size_t{o.participants} + o.publishers : o.participants;
   if (!ensureDescriptors(maxLegs)) return 2;

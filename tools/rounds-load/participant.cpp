@@ -28,6 +28,10 @@ constexpr size_t kRtpHeaderSize = 12;
 constexpr size_t kTransportCcBlock = 8;
 // Browsers send transport feedback every 50-100 ms; each receiver starts at a random phase.
 constexpr auto kFeedbackInterval = std::chrono::milliseconds(100);
+// RFC 3550 §6.2 as browsers apply it to video: about a second between reports, each interval
+// drawn from 0.5-1.5 of it (§6.3.1) so that a room's reports do not synchronise.
+constexpr auto kReportInterval = std::chrono::milliseconds(1000);
+constexpr uint32_t kAudioReportEvery = 5;  // audio's SR interval is 5 s in browsers
 constexpr int kMaxFeedbackPerTick = 4;    // a long gap may need more than one packet
 constexpr size_t kMaxVideoPacket = 1200;  // RTP header and extensions included
 constexpr uint32_t kMinVideoPacket = kVp8DescriptorSize + kVp8KeyHeaderSize + kProbeSize + 2;
@@ -339,6 +343,12 @@ void Participant::tick(SteadyTime now) {
     sendNacks(now);
     nextNackAt_ = now + kNackCheckInterval;
   }
+  if (srtpOut_ && config_.media.rtcpReports && now >= nextReportAt_) {
+    sendReports(now);
+    auto spread = std::chrono::microseconds(CryptoRandom::instance().u32() %
+                                            (1000 * kReportInterval.count()));
+    nextReportAt_ = now + kReportInterval / 2 + spread;
+  }
   if (srtpOut_ && twccIn_ && receiving_ && now >= nextFeedbackAt_) {
     sendTransportFeedback();
     nextFeedbackAt_ += kFeedbackInterval;
@@ -450,6 +460,8 @@ void Participant::onDtlsConnected(const DtlsTransport::SrtpKeys& keys) {
   dtlsConnectedAt_ = now;
   nextFeedbackAt_ = now + std::chrono::microseconds(CryptoRandom::instance().u32() %
                                                     (1000 * kFeedbackInterval.count()));
+  nextReportAt_ = now + std::chrono::microseconds(CryptoRandom::instance().u32() %
+                                                  (1000 * kReportInterval.count()));
   if (config_.publish && config_.media.audio && audioPt_)
     audioPacer_ = Pacer(now, std::chrono::milliseconds(20));
   if (config_.publish && config_.media.video && videoPt_ && config_.media.videoFps > 0)
@@ -522,6 +534,8 @@ void Participant::onRtp(MutableBytes packet, SteadyTime now) {
                isVp8KeyFrameHeader(view->payload().subspan(desc->size));
   }
   if (!firstPacketAt_) firstPacketAt_ = now;
+  reception_.onPacket(view->ssrc(), view->sequenceNumber(), view->timestamp(), now,
+                      video ? 90000 : 48000);
   StreamStats& s = streams_[probe->source];
   s.add(probe->counter, view->sequenceNumber(), static_cast<int64_t>(probe->sendNs), toNs(now),
         view->size());
@@ -532,6 +546,15 @@ void Participant::onRtcp(Bytes compound, SteadyTime now) {
   ++counters_.rtcpReceived;
   rtcp::CompoundReader reader(compound);
   while (auto p = reader.next()) {
+    if (p->packetType == rtcp::kSenderReport) {  // echoed as LSR/DLSR in our next report
+      if (auto info = rtcp::senderInfo(*p))
+        reception_.onSenderReport(p->senderSsrc(), info->ntpTimestamp, now);
+      continue;
+    }
+    if (p->packetType == rtcp::kExtendedReport) {  // answered with DLRR in our next report
+      if (auto ntp = rtcp::xrRrtr(*p)) reception_.onRrtr(p->senderSsrc(), *ntp, now);
+      continue;
+    }
     // RFC 4585 §6.2.1 generic NACK for our video: resend what we still hold.
     if (p->packetType == rtcp::kRtpFeedback && p->count == 1 && config_.media.nack &&
         p->bytes.size() >= 12 && readU32(p->bytes.data() + 8) == videoSsrc_) {
@@ -579,6 +602,38 @@ void Participant::sendTransportFeedback() {
     commitUdp(len, *server_);
     ++counters_.feedbackSent;
   }
+}
+
+void Participant::sendReports(SteadyTime now) {
+  std::array<rtcp::ReportBlock, 31> blocks;
+  const size_t nb = receiving_ ? reception_.blocks(blocks, now) : 0;
+  std::span<const rtcp::ReportBlock> pending(blocks.data(), nb);
+  MutableBytes slot = udp_->acquireSendSlot();
+  MutableBytes room = slot.first(slot.size() - kSrtpMaxTrailer);
+  size_t len = 0;
+  const bool publishing = sending_ && config_.publish;
+  const uint64_t ntp = ntpNow();
+  // The RTP time of the stream's next frame or packet stands for "now" (within a frame).
+  auto sr = [&](uint32_t ssrc, uint32_t rtpTs, uint64_t packets) {
+    rtcp::SenderInfo info{ntp, rtpTs, static_cast<uint32_t>(packets), 0};
+    len += rtcp::writeSenderReport(room.subspan(len), ssrc, info, pending);
+    pending = {};  // the blocks go in the first report only
+  };
+  if (publishing && videoPt_ && config_.media.video && config_.media.videoFps > 0)
+    sr(videoSsrc_,
+       videoTsBase_ + static_cast<uint32_t>(videoFrameIndex_ * 90000 / config_.media.videoFps),
+       counters_.videoSent);
+  if (publishing && audioPt_ && config_.media.audio && reportRounds_ % kAudioReportEvery == 0)
+    sr(audioSsrc_, audioTs_, counters_.audioSent);
+  ++reportRounds_;
+  rtcp::DlrrItem dlrr;
+  const bool answerRrtr = reception_.dlrr(dlrr, now);
+  // A compound starts with an SR or RR (RFC 3550 §6.1), if need be one without blocks.
+  if (len == 0 && (!pending.empty() || answerRrtr))
+    len = rtcp::writeReceiverReport(room, rtcpSsrc_, pending);
+  if (len > 0 && answerRrtr)
+    len += rtcp::writeXrDlrr(room.subspan(len), rtcpSsrc_, std::span(&dlrr, 1));
+  if (commitRtcp(slot, len)) ++counters_.reportsSent;
 }
 
 // ---------------------------------------------------------------- loss recovery

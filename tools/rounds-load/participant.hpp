@@ -24,6 +24,7 @@
 #include "loss_repair.hpp"
 #include "media/transport_cc.hpp"
 #include "net/udp_socket.hpp"
+#include "rtcp_reports.hpp"
 #include "shared_udp.hpp"
 #include "stream_stats.hpp"
 #include "transport/dtls.hpp"
@@ -52,6 +53,9 @@ struct MediaOptions {
   // accept RTX; publishers keep a second of sent video and answer NACKs (as RTX when the answer
   // negotiated it). false: no rtx in the answers, no NACKs sent or answered.
   bool nack = true;
+  // RTCP reports as browsers send them (rtcp_reports.hpp): SRs from publishers, report blocks
+  // from receivers, about once a second. false: none (the behaviour before 2026-12-07).
+  bool rtcpReports = true;
 };
 
 enum class ServerKind { Rounds, Janus };
@@ -168,12 +172,15 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
     uint64_t nackedToUs = 0;
     uint64_t retransmissionsSent = 0;
     uint64_t retransmissionMisses = 0;
+    // RTCP reports (rtcp_reports.hpp): compounds of our SRs and report blocks sent.
+    uint64_t reportsSent = 0;
   };
   const Counters& counters() const { return counters_; }
   // Missing video packets that arrived later (after a NACK, or only late), and those given up
   // on, over the whole run.
   uint64_t packetsRecovered() const;
   uint64_t packetsAbandoned() const;
+  uint64_t senderReportsReceived() const { return reception_.senderReportsReceived(); }
 
  private:
   // WebSocket
@@ -216,6 +223,10 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   bool commitRtcp(MutableBytes slot, size_t len);
   // Transport feedback on every packet received since the last (receivers, every 100 ms).
   void sendTransportFeedback();
+  // About once a second, as browsers: an SR for our video (and every fifth time our audio)
+  // when publishing, report blocks about what we receive (in the first SR, else an RR), and a
+  // DLRR answer to the server's latest XR RRTR.
+  void sendReports(SteadyTime now);
 
   // Media
   void sendAudio(SteadyTime now);
@@ -306,6 +317,9 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   uint16_t transportSeq_ = 1;
   std::unique_ptr<TwccRecorder> twccIn_;
   SteadyTime nextFeedbackAt_{};
+  ReceptionReports reception_;
+  SteadyTime nextReportAt_{};
+  uint32_t reportRounds_ = 0;
   uint32_t rtcpSsrc_ = 0;  // sender SSRC of our RTCP (a receiver has no media SSRC of its own)
 
   std::string id_;

@@ -109,3 +109,22 @@ TEST_F(NackGeneratorTest, ForgetsPacketsFarBehindTheNewest) {
 
 }  // namespace
 }  // namespace rounds
+
+namespace rounds {
+namespace {
+
+TEST(NackGeneratorRetry, AsksAgainAfterTheIntervalItIsGiven) {
+  NackGenerator g;
+  TimePoint t{std::chrono::seconds(5)};
+  g.onPacket(1, t);
+  g.onPacket(3, t);  // 2 is missing
+  std::array<uint16_t, 8> out;
+  ASSERT_EQ(g.collect(t, out, Millis(40)), 1u);
+  EXPECT_EQ(g.collect(t + Millis(39), out, Millis(40)), 0u);
+  EXPECT_EQ(g.collect(t + Millis(40), out, Millis(40)), 1u);
+  EXPECT_EQ(out[0], 2);
+  EXPECT_EQ(g.collect(t + Millis(60), out, Millis(40)), 0u);
+}
+
+}  // namespace
+}  // namespace rounds

@@ -30,6 +30,20 @@ TEST_F(RetransmissionBufferTest, StoresAndFindsByteExactCopies) {
   EXPECT_FALSE(b.find(8, t0).has_value());
 }
 
+TEST_F(RetransmissionBufferTest, LookupTellsWhenAPacketArrivedAndWhetherItWasARepair) {
+  RetransmissionBuffer b(16);
+  ASSERT_TRUE(b.insert(7, packet(7, 100), t0));
+  ASSERT_TRUE(b.insert(8, packet(8, 100), t0 + Millis(5), /*repair=*/true));
+  auto seven = b.lookup(7, t0 + Millis(10));
+  auto eight = b.lookup(8, t0 + Millis(10));
+  ASSERT_TRUE(seven && eight);
+  EXPECT_EQ(seven->arrival, t0);
+  EXPECT_FALSE(seven->repair);
+  EXPECT_EQ(eight->arrival, t0 + Millis(5));
+  EXPECT_TRUE(eight->repair);
+  EXPECT_EQ(eight->packet.size(), 100u);
+}
+
 TEST_F(RetransmissionBufferTest, CapacityIsAPowerOfTwoAndMemoryIsPreallocated) {
   RetransmissionBuffer b(100, 1500);
   EXPECT_EQ(b.capacity(), 128u);

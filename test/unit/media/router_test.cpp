@@ -1,6 +1,7 @@
 // Router key-frame handling: subscribers' PLI/FIR reach the publisher at most once per interval,
 // however many subscribers ask (RFC 4585 §6.3.1, RFC 5104 §4.3.1), and none is lost meanwhile:
-// one held back goes at the first worker tick (100 ms) after the interval.
+// one held back goes at the first worker tick (100 ms) after the interval. Round trips from
+// subscribers' receiver reports, and the NACKs they change.
 #include "media/router.hpp"
 
 #include <gtest/gtest.h>
@@ -264,6 +265,199 @@ TEST_F(RouterKeyFrames, PaddingOnlyPacketsFromPublishersAreNotForwarded) {
   withPayload.back() = 4;
   route(withPayload);
   EXPECT_EQ(router_->forwarded(), 6u);
+}
+
+// ---- round trips (media/rtt_estimator.hpp) and what they change ----
+
+class RouterRoundTrips : public RouterKeyFrames {
+ protected:
+  static constexpr uint64_t kNtp = 0x0123456789ABCDEFull;
+
+  Consumer* startedConsumer(int i) {
+    subscribe(i);
+    Consumer* c = peers_[i]->consumerBySsrc(subscriberSsrc(i));
+    // As the first forwarded packet would: translated SRs go only to started consumers.
+    if (c) c->rewriter.rewrite(kPublisherSsrc, 10, 900000, 0);
+    return c;
+  }
+
+  void senderReport(uint64_t ntp) {
+    std::vector<uint8_t> buf(64);
+    buf.resize(rtcp::writeSenderReport(buf, kPublisherSsrc, {ntp, 1000, 1, 100}, {}));
+    router_->onRtcp(*peers_[0], buf);
+  }
+
+  // The subscriber's RR about its consumer's stream; DLSR in 1/65536 s.
+  void receiverReport(int i, uint32_t lsr, uint32_t dlsr,
+                      std::optional<TimePoint> arrival = std::nullopt) {
+    rtcp::ReportBlock b;
+    b.ssrc = subscriberSsrc(i);
+    b.lastSr = lsr;
+    b.delaySinceLastSr = dlsr;
+    std::vector<uint8_t> buf(64);
+    buf.resize(rtcp::writeReceiverReport(buf, 0x5000u + i, std::span(&b, 1)));
+    router_->onRtcp(*peers_[i], buf, arrival);
+  }
+
+  static uint32_t lsrOf(uint64_t ntp) { return SrSentLog::compact(ntp); }
+};
+
+TEST_F(RouterRoundTrips, ReceiverReportsAboutOurSenderReportsGiveTheRoundTrip) {
+  ASSERT_NE(startedConsumer(1), nullptr);
+  senderReport(kNtp);  // translated and sent to the subscriber now
+  clock_.advance(Millis(70));
+  receiverReport(1, lsrOf(kNtp), 65536 / 50);  // held 20 ms (1310/65536 s, 19.989 ms)
+  ASSERT_TRUE(peers_[1]->rtt());
+  EXPECT_EQ(peers_[1]->rtt()->count(), 70'000 - 19'989);
+  EXPECT_EQ(router_->rttSamples(), 1u);
+  EXPECT_FALSE(peers_[0]->rtt()) << "the publisher subscribes to nothing: no SR was sent to it";
+
+  // The report's arrival is the socket's receive time when known, not when the worker read it.
+  receiverReport(1, lsrOf(kNtp), 0, clock_.now() - Millis(30));
+  EXPECT_EQ(peers_[1]->rttEstimator().latest()->count(), 40'000);
+  EXPECT_EQ(peers_[1]->rtt()->count(), 50'011 + (40'000 - 50'011) / 8) << "smoothed, alpha 1/8";
+}
+
+TEST_F(RouterRoundTrips, ReportsThatNameNoSenderReportOfOursAreNotSamples) {
+  ASSERT_NE(startedConsumer(1), nullptr);
+  receiverReport(1, 0, 0);       // LSR 0: no SR received yet
+  receiverReport(1, 0x1234, 0);  // not one we sent
+  senderReport(kNtp);
+  clock_.advance(Millis(10));
+  receiverReport(1, lsrOf(kNtp) + 1, 0);
+  receiverReport(1, lsrOf(kNtp), 65536);  // held a second, but we sent it 10 ms ago
+  EXPECT_EQ(router_->rttSamples(), 0u);
+  EXPECT_FALSE(peers_[1]->rtt());
+
+  // The report may name the SR before the latest: two are remembered, not three.
+  const uint64_t second = kNtp + (uint64_t{1} << 32), third = kNtp + (uint64_t{2} << 32);
+  senderReport(second);
+  clock_.advance(Millis(10));
+  senderReport(third);
+  clock_.advance(Millis(10));
+  receiverReport(1, lsrOf(kNtp), 0);
+  EXPECT_EQ(router_->rttSamples(), 0u) << "the first SR is forgotten";
+  receiverReport(1, lsrOf(second), 0);
+  ASSERT_TRUE(peers_[1]->rtt());
+  EXPECT_EQ(peers_[1]->rtt()->count(), 20'000);
+}
+
+// A publisher that receives nothing from us has no SR to report on: our receiver reports carry
+// an XR RRTR, and its DLRR answer (RFC 3611 §4.5) is a round trip too.
+TEST_F(RouterRoundTrips, PublishersAnswerOurReferenceTimeWithADelaySinceIt) {
+  Producer* producer = peers_[0]->producerById(1);
+  ASSERT_NE(producer, nullptr);
+  peers_[0]->setRtcpSsrc(0x5EC0);
+  auto bytes = videoPacket(11);
+  auto view = rtp::RtpView::parse(bytes);
+  ASSERT_TRUE(view);
+  router_->onRtp(*producer, *view);
+  producer->layers[0].stats.onPacket(11, 90000u * 11, 0);  // what the RR reports on
+  router_->onReportTimer(clock_.now());  // RR + RRTR (nothing leaves: no ICE tuple)
+  const uint64_t ntp = ntpFromUnixMillis(clock_.wallMillis());
+  clock_.advance(Millis(90));
+  auto dlrr = [&](uint32_t ssrc, uint32_t lrr, uint32_t delay) {
+    std::vector<uint8_t> xr(8 + 4 + 12);
+    xr[0] = 0x80;
+    xr[1] = rtcp::kExtendedReport;
+    writeU16(&xr[2], static_cast<uint16_t>(xr.size() / 4 - 1));
+    writeU32(&xr[4], kPublisherSsrc);
+    xr[8] = 5;
+    writeU16(&xr[10], 3);
+    writeU32(&xr[12], ssrc);
+    writeU32(&xr[16], lrr);
+    writeU32(&xr[20], delay);
+    router_->onRtcp(*peers_[0], xr);
+  };
+  dlrr(0x1234, SrSentLog::compact(ntp), 0);      // about someone else's RRTR
+  dlrr(0x5EC0, SrSentLog::compact(ntp) + 7, 0);  // not one we sent
+  EXPECT_FALSE(peers_[0]->rtt());
+  dlrr(0x5EC0, SrSentLog::compact(ntp), 65536 / 100);  // held 10 ms (655/65536 s: 9,994 µs)
+  ASSERT_TRUE(peers_[0]->rtt());
+  EXPECT_EQ(peers_[0]->rtt()->count(), 90'000 - 9'994);
+  EXPECT_EQ(router_->rttSamples(), 1u);
+}
+
+// A repair forwarded less than the subscriber's round trip before its NACK arrived answers that
+// NACK (it was on its way when the subscriber wrote it); an older one is resent.
+TEST_F(RouterRoundTrips, RepairsForwardedLessThanARoundTripBeforeTheNackAreNotResent) {
+  Consumer* c = startedConsumer(1);
+  ASSERT_NE(c, nullptr);
+  peers_[1]->onRttSample(Millis(100));
+  Producer* producer = peers_[0]->producerById(1);
+  ASSERT_NE(producer, nullptr);
+  auto bytes = videoPacket(11);
+  auto view = rtp::RtpView::parse(bytes);
+  ASSERT_TRUE(view);
+  router_->onRtp(*producer, *view, /*retransmission=*/true);  // unwrapped from the publisher's RTX
+  std::vector<uint8_t> nack(64);
+  nack.resize(rtcp::writeNack(nack, 0x5001, subscriberSsrc(1),
+                              std::vector<uint16_t>{c->rewriter.map(11, 0).seq}));
+
+  clock_.advance(Millis(60));
+  router_->onTick(clock_.now());  // refills the resend budget
+  const uint32_t budget = c->retransmitBudget;
+  router_->onRtcp(*peers_[1], nack);
+  EXPECT_EQ(router_->nackedInFlight(), 1u);
+  EXPECT_EQ(c->retransmitBudget, budget) << "nothing was resent";
+
+  // Read late, but it reached the socket within the round trip: still in flight.
+  clock_.advance(Millis(60));
+  router_->onRtcp(*peers_[1], nack, clock_.now() - Millis(30));
+  EXPECT_EQ(router_->nackedInFlight(), 2u);
+
+  router_->onRtcp(*peers_[1], nack);  // 120 ms after the forward
+  EXPECT_EQ(router_->nackedInFlight(), 2u);
+  EXPECT_EQ(router_->retransmissionMisses(), 0u);
+  EXPECT_EQ(c->retransmitBudget, budget - 1) << "resent (no ICE tuple here: nothing leaves)";
+}
+
+// Originals are resent however recently forwarded (the subscriber lost it on its own link and
+// NACKed at the next packet's arrival, which the round trip's error can hide); so is a repair
+// while the round trip is unknown.
+TEST_F(RouterRoundTrips, OriginalsAndRepairsWithoutARoundTripAreResentAtOnce) {
+  Consumer* c = startedConsumer(1);
+  ASSERT_NE(c, nullptr);
+  Producer* producer = peers_[0]->producerById(1);
+  ASSERT_NE(producer, nullptr);
+  auto route = [&](uint16_t seq, bool retransmission) {
+    auto bytes = videoPacket(seq);
+    auto view = rtp::RtpView::parse(bytes);
+    ASSERT_TRUE(view);
+    router_->onRtp(*producer, *view, retransmission);
+  };
+  auto nackFor = [&](uint16_t seq) {
+    std::vector<uint8_t> nack(64);
+    nack.resize(rtcp::writeNack(nack, 0x5001, subscriberSsrc(1),
+                                std::vector<uint16_t>{c->rewriter.map(seq, 0).seq}));
+    return nack;
+  };
+  route(11, false);
+  route(13, false);
+  route(12, false);  // late: it fills the gap 13 opened, so it is kept as a repair
+  route(14, true);
+  router_->onTick(clock_.now());
+  const uint32_t budget = c->retransmitBudget;
+  router_->onRtcp(*peers_[1], nackFor(14));
+  EXPECT_EQ(c->retransmitBudget, budget - 1) << "a repair, but no round trip is known";
+
+  peers_[1]->onRttSample(Millis(100));
+  router_->onRtcp(*peers_[1], nackFor(11));
+  EXPECT_EQ(c->retransmitBudget, budget - 2) << "an original, forwarded just now";
+  router_->onRtcp(*peers_[1], nackFor(12));
+  EXPECT_EQ(router_->nackedInFlight(), 1u) << "a late packet is a repair too";
+  EXPECT_EQ(c->retransmitBudget, budget - 2);
+}
+
+TEST_F(RouterRoundTrips, PublishersAreAskedAgainAfterTheirRoundTrip) {
+  const Peer& publisher = *peers_[0];
+  EXPECT_EQ(Router::nackRetryInterval(publisher), NackGenerator::kRetryInterval);
+  peers_[0]->onRttSample(Micros(30'500));
+  EXPECT_EQ(Router::nackRetryInterval(publisher), Millis(31) + Router::kNackRetryMargin);
+  for (int i = 0; i < 60; ++i) peers_[0]->onRttSample(Micros(1'000));
+  EXPECT_EQ(Router::nackRetryInterval(publisher), Router::kMinNackRetry);
+  for (int i = 0; i < 80; ++i) peers_[0]->onRttSample(Millis(900));
+  EXPECT_EQ(Router::nackRetryInterval(publisher), Router::kMaxNackRetry);
 }
 
 }  // namespace

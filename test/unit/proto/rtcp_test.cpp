@@ -461,6 +461,70 @@ TEST(RtcpRead, ShortAndMislabelledPacketsAreRejected) {
 
 // Writes fuzz seeds: ROUNDS_SEED_DIR=test/fuzz/corpus/rtcp unit_proto
 // --gtest_also_run_disabled_tests --gtest_filter='*WriteFuzzSeeds*'
+// RFC 3611: our RRTR block, and the DLRR items a browser answers with.
+TEST(RtcpXr, RrtrIsWrittenAsRfc3611Says) {
+  std::array<uint8_t, 32> buf{};
+  ASSERT_EQ(writeXrRrtr(std::span(buf).first(19), 1, 2), 0u) << "too small";
+  const size_t n = writeXrRrtr(buf, 0x01020304, 0x1122334455667788ull);
+  ASSERT_EQ(n, 20u);
+  const std::array<uint8_t, 20> want{0x80, 207, 0,    4,    1,    2,    3,    4,    4,    0,
+                                     0,    2,   0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+  EXPECT_TRUE(std::equal(want.begin(), want.end(), buf.begin()));
+  CompoundReader r(Bytes(buf.data(), n));
+  auto p = r.next();
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->packetType, kExtendedReport);
+  EXPECT_EQ(p->senderSsrc(), 0x01020304u);
+}
+
+TEST(RtcpXr, DlrrItemsAreReadAndOtherBlocksSkipped) {
+  // XR from 0xAAAA: an RRTR block (BT 4, skipped), then a DLRR block (BT 5) with two items.
+  const std::vector<uint8_t> xr{0x80, 207, 0, 11, 0, 0, 0xAA, 0xAA, 4, 0, 0, 2, 1, 2, 3, 4,
+                                5,    6,   7, 8,  5, 0, 0,    6,    0, 0, 0, 1, 0, 0, 0, 2,
+                                0,    0,   0, 3,  0, 0, 0,    4,    0, 0, 0, 5, 0, 0, 0, 6};
+  CompoundReader r(xr);
+  auto p = r.next();
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(r.valid());
+  std::vector<DlrrItem> items;
+  EXPECT_TRUE(forEachDlrr(*p, [&](const DlrrItem& i) { items.push_back(i); }));
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].ssrc, 1u);
+  EXPECT_EQ(items[0].lastRr, 2u);
+  EXPECT_EQ(items[0].delaySinceLastRr, 3u);
+  EXPECT_EQ(items[1].ssrc, 4u);
+  EXPECT_EQ(items[1].delaySinceLastRr, 6u);
+  EXPECT_EQ(xrRrtr(*p), 0x0102030405060708ull);
+
+  // What we write to answer an RRTR reads back the same.
+  std::array<uint8_t, 64> out{};
+  const size_t n = writeXrDlrr(out, 0xBBBB, items);
+  ASSERT_EQ(n, 8u + 4 + 24);
+  CompoundReader again(Bytes(out.data(), n));
+  auto q = again.next();
+  ASSERT_TRUE(q);
+  std::vector<DlrrItem> read;
+  EXPECT_TRUE(forEachDlrr(*q, [&](const DlrrItem& i) { read.push_back(i); }));
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read[1].lastRr, 5u);
+  EXPECT_FALSE(xrRrtr(*q));
+  EXPECT_EQ(writeXrDlrr(out, 1, {}), 0u);
+}
+
+TEST(RtcpXr, ABlockPastTheEndOfThePacketIsMalformed) {
+  // The DLRR block claims 6 words but the packet holds 3.
+  const std::vector<uint8_t> xr{0x80, 207, 0, 4, 0, 0, 0xAA, 0xAA, 5, 0, 0, 6,
+                                0,    0,   0, 1, 0, 0, 0,    2,    0, 0, 0, 3};
+  CompoundReader r(xr);
+  auto p = r.next();
+  ASSERT_TRUE(p);
+  size_t visited = 0;
+  EXPECT_FALSE(forEachDlrr(*p, [&](const DlrrItem&) { ++visited; }));
+  EXPECT_EQ(visited, 0u);
+  PacketView rr{kReceiverReport, 0, Bytes(xr)};
+  EXPECT_FALSE(forEachDlrr(rr, [&](const DlrrItem&) { ++visited; })) << "not an XR";
+}
+
 TEST(RtcpSeeds, DISABLED_WriteFuzzSeeds) {
   const char* dir = std::getenv("ROUNDS_SEED_DIR");
   ASSERT_NE(dir, nullptr);
