@@ -79,6 +79,15 @@ bool fanOutPrefetch() {
   }();
   return on;
 }
+
+// ROUNDS_NACK_IN_FLIGHT=0 answers NACKs for repairs still on their way too (for A/B runs).
+bool skipRepairsInFlight() {
+  static const bool on = [] {
+    const char* v = std::getenv("ROUNDS_NACK_IN_FLIGHT");
+    return !(v && std::strcmp(v, "0") == 0);
+  }();
+  return on;
+}
 }  // namespace
 
 void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission, size_t layer) {
@@ -319,7 +328,7 @@ void Router::onNack(Peer& from, const rtcp::PacketView& p, std::optional<TimePoi
   // on its own link NACKs as soon as the next packet arrives, a round trip plus that packet's
   // spacing (often under a millisecond) after we forwarded it, well inside the estimate's error.
   const TimePoint nackArrival = receivedAt.value_or(now);
-  const std::optional<Micros> rtt = c->peer->rtt();
+  const std::optional<Micros> rtt = skipRepairsInFlight() ? c->peer->rtt() : std::nullopt;
   bool lost = false;
   rtcp::forEachNack(p, [&](uint16_t outSeq) {
     if (c->retransmitBudget == 0) return;
