@@ -62,7 +62,7 @@ for p in r['participantReports']:
     for s in p['streams']:
         if s['kind']=='video': v['lost']+=s['lost']; v['expected']+=s['expected']; v['dups']+=s['duplicates']
 rtts=sorted(l['rttMs'] for w in mid['workers'] for l in w['peerLinks'] if l['rttMs'] is not None)
-keys=['nacksReceived','retransmissionsSent','nackedInFlight','retransmissionMisses','nacksSent','rtxReceived','rttSamples']
+keys=['nacksReceived','retransmissionsSent','nackedInFlight','nackedRecentlyResent','retransmissionMisses','nacksSent','rtxReceived','rttSamples']
 server={k: sum(w[k] for w in end['workers']) for k in keys}
 print(sys.argv[1], 'video lost', v['lost'], 'of', v['expected'], 'dups', v['dups'])
 print('  generator', json.dumps(t.get('lossRecovery')))

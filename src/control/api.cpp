@@ -85,6 +85,7 @@ json statsJson(const WorkerStats& s) {
               {"nacksShed", s.nacksShed},
               {"nacksSent", s.nacksSent},
               {"nackedInFlight", s.nackedInFlight},
+              {"nackedRecentlyResent", s.nackedRecentlyResent},
               {"rttSamples", s.rttSamples},
               {"rtxReceived", s.rtxReceived},
               {"pausedConsumers", s.pausedConsumers},

@@ -22,6 +22,7 @@
 #include "media/nack_generator.hpp"
 #include "media/probe_controller.hpp"
 #include "media/receive_stats.hpp"
+#include "media/resend_log.hpp"
 #include "media/retransmission_buffer.hpp"
 #include "media/rtp_rewriter.hpp"
 #include "media/rtt_estimator.hpp"
@@ -116,6 +117,8 @@ struct Consumer {
   // The SRs we sent the subscriber on spec.ssrc, to turn its receiver reports into round trips
   // (media/rtt_estimator.hpp). Last: the fan-out's prefetches cover the fields above.
   SrSentLog srSent;
+  // What we resent it lately (media/resend_log.hpp); made at its first resend.
+  std::unique_ptr<ResendLog> resent;
   Consumer(ConsumerSpec s, Peer* p, uint16_t seq0, uint32_t ts0)
       : spec(s),
         peer(p),

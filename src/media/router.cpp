@@ -80,12 +80,18 @@ bool fanOutPrefetch() {
   return on;
 }
 
-// ROUNDS_NACK_IN_FLIGHT=0 answers NACKs for repairs still on their way too (for A/B runs).
+// For A/B runs: ROUNDS_NACK_IN_FLIGHT=0 answers NACKs for repairs still on their way too;
+// ROUNDS_NACK_RESEND_SPACING=0 resends a packet however recently it was resent.
+bool envOn(const char* name) {
+  const char* v = std::getenv(name);
+  return !(v && std::strcmp(v, "0") == 0);
+}
 bool skipRepairsInFlight() {
-  static const bool on = [] {
-    const char* v = std::getenv("ROUNDS_NACK_IN_FLIGHT");
-    return !(v && std::strcmp(v, "0") == 0);
-  }();
+  static const bool on = envOn("ROUNDS_NACK_IN_FLIGHT");
+  return on;
+}
+bool spaceResends() {
+  static const bool on = envOn("ROUNDS_NACK_RESEND_SPACING");
   return on;
 }
 }  // namespace
@@ -328,7 +334,10 @@ void Router::onNack(Peer& from, const rtcp::PacketView& p, std::optional<TimePoi
   // on its own link NACKs as soon as the next packet arrives, a round trip plus that packet's
   // spacing (often under a millisecond) after we forwarded it, well inside the estimate's error.
   const TimePoint nackArrival = receivedAt.value_or(now);
-  const std::optional<Micros> rtt = skipRepairsInFlight() ? c->peer->rtt() : std::nullopt;
+  const std::optional<Micros> subscriberRtt = c->peer->rtt();
+  const std::optional<Micros> rtt = skipRepairsInFlight() ? subscriberRtt : std::nullopt;
+  // A packet we resent it less than a round trip ago is on its way (media/resend_log.hpp).
+  const std::optional<Micros> spacing = spaceResends() ? subscriberRtt : std::nullopt;
   bool lost = false;
   rtcp::forEachNack(p, [&](uint16_t outSeq) {
     if (c->retransmitBudget == 0) return;
@@ -348,7 +357,13 @@ void Router::onNack(Peer& from, const rtcp::PacketView& p, std::optional<TimePoi
       if (!lay.nack->isMissing(seq)) lost = true;
       return;
     }
+    if (spacing && c->resent && c->resent->within(seq, nackArrival, *spacing)) {
+      ++nackedRecentlyResent_;
+      return;
+    }
     --c->retransmitBudget;
+    if (!c->resent) c->resent = std::make_unique<ResendLog>();
+    c->resent->note(seq, now);  // (a resend that could not be queued would fail again)
     if (c->peer->resendRtp(*c, *view, nowTicks)) ++retransmissionsSent_;
   });
   if (lost) requestKeyFrame(producer, *layer, now);

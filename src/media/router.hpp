@@ -81,6 +81,9 @@ class Router {
   // NACKed packets not resent: the repair we had forwarded (the publisher's retransmission) was
   // still on its way (less than the subscriber's round trip before the NACK arrived).
   uint64_t nackedInFlight() const { return nackedInFlight_; }
+  // NACKed packets not resent: we had resent them to that subscriber less than its round trip
+  // before (media/resend_log.hpp).
+  uint64_t nackedRecentlyResent() const { return nackedRecentlyResent_; }
   // Round-trip samples taken from report blocks (about our SRs) and XR DLRR items (about our
   // RRTRs).
   uint64_t rttSamples() const { return rttSamples_; }
@@ -129,6 +132,7 @@ class Router {
   uint64_t nacksShed_ = 0;
   uint64_t nacksSent_ = 0;
   uint64_t nackedInFlight_ = 0;
+  uint64_t nackedRecentlyResent_ = 0;
   uint64_t rttSamples_ = 0;
   uint64_t rtxReceived_ = 0;
   uint64_t paddingDropped_ = 0;

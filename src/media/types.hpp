@@ -162,7 +162,8 @@ struct WorkerStats {
   uint64_t nacksShed = 0;             // NACKs not answered: they waited too long in our queue
   uint64_t nacksSent = 0;             // NACK packets sent to publishers
   uint64_t nackedInFlight = 0;        // NACKed packets not resent: our copy was still on its way
-  uint64_t rttSamples = 0;            // round trips measured from subscribers' receiver reports
+  uint64_t nackedRecentlyResent = 0;  // ... we resent it less than a round trip before
+  uint64_t rttSamples = 0;            // round trips measured (report blocks, XR DLRR)
   uint64_t rtxReceived = 0;           // RTX packets from publishers, unwrapped and routed
   // Low-bandwidth choices (ReceiveMode): consumers paused now, and resumes (each with a PLI).
   size_t pausedConsumers = 0;

@@ -331,6 +331,7 @@ WorkerStats Worker::stats() {
     s.nacksShed += r->nacksShed();
     s.nacksSent += r->nacksSent();
     s.nackedInFlight += r->nackedInFlight();
+    s.nackedRecentlyResent += r->nackedRecentlyResent();
     s.rttSamples += r->rttSamples();
     s.rtxReceived += r->rtxReceived();
     s.pausedConsumers += r->pausedConsumers();

@@ -449,6 +449,43 @@ TEST_F(RouterRoundTrips, OriginalsAndRepairsWithoutARoundTripAreResentAtOnce) {
   EXPECT_EQ(c->retransmitBudget, budget - 2);
 }
 
+// A subscriber that asks again before our retransmission could have reached it (a receive-only
+// browser re-asks every 100 ms, whatever its round trip) gets nothing new; after the round trip
+// it gets the packet again (the retransmission may have been lost).
+TEST_F(RouterRoundTrips, APacketIsNotResentAgainWithinTheSubscribersRoundTrip) {
+  Consumer* c = startedConsumer(1);
+  ASSERT_NE(c, nullptr);
+  Producer* producer = peers_[0]->producerById(1);
+  ASSERT_NE(producer, nullptr);
+  auto bytes = videoPacket(11);
+  auto view = rtp::RtpView::parse(bytes);
+  ASSERT_TRUE(view);
+  router_->onRtp(*producer, *view);
+  std::vector<uint8_t> nack(64);
+  nack.resize(rtcp::writeNack(nack, 0x5001, subscriberSsrc(1),
+                              std::vector<uint16_t>{c->rewriter.map(11, 0).seq}));
+  router_->onTick(clock_.now());
+  const uint32_t budget = c->retransmitBudget;
+  // No round trip yet: every NACK is answered.
+  router_->onRtcp(*peers_[1], nack);
+  router_->onRtcp(*peers_[1], nack);
+  EXPECT_EQ(c->retransmitBudget, budget - 2);
+  ASSERT_NE(c->resent, nullptr) << "made at the first resend";
+
+  peers_[1]->onRttSample(Millis(250));
+  clock_.advance(Millis(100));
+  router_->onRtcp(*peers_[1], nack);  // 100 ms after the last resend
+  EXPECT_EQ(router_->nackedRecentlyResent(), 1u);
+  EXPECT_EQ(c->retransmitBudget, budget - 2);
+  clock_.advance(Millis(150));
+  router_->onRtcp(*peers_[1], nack);  // 250 ms after it: the retransmission may be lost
+  EXPECT_EQ(c->retransmitBudget, budget - 3);
+  EXPECT_EQ(router_->nackedRecentlyResent(), 1u);
+  clock_.advance(Millis(100));
+  router_->onRtcp(*peers_[1], nack);
+  EXPECT_EQ(router_->nackedRecentlyResent(), 2u) << "counted from the latest resend";
+}
+
 TEST_F(RouterRoundTrips, PublishersAreAskedAgainAfterTheirRoundTrip) {
   const Peer& publisher = *peers_[0];
   EXPECT_EQ(Router::nackRetryInterval(publisher), NackGenerator::kRetryInterval);
