@@ -40,12 +40,9 @@ NackGenerator::Result NackGenerator::onPacket(uint16_t seq, TimePoint now) {
     return r;
   }
   // Late: reordered, or a retransmission of something we asked for.
-  for (size_t i = 0; i < count_; ++i) {
-    if (entries_[i].seq == seq) {
-      erase(i);
-      ++recovered_;
-      break;
-    }
+  if (size_t i = find(seq); i < count_) {
+    erase(i);
+    ++recovered_;
   }
   return r;
 }
@@ -71,10 +68,23 @@ size_t NackGenerator::collect(TimePoint now, std::span<uint16_t> out, Millis ret
   return n;
 }
 
-bool NackGenerator::isMissing(uint16_t seq) const {
-  for (size_t i = 0; i < count_; ++i)
-    if (entries_[i].seq == seq) return true;
-  return false;
+bool NackGenerator::isMissing(uint16_t seq) const { return find(seq) < count_; }
+
+size_t NackGenerator::find(uint16_t seq) const {
+  // The router asks for every packet it stores: a packet ahead of the highest (the usual case)
+  // cannot be missing. The entries are in RTP order, all within kMaxDistance behind the highest,
+  // so their distance behind it falls along the array: a binary search finds the rest.
+  if (count_ == 0 || !started_ || rtp::seqNewer(seq, highest_)) return count_;
+  const uint16_t d = static_cast<uint16_t>(highest_ - seq);
+  size_t lo = 0, hi = count_;
+  while (lo < hi) {
+    const size_t mid = (lo + hi) / 2;
+    if (static_cast<uint16_t>(highest_ - entries_[mid].seq) > d)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < count_ && entries_[lo].seq == seq ? lo : count_;
 }
 
 void NackGenerator::erase(size_t index) {

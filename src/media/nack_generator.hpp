@@ -50,6 +50,8 @@ class NackGenerator {
     TimePoint lastAsked{};
   };
   void erase(size_t index);
+  // The index of `seq` in entries_, count_ if it is not missing (O(log n)).
+  size_t find(uint16_t seq) const;
 
   bool started_ = false;
   uint16_t highest_ = 0;

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <random>
+#include <set>
 #include <vector>
+
+#include "proto/rtp.hpp"
 
 namespace rounds {
 namespace {
@@ -112,6 +116,48 @@ TEST_F(NackGeneratorTest, ForgetsPacketsFarBehindTheNewest) {
 
 namespace rounds {
 namespace {
+
+// isMissing (a binary search over the table, asked for every stored packet) agrees with a
+// plain list of what was skipped and has not arrived, across the 16-bit wrap.
+TEST(NackGeneratorLookup, IsMissingAgreesWithTheSkippedPacketsAcrossTheWrap) {
+  NackGenerator g;
+  TimePoint t{std::chrono::seconds(5)};
+  std::mt19937 rng(7);
+  std::set<uint16_t>
+      missing;  // skipped and not arrived (known to the generator once a newer one came)
+  uint16_t next = 65000;
+  uint16_t highest = next;
+  auto deliver = [&](uint16_t s) {
+    g.onPacket(s, t);
+    if (rtp::seqNewer(s, highest)) highest = s;
+  };
+  deliver(next++);
+  for (int step = 0; step < 6000; ++step) {
+    if (rng() % 100 < 5) {
+      missing.insert(next++);  // skipped: the next one opens the gap
+      continue;
+    }
+    if (!missing.empty() && rng() % 100 < 4) {  // a late one arrives
+      auto it = missing.begin();
+      std::advance(it, rng() % missing.size());
+      deliver(*it);
+      missing.erase(it);
+    } else {
+      deliver(next++);
+    }
+    // The generator forgets what falls kMaxDistance behind; so does the list.
+    std::erase_if(missing, [&](uint16_t m) {
+      return rtp::seqNewer(highest, m) &&
+             static_cast<uint16_t>(highest - m) >= NackGenerator::kMaxDistance;
+    });
+    ASSERT_LE(missing.size(), NackGenerator::kMaxMissing);
+    for (int back = -3; back < 400; ++back) {
+      const uint16_t s = static_cast<uint16_t>(highest - back);
+      const bool expected = missing.count(s) == 1 && rtp::seqNewer(highest, s);
+      ASSERT_EQ(g.isMissing(s), expected) << "seq " << s << " at step " << step;
+    }
+  }
+}
 
 TEST(NackGeneratorRetry, AsksAgainAfterTheIntervalItIsGiven) {
   NackGenerator g;
