@@ -87,6 +87,8 @@ json statsJson(const WorkerStats& s) {
               {"nackedInFlight", s.nackedInFlight},
               {"nackedRecentlyResent", s.nackedRecentlyResent},
               {"rttSamples", s.rttSamples},
+              {"rrtrReceived", s.rrtrReceived},
+              {"rrtrAnswered", s.rrtrAnswered},
               {"rtxReceived", s.rtxReceived},
               {"pausedConsumers", s.pausedConsumers},
               {"consumersResumed", s.consumersResumed},

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/address.hpp"
@@ -173,6 +174,18 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   void onRttSample(Micros rtt);
   // The XR RRTRs we sent this peer with our receiver reports (Router::onReportTimer).
   SrSentLog& rrtrSent() { return rrtrSent_; }
+  // The peer's own latest XR RRTR (RFC 3611 §4.4; browsers send them for the video they
+  // receive when the offer has a=rtcp-fb:<pt> rrtr), until the router answers it with a DLRR so
+  // that the browser learns its round trip too (its NACK retries and stats follow it).
+  struct PendingRrtr {
+    uint32_t ssrc = 0;    // the RRTR's sender
+    uint32_t lastRr = 0;  // middle 32 bits of its NTP time
+    TimePoint arrival{};
+  };
+  void noteRrtr(uint32_t ssrc, uint64_t ntpTimestamp, TimePoint arrival) {
+    pendingRrtr_ = PendingRrtr{ssrc, SrSentLog::compact(ntpTimestamp), arrival};
+  }
+  std::optional<PendingRrtr> takePendingRrtr() { return std::exchange(pendingRrtr_, std::nullopt); }
   std::optional<Micros> rtt() const { return rtt_.smoothed(); }
   std::optional<uint32_t> rembEstimateBps() const { return remb_; }
 
@@ -306,6 +319,7 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   std::optional<uint32_t> remb_;
   RttEstimator rtt_;
   SrSentLog rrtrSent_;
+  std::optional<PendingRrtr> pendingRrtr_;
   std::map<uint64_t, std::unique_ptr<Consumer>> consumers_;
   std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;
   // Transport-cc: arrivals from this peer (allocated at its first stamped packet), what we sent

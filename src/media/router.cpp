@@ -257,12 +257,21 @@ void Router::onReportBlocks(Peer& from, const rtcp::PacketView& p, TimePoint arr
     auto rtt = RttEstimator::roundTrip(arrival, *sentAt, b.delaySinceLastSr);
     if (rtt && (!best || *rtt < *best)) best = rtt;
   }
-  if (!best) return;
-  from.onRttSample(*best);
+  takeRttSample(from, best);
+}
+
+void Router::takeRttSample(Peer& from, std::optional<Micros> rtt) {
+  if (!rtt) return;
+  from.onRttSample(*rtt);
   ++rttSamples_;
 }
 
 void Router::onExtendedReport(Peer& from, const rtcp::PacketView& p, TimePoint arrival) {
+  // A subscriber's own reference time: answered at the next report timer.
+  if (auto ntp = rtcp::xrRrtr(p)) {
+    from.noteRrtr(p.senderSsrc(), *ntp, arrival);
+    ++rrtrReceived_;
+  }
   // RFC 3611 §4.5: a DLRR item about our RRTR names our RTCP SSRC.
   std::optional<Micros> best;
   rtcp::forEachDlrr(p, [&](const rtcp::DlrrItem& item) {
@@ -272,9 +281,7 @@ void Router::onExtendedReport(Peer& from, const rtcp::PacketView& p, TimePoint a
     auto rtt = RttEstimator::roundTrip(arrival, *sentAt, item.delaySinceLastRr);
     if (rtt && (!best || *rtt < *best)) best = rtt;
   });
-  if (!best) return;
-  from.onRttSample(*best);
-  ++rttSamples_;
+  takeRttSample(from, best);
 }
 
 Millis Router::nackRetryInterval(const Peer& publisher) {
@@ -336,7 +343,7 @@ void Router::onNack(Peer& from, const rtcp::PacketView& p, std::optional<TimePoi
   const TimePoint nackArrival = receivedAt.value_or(now);
   const std::optional<Micros> subscriberRtt = c->peer->rtt();
   const std::optional<Micros> rtt = skipRepairsInFlight() ? subscriberRtt : std::nullopt;
-  // A packet we resent it less than a round trip ago is on its way (media/resend_log.hpp).
+  // A packet we resent to it less than a round trip ago is on its way (media/resend_log.hpp).
   const std::optional<Micros> spacing = spaceResends() ? subscriberRtt : std::nullopt;
   bool lost = false;
   rtcp::forEachNack(p, [&](uint16_t outSeq) {
@@ -471,7 +478,33 @@ void Router::requestKeyFrame(Producer& producer, size_t layer, TimePoint now) {
   ++keyFrameRequests_;
 }
 
+void Router::answerRrtrs(TimePoint now) {
+  // RFC 3611 §4.5: the RRTR sender's SSRC, its compact NTP time and how long we held it. Each
+  // goes in a compound of its own, behind an RR without blocks (RFC 3550 §6.1).
+  std::array<uint8_t, 64> buf;
+  auto answer = [&](Peer& peer) {
+    auto pending = peer.takePendingRrtr();
+    if (!pending || !peer.connected()) return;
+    auto held = std::chrono::duration_cast<Micros>(now - pending->arrival);
+    rtcp::DlrrItem item{
+        pending->ssrc, pending->lastRr,
+        static_cast<uint32_t>((static_cast<uint64_t>(std::max<int64_t>(held.count(), 0)) << 16) /
+                              1'000'000)};
+    size_t n = rtcp::writeReceiverReport(buf, peer.rtcpSsrc(), {});
+    if (n == 0) return;
+    size_t x =
+        rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), peer.rtcpSsrc(), std::span(&item, 1));
+    if (x == 0) return;
+    peer.sendRtcp(Bytes(buf.data(), n + x));
+    ++rrtrAnswered_;
+  };
+  for (auto& [pid, list] : consumers_)
+    for (Consumer* c : list) answer(*c->peer);
+  for (auto& [id, p] : producers_) answer(*p->peer);
+}
+
 void Router::onReportTimer(TimePoint now) {
+  answerRrtrs(now);
   // Group by publishing peer: one compound (RR + REMB) per peer, a report block per SSRC.
   std::map<Peer*, std::vector<std::pair<Producer*, size_t>>> byPeer;
   for (auto& [id, p] : producers_) {

@@ -87,6 +87,9 @@ class Router {
   // Round-trip samples taken from report blocks (about our SRs) and XR DLRR items (about our
   // RRTRs).
   uint64_t rttSamples() const { return rttSamples_; }
+  // Browsers' XR RRTRs received, and the DLRR answers sent.
+  uint64_t rrtrReceived() const { return rrtrReceived_; }
+  uint64_t rrtrAnswered() const { return rrtrAnswered_; }
   // How long a missing packet waits before the publisher is asked for it again: its measured
   // round trip plus a margin for its sender to answer, within [kMinNackRetry, kMaxNackRetry];
   // NackGenerator::kRetryInterval while the round trip is unknown.
@@ -104,6 +107,10 @@ class Router {
   void onReportBlocks(Peer& from, const rtcp::PacketView& p, TimePoint arrival);
   // An XR from `from`: its DLRR answers to our RRTRs are round-trip samples too.
   void onExtendedReport(Peer& from, const rtcp::PacketView& p, TimePoint arrival);
+  // Once a second (onReportTimer): a DLRR for each peer's latest RRTR, if it sent one.
+  void answerRrtrs(TimePoint now);
+  // The smallest round trip one report gave (nullopt: none) becomes `from`'s sample.
+  void takeRttSample(Peer& from, std::optional<Micros> rtt);
   void onKeyFrameRequest(Peer& from, uint32_t mediaSsrc);
   void onNack(Peer& from, const rtcp::PacketView& p, std::optional<TimePoint> receivedAt);
   void sendNacks(Producer& producer, size_t layer, TimePoint now);
@@ -134,6 +141,8 @@ class Router {
   uint64_t nackedInFlight_ = 0;
   uint64_t nackedRecentlyResent_ = 0;
   uint64_t rttSamples_ = 0;
+  uint64_t rrtrReceived_ = 0;
+  uint64_t rrtrAnswered_ = 0;
   uint64_t rtxReceived_ = 0;
   uint64_t paddingDropped_ = 0;
   std::map<const Peer*, ReceiveMode> receiveModes_;  // absent: All

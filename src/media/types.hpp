@@ -164,6 +164,8 @@ struct WorkerStats {
   uint64_t nackedInFlight = 0;        // NACKed packets not resent: our copy was still on its way
   uint64_t nackedRecentlyResent = 0;  // ... we resent it less than a round trip before
   uint64_t rttSamples = 0;            // round trips measured (report blocks, XR DLRR)
+  uint64_t rrtrReceived = 0;          // browsers' XR RRTRs, so that they learn their round trip
+  uint64_t rrtrAnswered = 0;          // ... answered with a DLRR
   uint64_t rtxReceived = 0;           // RTX packets from publishers, unwrapped and routed
   // Low-bandwidth choices (ReceiveMode): consumers paused now, and resumes (each with a PLI).
   size_t pausedConsumers = 0;

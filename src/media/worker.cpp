@@ -333,6 +333,8 @@ WorkerStats Worker::stats() {
     s.nackedInFlight += r->nackedInFlight();
     s.nackedRecentlyResent += r->nackedRecentlyResent();
     s.rttSamples += r->rttSamples();
+    s.rrtrReceived += r->rrtrReceived();
+    s.rrtrAnswered += r->rrtrAnswered();
     s.rtxReceived += r->rtxReceived();
     s.pausedConsumers += r->pausedConsumers();
     s.consumersResumed += r->consumersResumed();

@@ -100,8 +100,13 @@ for (const l of links) {
 for (const p of r.participantReports) {
   if (!(p.rtcpReportsSent > 0)) fail(`participant ${p.index} sent no RTCP reports`);
   if (!(p.senderReportsReceived > 0)) fail(`participant ${p.index} got no sender reports`);
+  // The offer asks for RRTRs about the video it sends (a=rtcp-fb rrtr); the server's DLRR
+  // answers give each participant its own round trip (rounds-load's roundTripMs).
+  if (!(typeof p.roundTripMs === 'number' && p.roundTripMs >= 0 && p.roundTripMs < 1000))
+    fail(`participant ${p.index} has no round trip of its own: ${p.roundTripMs}`);
 }
-console.log(`load smoke: ok (round trips ${links.map((l) => l.rttMs).join(', ')} ms)`);
+console.log(`load smoke: ok (round trips ${links.map((l) => l.rttMs).join(', ')} ms at the server, ` +
+  `${r.participantReports.map((p) => p.roundTripMs).join(', ')} ms at the participants)`);
 JS
 
 # A lone presenter receives nothing, so there is no SR for it to report on: the server's round

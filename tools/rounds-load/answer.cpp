@@ -1,5 +1,7 @@
 #include "answer.hpp"
 
+#include <algorithm>
+
 #include "proto/twcc.hpp"
 
 namespace rounds::load {
@@ -89,6 +91,8 @@ Result<Answer> buildAnswer(const std::string& offerSdp, const AnswerParams& para
       if (t.active) {
         s.direction = sdp::Direction::RecvOnly;
         t.payloadType = codec->payloadType;
+        t.rrtr = std::find(codec->feedback.begin(), codec->feedback.end(), "rrtr") !=
+                 codec->feedback.end();
         const sdp::Codec* rtx = video && params.rtx ? m.rtxFor(codec->payloadType) : nullptr;
         auto repair = rtx && t.ssrc ? m.repairSsrcOf(t.ssrc) : std::nullopt;
         if (repair) {

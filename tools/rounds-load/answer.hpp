@@ -44,6 +44,7 @@ struct OfferedTrack {
   uint8_t payloadType = 0;     // the codec the answer kept
   uint32_t rtxSsrc = 0;        // the server's RTX stream for it, when the answer accepted rtx
   uint8_t rtxPayloadType = 0;  // 0: no rtx
+  bool rrtr = false;  // the offer asks for XR RRTRs about it (a=rtcp-fb:<pt> rrtr, RFC 3611)
 };
 
 // The server's transport, taken from the first m-line (everything is BUNDLEd on it).

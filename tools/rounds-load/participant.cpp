@@ -551,8 +551,17 @@ void Participant::onRtcp(Bytes compound, SteadyTime now) {
         reception_.onSenderReport(p->senderSsrc(), info->ntpTimestamp, now);
       continue;
     }
-    if (p->packetType == rtcp::kExtendedReport) {  // answered with DLRR in our next report
+    if (p->packetType == rtcp::kExtendedReport) {
+      // The server's RRTR: answered with a DLRR in our next report. Its DLRR about ours: our
+      // round trip.
       if (auto ntp = rtcp::xrRrtr(*p)) reception_.onRrtr(p->senderSsrc(), *ntp, now);
+      rtcp::forEachDlrr(*p, [&](const rtcp::DlrrItem& item) {
+        if (item.ssrc != rtcpSsrc_) return;
+        auto sentAt = rrtrSent_.sentAt(item.lastRr);
+        if (!sentAt) return;
+        if (auto rtt = RttEstimator::roundTrip(now, *sentAt, item.delaySinceLastRr))
+          rtt_.onSample(*rtt);
+      });
       continue;
     }
     // RFC 4585 §6.2.1 generic NACK for our video: resend what we still hold.
@@ -628,11 +637,20 @@ void Participant::sendReports(SteadyTime now) {
   ++reportRounds_;
   rtcp::DlrrItem dlrr;
   const bool answerRrtr = reception_.dlrr(dlrr, now);
+  const bool askRrtr = receiving_ && std::any_of(tracks_.begin(), tracks_.end(),
+                                                 [](const auto& t) { return t.active && t.rrtr; });
   // A compound starts with an SR or RR (RFC 3550 §6.1), if need be one without blocks.
-  if (len == 0 && (!pending.empty() || answerRrtr))
+  if (len == 0 && (!pending.empty() || answerRrtr || askRrtr))
     len = rtcp::writeReceiverReport(room, rtcpSsrc_, pending);
   if (len > 0 && answerRrtr)
     len += rtcp::writeXrDlrr(room.subspan(len), rtcpSsrc_, std::span(&dlrr, 1));
+  if (len > 0 && askRrtr) {
+    const uint64_t ntp = ntpNow();
+    if (size_t x = rtcp::writeXrRrtr(room.subspan(len), rtcpSsrc_, ntp)) {
+      len += x;
+      rrtrSent_.note(ntp, now);
+    }
+  }
   if (commitRtcp(slot, len)) ++counters_.reportsSent;
 }
 

@@ -22,6 +22,7 @@
 #include "common/address.hpp"
 #include "load_media.hpp"
 #include "loss_repair.hpp"
+#include "media/rtt_estimator.hpp"
 #include "media/transport_cc.hpp"
 #include "net/udp_socket.hpp"
 #include "rtcp_reports.hpp"
@@ -181,6 +182,8 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   uint64_t packetsRecovered() const;
   uint64_t packetsAbandoned() const;
   uint64_t senderReportsReceived() const { return reception_.senderReportsReceived(); }
+  // Our round trip to the server from its DLRR answers to our RRTRs; nullopt without any.
+  std::optional<std::chrono::microseconds> roundTrip() const { return rtt_.smoothed(); }
 
  private:
   // WebSocket
@@ -318,6 +321,10 @@ class Participant : public UdpSocket::Listener, public DtlsTransport::Listener {
   std::unique_ptr<TwccRecorder> twccIn_;
   SteadyTime nextFeedbackAt_{};
   ReceptionReports reception_;
+  // Our own XR RRTRs (sent with our reports when the offer asks for them, as Chromium does) and
+  // the round trip the server's DLRR answers give (media/rtt_estimator.hpp).
+  SrSentLog rrtrSent_;
+  RttEstimator rtt_;
   SteadyTime nextReportAt_{};
   uint32_t reportRounds_ = 0;
   uint32_t rtcpSsrc_ = 0;  // sender SSRC of our RTCP (a receiver has no media SSRC of its own)

@@ -176,6 +176,8 @@ TEST(OfferBuilder, VideoLinesOfferNackAndRtx) {
   EXPECT_NE(std::find(vp8->feedback.begin(), vp8->feedback.end(), "nack"), vp8->feedback.end());
   EXPECT_NE(std::find(vp8->feedback.begin(), vp8->feedback.end(), "nack pli"),
             vp8->feedback.end());
+  // RFC 3611 RRTR from the browser for what it receives (Router::answerRrtrs answers it).
+  EXPECT_NE(std::find(vp8->feedback.begin(), vp8->feedback.end(), "rrtr"), vp8->feedback.end());
   ASSERT_NE(pub.codec(97), nullptr);
   EXPECT_EQ(pub.codec(97)->name, "rtx");
   EXPECT_EQ(pub.codec(97)->clockRate, 90000u);

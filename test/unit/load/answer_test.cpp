@@ -217,6 +217,28 @@ TEST(Answer, AcceptsRtxForTheCodecItKeptWhenAsked) {
   EXPECT_TRUE(alice.ssrcGroups.empty());  // the server's SSRCs are not ours to declare
 }
 
+TEST(Answer, NotesWhichTracksTheOfferWantsReferenceTimesFor) {
+  // a=rtcp-fb:96 rrtr on the video the server sends: the participant then adds an XR RRTR to
+  // its reports (RFC 3611 §4.4), as Chromium does.
+  auto parsed = sdp::parse(serverOffer());
+  ASSERT_TRUE(parsed);
+  sdp::SessionDescription offer = parsed.value();
+  auto before = buildAnswer(sdp::serialize(offer), params(true, true));
+  ASSERT_TRUE(before);
+  for (const auto& t : before->tracks) EXPECT_FALSE(t.rrtr);
+  for (auto& m : offer.media)
+    if (m.kind == "video")
+      for (auto& c : m.codecs) c.feedback.push_back("rrtr");
+  auto a = buildAnswer(sdp::serialize(offer), params(true, true));
+  ASSERT_TRUE(a);
+  size_t asked = 0;
+  for (const auto& t : a->tracks) {
+    EXPECT_EQ(t.rrtr, t.video && t.active);
+    asked += t.rrtr;
+  }
+  EXPECT_GT(asked, 0u);
+}
+
 TEST(Answer, LeavesRtxOutUnlessAskedOrOffered) {
   AnswerParams p = params(true, true);
   p.videoRtxSsrc = 6002;

@@ -378,6 +378,21 @@ TEST_F(RouterRoundTrips, PublishersAnswerOurReferenceTimeWithADelaySinceIt) {
   EXPECT_EQ(router_->rttSamples(), 1u);
 }
 
+// A subscriber's own RRTR (sent because the offer has a=rtcp-fb:<pt> rrtr) is answered with a
+// DLRR once, at the next report timer, so that its browser learns its round trip too.
+TEST_F(RouterRoundTrips, ASubscribersReferenceTimeIsAnsweredOnce) {
+  ASSERT_NE(startedConsumer(1), nullptr);
+  std::vector<uint8_t> xr(64);
+  xr.resize(rtcp::writeXrRrtr(xr, 0x5001, 0x0123456789ABCDEFull));
+  router_->onRtcp(*peers_[1], xr);
+  EXPECT_EQ(router_->rrtrReceived(), 1u);
+  EXPECT_EQ(router_->rttSamples(), 0u) << "an RRTR is no sample of ours";
+  router_->onReportTimer(clock_.now());
+  EXPECT_EQ(router_->rrtrAnswered(), 1u);
+  router_->onReportTimer(clock_.now() + Millis(1000));
+  EXPECT_EQ(router_->rrtrAnswered(), 1u) << "answered once";
+}
+
 // A repair forwarded less than the subscriber's round trip before its NACK arrived answers that
 // NACK (it was on its way when the subscriber wrote it); an older one is resent.
 TEST_F(RouterRoundTrips, RepairsForwardedLessThanARoundTripBeforeTheNackAreNotResent) {
