@@ -37,6 +37,18 @@ bool fits(MutableBytes out, size_t size) {
   return size % 4 == 0 && size / 4 - 1 <= 0xFFFF && out.size() >= size;
 }
 
+// RFC 3611 §2: an XR of `size` bytes from `ssrc` holding one block of `blockType` whose body is
+// `words` 32-bit words (§3); returns where the body starts.
+uint8_t* writeXrWithOneBlock(uint8_t* d, uint32_t ssrc, size_t size, uint8_t blockType,
+                             uint16_t words) {
+  writeHeader(d, 0, kExtendedReport, size);  // no count field: its 5 bits are reserved
+  writeU32(d + 4, ssrc);
+  d[8] = blockType;
+  d[9] = 0;
+  writeU16(d + 10, words);
+  return d + 12;
+}
+
 int32_t signExtend24(uint32_t v) {
   return (v & 0x800000) ? static_cast<int32_t>(v) - 0x1000000 : static_cast<int32_t>(v);
 }
@@ -362,35 +374,26 @@ std::optional<uint64_t> xrRrtr(const PacketView& p) {
 }
 
 size_t writeXrDlrr(MutableBytes out, uint32_t ssrc, std::span<const DlrrItem> items) {
+  // §4.5: BT 5, three words per item.
   if (items.empty() || items.size() > kMaxCount) return 0;
-  const size_t size = 8 + 4 + 12 * items.size();
+  const size_t size = 12 + 12 * items.size();
   if (!fits(out, size)) return 0;
-  uint8_t* d = out.data();
-  writeHeader(d, 0, kExtendedReport, size);
-  writeU32(d + 4, ssrc);
-  d[8] = 5;
-  d[9] = 0;
-  writeU16(d + 10, static_cast<uint16_t>(3 * items.size()));
-  for (size_t i = 0; i < items.size(); ++i) {
-    writeU32(d + 12 + 12 * i, items[i].ssrc);
-    writeU32(d + 16 + 12 * i, items[i].lastRr);
-    writeU32(d + 20 + 12 * i, items[i].delaySinceLastRr);
+  uint8_t* body =
+      writeXrWithOneBlock(out.data(), ssrc, size, 5, static_cast<uint16_t>(3 * items.size()));
+  for (const DlrrItem& item : items) {
+    writeU32(body, item.ssrc);
+    writeU32(body + 4, item.lastRr);
+    writeU32(body + 8, item.delaySinceLastRr);
+    body += 12;
   }
   return size;
 }
 
 size_t writeXrRrtr(MutableBytes out, uint32_t ssrc, uint64_t ntpTimestamp) {
-  // RFC 3611 §2 header (no count field: its 5 bits are reserved), then §4.4: BT 4, reserved,
-  // block length 2, the NTP timestamp.
-  constexpr size_t size = 8 + 12;
+  // §4.4: BT 4, the NTP timestamp in two words.
+  constexpr size_t size = 12 + 8;
   if (!fits(out, size)) return 0;
-  uint8_t* d = out.data();
-  writeHeader(d, 0, kExtendedReport, size);
-  writeU32(d + 4, ssrc);
-  d[8] = 4;
-  d[9] = 0;
-  writeU16(d + 10, 2);
-  writeU64(d + 12, ntpTimestamp);
+  writeU64(writeXrWithOneBlock(out.data(), ssrc, size, 4, 2), ntpTimestamp);
   return size;
 }
 
