@@ -96,6 +96,23 @@ bool spaceResends() {
 }
 }  // namespace
 
+void RouterCounters::add(const Router& r) {
+  forwarded += r.forwarded();
+  keyFrameRequests += r.keyFrameRequests();
+  nacksReceived += r.nacksReceived();
+  retransmissionsSent += r.retransmissionsSent();
+  retransmissionMisses += r.retransmissionMisses();
+  nacksShed += r.nacksShed();
+  nacksSent += r.nacksSent();
+  nackedInFlight += r.nackedInFlight();
+  nackedRecentlyResent += r.nackedRecentlyResent();
+  rttSamples += r.rttSamples();
+  rrtrReceived += r.rrtrReceived();
+  rrtrAnswered += r.rrtrAnswered();
+  rtxReceived += r.rtxReceived();
+  consumersResumed += r.consumersResumed();
+}
+
 void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission, size_t layer) {
   if (producer.paused) return;  // muted by a host (docs/signalling.md "Host controls")
   TimePoint now = clock_.now();

@@ -19,6 +19,28 @@
 
 namespace rounds {
 
+class Router;
+
+// A router's cumulative counters (Router's accessors of the same names), which its worker keeps
+// past the room's end, so that /api/stats counts only go up while the worker runs.
+struct RouterCounters {
+  uint64_t forwarded = 0;
+  uint64_t keyFrameRequests = 0;
+  uint64_t nacksReceived = 0;
+  uint64_t retransmissionsSent = 0;
+  uint64_t retransmissionMisses = 0;
+  uint64_t nacksShed = 0;
+  uint64_t nacksSent = 0;
+  uint64_t nackedInFlight = 0;
+  uint64_t nackedRecentlyResent = 0;
+  uint64_t rttSamples = 0;
+  uint64_t rrtrReceived = 0;
+  uint64_t rrtrAnswered = 0;
+  uint64_t rtxReceived = 0;
+  uint64_t consumersResumed = 0;
+  void add(const Router& r);
+};
+
 class Router {
  public:
   Router(std::string room, const MediaConfig& config, const Clock& clock, PacketCounters& counters);

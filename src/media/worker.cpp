@@ -295,7 +295,10 @@ void Worker::destroyPeer(const std::string& peerId) {
       bool others = false;
       for (auto& [id, q] : peers_)
         if (q.get() != p && q->room() == p->room()) others = true;
-      if (!others) routers_.erase(p->room());
+      if (!others) {
+        retiredCounters_.add(*r);
+        routers_.erase(p->room());
+      }
     }
   }
   peersByUfrag_.erase(p->ice().localUfrag());
@@ -322,24 +325,27 @@ WorkerStats Worker::stats() {
     s.receiveWait = socket_->receiveWait();
     s.receiveQueueDrops = socket_->counters().queueDrops;
   }
+  // Rooms that ended count too (retiredCounters_): the counters only go up.
+  RouterCounters c = retiredCounters_;
   for (auto& [room, r] : routers_) {
-    s.rtpForwarded += r->forwarded();
-    s.keyFrameRequests += r->keyFrameRequests();
-    s.nacksReceived += r->nacksReceived();
-    s.retransmissionsSent += r->retransmissionsSent();
-    s.retransmissionMisses += r->retransmissionMisses();
-    s.nacksShed += r->nacksShed();
-    s.nacksSent += r->nacksSent();
-    s.nackedInFlight += r->nackedInFlight();
-    s.nackedRecentlyResent += r->nackedRecentlyResent();
-    s.rttSamples += r->rttSamples();
-    s.rrtrReceived += r->rrtrReceived();
-    s.rrtrAnswered += r->rrtrAnswered();
-    s.rtxReceived += r->rtxReceived();
+    c.add(*r);
     s.pausedConsumers += r->pausedConsumers();
-    s.consumersResumed += r->consumersResumed();
     r->collectLayerStats(s.consumerLayers);
   }
+  s.rtpForwarded = c.forwarded;
+  s.keyFrameRequests = c.keyFrameRequests;
+  s.nacksReceived = c.nacksReceived;
+  s.retransmissionsSent = c.retransmissionsSent;
+  s.retransmissionMisses = c.retransmissionMisses;
+  s.nacksShed = c.nacksShed;
+  s.nacksSent = c.nacksSent;
+  s.nackedInFlight = c.nackedInFlight;
+  s.nackedRecentlyResent = c.nackedRecentlyResent;
+  s.rttSamples = c.rttSamples;
+  s.rrtrReceived = c.rrtrReceived;
+  s.rrtrAnswered = c.rrtrAnswered;
+  s.rtxReceived = c.rtxReceived;
+  s.consumersResumed = c.consumersResumed;
   auto us = [](std::optional<Micros> v) -> std::optional<int64_t> {
     if (!v) return std::nullopt;
     return v->count();

@@ -133,6 +133,8 @@ class Worker : public UdpSocket::Listener, public TcpMediaServer::Listener, publ
   std::unordered_map<std::string, Peer*> peersByUfrag_;
   std::unordered_map<SocketAddress, Peer*, SocketAddressHash> peersByTuple_;
   std::map<std::string, std::unique_ptr<Router>> routers_;
+  // The counters of the rooms that ended on this worker (stats() adds the live ones).
+  RouterCounters retiredCounters_;
   TimePoint lastReport_{};
   LatencyHistogram tickDuration_;
   LatencyHistogram statsDuration_;

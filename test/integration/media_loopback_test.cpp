@@ -122,6 +122,16 @@ TEST_F(MediaLoopback, ForwardsRtpWithRewrittenSsrcAndContinuousSequence) {
   EXPECT_EQ(received, kPackets);
   auto s = stats();
   EXPECT_GE(s.rtpForwarded, static_cast<uint64_t>(kPackets));
+
+  // The room ends with its last peer; its counts stay in the worker's (they only go up).
+  engine_->closePeer("alice");
+  engine_->closePeer("bob");
+  io_.restart();
+  io_.poll();
+  std::this_thread::sleep_for(50ms);
+  auto after = stats();
+  EXPECT_EQ(after.peers, 0u);
+  EXPECT_EQ(after.rtpForwarded, s.rtpForwarded);
 }
 
 // A browser's ClientHello can reach the worker before its answer does (the answer goes through
