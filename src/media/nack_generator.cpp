@@ -43,6 +43,7 @@ NackGenerator::Result NackGenerator::onPacket(uint16_t seq, TimePoint now) {
   if (size_t i = find(seq); i < count_) {
     erase(i);
     ++recovered_;
+    r.filledGap = true;
   }
   return r;
 }
@@ -71,9 +72,9 @@ size_t NackGenerator::collect(TimePoint now, std::span<uint16_t> out, Millis ret
 bool NackGenerator::isMissing(uint16_t seq) const { return find(seq) < count_; }
 
 size_t NackGenerator::find(uint16_t seq) const {
-  // The router asks for every packet it stores: a packet ahead of the highest (the usual case)
-  // cannot be missing. The entries are in RTP order, all within kMaxDistance behind the highest,
-  // so their distance behind it falls along the array: a binary search finds the rest.
+  // A packet ahead of the highest (the usual case) cannot be missing. The entries are in RTP order,
+  // all within kMaxDistance behind the highest, so their distance behind it falls along the array:
+  // a binary search finds the rest.
   if (count_ == 0 || !started_ || rtp::seqNewer(seq, highest_)) return count_;
   const uint16_t d = static_cast<uint16_t>(highest_ - seq);
   size_t lo = 0, hi = count_;

@@ -26,6 +26,7 @@ class NackGenerator {
   struct Result {
     bool newMissing = false;        // a gap opened: NACK now rather than at the next tick
     bool keyFrameNeeded = false;    // the hole was too large to repair with NACKs
+    bool filledGap = false;         // the packet was missing (late, or a retransmission)
   };
 
   // Every packet received on the stream (media, or unwrapped from RTX).

@@ -31,6 +31,7 @@
 #include "media/types.hpp"
 #include "net/packet_sender.hpp"
 #include "net/udp_socket.hpp"
+#include "proto/rtcp.hpp"
 #include "proto/rtp.hpp"
 #include "proto/video_payload.hpp"
 #include "transport/dtls.hpp"
@@ -183,7 +184,7 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
     TimePoint arrival{};
   };
   void noteRrtr(uint32_t ssrc, uint64_t ntpTimestamp, TimePoint arrival) {
-    pendingRrtr_ = PendingRrtr{ssrc, SrSentLog::compact(ntpTimestamp), arrival};
+    pendingRrtr_ = PendingRrtr{ssrc, rtcp::compactNtp(ntpTimestamp), arrival};
   }
   std::optional<PendingRrtr> takePendingRrtr() { return std::exchange(pendingRrtr_, std::nullopt); }
   std::optional<Micros> rtt() const { return rtt_.smoothed(); }

@@ -65,7 +65,7 @@ void Router::applyReceiveModes(TimePoint now) {
       // Resuming: continue the subscriber's sequence without a gap (the skipped packets are not
       // lost to it) and ask the publisher for a key frame to decode from (RFC 4585 §6.3.1).
       c->rewriter.resync();
-      ++consumersResumed_;
+      ++totals_.consumersResumed;
       auto it = producers_.find(producerId);
       if (it != producers_.end() && it->second->spec.kind == MediaKind::Video)
         requestKeyFrame(*it->second, now);

@@ -96,27 +96,10 @@ bool spaceResends() {
 }
 }  // namespace
 
-void RouterCounters::add(const Router& r) {
-  forwarded += r.forwarded();
-  keyFrameRequests += r.keyFrameRequests();
-  nacksReceived += r.nacksReceived();
-  retransmissionsSent += r.retransmissionsSent();
-  retransmissionMisses += r.retransmissionMisses();
-  nacksShed += r.nacksShed();
-  nacksSent += r.nacksSent();
-  nackedInFlight += r.nackedInFlight();
-  nackedRecentlyResent += r.nackedRecentlyResent();
-  rttSamples += r.rttSamples();
-  rrtrReceived += r.rrtrReceived();
-  rrtrAnswered += r.rrtrAnswered();
-  rtxReceived += r.rtxReceived();
-  consumersResumed += r.consumersResumed();
-}
-
 void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission, size_t layer) {
   if (producer.paused) return;  // muted by a host (docs/signalling.md "Host controls")
   TimePoint now = clock_.now();
-  if (retransmission) ++rtxReceived_;
+  if (retransmission) ++totals_.rtxReceived;
   if (layer >= producer.layerCount) return;
   ProducerLayer& lay = producer.layers[layer];
   // RFC 3550 §5.1: a padding-only packet (the publisher's bandwidth probe) carries nothing for
@@ -132,9 +115,9 @@ void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission
     // Already here: a duplicate, or a retransmission of a packet that was only late. Every
     // consumer has had it.
     if (lay.history->contains(seq, now)) return;
-    const bool repair = retransmission || lay.nack->isMissing(seq);
-    lay.history->insert(seq, Bytes(packet.buffer().data(), packet.size()), now, repair);
     auto gap = lay.nack->onPacket(seq, now);
+    lay.history->insert(seq, Bytes(packet.buffer().data(), packet.size()), now,
+                        /*repair=*/retransmission || gap.filledGap);
     if (gap.keyFrameNeeded) requestKeyFrame(producer, layer, now);
     if (gap.newMissing) sendNacks(producer, layer, now);
   } else if (producer.spec.kind == MediaKind::Audio) {
@@ -185,7 +168,7 @@ void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission
     }
     if (producer.simulcast() && !c->selector.onPacket(layer, keyFrame)) continue;
     c->peer->sendRtp(*c, packet, nowTicks);
-    ++forwarded_;
+    ++totals_.rtpForwarded;
   }
 }
 
@@ -280,14 +263,14 @@ void Router::onReportBlocks(Peer& from, const rtcp::PacketView& p, TimePoint arr
 void Router::takeRttSample(Peer& from, std::optional<Micros> rtt) {
   if (!rtt) return;
   from.onRttSample(*rtt);
-  ++rttSamples_;
+  ++totals_.rttSamples;
 }
 
 void Router::onExtendedReport(Peer& from, const rtcp::PacketView& p, TimePoint arrival) {
   // A subscriber's own reference time: answered at the next report timer.
   if (auto ntp = rtcp::xrRrtr(p)) {
     from.noteRrtr(p.senderSsrc(), *ntp, arrival);
-    ++rrtrReceived_;
+    ++totals_.rrtrReceived;
   }
   // RFC 3611 §4.5: a DLRR item about our RRTR names our RTCP SSRC.
   std::optional<Micros> best;
@@ -328,14 +311,14 @@ void Router::onKeyFrameRequest(Peer& from, uint32_t mediaSsrc) {
 void Router::onNack(Peer& from, const rtcp::PacketView& p, std::optional<TimePoint> receivedAt) {
   // RFC 4585 §6.2.1: the media source is the consumer's SSRC and the sequence numbers are the
   // rewritten ones the subscriber saw; the consumer's rewriting maps them back.
-  ++nacksReceived_;
+  ++totals_.nacksReceived;
   // A NACK that sat this long in our receive queue says the worker is overloaded: answering it
   // (and the NACKs of every other subscriber that lost the same packets to our delay) would add
   // a send per packet to the work it is already behind on, and the retransmission would come
   // late anyway. Browsers ask again; once the queue is short, those are answered.
   if (receivedAt && config_.resendMaxQueueWaitMs != 0 &&
       clock_.now() - *receivedAt > Millis(config_.resendMaxQueueWaitMs)) {
-    ++nacksShed_;
+    ++totals_.nacksShed;
     return;
   }
   if (p.bytes.size() < 12) return;
@@ -369,26 +352,26 @@ void Router::onNack(Peer& from, const rtcp::PacketView& p, std::optional<TimePoi
     std::optional<rtp::RtpView> view;
     if (auto stored = lay.history->lookup(seq, now)) {
       if (stored->repair && rtt && nackArrival - stored->arrival < *rtt) {
-        ++nackedInFlight_;
+        ++totals_.nackedInFlight;
         return;
       }
       view = rtp::RtpView::parse(stored->packet);
     }
     if (!view || view->ssrc() != c->rewriter.source()) {
-      ++retransmissionMisses_;
+      ++totals_.retransmissionMisses;
       // Unless we are still asking the publisher for it (its retransmission will be forwarded),
       // the subscriber can only recover from a key frame.
       if (!lay.nack->isMissing(seq)) lost = true;
       return;
     }
     if (spacing && c->resent && c->resent->within(seq, nackArrival, *spacing)) {
-      ++nackedRecentlyResent_;
+      ++totals_.nackedRecentlyResent;
       return;
     }
     --c->retransmitBudget;
     if (!c->resent) c->resent = std::make_unique<ResendLog>();
     c->resent->note(seq, now);  // (a resend that could not be queued would fail again)
-    if (c->peer->resendRtp(*c, *view, nowTicks)) ++retransmissionsSent_;
+    if (c->peer->resendRtp(*c, *view, nowTicks)) ++totals_.retransmissionsSent;
   });
   if (lost) requestKeyFrame(producer, *layer, now);
 }
@@ -403,7 +386,7 @@ void Router::sendNacks(Producer& producer, size_t layer, TimePoint now) {
   size_t len = rtcp::writeNack(buf, producer.peer->rtcpSsrc(), *lay.ssrc, {seqs.data(), n});
   if (len == 0) return;
   producer.peer->sendRtcp(Bytes(buf.data(), len));
-  ++nacksSent_;
+  ++totals_.nacksSent;
 }
 
 void Router::updateLayerRates(Producer& producer, TimePoint now) {
@@ -492,7 +475,7 @@ void Router::requestKeyFrame(Producer& producer, size_t layer, TimePoint now) {
   if (n) producer.peer->sendRtcp(Bytes(buf.data(), n));
   lay.lastKeyFrameRequest = now;
   lay.keyFramePending = false;
-  ++keyFrameRequests_;
+  ++totals_.keyFrameRequests;
 }
 
 void Router::answerRrtrs(TimePoint now) {
@@ -502,18 +485,16 @@ void Router::answerRrtrs(TimePoint now) {
   auto answer = [&](Peer& peer) {
     auto pending = peer.takePendingRrtr();
     if (!pending || !peer.connected()) return;
-    auto held = std::chrono::duration_cast<Micros>(now - pending->arrival);
     rtcp::DlrrItem item{
         pending->ssrc, pending->lastRr,
-        static_cast<uint32_t>((static_cast<uint64_t>(std::max<int64_t>(held.count(), 0)) << 16) /
-                              1'000'000)};
+        rtcp::toDelayUnits(std::chrono::duration_cast<Micros>(now - pending->arrival))};
     size_t n = rtcp::writeReceiverReport(buf, peer.rtcpSsrc(), {});
     if (n == 0) return;
     size_t x =
         rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), peer.rtcpSsrc(), std::span(&item, 1));
     if (x == 0) return;
     peer.sendRtcp(Bytes(buf.data(), n + x));
-    ++rrtrAnswered_;
+    ++totals_.rrtrAnswered;
   };
   for (auto& [pid, list] : consumers_)
     for (Consumer* c : list) answer(*c->peer);
@@ -541,9 +522,8 @@ void Router::onReportTimer(TimePoint now) {
       ProducerLayer& l = p->layers[i];
       uint32_t lsr = 0, dlsr = 0;
       if (l.haveSr) {
-        lsr = static_cast<uint32_t>(l.lastSrNtp >> 16);
-        auto delay = std::chrono::duration_cast<std::chrono::microseconds>(now - l.lastSrArrival);
-        dlsr = static_cast<uint32_t>(delay.count() * 65536 / 1'000'000);
+        lsr = rtcp::compactNtp(l.lastSrNtp);
+        dlsr = rtcp::toDelayUnits(std::chrono::duration_cast<Micros>(now - l.lastSrArrival));
       }
       blocks[nb++] = l.stats.makeReport(*l.ssrc, lsr, dlsr);
       if (p->spec.kind == MediaKind::Video && !p->spec.transportCc && nv < videoSsrcs.size()) videoSsrcs[nv++] = *l.ssrc;

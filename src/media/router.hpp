@@ -19,28 +19,6 @@
 
 namespace rounds {
 
-class Router;
-
-// A router's cumulative counters (Router's accessors of the same names), which its worker keeps
-// past the room's end, so that /api/stats counts only go up while the worker runs.
-struct RouterCounters {
-  uint64_t forwarded = 0;
-  uint64_t keyFrameRequests = 0;
-  uint64_t nacksReceived = 0;
-  uint64_t retransmissionsSent = 0;
-  uint64_t retransmissionMisses = 0;
-  uint64_t nacksShed = 0;
-  uint64_t nacksSent = 0;
-  uint64_t nackedInFlight = 0;
-  uint64_t nackedRecentlyResent = 0;
-  uint64_t rttSamples = 0;
-  uint64_t rrtrReceived = 0;
-  uint64_t rrtrAnswered = 0;
-  uint64_t rtxReceived = 0;
-  uint64_t consumersResumed = 0;
-  void add(const Router& r);
-};
-
 class Router {
  public:
   Router(std::string room, const MediaConfig& config, const Clock& clock, PacketCounters& counters);
@@ -89,29 +67,31 @@ class Router {
   bool receivesScreens(const Peer& peer) const { return !noScreens_.count(&peer); }
   // The peer whose video ActiveSpeaker subscribers get; nullptr before anyone spoke.
   const Peer* activeSpeaker() const;
-  uint64_t consumersResumed() const { return consumersResumed_; }
+  uint64_t consumersResumed() const { return totals_.consumersResumed; }
   size_t pausedConsumers() const;
 
-  uint64_t forwarded() const { return forwarded_; }
-  uint64_t keyFrameRequests() const { return keyFrameRequests_; }
-  uint64_t nacksReceived() const { return nacksReceived_; }
-  uint64_t retransmissionsSent() const { return retransmissionsSent_; }
-  uint64_t retransmissionMisses() const { return retransmissionMisses_; }
+  // Everything below, for the worker's sum (WorkerStats).
+  const RouterCounters& totals() const { return totals_; }
+  uint64_t forwarded() const { return totals_.rtpForwarded; }
+  uint64_t keyFrameRequests() const { return totals_.keyFrameRequests; }
+  uint64_t nacksReceived() const { return totals_.nacksReceived; }
+  uint64_t retransmissionsSent() const { return totals_.retransmissionsSent; }
+  uint64_t retransmissionMisses() const { return totals_.retransmissionMisses; }
   // NACKs not answered because they waited too long in the worker's receive queue.
-  uint64_t nacksShed() const { return nacksShed_; }
-  uint64_t nacksSent() const { return nacksSent_; }
+  uint64_t nacksShed() const { return totals_.nacksShed; }
+  uint64_t nacksSent() const { return totals_.nacksSent; }
   // NACKed packets not resent: the repair we had forwarded (the publisher's retransmission) was
   // still on its way (less than the subscriber's round trip before the NACK arrived).
-  uint64_t nackedInFlight() const { return nackedInFlight_; }
+  uint64_t nackedInFlight() const { return totals_.nackedInFlight; }
   // NACKed packets not resent: we had resent them to that subscriber less than its round trip
   // before (media/resend_log.hpp).
-  uint64_t nackedRecentlyResent() const { return nackedRecentlyResent_; }
+  uint64_t nackedRecentlyResent() const { return totals_.nackedRecentlyResent; }
   // Round-trip samples taken from report blocks (about our SRs) and XR DLRR items (about our
   // RRTRs).
-  uint64_t rttSamples() const { return rttSamples_; }
+  uint64_t rttSamples() const { return totals_.rttSamples; }
   // Browsers' XR RRTRs received, and the DLRR answers sent.
-  uint64_t rrtrReceived() const { return rrtrReceived_; }
-  uint64_t rrtrAnswered() const { return rrtrAnswered_; }
+  uint64_t rrtrReceived() const { return totals_.rrtrReceived; }
+  uint64_t rrtrAnswered() const { return totals_.rrtrAnswered; }
   // How long a missing packet waits before the publisher is asked for it again: its measured
   // round trip plus a margin for its sender to answer, within [kMinNackRetry, kMaxNackRetry];
   // NackGenerator::kRetryInterval while the round trip is unknown.
@@ -119,7 +99,7 @@ class Router {
   static constexpr Millis kMinNackRetry{20};
   static constexpr Millis kMaxNackRetry{500};
   static constexpr Millis kNackRetryMargin{10};
-  uint64_t rtxReceived() const { return rtxReceived_; }
+  uint64_t rtxReceived() const { return totals_.rtxReceived; }
   // Publishers' padding-only packets (their bandwidth probes), counted and not forwarded.
   uint64_t paddingDropped() const { return paddingDropped_; }
 
@@ -153,24 +133,11 @@ class Router {
   std::map<uint64_t, Producer*> producers_;
   // producer id -> its consumers (subscribers' copies)
   std::map<uint64_t, std::vector<Consumer*>> consumers_;
-  uint64_t forwarded_ = 0;
-  uint64_t keyFrameRequests_ = 0;
-  uint64_t nacksReceived_ = 0;
-  uint64_t retransmissionsSent_ = 0;
-  uint64_t retransmissionMisses_ = 0;
-  uint64_t nacksShed_ = 0;
-  uint64_t nacksSent_ = 0;
-  uint64_t nackedInFlight_ = 0;
-  uint64_t nackedRecentlyResent_ = 0;
-  uint64_t rttSamples_ = 0;
-  uint64_t rrtrReceived_ = 0;
-  uint64_t rrtrAnswered_ = 0;
-  uint64_t rtxReceived_ = 0;
   uint64_t paddingDropped_ = 0;
   std::map<const Peer*, ReceiveMode> receiveModes_;  // absent: All
   std::set<const Peer*> noScreens_;                  // subscribers that refuse screens
   ActiveSpeaker speaker_;
-  uint64_t consumersResumed_ = 0;
+  RouterCounters totals_;
 };
 
 }  // namespace rounds

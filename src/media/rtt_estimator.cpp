@@ -1,6 +1,8 @@
 // See rtt_estimator.hpp.
 #include "media/rtt_estimator.hpp"
 
+#include "proto/rtcp.hpp"
+
 namespace rounds {
 
 uint64_t ntpFromUnixMillis(int64_t unixMillis) {
@@ -10,7 +12,7 @@ uint64_t ntpFromUnixMillis(int64_t unixMillis) {
 }
 
 void SrSentLog::note(uint64_t ntpTimestamp, TimePoint sentAt) {
-  entries_[next_] = Entry{compact(ntpTimestamp), sentAt};
+  entries_[next_] = Entry{rtcp::compactNtp(ntpTimestamp), sentAt};
   next_ = static_cast<uint8_t>((next_ + 1) % entries_.size());
 }
 
@@ -22,9 +24,8 @@ std::optional<TimePoint> SrSentLog::sentAt(uint32_t lsr) const {
 }
 
 std::optional<Micros> RttEstimator::roundTrip(TimePoint arrival, TimePoint sentAt, uint32_t dlsr) {
-  // DLSR is in 1/65536 s: convert without overflow (dlsr < 2^32, times 10^6 < 2^52).
-  const int64_t dlsrUs = static_cast<int64_t>((static_cast<uint64_t>(dlsr) * 1'000'000) >> 16);
-  const int64_t rttUs = std::chrono::duration_cast<Micros>(arrival - sentAt).count() - dlsrUs;
+  const int64_t rttUs =
+      std::chrono::duration_cast<Micros>(arrival - sentAt - rtcp::fromDelayUnits(dlsr)).count();
   if (rttUs < -kMaxNegative.count() || rttUs > kMaxRtt.count()) return std::nullopt;
   return Micros(rttUs < 0 ? 0 : rttUs);
 }

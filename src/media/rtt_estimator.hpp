@@ -33,9 +33,6 @@ class SrSentLog {
   // When we sent the SR whose compact NTP is `lsr`; nullopt for 0 (no SR received yet) or one
   // we no longer know.
   std::optional<TimePoint> sentAt(uint32_t lsr) const;
-  static uint32_t compact(uint64_t ntpTimestamp) {
-    return static_cast<uint32_t>(ntpTimestamp >> 16);
-  }
 
  private:
   struct Entry {

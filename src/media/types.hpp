@@ -139,21 +139,10 @@ struct ConsumerLayerStats {
   std::vector<uint32_t> layerBitrates;  // the producer's layers, measured over the last second
 };
 
-// Counters of one worker, posted to the control plane on request (metrics, tests).
-struct WorkerStats {
-  unsigned index = 0;
-  uint16_t port = 0;
-  uint16_t tcpPort = 0;  // 0 when ICE-TCP is off
-  size_t tcpConnections = 0;
-  size_t peers = 0;
-  size_t connectedPeers = 0;
-  uint64_t packetsReceived = 0;
-  uint64_t packetsSent = 0;
+// What a room's Router counts (one per router; a worker sums its rooms', those that ended
+// included, so that the counts only go up while it runs).
+struct RouterCounters {
   uint64_t rtpForwarded = 0;
-  uint64_t droppedMalformed = 0;
-  uint64_t droppedUnknownTuple = 0;
-  uint64_t droppedUnknownSsrc = 0;
-  uint64_t droppedAuth = 0;
   uint64_t keyFrameRequests = 0;
   // Loss recovery (RFC 4585 §6.2.1 NACK, RFC 4588 RTX).
   uint64_t nacksReceived = 0;         // NACK packets from subscribers
@@ -167,9 +156,44 @@ struct WorkerStats {
   uint64_t rrtrReceived = 0;          // browsers' XR RRTRs, so that they learn their round trip
   uint64_t rrtrAnswered = 0;          // ... answered with a DLRR
   uint64_t rtxReceived = 0;           // RTX packets from publishers, unwrapped and routed
-  // Low-bandwidth choices (ReceiveMode): consumers paused now, and resumes (each with a PLI).
+  uint64_t consumersResumed = 0;      // paused consumers resumed (each with a PLI)
+
+  RouterCounters& operator+=(const RouterCounters& o) {
+    rtpForwarded += o.rtpForwarded;
+    keyFrameRequests += o.keyFrameRequests;
+    nacksReceived += o.nacksReceived;
+    retransmissionsSent += o.retransmissionsSent;
+    retransmissionMisses += o.retransmissionMisses;
+    nacksShed += o.nacksShed;
+    nacksSent += o.nacksSent;
+    nackedInFlight += o.nackedInFlight;
+    nackedRecentlyResent += o.nackedRecentlyResent;
+    rttSamples += o.rttSamples;
+    rrtrReceived += o.rrtrReceived;
+    rrtrAnswered += o.rrtrAnswered;
+    rtxReceived += o.rtxReceived;
+    consumersResumed += o.consumersResumed;
+    return *this;
+  }
+};
+
+// Counters of one worker, posted to the control plane on request (metrics, tests); the
+// RouterCounters are its rooms' summed.
+struct WorkerStats : RouterCounters {
+  unsigned index = 0;
+  uint16_t port = 0;
+  uint16_t tcpPort = 0;  // 0 when ICE-TCP is off
+  size_t tcpConnections = 0;
+  size_t peers = 0;
+  size_t connectedPeers = 0;
+  uint64_t packetsReceived = 0;
+  uint64_t packetsSent = 0;
+  uint64_t droppedMalformed = 0;
+  uint64_t droppedUnknownTuple = 0;
+  uint64_t droppedUnknownSsrc = 0;
+  uint64_t droppedAuth = 0;
+  // Low-bandwidth choices (ReceiveMode): consumers paused now.
   size_t pausedConsumers = 0;
-  uint64_t consumersResumed = 0;
   // Server-in to server-out of forwarded copies since the worker started (UdpSocket).
   LatencyHistogram forwardLatency;
   // Its first part: the wait in the socket's receive queue before a recvmmsg read the datagram.

@@ -296,7 +296,7 @@ void Worker::destroyPeer(const std::string& peerId) {
       for (auto& [id, q] : peers_)
         if (q.get() != p && q->room() == p->room()) others = true;
       if (!others) {
-        retiredCounters_.add(*r);
+        retiredCounters_ += r->totals();
         routers_.erase(p->room());
       }
     }
@@ -326,26 +326,13 @@ WorkerStats Worker::stats() {
     s.receiveQueueDrops = socket_->counters().queueDrops;
   }
   // Rooms that ended count too (retiredCounters_): the counters only go up.
-  RouterCounters c = retiredCounters_;
+  RouterCounters& totals = s;
+  totals = retiredCounters_;
   for (auto& [room, r] : routers_) {
-    c.add(*r);
+    totals += r->totals();
     s.pausedConsumers += r->pausedConsumers();
     r->collectLayerStats(s.consumerLayers);
   }
-  s.rtpForwarded = c.forwarded;
-  s.keyFrameRequests = c.keyFrameRequests;
-  s.nacksReceived = c.nacksReceived;
-  s.retransmissionsSent = c.retransmissionsSent;
-  s.retransmissionMisses = c.retransmissionMisses;
-  s.nacksShed = c.nacksShed;
-  s.nacksSent = c.nacksSent;
-  s.nackedInFlight = c.nackedInFlight;
-  s.nackedRecentlyResent = c.nackedRecentlyResent;
-  s.rttSamples = c.rttSamples;
-  s.rrtrReceived = c.rrtrReceived;
-  s.rrtrAnswered = c.rrtrAnswered;
-  s.rtxReceived = c.rtxReceived;
-  s.consumersResumed = c.consumersResumed;
   auto us = [](std::optional<Micros> v) -> std::optional<int64_t> {
     if (!v) return std::nullopt;
     return v->count();

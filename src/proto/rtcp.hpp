@@ -3,6 +3,7 @@
 // Threading: stateless functions and views; safe from any thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -61,6 +62,21 @@ struct SenderInfo {
   uint32_t packetCount = 0;
   uint32_t octetCount = 0;
 };
+
+// RFC 3550 §6.4.1 / RFC 3611 §4.4-4.5: a report echoes an NTP timestamp in compact form (its
+// middle 32 bits: LSR, LRR) with the delay since it arrived in units of 1/65536 s (DLSR, DLRR).
+inline uint32_t compactNtp(uint64_t ntpTimestamp) {
+  return static_cast<uint32_t>(ntpTimestamp >> 16);
+}
+// A delay in those units (a negative one counts as 0; beyond 18 hours it wraps).
+inline uint32_t toDelayUnits(std::chrono::microseconds delay) {
+  if (delay.count() <= 0) return 0;
+  return static_cast<uint32_t>((static_cast<uint64_t>(delay.count()) << 16) / 1'000'000);
+}
+// And back (exact to the microsecond below).
+inline std::chrono::microseconds fromDelayUnits(uint32_t units) {
+  return std::chrono::microseconds((static_cast<uint64_t>(units) * 1'000'000) >> 16);
+}
 
 // Readers for a single packet view. Each returns nullopt/false if the packet is too short.
 std::optional<SenderInfo> senderInfo(const PacketView& p);  // SR only

@@ -636,7 +636,7 @@ void Participant::sendReports(SteadyTime now) {
     sr(audioSsrc_, audioTs_, counters_.audioSent);
   ++reportRounds_;
   rtcp::DlrrItem dlrr;
-  const bool answerRrtr = reception_.dlrr(dlrr, now);
+  const bool answerRrtr = reception_.takeDlrr(dlrr, now);
   const bool askRrtr = receiving_ && std::any_of(tracks_.begin(), tracks_.end(),
                                                  [](const auto& t) { return t.active && t.rrtr; });
   // A compound starts with an SR or RR (RFC 3550 §6.1), if need be one without blocks.
@@ -645,7 +645,6 @@ void Participant::sendReports(SteadyTime now) {
   if (len > 0 && answerRrtr)
     len += rtcp::writeXrDlrr(room.subspan(len), rtcpSsrc_, std::span(&dlrr, 1));
   if (len > 0 && askRrtr) {
-    const uint64_t ntp = ntpNow();
     if (size_t x = rtcp::writeXrRrtr(room.subspan(len), rtcpSsrc_, ntp)) {
       len += x;
       rrtrSent_.note(ntp, now);

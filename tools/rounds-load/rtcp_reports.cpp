@@ -5,15 +5,14 @@
 #include <chrono>
 #include <cmath>
 
+#include "media/rtt_estimator.hpp"
+
 namespace rounds::load {
 
 uint64_t ntpNow() {
-  constexpr uint64_t kUnixToNtpSeconds = 2'208'988'800;  // 1900-01-01 to 1970-01-01
-  const auto since = std::chrono::system_clock::now().time_since_epoch();
-  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(since);
-  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(since - secs).count();
-  const uint64_t fraction = (static_cast<uint64_t>(nanos) << 32) / 1'000'000'000;
-  return ((static_cast<uint64_t>(secs.count()) + kUnixToNtpSeconds) << 32) | fraction;
+  return ntpFromUnixMillis(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count());
 }
 
 ReceptionReports::Stream& ReceptionReports::stream(uint32_t ssrc) {
@@ -57,26 +56,24 @@ void ReceptionReports::onPacket(uint32_t ssrc, uint16_t seq, uint32_t rtpTimesta
 void ReceptionReports::onSenderReport(uint32_t ssrc, uint64_t ntpTimestamp, SteadyTime arrival) {
   ++senderReports_;
   Stream& s = stream(ssrc);
-  s.lsr = static_cast<uint32_t>(ntpTimestamp >> 16);
+  s.lsr = rtcp::compactNtp(ntpTimestamp);
   s.srArrival = arrival;
 }
 
 namespace {
-// A delay in the 1/65536 s units of DLSR and DLRR.
 uint32_t delayUnits(SteadyTime since, SteadyTime now) {
-  const auto held = std::chrono::duration_cast<std::chrono::microseconds>(now - since);
-  if (held.count() <= 0) return 0;
-  return static_cast<uint32_t>((static_cast<uint64_t>(held.count()) << 16) / 1'000'000);
+  return rtcp::toDelayUnits(std::chrono::duration_cast<std::chrono::microseconds>(now - since));
 }
 }  // namespace
 
 void ReceptionReports::onRrtr(uint32_t senderSsrc, uint64_t ntpTimestamp, SteadyTime arrival) {
-  rrtr_ = Rrtr{senderSsrc, static_cast<uint32_t>(ntpTimestamp >> 16), arrival};
+  rrtr_ = Rrtr{senderSsrc, rtcp::compactNtp(ntpTimestamp), arrival};
 }
 
-bool ReceptionReports::dlrr(rtcp::DlrrItem& out, SteadyTime now) const {
+bool ReceptionReports::takeDlrr(rtcp::DlrrItem& out, SteadyTime now) {
   if (!rrtr_) return false;
   out = rtcp::DlrrItem{rrtr_->ssrc, rrtr_->lrr, delayUnits(rrtr_->arrival, now)};
+  rrtr_.reset();
   return true;
 }
 

@@ -17,7 +17,7 @@
 namespace rounds::load {
 
 // The system clock as an NTP timestamp (RFC 5905 §6: seconds since 1900 in the high 32 bits,
-// the fraction in the low 32), as browsers write it in their sender reports.
+// the fraction in the low 32), to the millisecond (media/rtt_estimator.hpp's conversion).
 uint64_t ntpNow();
 
 class ReceptionReports {
@@ -34,8 +34,9 @@ class ReceptionReports {
   // An XR Receiver Reference Time block from `senderSsrc` (RFC 3611 §4.4): the latest is
   // answered with a DLRR item in our next report, as browsers answer the server's.
   void onRrtr(uint32_t senderSsrc, uint64_t ntpTimestamp, SteadyTime arrival);
-  // That answer (its delay counted up to `now`); false before any RRTR.
-  bool dlrr(rtcp::DlrrItem& out, SteadyTime now) const;
+  // That answer (its delay counted up to `now`), once per RRTR as browsers give it; false when
+  // no RRTR is waiting.
+  bool takeDlrr(rtcp::DlrrItem& out, SteadyTime now);
   size_t streams() const { return streams_.size(); }
   uint64_t senderReportsReceived() const { return senderReports_; }
 

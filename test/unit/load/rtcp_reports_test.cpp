@@ -58,17 +58,18 @@ TEST(ReceptionReports, EchoesTheLastSenderReportWithTheTimeItWasHeld) {
   EXPECT_EQ(r.senderReportsReceived(), 1u);
 }
 
-TEST(ReceptionReports, AnswersTheLatestReferenceTimeWithADelaySinceIt) {
+TEST(ReceptionReports, AnswersTheLatestReferenceTimeOnceWithADelaySinceIt) {
   ReceptionReports r;
   SteadyTime t{std::chrono::hours(1)};
   rtcp::DlrrItem item;
-  EXPECT_FALSE(r.dlrr(item, t)) << "no RRTR yet";
+  EXPECT_FALSE(r.takeDlrr(item, t)) << "no RRTR yet";
   r.onRrtr(0x5EC0, 0x0000111122220000ull, t);
   r.onRrtr(0x5EC0, 0x0000333344440000ull, t + milliseconds(100));
-  ASSERT_TRUE(r.dlrr(item, t + milliseconds(600)));
+  ASSERT_TRUE(r.takeDlrr(item, t + milliseconds(600)));
   EXPECT_EQ(item.ssrc, 0x5EC0u);
   EXPECT_EQ(item.lastRr, 0x33334444u);
   EXPECT_EQ(item.delaySinceLastRr, 65536u / 2);
+  EXPECT_FALSE(r.takeDlrr(item, t + milliseconds(900))) << "answered once";
 }
 
 TEST(ReceptionReports, JitterFollowsTheSpreadOfArrivals) {

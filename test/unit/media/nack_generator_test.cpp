@@ -41,9 +41,12 @@ TEST_F(NackGeneratorTest, GapIsAskedAtOnceInRtpOrder) {
 
 TEST_F(NackGeneratorTest, ReorderedPacketFillsItsHole) {
   g.onPacket(10, t0);
-  g.onPacket(12, t0);
-  EXPECT_FALSE(g.onPacket(11, t0).newMissing);  // late, not a new gap
+  EXPECT_FALSE(g.onPacket(12, t0).filledGap);
+  auto late = g.onPacket(11, t0);
+  EXPECT_FALSE(late.newMissing);  // late, not a new gap
+  EXPECT_TRUE(late.filledGap);
   EXPECT_FALSE(g.isMissing(11));
+  EXPECT_FALSE(g.onPacket(11, t0).filledGap) << "a duplicate fills nothing";
   EXPECT_TRUE(collect(Millis(0)).empty());
   EXPECT_EQ(g.recovered(), 1u);
 }

@@ -299,7 +299,7 @@ class RouterRoundTrips : public RouterKeyFrames {
     router_->onRtcp(*peers_[i], buf, arrival);
   }
 
-  static uint32_t lsrOf(uint64_t ntp) { return SrSentLog::compact(ntp); }
+  static uint32_t lsrOf(uint64_t ntp) { return rtcp::compactNtp(ntp); }
 };
 
 TEST_F(RouterRoundTrips, ReceiverReportsAboutOurSenderReportsGiveTheRoundTrip) {
@@ -369,10 +369,10 @@ TEST_F(RouterRoundTrips, PublishersAnswerOurReferenceTimeWithADelaySinceIt) {
     writeU32(&xr[20], delay);
     router_->onRtcp(*peers_[0], xr);
   };
-  dlrr(0x1234, SrSentLog::compact(ntp), 0);      // about someone else's RRTR
-  dlrr(0x5EC0, SrSentLog::compact(ntp) + 7, 0);  // not one we sent
+  dlrr(0x1234, rtcp::compactNtp(ntp), 0);      // about someone else's RRTR
+  dlrr(0x5EC0, rtcp::compactNtp(ntp) + 7, 0);  // not one we sent
   EXPECT_FALSE(peers_[0]->rtt());
-  dlrr(0x5EC0, SrSentLog::compact(ntp), 65536 / 100);  // held 10 ms (655/65536 s: 9,994 µs)
+  dlrr(0x5EC0, rtcp::compactNtp(ntp), 65536 / 100);  // held 10 ms (655/65536 s: 9,994 µs)
   ASSERT_TRUE(peers_[0]->rtt());
   EXPECT_EQ(peers_[0]->rtt()->count(), 90'000 - 9'994);
   EXPECT_EQ(router_->rttSamples(), 1u);

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "proto/rtcp.hpp"
+
 namespace rounds {
 namespace {
 
@@ -44,10 +46,10 @@ TEST(RttEstimator, SmoothsOneEighthTowardsEachSample) {
 TEST(SrSentLog, RemembersTheLastTwoByTheirCompactNtpTime) {
   SrSentLog log;
   const uint64_t a = 0x0000AAAA11110000ull, b = 0x0000BBBB22220000ull, c = 0x0000CCCC33330000ull;
-  EXPECT_FALSE(log.sentAt(SrSentLog::compact(a)));
+  EXPECT_FALSE(log.sentAt(rtcp::compactNtp(a)));
   log.note(a, kT0);
   log.note(b, kT0 + milliseconds(1000));
-  EXPECT_EQ(SrSentLog::compact(a), 0xAAAA1111u);
+  EXPECT_EQ(rtcp::compactNtp(a), 0xAAAA1111u);
   EXPECT_EQ(log.sentAt(0xAAAA1111u), kT0);
   EXPECT_EQ(log.sentAt(0xBBBB2222u), kT0 + milliseconds(1000));
   log.note(c, kT0 + milliseconds(2000));
