@@ -4,6 +4,7 @@
 # 10.77.0.2, as a browser across a border would reach it (docs/performance.md, "Round trips").
 # Prints the video loss after repair, duplicates and loss-recovery totals; the JSON goes to
 # /tmp/rttab/<label>.json. Server environment variables (e.g. ROUNDS_NACK_IN_FLIGHT=0) follow.
+# LOAD_ARGS=... among them is added to rounds-load's command line.
 # Usage: bench_link.sh <build dir> <impairment, rounds-netem control text> <label> [VAR=value...]
 # e.g. scripts/bench_link.sh build/release "both loss=2 delay=40" on
 set -euo pipefail
@@ -51,7 +52,7 @@ PY
 }
 (sleep 15 && stats $tmp/mid.json && sleep 8 && stats $tmp/end.json) &
 mid_pid=$!
-ip netns exec $ns $build/rounds-load --url http://10.77.0.1:8090/ --local-address 10.77.0.2 --room ab --participants 8 --publishers 2 --duration 25 --quiet --json-out $out/$label.json --server-pid $server_pid
+ip netns exec $ns $build/rounds-load --url http://10.77.0.1:8090/ --local-address 10.77.0.2 --room ab --participants 8 --publishers 2 --duration 25 ${LOAD_ARGS:-} --quiet --json-out $out/$label.json --server-pid $server_pid
 wait $mid_pid
 python3 - "$out/$label.json" $tmp/mid.json $tmp/end.json <<'PY'
 import json,sys

@@ -1,8 +1,16 @@
 #include "media/nack_generator.hpp"
 
+#include <algorithm>
+
 #include "proto/rtp.hpp"
 
 namespace rounds {
+
+Millis NackGenerator::retryIntervalFor(std::optional<std::chrono::microseconds> roundTrip) {
+  if (!roundTrip) return kRetryInterval;
+  auto wait = std::chrono::ceil<Millis>(*roundTrip) + kRetryMargin;
+  return std::clamp(wait, kMinRetry, kMaxRetry);
+}
 
 NackGenerator::Result NackGenerator::onPacket(uint16_t seq, TimePoint now) {
   Result r;

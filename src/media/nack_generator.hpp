@@ -5,8 +5,10 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "common/clock.hpp"
@@ -20,6 +22,13 @@ class NackGenerator {
   // Between two NACKs for the same packet while the publisher's round trip is unknown (the
   // router passes one from the measured round trip once it is known: Router::nackRetryInterval).
   static constexpr Millis kRetryInterval{100};
+  // With the sender's round trip known: the round trip plus a margin for the sender to answer,
+  // within [kMinRetry, kMaxRetry]. Used by the router towards publishers and by rounds-load's
+  // receivers (as a browser waits its own round trip before asking again).
+  static constexpr Millis kMinRetry{20};
+  static constexpr Millis kMaxRetry{500};
+  static constexpr Millis kRetryMargin{10};
+  static Millis retryIntervalFor(std::optional<std::chrono::microseconds> roundTrip);
   static constexpr Millis kMaxAge{1000};        // give up on a packet missing this long
   static constexpr uint16_t kMaxDistance = 2048;  // ... or this many packets behind the newest
 

@@ -285,10 +285,7 @@ void Router::onExtendedReport(Peer& from, const rtcp::PacketView& p, TimePoint a
 }
 
 Millis Router::nackRetryInterval(const Peer& publisher) {
-  auto rtt = publisher.rtt();
-  if (!rtt) return NackGenerator::kRetryInterval;
-  auto wait = std::chrono::ceil<Millis>(*rtt) + kNackRetryMargin;
-  return std::clamp(wait, kMinNackRetry, kMaxNackRetry);
+  return NackGenerator::retryIntervalFor(publisher.rtt());
 }
 
 void Router::onKeyFrameRequest(Peer& from, uint32_t mediaSsrc) {

@@ -92,13 +92,9 @@ class Router {
   // Browsers' XR RRTRs received, and the DLRR answers sent.
   uint64_t rrtrReceived() const { return totals_.rrtrReceived; }
   uint64_t rrtrAnswered() const { return totals_.rrtrAnswered; }
-  // How long a missing packet waits before the publisher is asked for it again: its measured
-  // round trip plus a margin for its sender to answer, within [kMinNackRetry, kMaxNackRetry];
-  // NackGenerator::kRetryInterval while the round trip is unknown.
+  // How long a missing packet waits before the publisher is asked for it again
+  // (NackGenerator::retryIntervalFor its measured round trip).
   static Millis nackRetryInterval(const Peer& publisher);
-  static constexpr Millis kMinNackRetry{20};
-  static constexpr Millis kMaxNackRetry{500};
-  static constexpr Millis kNackRetryMargin{10};
   uint64_t rtxReceived() const { return totals_.rtxReceived; }
   // Publishers' padding-only packets (their bandwidth probes), counted and not forwarded.
   uint64_t paddingDropped() const { return paddingDropped_; }

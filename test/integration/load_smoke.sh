@@ -5,7 +5,8 @@
 # packets, none was lost on loopback, latency figures are present, every receiver sent
 # transport feedback and the server's estimate for each came from it, and the server knows its
 # round trip to each (also to a lone presenter, from the XR answer to its reference time); then the
-# same with every leg on one shared socket (--address-pool).
+# same with every leg on one shared socket (--address-pool); then viewers leaving and joining
+# while the others watch (--churn-interval-ms).
 # Usage: load_smoke.sh <rounds binary> <rounds-load binary>
 set -euo pipefail
 rounds=$1
@@ -154,4 +155,50 @@ for (const p of r.participantReports) {
   if (!(p.transportFeedbackSent > 0)) fail(`participant ${p.index}: sent no transport feedback`);
 }
 console.log('load smoke (--address-pool): ok');
+JS
+
+# Churn (docs/load.md): 2 presenters and 4 viewers; once all are in, a viewer leaves every 500 ms
+# (the longest present first) and a new one joins in its place. Every departure must be
+# answered, every arrival must connect and receive every stream, nobody may lose anything, and
+# the server must have let the departed go: 3 s in, with at least three of them gone, it holds
+# the six present (seven while a leave and a join cross).
+(sleep 3 && node -e "fetch(process.argv[1] + 'api/stats', { headers: { authorization: 'Bearer ' +
+  process.argv[2] } }).then(r => r.text()).then(t => process.stdout.write(t))" "$url" \
+  "$(cat "$dir/session")" >"$dir/churn-stats.json") &
+stats_pid=$!
+"$load" --url "$url" --room smoke-churn --participants 6 --publishers 2 --duration 5 \
+  --churn-interval-ms 500 --address-pool 127.0.1.1 --json-out "$dir/churn.json" --quiet
+wait "$stats_pid"
+node - "$dir/churn.json" "$dir/churn-stats.json" <<'JS'
+const r = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
+const stats = JSON.parse(require('fs').readFileSync(process.argv[3], 'utf8'));
+const fail = (m) => { console.error('FAIL (churn): ' + m); process.exit(1); };
+const c = r.churn;
+if (!c) fail('no churn figures');
+if (!(c.departures >= 5)) fail(`only ${c.departures} departures`);
+if (c.departuresAnswered !== c.departures) fail(`${c.departuresAnswered} of ${c.departures} leaves answered`);
+if (c.arrivals !== c.departures) fail(`${c.arrivals} arrivals for ${c.departures} departures`);
+if (c.arrivalsConnected !== c.arrivals) fail(`${c.arrivalsConnected} of ${c.arrivals} arrivals connected`);
+if (c.arrivalsReceivingEveryStream !== c.arrivals)
+  fail(`${c.arrivalsReceivingEveryStream} of ${c.arrivals} arrivals received every stream`);
+if (r.participantReports.length !== 6 + c.arrivals) fail(`${r.participantReports.length} participant reports`);
+for (const p of r.participantReports) {
+  if (p.errors.length) fail(`participant ${p.index}: ${p.errors.join('; ')}`);
+  for (const s of p.streams) {
+    const what = `participant ${p.index} ${s.kind} from #${s.fromIndex}`;
+    if (s.lost !== 0) fail(`${what}: ${s.lost} lost`);
+    if (s.duplicates !== 0) fail(`${what}: ${s.duplicates} duplicates`);
+  }
+}
+// A viewer receives 4 streams; arrivals see both presenters from their first seconds.
+const arrivals = r.participantReports.slice(6);
+for (const p of arrivals) {
+  if (p.streams.length !== 4) fail(`arrival ${p.index} has ${p.streams.length} streams`);
+}
+const gone = Math.floor((3 - c.firstDepartureS) / 0.5) + 1;
+const links = (stats.workers || []).flatMap((w) => w.peerLinks || []);
+if (gone >= 3 && !(links.length === 6 || links.length === 7))
+  fail(`${links.length} peers at the server 3 s in, after about ${gone} departures`);
+console.log(`load smoke (churn): ok (${c.departures} left, ${c.arrivals} joined, first packet ` +
+  `p50 ${c.arrivalJoinToFirstPacketMs.p50} ms; ${links.length} peers at the server 3 s in)`);
 JS

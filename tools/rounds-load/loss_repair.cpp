@@ -22,8 +22,8 @@ NackGenerator::Result ReceiveRepair::onPacket(uint16_t seq, TimePoint now) {
   return nack_->onPacket(seq, now);
 }
 
-size_t ReceiveRepair::collect(TimePoint now, std::span<uint16_t> out) {
-  return nack_ ? nack_->collect(now, out) : 0;
+size_t ReceiveRepair::collect(TimePoint now, std::span<uint16_t> out, Millis retryInterval) {
+  return nack_ ? nack_->collect(now, out, retryInterval) : 0;
 }
 
 void SentHistory::store(Bytes packet, uint16_t seq, TimePoint now) {

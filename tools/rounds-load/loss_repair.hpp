@@ -28,7 +28,7 @@ class ReceiveRepair {
   // repair packet by packet (ask for a key frame instead).
   NackGenerator::Result onPacket(uint16_t seq, TimePoint now);
   // The sequence numbers to NACK now (RTP order), noted as asked; see NackGenerator::collect.
-  size_t collect(TimePoint now, std::span<uint16_t> out);
+  size_t collect(TimePoint now, std::span<uint16_t> out, Millis retryInterval);
   size_t missing() const { return nack_ ? nack_->missing() : 0; }
   uint64_t recovered() const { return nack_ ? nack_->recovered() : 0; }
   uint64_t abandoned() const { return nack_ ? nack_->abandoned() : 0; }

@@ -11,6 +11,7 @@
 #include <functional>
 #include <iostream>
 
+#include "churn.hpp"
 #include "net/udp_socket_group.hpp"
 #include "participant.hpp"
 #include "proc_sampler.hpp"
@@ -74,6 +75,7 @@ struct Options {
   double measure = 0;
   std::string udpWake = "group";
   std::string addressPool;
+  uint32_t churnIntervalMs = 0;
 };
 
 enum class Phase { Running, Draining, Leaving, Done };
@@ -117,6 +119,11 @@ int main(int argc, char** argv) {
   app.add_flag("--no-rtcp-reports", o.noRtcpReports,
                "No sender reports from publishers and no receiver reports (report blocks) from "
                "receivers (browsers send both about once a second)");
+  app.add_option("--nack-retry-ms", o.media.nackRetryMs,
+                 "Receivers NACK a missing packet again after this many ms (0: after their round "
+                 "trip to the server plus 10 ms, 100 ms until it is known, as browsers do)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 1000u));
   app.add_option("--audio-bytes", o.media.audioPayloadBytes,
                  "RTP payload bytes per audio packet (50/s)")
       ->capture_default_str()
@@ -161,10 +168,20 @@ int main(int argc, char** argv) {
                  "Every leg shares one UDP socket and gets a local IPv4 address of its own: the "
                  "i-th leg this address + i (127.0.1.1 and up on loopback; in a namespace the "
                  "range needs a local route). Replaces a socket per leg and --udp-wake");
+  app.add_option("--churn-interval-ms", o.churnIntervalMs,
+                 "Once every participant is connected, one viewer leaves every this many ms (the "
+                 "longest present first) and a new viewer joins in its place (0: none)")
+      ->check(CLI::Range(0u, 60000u));
   CLI11_PARSE(app, argc, argv);
 
   if (o.publishers > o.participants) {
     std::cerr << "rounds-load: --publishers must not exceed --participants\n";
+    return 2;
+  }
+  if (o.churnIntervalMs != 0 &&
+      (o.server != "rounds" || o.publishers == o.participants || o.churnIntervalMs < 100)) {
+    std::cerr << "rounds-load: --churn-interval-ms needs --server rounds, at least one viewer "
+                 "(--participants above --publishers) and at least 100 ms\n";
     return 2;
   }
   auto url = parseServerUrl(o.url, !o.localAddress.empty());
@@ -178,7 +195,12 @@ int main(int argc, char** argv) {
   o.media.nack = !o.noNack;
   o.media.rtcpReports = !o.noRtcpReports;
   // Janus: up to two legs (publisher and subscriber PeerConnections) per participant.
-  size_t maxLegs = o.server == "janus" ? size_t{o.participants} + o.publishers : o.participants;
+  // Churn: every arrival is a leg of its own (the departed keep theirs until the run ends).
+  const std::chrono::milliseconds churnInterval(o.churnIntervalMs);
+  const uint32_t maxArrivals =
+      o.churnIntervalMs ? ChurnSchedule::maxArrivals(churnInterval, o.duration) : 0;
+  size_t maxLegs = o.server == "janus" ? size_t{o.participants} + o.publishers
+                                       : size_t{o.participants} + maxArrivals;
   if (!ensureDescriptors(maxLegs)) return 2;
   srtpGlobalInit();
 
@@ -251,6 +273,12 @@ int main(int argc, char** argv) {
     }
   }
 
+  std::optional<ChurnSchedule> churn;
+  if (o.churnIntervalMs != 0) {
+    churn.emplace(churnInterval);
+    for (size_t leg = o.publishers; leg < participants.size(); ++leg) churn->addViewer(leg);
+  }
+
   std::optional<ProcSampler> sampler;
   RunInfo info;
   info.url = o.url;
@@ -262,6 +290,7 @@ int main(int argc, char** argv) {
   info.publishers = o.publishers;
   info.durationS = o.duration;
   info.media = o.media;
+  info.churnIntervalMs = o.churnIntervalMs;
   if (o.serverPid > 0) {
     sampler.emplace(o.serverPid);
     info.server = ServerUsage{o.serverPid, {}};
@@ -300,6 +329,36 @@ int main(int argc, char** argv) {
     info.timeline.push_back(pt);
   };
 
+  // Churn: the viewer due to leave sends `leave` (its sockets close once the server answered),
+  // and a new viewer joins at once on a leg of its own.
+  auto churnStep = [&](SteadyTime now) {
+    if (!churn->started()) {  // once every participant connected (or failed: see its errors)
+      bool settled = std::all_of(participants.begin(), participants.end(),
+                                 [](const auto& p) { return p->connected() || p->left(); });
+      if (settled) churn->start(now);
+      return;
+    }
+    for (uint32_t n = churn->due(now, maxArrivals); n > 0; --n) {
+      if (auto leg = churn->nextToLeave()) {
+        if (!info.churnStartS)
+          info.churnStartS = std::chrono::duration<double>(now - start).count();
+        participants[*leg]->leave();
+        info.churnDepartures.push_back(*leg);
+      }
+      ParticipantConfig pc;
+      pc.index = static_cast<uint32_t>(participants.size());
+      pc.name = "load-" + std::to_string(pc.index);
+      pc.publish = false;
+      pc.receive = true;
+      if (!addParticipant(pc)) break;
+      participants.back()->start();
+      churn->addViewer(participants.size() - 1);
+      info.churnArrivals.push_back(participants.size() - 1);
+    }
+    for (size_t leg : info.churnDepartures)
+      if (participants[leg]->left()) participants[leg]->shutdown();
+  };
+
   boost::asio::steady_timer timer(io);
   SteadyTime nextTick = start;
   // Janus subscribers can only subscribe to feeds that exist: their legs start once every
@@ -324,6 +383,7 @@ int main(int argc, char** argv) {
       if (!p.started() && phase == Phase::Running && now >= due) p.start();
       p.tick(now);
     }
+    if (churn && phase == Phase::Running) churnStep(now);
     if (sharedUdp) sharedUdp->socket().flush();
     if (o.measure > 0 && phase == Phase::Running && !measureFrom) {
       bool all = std::all_of(participants.begin(), participants.end(),

@@ -684,9 +684,14 @@ bool Participant::commitRtcp(MutableBytes slot, size_t len) {
 void Participant::sendNacks(SteadyTime now) {
   if (!srtpOut_ || !server_) return;
   std::array<uint16_t, kMaxNackedPerPacket> seqs;
+  // As a browser: a packet is asked for again after our round trip to the server (from its DLRR
+  // answers to our RRTRs), 100 ms while it is unknown.
+  const Millis retry = config_.media.nackRetryMs != 0
+                           ? Millis(config_.media.nackRetryMs)
+                           : NackGenerator::retryIntervalFor(rtt_.smoothed());
   for (RepairStream& r : repair_) {
     if (r.repair.missing() == 0) continue;
-    size_t n = r.repair.collect(now, seqs);
+    size_t n = r.repair.collect(now, seqs, retry);
     if (n == 0) continue;
     MutableBytes slot = udp_->acquireSendSlot();
     size_t len = rtcp::writeNack(slot.first(slot.size() - kSrtpMaxTrailer), rtcpSsrc_, r.ssrc,

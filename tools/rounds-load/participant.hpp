@@ -57,6 +57,9 @@ struct MediaOptions {
   // RTCP reports as browsers send them (rtcp_reports.hpp): SRs from publishers, report blocks
   // from receivers, about once a second. false: none (the behaviour before 2026-12-07).
   bool rtcpReports = true;
+  // A missing packet is NACKed again after this long; 0: after the receiver's round trip to the
+  // server (NackGenerator::retryIntervalFor; 100 ms while it is unknown), as browsers do.
+  uint32_t nackRetryMs = 0;
 };
 
 enum class ServerKind { Rounds, Janus };

@@ -82,6 +82,47 @@ json streamJson(StreamStats* s, const std::string& from, std::optional<uint32_t>
 
 }  // namespace
 
+// --churn-interval-ms: who was sent away (and whether the server answered their `leave`), who
+// joined in their place (connected, receiving every stream the offer gave them, how soon), and
+// the server's memory from the first departure to the end of the run.
+json churnJson(std::vector<std::unique_ptr<Participant>>& participants, const json& parts,
+               const RunInfo& info) {
+  uint64_t departed = 0, connected = 0, receivingAll = 0;
+  std::vector<int64_t> firstPacket;
+  for (size_t leg : info.churnDepartures)
+    if (participants[leg]->left()) ++departed;
+  for (size_t leg : info.churnArrivals) {
+    Participant& p = *participants[leg];
+    if (p.connected()) ++connected;
+    if (p.joinSentAt() && p.firstPacketAt())
+      firstPacket.push_back((*p.firstPacketAt() - *p.joinSentAt()).count());
+    const json& streams = parts[leg]["streams"];
+    bool all = !streams.empty();
+    for (const json& st : streams)
+      all = all && st["subscribed"] && st["packets"].get<uint64_t>() > 0;
+    if (all) ++receivingAll;
+  }
+  json j = {
+      {"intervalMs", info.churnIntervalMs},
+      {"departures", info.churnDepartures.size()},
+      {"departuresAnswered", departed},
+      {"arrivals", info.churnArrivals.size()},
+      {"arrivalsConnected", connected},
+      {"arrivalsReceivingEveryStream", receivingAll},
+      {"arrivalJoinToFirstPacketMs", distributionJson(firstPacket)},
+      {"firstDepartureS", info.churnStartS ? json(round3(*info.churnStartS)) : json(nullptr)}};
+  if (info.server && info.churnStartS) {
+    const auto& smp = info.server->samples;
+    auto at = std::find_if(smp.begin(), smp.end(),
+                           [&](const auto& s) { return s.first >= *info.churnStartS; });
+    if (at != smp.end()) {
+      j["serverRssKbAtFirstDeparture"] = at->second.rssKb;
+      j["serverRssKbEnd"] = smp.back().second.rssKb;
+    }
+  }
+  return j;
+}
+
 json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
                  const RunDirectory& directory, const RunInfo& info) {
   json parts = json::array();
@@ -284,6 +325,9 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
               {"loadCpuPercent", opt(w->loadCpuPercent)}};
   }
 
+  json churn = nullptr;
+  if (info.churnIntervalMs != 0) churn = churnJson(participants, parts, info);
+
   return {{"tool", "rounds-load"},
           {"version", 1},
           {"url", info.url},
@@ -309,6 +353,7 @@ json buildReport(std::vector<std::unique_ptr<Participant>>& participants,
           {"totals", totals},
           {"server", server},
           {"steady", steady},
+          {"churn", churn},
           {"timeline", timeline},
           {"participantReports", parts}};
 }
@@ -360,7 +405,8 @@ void printSummary(const json& r, std::ostream& out) {
   out << "rounds-load: " << r["participants"].get<int>() << " participants ("
       << r["publishers"].get<int>() << " publishing) for " << r["durationS"].get<double>()
       << " s against " << r["url"].get<std::string>() << "\n";
-  out << "  connected       " << t["participantsConnected"] << "/" << r["legs"]
+  // (With churn, the arrivals are legs of their own.)
+  out << "  connected       " << t["participantsConnected"] << "/" << r["participantReports"].size()
       << (r["serverKind"] == "janus" ? " legs" : "") << ", join->connected p50 "
       << num(sub(t["joinToConnectedMs"], "p50")) << " ms, max "
       << num(sub(t["joinToConnectedMs"], "max")) << " ms\n";
@@ -396,6 +442,15 @@ void printSummary(const json& r, std::ostream& out) {
         << num(w["packetsPerServerCpuSecond"], "%.0f")
         << " packets per server cpu-second, load cpu " << num(w["loadCpuPercent"], "%.1f")
         << " %\n";
+  }
+  const json& c = r["churn"];
+  if (!c.is_null()) {
+    out << "  churn           every " << c["intervalMs"] << " ms: " << c["departures"] << " left ("
+        << c["departuresAnswered"] << " answered), " << c["arrivals"] << " joined ("
+        << c["arrivalsConnected"] << " connected, " << c["arrivalsReceivingEveryStream"]
+        << " receiving every stream; first packet p50 "
+        << num(sub(c["arrivalJoinToFirstPacketMs"], "p50")) << " ms, max "
+        << num(sub(c["arrivalJoinToFirstPacketMs"], "max")) << " ms)\n";
   }
   if (t["errors"].get<int>() > 0) {
     out << "  errors:\n";

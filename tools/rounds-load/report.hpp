@@ -67,6 +67,11 @@ struct RunInfo {
   // Datagrams the kernel dropped at the generator's full receive queue(s) over the whole run:
   // loss that is the generator's, not the server's.
   uint64_t socketQueueDrops = 0;
+  // --churn-interval-ms: the legs sent away and the legs that joined in their place.
+  uint32_t churnIntervalMs = 0;
+  std::vector<size_t> churnDepartures;
+  std::vector<size_t> churnArrivals;
+  std::optional<double> churnStartS;  // the first departure, seconds since run start
 };
 
 nlohmann::json buildReport(std::vector<std::unique_ptr<Participant>>& participants,

@@ -12,9 +12,10 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::vector<uint16_t> collect(ReceiveRepair& r, TimePoint now) {
+std::vector<uint16_t> collect(ReceiveRepair& r, TimePoint now,
+                              Millis retry = NackGenerator::kRetryInterval) {
   std::array<uint16_t, 64> out;
-  size_t n = r.collect(now, out);
+  size_t n = r.collect(now, out, retry);
   return {out.begin(), out.begin() + static_cast<ptrdiff_t>(n)};
 }
 
@@ -41,6 +42,17 @@ TEST(ReceiveRepair, AGapIsAskedForAtOnceThenAgainAndEndsWhenTheRetransmissionCom
   EXPECT_EQ(collect(r, t + milliseconds(110)), (std::vector<uint16_t>{0}));
   EXPECT_FALSE(r.onPacket(3, t + milliseconds(120)).newMissing);
   EXPECT_EQ(r.missing(), 1u);
+}
+
+TEST(ReceiveRepair, AsksAgainAfterTheIntervalItIsGiven) {
+  ReceiveRepair r;
+  TimePoint t{};
+  r.onPacket(10, t);
+  r.onPacket(12, t);
+  const Millis retry = NackGenerator::retryIntervalFor(std::chrono::microseconds(20'000));
+  EXPECT_EQ(collect(r, t, retry), (std::vector<uint16_t>{11}));
+  EXPECT_TRUE(collect(r, t + milliseconds(29), retry).empty());
+  EXPECT_EQ(collect(r, t + milliseconds(30), retry), (std::vector<uint16_t>{11}));
 }
 
 TEST(ReceiveRepair, GivesUpAfterASecond) {

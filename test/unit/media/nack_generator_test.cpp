@@ -175,5 +175,14 @@ TEST(NackGeneratorRetry, AsksAgainAfterTheIntervalItIsGiven) {
   EXPECT_EQ(g.collect(t + Millis(60), out, Millis(40)), 0u);
 }
 
+TEST(NackGeneratorRetry, TheIntervalIsTheRoundTripPlusAMarginWithinBounds) {
+  using std::chrono::microseconds;
+  EXPECT_EQ(NackGenerator::retryIntervalFor(std::nullopt), NackGenerator::kRetryInterval);
+  EXPECT_EQ(NackGenerator::retryIntervalFor(microseconds(30'500)), Millis(31 + 10));
+  EXPECT_EQ(NackGenerator::retryIntervalFor(microseconds(250'000)), Millis(260));
+  EXPECT_EQ(NackGenerator::retryIntervalFor(microseconds(200)), NackGenerator::kMinRetry);
+  EXPECT_EQ(NackGenerator::retryIntervalFor(microseconds(900'000)), NackGenerator::kMaxRetry);
+}
+
 }  // namespace
 }  // namespace rounds

@@ -505,11 +505,11 @@ TEST_F(RouterRoundTrips, PublishersAreAskedAgainAfterTheirRoundTrip) {
   const Peer& publisher = *peers_[0];
   EXPECT_EQ(Router::nackRetryInterval(publisher), NackGenerator::kRetryInterval);
   peers_[0]->onRttSample(Micros(30'500));
-  EXPECT_EQ(Router::nackRetryInterval(publisher), Millis(31) + Router::kNackRetryMargin);
+  EXPECT_EQ(Router::nackRetryInterval(publisher), Millis(31) + NackGenerator::kRetryMargin);
   for (int i = 0; i < 60; ++i) peers_[0]->onRttSample(Micros(1'000));
-  EXPECT_EQ(Router::nackRetryInterval(publisher), Router::kMinNackRetry);
+  EXPECT_EQ(Router::nackRetryInterval(publisher), NackGenerator::kMinRetry);
   for (int i = 0; i < 80; ++i) peers_[0]->onRttSample(Millis(900));
-  EXPECT_EQ(Router::nackRetryInterval(publisher), Router::kMaxNackRetry);
+  EXPECT_EQ(Router::nackRetryInterval(publisher), NackGenerator::kMaxRetry);
 }
 
 }  // namespace
