@@ -31,13 +31,14 @@ sdp::Codec toSdpCodec(const CodecChoice& c, MediaKind kind) {
   // RFC 4585 §4.2: generic NACK ("nack") for retransmissions, PLI and FIR for key frames.
   // transport-cc (draft-holmer-rmcat-transport-wide-cc-extensions-01 §4) on every codec, like
   // a=rtcp-fb:* transport-cc; goog-remb stays as the fallback for browsers without it.
-  // "rrtr": the browser sends RTCP XR Receiver Reference Time blocks for the video it receives
+  // "rrtr": the browser sends RTCP XR Receiver Reference Time blocks for what it receives
   // (RFC 3611 §4.4; Chromium does only when offered this), which we answer with a DLRR
-  // (Router::answerRrtrs), so that a receive-only browser can know its round trip.
+  // (Router::answerRrtrs), so that a receive-only browser can know its round trip: for video
+  // its NACK timing, for audio also its stats (remote-outbound-rtp roundTripTime).
   if (kind == MediaKind::Video)
     out.feedback = {"goog-remb", "transport-cc", "ccm fir", "nack", "nack pli", "rrtr"};
   else
-    out.feedback = {"transport-cc"};
+    out.feedback = {"transport-cc", "rrtr"};
   return out;
 }
 

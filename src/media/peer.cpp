@@ -243,6 +243,9 @@ bool Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowT
                    bool resend) {
   const auto& tuple = ice_.selectedTuple();
   if (closed_ || !srtpOut_ || !tuple) return false;
+  // A repair of a packet from before this subscriber's first: nothing it can use.
+  if (!resend && consumer.rewriter.beforeStart(packet.ssrc(), packet.sequenceNumber()))
+    return false;
   size_t len = packet.size();
   MutableBytes slot = socket_.acquireSendSlot();
   if (len + kSrtpMaxTrailer > slot.size()) return false;
@@ -494,6 +497,30 @@ void Peer::removeProducer(uint64_t producerId) {
     if (l.rtxSsrc) producersByRtxSsrc_.erase(*l.rtxSsrc);
   }
   producers_.erase(it);
+}
+
+void Peer::noteRrtr(uint32_t ssrc, uint64_t ntpTimestamp, TimePoint arrival) {
+  PendingRrtr rrtr{ssrc, rtcp::compactNtp(ntpTimestamp), arrival};
+  auto live = std::span(pendingRrtrs_.data(), pendingRrtrCount_);
+  auto same = std::find_if(live.begin(), live.end(), [&](const auto& p) { return p.ssrc == ssrc; });
+  if (same != live.end()) {
+    *same = rrtr;
+    return;
+  }
+  if (pendingRrtrCount_ < kMaxPendingRrtrs) {
+    pendingRrtrs_[pendingRrtrCount_++] = rrtr;
+    return;
+  }
+  *std::min_element(live.begin(), live.end(),
+                    [](const auto& a, const auto& b) { return a.arrival < b.arrival; }) = rrtr;
+}
+
+size_t Peer::takePendingRrtrs(std::span<PendingRrtr, kMaxPendingRrtrs> out) {
+  size_t n = std::exchange(pendingRrtrCount_, 0);
+  std::copy_n(pendingRrtrs_.begin(), n, out.begin());
+  std::sort(out.begin(), out.begin() + static_cast<ptrdiff_t>(n),
+            [](const auto& a, const auto& b) { return a.arrival < b.arrival; });
+  return n;
 }
 
 void Peer::onRttSample(Micros rtt) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -175,18 +176,19 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   void onRttSample(Micros rtt);
   // The XR RRTRs we sent this peer with our receiver reports (Router::onReportTimer).
   SrSentLog& rrtrSent() { return rrtrSent_; }
-  // The peer's own latest XR RRTR (RFC 3611 §4.4; browsers send them for the video they
-  // receive when the offer has a=rtcp-fb:<pt> rrtr), until the router answers it with a DLRR so
-  // that the browser learns its round trip too (its NACK retries and stats follow it).
+  // The peer's own latest XR RRTR (RFC 3611 §4.4; browsers send them for what they receive when
+  // the offer has a=rtcp-fb:<pt> rrtr) per sender SSRC (a browser's audio and video receivers
+  // may report from different SSRCs), until the router answers them with DLRRs so that the
+  // browser learns its round trip too (its NACK retries and stats follow it).
   struct PendingRrtr {
     uint32_t ssrc = 0;    // the RRTR's sender
     uint32_t lastRr = 0;  // middle 32 bits of its NTP time
     TimePoint arrival{};
   };
-  void noteRrtr(uint32_t ssrc, uint64_t ntpTimestamp, TimePoint arrival) {
-    pendingRrtr_ = PendingRrtr{ssrc, rtcp::compactNtp(ntpTimestamp), arrival};
-  }
-  std::optional<PendingRrtr> takePendingRrtr() { return std::exchange(pendingRrtr_, std::nullopt); }
+  static constexpr size_t kMaxPendingRrtrs = 4;  // more senders: the oldest is replaced
+  void noteRrtr(uint32_t ssrc, uint64_t ntpTimestamp, TimePoint arrival);
+  // Moves the pending RRTRs into `out` (oldest first); returns how many.
+  size_t takePendingRrtrs(std::span<PendingRrtr, kMaxPendingRrtrs> out);
   std::optional<Micros> rtt() const { return rtt_.smoothed(); }
   std::optional<uint32_t> rembEstimateBps() const { return remb_; }
 
@@ -320,7 +322,8 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   std::optional<uint32_t> remb_;
   RttEstimator rtt_;
   SrSentLog rrtrSent_;
-  std::optional<PendingRrtr> pendingRrtr_;
+  std::array<PendingRrtr, kMaxPendingRrtrs> pendingRrtrs_{};
+  size_t pendingRrtrCount_ = 0;
   std::map<uint64_t, std::unique_ptr<Consumer>> consumers_;
   std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;
   // Transport-cc: arrivals from this peer (allocated at its first stamped packet), what we sent

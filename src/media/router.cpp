@@ -20,6 +20,9 @@ constexpr uint64_t kRembBitrate = 2'000'000;
 // can name 17 packets of 1.2 kB, so without a budget it would be an amplifier.
 constexpr uint32_t kRetransmitBudgetPerTick = 100;
 constexpr size_t kMaxNackSeqsPerPacket = 64;  // sequence numbers in one NACK we send
+// One compound of DLRR answers (an RR and XRs of 12 + 12 bytes per item) stays under this, well
+// inside a datagram with its SRTCP trailer; a peer receiving many audio streams gets several.
+constexpr size_t kMaxRtcpCompound = 1000;
 constexpr int64_t kRateWindowMs = 1000;      // a layer's bitrate is measured over this window
 constexpr int64_t kLayerInactiveMs = 1000;   // a layer silent this long is not selectable
 
@@ -476,22 +479,39 @@ void Router::requestKeyFrame(Producer& producer, size_t layer, TimePoint now) {
 }
 
 void Router::answerRrtrs(TimePoint now) {
-  // RFC 3611 §4.5: the RRTR sender's SSRC, its compact NTP time and how long we held it. Each
-  // goes in a compound of its own, behind an RR without blocks (RFC 3550 §6.1).
-  std::array<uint8_t, 64> buf;
+  // RFC 3611 §4.5: each RRTR sender's SSRC, its compact NTP time and how long we held it, in XR
+  // DLRR blocks behind an RR without blocks (RFC 3550 §6.1). The same items go out under more
+  // than one XR sender SSRC: under our RTCP SSRC, and under the SSRC of each audio stream we
+  // send the peer, because Chromium files a receiver's round trip under the XR's sender and an
+  // audio receiver shows the one filed under its own stream's SSRC (its remote-outbound-rtp
+  // roundTripTime). Video receivers take any (their NACK timing).
+  std::array<uint8_t, kMaxRtcpCompound> buf;
   auto answer = [&](Peer& peer) {
-    auto pending = peer.takePendingRrtr();
-    if (!pending || !peer.connected()) return;
-    rtcp::DlrrItem item{
-        pending->ssrc, pending->lastRr,
-        rtcp::toDelayUnits(std::chrono::duration_cast<Micros>(now - pending->arrival))};
-    size_t n = rtcp::writeReceiverReport(buf, peer.rtcpSsrc(), {});
-    if (n == 0) return;
-    size_t x =
-        rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), peer.rtcpSsrc(), std::span(&item, 1));
-    if (x == 0) return;
-    peer.sendRtcp(Bytes(buf.data(), n + x));
-    ++totals_.rrtrAnswered;
+    std::array<Peer::PendingRrtr, Peer::kMaxPendingRrtrs> pending;
+    size_t count = peer.takePendingRrtrs(pending);
+    if (count == 0 || !peer.connected()) return;
+    std::array<rtcp::DlrrItem, Peer::kMaxPendingRrtrs> items;
+    for (size_t i = 0; i < count; ++i)
+      items[i] = {pending[i].ssrc, pending[i].lastRr,
+                  rtcp::toDelayUnits(std::chrono::duration_cast<Micros>(now - pending[i].arrival))};
+    auto list = std::span<const rtcp::DlrrItem>(items.data(), count);
+    size_t n = 0;
+    auto add = [&](uint32_t sender) {
+      size_t x = n ? rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), sender, list) : 0;
+      if (x == 0) {  // the first, or the compound is full: send it and start another
+        if (n) peer.sendRtcp(Bytes(buf.data(), n));
+        n = rtcp::writeReceiverReport(buf, peer.rtcpSsrc(), {});
+        x = n ? rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), sender, list) : 0;
+        if (x == 0) return false;
+      }
+      n += x;
+      return true;
+    };
+    if (!add(peer.rtcpSsrc())) return;
+    for (auto& [id, consumer] : peer.consumers())
+      if (consumer->spec.kind == MediaKind::Audio && !add(consumer->spec.ssrc)) break;
+    peer.sendRtcp(Bytes(buf.data(), n));
+    totals_.rrtrAnswered += count;
   };
   for (auto& [pid, list] : consumers_)
     for (Consumer* c : list) answer(*c->peer);

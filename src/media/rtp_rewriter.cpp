@@ -17,6 +17,8 @@ RtpRewriter::Out RtpRewriter::rewrite(uint32_t sourceSsrc, uint16_t seq, uint32_
     tsOffset_ = outTs - ts;
     source_ = sourceSsrc;
     highestInSeq_ = seq;
+    startInSeq_ = seq;
+    startNear_ = true;
     skippedCount_ = 0;  // a new mapping: earlier skips belong to the old one
     started_ = true;
   }
@@ -28,6 +30,7 @@ RtpRewriter::Out RtpRewriter::rewrite(uint32_t sourceSsrc, uint16_t seq, uint32_
   // packet keeps its own mapped number.
   if (inOrder) {
     highestInSeq_ = seq;
+    if (startNear_ && static_cast<uint16_t>(seq - startInSeq_) >= kStartHorizon) startNear_ = false;
     nextSeq_ = static_cast<uint16_t>(out.seq + 1);
     lastTs_ = out.timestamp;
     lastTick_ = nowTicks;

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "proto/rtp.hpp"
+
 namespace rounds {
 
 class RtpRewriter {
@@ -24,6 +26,13 @@ class RtpRewriter {
   // stream's clock (used for the timestamp gap across a switch).
   Out rewrite(uint32_t sourceSsrc, uint16_t seq, uint32_t ts, uint32_t nowTicks);
   bool started() const { return started_; }
+  // A late packet (a repair, or reordered) of the current source from before the packet that
+  // started the mapping: the subscriber began after it (at a key frame), so it must not be
+  // forwarded, or it would land below the first number the subscriber saw.
+  bool beforeStart(uint32_t sourceSsrc, uint16_t seq) const {
+    return started_ && !resync_ && startNear_ && sourceSsrc == source_ &&
+           rtp::seqNewer(startInSeq_, seq);
+  }
   // The next packet starts a new mapping even from the same source (after a pause: the skipped
   // packets must not look lost to the subscriber).
   void resync() { resync_ = true; }
@@ -48,6 +57,11 @@ class RtpRewriter {
   uint32_t tsOffset_ = 0;
   uint16_t nextSeq_;
   uint16_t highestInSeq_ = 0;
+  // The incoming number that started the current mapping; only compared while the newest is
+  // within kStartHorizon of it (later, no late packet can be that old, and the numbers wrap).
+  uint16_t startInSeq_ = 0;
+  bool startNear_ = false;
+  static constexpr uint16_t kStartHorizon = 8192;
   uint32_t lastTs_;
   uint32_t lastTick_ = 0;
   // Sequence numbers skipped in the current source: packets before one of them map one higher

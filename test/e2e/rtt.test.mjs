@@ -7,7 +7,8 @@
 // paces its NACK retries towards Solo (docs/architecture.md, "Round trips"). Then a second
 // participant joins: Solo now receives video, and its Chromium sends XR RRTRs of its own (the
 // offer asks for them with a=rtcp-fb:<pt> rrtr; without it Chromium sends none, checked), which
-// the server must answer. Run it with
+// the server must answer, so that Solo's Chromium shows its own round trip for the audio it
+// receives (remote-outbound-rtp roundTripTime). Run it with
 // test/e2e/run.sh <rounds-binary> (root: it creates a namespace; ROUNDS_NETEM_URL is run.sh's
 // server announcing the link's address).
 import assert from 'node:assert/strict';
@@ -131,10 +132,26 @@ describe(`a lone presenter ${kDelayMs} ms away`, { skip }, () => {
     );
     const offer = await solo.evaluate(() => window.__rounds.pc.remoteDescription.sdp);
     assert.match(offer, /a=rtcp-fb:\d+ rrtr/, 'the offer asks for RRTR');
-    // What Chromium makes of the answers does not show in its stats: remote-outbound-rtp has no
-    // roundTripTime for video (nor for audio, checked with rrtr on audio too), so this is logged,
-    // not asserted.
+    // Chromium files a receiver's round trip under the XR's sender SSRC, and an audio receiver
+    // shows the one filed under its own stream's SSRC as remote-outbound-rtp roundTripTime (it
+    // also needs an SR on that stream, which the server translates from Local's): the server's
+    // answers go out under the audio stream's SSRC too, so Solo's browser must show its own
+    // round trip across the link. (Video receivers show none in their stats; they use it for
+    // their NACK timing.)
+    const audio = await eventually(
+      "Solo's Chromium shows its round trip for the audio it receives",
+      async () => {
+        const seen = await receiverRoundTrips(solo);
+        return seen.find((s) => s.kind === 'audio' && s.rttMs !== null && s.measurements > 0);
+      },
+      45_000,
+      1000,
+    );
     const seen = await receiverRoundTrips(solo);
     console.log(`rtt test (receiver): ${JSON.stringify({ server: { rrtrReceived: counters.rrtrReceived - start.rrtrReceived, rrtrAnswered: counters.rrtrAnswered - start.rrtrAnswered }, chromium: seen })}`);
+    assert.ok(
+      audio.rttMs >= 2 * kDelayMs && audio.rttMs <= 2 * kDelayMs + 120,
+      `Chromium's round trip is the link's two ways: ${audio.rttMs} ms`,
+    );
   });
 });

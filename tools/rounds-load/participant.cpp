@@ -545,6 +545,9 @@ void Participant::onRtp(MutableBytes packet, SteadyTime now) {
 void Participant::onRtcp(Bytes compound, SteadyTime now) {
   ++counters_.rtcpReceived;
   rtcp::CompoundReader reader(compound);
+  // The server answers an RRTR with the same DLRR item under several XR senders (its RTCP SSRC
+  // and each audio stream's): one sample per compound.
+  bool dlrrTaken = false;
   while (auto p = reader.next()) {
     if (p->packetType == rtcp::kSenderReport) {  // echoed as LSR/DLSR in our next report
       if (auto info = rtcp::senderInfo(*p))
@@ -556,11 +559,13 @@ void Participant::onRtcp(Bytes compound, SteadyTime now) {
       // round trip.
       if (auto ntp = rtcp::xrRrtr(*p)) reception_.onRrtr(p->senderSsrc(), *ntp, now);
       rtcp::forEachDlrr(*p, [&](const rtcp::DlrrItem& item) {
-        if (item.ssrc != rtcpSsrc_) return;
+        if (item.ssrc != rtcpSsrc_ || dlrrTaken) return;
         auto sentAt = rrtrSent_.sentAt(item.lastRr);
         if (!sentAt) return;
-        if (auto rtt = RttEstimator::roundTrip(now, *sentAt, item.delaySinceLastRr))
+        if (auto rtt = RttEstimator::roundTrip(now, *sentAt, item.delaySinceLastRr)) {
           rtt_.onSample(*rtt);
+          dlrrTaken = true;
+        }
       });
       continue;
     }

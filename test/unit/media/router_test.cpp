@@ -393,6 +393,37 @@ TEST_F(RouterRoundTrips, ASubscribersReferenceTimeIsAnsweredOnce) {
   EXPECT_EQ(router_->rrtrAnswered(), 1u) << "answered once";
 }
 
+// A browser's receivers may send RRTRs from different SSRCs: each sender's latest waits for its
+// answer, up to four senders (then the oldest gives way), and all are answered at once.
+TEST_F(RouterRoundTrips, EachRrtrSendersLatestIsKept) {
+  Peer& p = *peers_[1];
+  const TimePoint t = clock_.now();
+  p.noteRrtr(0x1, uint64_t{0x1111} << 16, t);
+  p.noteRrtr(0x2, uint64_t{0x2222} << 16, t + Millis(1));
+  p.noteRrtr(0x1, uint64_t{0x3333} << 16, t + Millis(2));  // replaces 0x1's first
+  std::array<Peer::PendingRrtr, Peer::kMaxPendingRrtrs> out;
+  ASSERT_EQ(p.takePendingRrtrs(out), 2u);
+  EXPECT_EQ(out[0].ssrc, 0x2u);
+  EXPECT_EQ(out[1].ssrc, 0x1u);
+  EXPECT_EQ(out[1].lastRr, 0x3333u);
+  EXPECT_EQ(p.takePendingRrtrs(out), 0u) << "taken";
+
+  for (uint32_t s = 1; s <= 5; ++s) p.noteRrtr(s, uint64_t{s} << 16, t + Millis(s));
+  ASSERT_EQ(p.takePendingRrtrs(out), Peer::kMaxPendingRrtrs);
+  EXPECT_EQ(out[0].ssrc, 2u) << "the oldest sender gave way";
+  EXPECT_EQ(out[3].ssrc, 5u);
+
+  ASSERT_NE(startedConsumer(1), nullptr);
+  std::vector<uint8_t> xr(64);
+  for (uint32_t sender : {0x1u, 0x2u}) {
+    xr.resize(64);
+    xr.resize(rtcp::writeXrRrtr(xr, sender, kNtp));
+    router_->onRtcp(p, xr);
+  }
+  router_->onReportTimer(clock_.now());
+  EXPECT_EQ(router_->rrtrAnswered(), 2u);
+}
+
 // A repair forwarded less than the subscriber's round trip before its NACK arrived answers that
 // NACK (it was on its way when the subscriber wrote it); an older one is resent.
 TEST_F(RouterRoundTrips, RepairsForwardedLessThanARoundTripBeforeTheNackAreNotResent) {

@@ -134,3 +134,31 @@ TEST(RtpRewriterSkip, ANewSourceForgetsSkips) {
 
 }  // namespace
 }  // namespace rounds
+
+namespace rounds {
+namespace {
+
+// A subscriber that began at packet 1000 (its first key frame) must not get a repair of 995:
+// it would land below the first number it saw, a gap behind its start.
+TEST(RtpRewriter, ARepairFromBeforeTheSubscribersStartIsRefused) {
+  RtpRewriter r(5000, 0);
+  EXPECT_FALSE(r.beforeStart(0xA, 995)) << "nothing started yet";
+  r.rewrite(0xA, 1000, 90000, 0);
+  r.rewrite(0xA, 1001, 93000, 1);
+  EXPECT_TRUE(r.beforeStart(0xA, 995));
+  EXPECT_FALSE(r.beforeStart(0xA, 1000));
+  EXPECT_FALSE(r.beforeStart(0xA, 1001));
+  EXPECT_FALSE(r.beforeStart(0xB, 995)) << "another source's numbers say nothing";
+  // Across the wrap: started at 65530, 2 is after it.
+  RtpRewriter w(7, 0);
+  w.rewrite(0xA, 65530, 0, 0);
+  EXPECT_FALSE(w.beforeStart(0xA, 2));
+  EXPECT_TRUE(w.beforeStart(0xA, 65525));
+  // Long after the start no late packet can be that old, and the numbers come round again.
+  for (uint32_t s = 1; s <= 40000; ++s) w.rewrite(0xA, static_cast<uint16_t>(65530 + s), s, s);
+  EXPECT_FALSE(w.beforeStart(0xA, static_cast<uint16_t>(65530 + 39990)));
+  EXPECT_FALSE(w.beforeStart(0xA, 65525));
+}
+
+}  // namespace
+}  // namespace rounds
