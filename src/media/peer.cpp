@@ -239,13 +239,12 @@ Producer* Peer::learnLayer(Producer& p, rtp::RtpView& view, bool& isRtx, size_t&
   return nullptr;
 }
 
-bool Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks,
-                   bool resend) {
+bool Peer::sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks, bool resend,
+                   bool late) {
   const auto& tuple = ice_.selectedTuple();
   if (closed_ || !srtpOut_ || !tuple) return false;
   // A repair of a packet from before this subscriber's first: nothing it can use.
-  if (!resend && consumer.rewriter.beforeStart(packet.ssrc(), packet.sequenceNumber()))
-    return false;
+  if (late && consumer.rewriter.beforeStart(packet.ssrc(), packet.sequenceNumber())) return false;
   size_t len = packet.size();
   MutableBytes slot = socket_.acquireSendSlot();
   if (len + kSrtpMaxTrailer > slot.size()) return false;

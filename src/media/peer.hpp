@@ -205,9 +205,11 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
 
   // Forwarding: copies `packet` into a send slot, rewrites it for `consumer`, protects and queues.
   // `packet` has been through prepareForSubscribers (media/forward_extensions.hpp); `resend`: it
-  // is a stored one sent again (plain, without RTX), so its send time is stamped afresh.
+  // is a stored one sent again (plain, without RTX), so its send time is stamped afresh; `late`:
+  // a repair or reordered packet, not sent to a consumer that started after it
+  // (RtpRewriter::beforeStart).
   bool sendRtp(Consumer& consumer, const rtp::RtpView& packet, uint32_t nowTicks,
-               bool resend = false);
+               bool resend = false, bool late = false);
   // Resends a stored packet in answer to the subscriber's NACK: as RTX (RFC 4588 §4) when the
   // consumer has it enabled, else as a plain copy. False if nothing could be queued.
   bool resendRtp(Consumer& consumer, const rtp::RtpView& stored, uint32_t nowTicks);

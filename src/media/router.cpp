@@ -113,14 +113,15 @@ void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission
   }
   // Once for every copy (and for the stored one): no publisher mid/rid, our send time.
   prepareForSubscribers(packet, now);
+  bool late = false;  // a repair or a reordered packet: see Peer::sendRtp
   if (lay.history) {
     uint16_t seq = packet.sequenceNumber();
     // Already here: a duplicate, or a retransmission of a packet that was only late. Every
     // consumer has had it.
     if (lay.history->contains(seq, now)) return;
     auto gap = lay.nack->onPacket(seq, now);
-    lay.history->insert(seq, Bytes(packet.buffer().data(), packet.size()), now,
-                        /*repair=*/retransmission || gap.filledGap);
+    late = retransmission || gap.filledGap;
+    lay.history->insert(seq, Bytes(packet.buffer().data(), packet.size()), now, /*repair=*/late);
     if (gap.keyFrameNeeded) requestKeyFrame(producer, layer, now);
     if (gap.newMissing) sendNacks(producer, layer, now);
   } else if (producer.spec.kind == MediaKind::Audio) {
@@ -170,7 +171,7 @@ void Router::onRtp(Producer& producer, rtp::RtpView& packet, bool retransmission
       continue;
     }
     if (producer.simulcast() && !c->selector.onPacket(layer, keyFrame)) continue;
-    c->peer->sendRtp(*c, packet, nowTicks);
+    c->peer->sendRtp(*c, packet, nowTicks, /*resend=*/false, late);
     ++totals_.rtpForwarded;
   }
 }

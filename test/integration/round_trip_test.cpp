@@ -20,21 +20,8 @@ constexpr uint32_t kBobAudio = 0xB1;  // the SSRC the server sends Alice's audio
 class RoundTrip : public test::MediaEngineFixture {
  protected:
   void audioPair() {
-    ProducerSpec prod;
-    prod.producerId = 1;
-    prod.kind = MediaKind::Audio;
-    prod.mid = "0";
-    prod.ssrc = kAliceAudio;
-    prod.payloadType = 111;
-    engine_->addProducer("alice", prod);
-    ConsumerSpec cons;
-    cons.consumerId = 2;
-    cons.producerId = 1;
-    cons.kind = MediaKind::Audio;
-    cons.ssrc = kBobAudio;
-    cons.payloadType = 111;
-    engine_->addConsumer("bob", cons);
-    settle();
+    addProducer("alice", 1, MediaKind::Audio, kAliceAudio, 111, "0");
+    addConsumer("bob", 2, 1, MediaKind::Audio, kBobAudio, 111);
   }
 
   static std::vector<uint8_t> rrtr(uint32_t sender, uint64_t ntp) {

@@ -99,6 +99,30 @@ class MediaEngineFixture : public ::testing::Test {
     return peer;
   }
 
+  // A plain (non-simulcast) producer on `peer`, and a consumer of it on another, then settles.
+  void addProducer(const std::string& peer, uint64_t id, MediaKind kind, uint32_t ssrc,
+                   uint8_t payloadType, const std::string& mid) {
+    ProducerSpec prod;
+    prod.producerId = id;
+    prod.kind = kind;
+    prod.mid = mid;
+    prod.ssrc = ssrc;
+    prod.payloadType = payloadType;
+    engine_->addProducer(peer, prod);
+    settle();
+  }
+  void addConsumer(const std::string& peer, uint64_t id, uint64_t producerId, MediaKind kind,
+                   uint32_t ssrc, uint8_t payloadType) {
+    ConsumerSpec cons;
+    cons.consumerId = id;
+    cons.producerId = producerId;
+    cons.kind = kind;
+    cons.ssrc = ssrc;
+    cons.payloadType = payloadType;
+    engine_->addConsumer(peer, cons);
+    settle();
+  }
+
   WorkerStats stats() {
     std::optional<std::vector<WorkerStats>> s;
     engine_->stats([&](std::vector<WorkerStats> v) { s = v; });
