@@ -205,7 +205,8 @@ void BM_NackServe(benchmark::State& state) {
     room.socket->flush();
   }
   state.SetItemsProcessed(state.iterations() * 17);
-  state.counters["retransmissions"] = static_cast<double>(room.router->retransmissionsSent());
+  state.counters["retransmissions"] =
+      static_cast<double>(room.router->totals().retransmissionsSent);
   // Per subscriber there is no history (it is the producer's, shared); a Consumer carries only
   // its RTX sequence number, flag and resend budget. Its whole size, for scale:
   state.counters["bytesPerConsumer"] = static_cast<double>(sizeof(Consumer));

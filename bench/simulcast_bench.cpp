@@ -142,7 +142,7 @@ void BM_RouterLayerSelection(benchmark::State& state) {
       ++seq;
     }
   }
-  uint64_t forwarded = router.forwarded();
+  uint64_t forwarded = router.totals().rtpForwarded;
   state.SetItemsProcessed(state.iterations());
   state.counters["forwardedPerPacket"] =
       static_cast<double>(forwarded) / static_cast<double>(state.iterations() + 1);

@@ -517,8 +517,6 @@ void Peer::noteRrtr(uint32_t ssrc, uint64_t ntpTimestamp, TimePoint arrival) {
 size_t Peer::takePendingRrtrs(std::span<PendingRrtr, kMaxPendingRrtrs> out) {
   size_t n = std::exchange(pendingRrtrCount_, 0);
   std::copy_n(pendingRrtrs_.begin(), n, out.begin());
-  std::sort(out.begin(), out.begin() + static_cast<ptrdiff_t>(n),
-            [](const auto& a, const auto& b) { return a.arrival < b.arrival; });
   return n;
 }
 

@@ -187,7 +187,7 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   };
   static constexpr size_t kMaxPendingRrtrs = 4;  // more senders: the oldest is replaced
   void noteRrtr(uint32_t ssrc, uint64_t ntpTimestamp, TimePoint arrival);
-  // Moves the pending RRTRs into `out` (oldest first); returns how many.
+  // Moves the pending RRTRs into `out`; returns how many.
   size_t takePendingRrtrs(std::span<PendingRrtr, kMaxPendingRrtrs> out);
   std::optional<Micros> rtt() const { return rtt_.smoothed(); }
   std::optional<uint32_t> rembEstimateBps() const { return remb_; }

@@ -496,21 +496,19 @@ void Router::answerRrtrs(TimePoint now) {
       items[i] = {pending[i].ssrc, pending[i].lastRr,
                   rtcp::toDelayUnits(std::chrono::duration_cast<Micros>(now - pending[i].arrival))};
     auto list = std::span<const rtcp::DlrrItem>(items.data(), count);
-    size_t n = 0;
-    auto add = [&](uint32_t sender) {
-      size_t x = n ? rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), sender, list) : 0;
-      if (x == 0) {  // the first, or the compound is full: send it and start another
-        if (n) peer.sendRtcp(Bytes(buf.data(), n));
+    size_t n = rtcp::writeReceiverReport(buf, peer.rtcpSsrc(), {});
+    auto add = [&](uint32_t sender) {  // a full compound goes out and another starts
+      size_t x = rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), sender, list);
+      if (x == 0) {
+        peer.sendRtcp(Bytes(buf.data(), n));
         n = rtcp::writeReceiverReport(buf, peer.rtcpSsrc(), {});
-        x = n ? rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), sender, list) : 0;
-        if (x == 0) return false;
+        x = rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), sender, list);
       }
       n += x;
-      return true;
     };
-    if (!add(peer.rtcpSsrc())) return;
+    add(peer.rtcpSsrc());
     for (auto& [id, consumer] : peer.consumers())
-      if (consumer->spec.kind == MediaKind::Audio && !add(consumer->spec.ssrc)) break;
+      if (consumer->spec.kind == MediaKind::Audio) add(consumer->spec.ssrc);
     peer.sendRtcp(Bytes(buf.data(), n));
     totals_.rrtrAnswered += count;
   };

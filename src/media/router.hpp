@@ -67,35 +67,13 @@ class Router {
   bool receivesScreens(const Peer& peer) const { return !noScreens_.count(&peer); }
   // The peer whose video ActiveSpeaker subscribers get; nullptr before anyone spoke.
   const Peer* activeSpeaker() const;
-  uint64_t consumersResumed() const { return totals_.consumersResumed; }
   size_t pausedConsumers() const;
 
-  // Everything below, for the worker's sum (WorkerStats).
+  // What this room counted (RouterCounters, types.hpp), for the worker's sum (WorkerStats).
   const RouterCounters& totals() const { return totals_; }
-  uint64_t forwarded() const { return totals_.rtpForwarded; }
-  uint64_t keyFrameRequests() const { return totals_.keyFrameRequests; }
-  uint64_t nacksReceived() const { return totals_.nacksReceived; }
-  uint64_t retransmissionsSent() const { return totals_.retransmissionsSent; }
-  uint64_t retransmissionMisses() const { return totals_.retransmissionMisses; }
-  // NACKs not answered because they waited too long in the worker's receive queue.
-  uint64_t nacksShed() const { return totals_.nacksShed; }
-  uint64_t nacksSent() const { return totals_.nacksSent; }
-  // NACKed packets not resent: the repair we had forwarded (the publisher's retransmission) was
-  // still on its way (less than the subscriber's round trip before the NACK arrived).
-  uint64_t nackedInFlight() const { return totals_.nackedInFlight; }
-  // NACKed packets not resent: we had resent them to that subscriber less than its round trip
-  // before (media/resend_log.hpp).
-  uint64_t nackedRecentlyResent() const { return totals_.nackedRecentlyResent; }
-  // Round-trip samples taken from report blocks (about our SRs) and XR DLRR items (about our
-  // RRTRs).
-  uint64_t rttSamples() const { return totals_.rttSamples; }
-  // Browsers' XR RRTRs received, and the DLRR answers sent.
-  uint64_t rrtrReceived() const { return totals_.rrtrReceived; }
-  uint64_t rrtrAnswered() const { return totals_.rrtrAnswered; }
   // How long a missing packet waits before the publisher is asked for it again
   // (NackGenerator::retryIntervalFor its measured round trip).
   static Millis nackRetryInterval(const Peer& publisher);
-  uint64_t rtxReceived() const { return totals_.rtxReceived; }
   // Publishers' padding-only packets (their bandwidth probes), counted and not forwarded.
   uint64_t paddingDropped() const { return paddingDropped_; }
 

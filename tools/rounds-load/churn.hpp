@@ -12,8 +12,6 @@
 #include <deque>
 #include <optional>
 
-#include "common/clock.hpp"
-
 namespace rounds::load {
 
 class ChurnSchedule {
@@ -36,7 +34,6 @@ class ChurnSchedule {
   uint32_t due(SteadyTime now, uint32_t limit);
   // The viewer to leave next (removed from the order), or nothing if none is left.
   std::optional<size_t> nextToLeave();
-  size_t viewers() const { return viewers_.size(); }
 
  private:
   std::chrono::milliseconds interval_;

@@ -331,6 +331,7 @@ int main(int argc, char** argv) {
 
   // Churn: the viewer due to leave sends `leave` (its sockets close once the server answered),
   // and a new viewer joins at once on a leg of its own.
+  std::vector<size_t> leaving;  // departed legs waiting for the server's answer to `leave`
   auto churnStep = [&](SteadyTime now) {
     if (!churn->started()) {  // once every participant connected (or failed: see its errors)
       bool settled = std::all_of(participants.begin(), participants.end(),
@@ -344,6 +345,7 @@ int main(int argc, char** argv) {
           info.churnStartS = std::chrono::duration<double>(now - start).count();
         participants[*leg]->leave();
         info.churnDepartures.push_back(*leg);
+        leaving.push_back(*leg);
       }
       ParticipantConfig pc;
       pc.index = static_cast<uint32_t>(participants.size());
@@ -355,8 +357,11 @@ int main(int argc, char** argv) {
       churn->addViewer(participants.size() - 1);
       info.churnArrivals.push_back(participants.size() - 1);
     }
-    for (size_t leg : info.churnDepartures)
-      if (participants[leg]->left()) participants[leg]->shutdown();
+    std::erase_if(leaving, [&](size_t leg) {
+      if (!participants[leg]->left()) return false;
+      participants[leg]->shutdown();
+      return true;
+    });
   };
 
   boost::asio::steady_timer timer(io);

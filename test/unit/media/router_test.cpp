@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -96,49 +97,50 @@ class RouterKeyFrames : public ::testing::Test {
 
 TEST_F(RouterKeyFrames, NewSubscribersShareOneRequest) {
   for (int i = 1; i <= kSubscribers; ++i) subscribe(i);
-  EXPECT_EQ(router_->keyFrameRequests(), 1u) << "one PLI for three joins in the same instant";
+  EXPECT_EQ(router_->totals().keyFrameRequests, 1u)
+      << "one PLI for three joins in the same instant";
   // The others' requests wait for the interval, then go as one.
   clock_.advance(interval() / 2);
   router_->onTick(clock_.now());
-  EXPECT_EQ(router_->keyFrameRequests(), 1u);
+  EXPECT_EQ(router_->totals().keyFrameRequests, 1u);
   clock_.advance(interval() / 2);
   router_->onTick(clock_.now());
-  EXPECT_EQ(router_->keyFrameRequests(), 2u);
+  EXPECT_EQ(router_->totals().keyFrameRequests, 2u);
   // Nothing is pending any more.
   clock_.advance(interval() * 3);
   router_->onTick(clock_.now());
-  EXPECT_EQ(router_->keyFrameRequests(), 2u);
+  EXPECT_EQ(router_->totals().keyFrameRequests, 2u);
 }
 
 TEST_F(RouterKeyFrames, PliAndFirFromManySubscribersAreRateLimitedAndDeduplicated) {
   for (int i = 1; i <= kSubscribers; ++i) subscribe(i);
   clock_.advance(interval() * 4);
   router_->onTick(clock_.now());
-  uint64_t base = router_->keyFrameRequests();
+  uint64_t base = router_->totals().keyFrameRequests;
   clock_.advance(interval());  // the joins' requests have gone; a new one may go at once
 
   pli(1, subscriberSsrc(1));
-  EXPECT_EQ(router_->keyFrameRequests(), base + 1) << "the first request goes at once";
+  EXPECT_EQ(router_->totals().keyFrameRequests, base + 1) << "the first request goes at once";
   // Within the interval: a burst of PLIs and a FIR (RFC 5104 §4.3.1) from every subscriber.
   for (int round = 0; round < 5; ++round) {
     clock_.advance(Millis(10));
     for (int i = 1; i <= kSubscribers; ++i) pli(i, subscriberSsrc(i));
     fir(2, subscriberSsrc(2), static_cast<uint8_t>(round));
   }
-  EXPECT_EQ(router_->keyFrameRequests(), base + 1);
+  EXPECT_EQ(router_->totals().keyFrameRequests, base + 1);
   // They are not forgotten: exactly one more request once the interval has passed.
   clock_.advance(interval());
   router_->onTick(clock_.now());
-  EXPECT_EQ(router_->keyFrameRequests(), base + 2);
+  EXPECT_EQ(router_->totals().keyFrameRequests, base + 2);
   router_->onTick(clock_.now());
-  EXPECT_EQ(router_->keyFrameRequests(), base + 2);
+  EXPECT_EQ(router_->totals().keyFrameRequests, base + 2);
 }
 
 TEST_F(RouterKeyFrames, RequestsNamingNoConsumerAreIgnored) {
   subscribe(1);
   clock_.advance(interval() * 4);
   router_->onTick(clock_.now());
-  uint64_t base = router_->keyFrameRequests();
+  uint64_t base = router_->totals().keyFrameRequests;
   pli(1, 0xDEAD);                    // not a stream this subscriber receives
   pli(1, kPublisherSsrc);            // the source SSRC is hidden from subscribers
   pli(2, subscriberSsrc(1));         // another peer's consumer
@@ -147,7 +149,7 @@ TEST_F(RouterKeyFrames, RequestsNamingNoConsumerAreIgnored) {
   router_->onRtcp(*peers_[1], junk);
   clock_.advance(interval() * 2);
   router_->onTick(clock_.now());
-  EXPECT_EQ(router_->keyFrameRequests(), base);
+  EXPECT_EQ(router_->totals().keyFrameRequests, base);
 }
 
 // An unservable NACK bringing a key frame needs real forwarding (a selected tuple): see
@@ -177,14 +179,14 @@ TEST_F(RouterKeyFrames, PausedProducerIsNotForwarded) {
     router_->onRtp(*producer, *view);
   };
   send(10);
-  EXPECT_EQ(router_->forwarded(), 2u);
+  EXPECT_EQ(router_->totals().rtpForwarded, 2u);
   producer->paused = true;
   send(11);
   send(12);
-  EXPECT_EQ(router_->forwarded(), 2u);
+  EXPECT_EQ(router_->totals().rtpForwarded, 2u);
   producer->paused = false;
   send(13);
-  EXPECT_EQ(router_->forwarded(), 4u);
+  EXPECT_EQ(router_->totals().rtpForwarded, 4u);
 }
 
 // A NACK that waited in the worker's receive queue longer than resendMaxQueueWaitMs is shed
@@ -199,7 +201,7 @@ TEST_F(RouterKeyFrames, NacksThatWaitedTooLongInTheQueueAreShed) {
     ASSERT_TRUE(view);
     router_->onRtp(*producer, *view);
   }
-  ASSERT_EQ(router_->forwarded(), 2u);
+  ASSERT_EQ(router_->totals().rtpForwarded, 2u);
   // No ICE tuple here, so nothing was sent and the consumer's numbering has not started: start
   // it as the first send would, so that a NACK can be mapped back and looked up.
   Consumer* consumer = peers_[1]->consumerBySsrc(subscriberSsrc(1));
@@ -212,22 +214,22 @@ TEST_F(RouterKeyFrames, NacksThatWaitedTooLongInTheQueueAreShed) {
   ASSERT_GT(limit.count(), 0);
 
   router_->onRtcp(*peers_[1], nack, clock_.now() - limit - Millis(1));
-  EXPECT_EQ(router_->nacksReceived(), 1u);
-  EXPECT_EQ(router_->nacksShed(), 1u);
-  EXPECT_EQ(router_->retransmissionMisses(), 0u) << "a shed NACK is not looked up";
+  EXPECT_EQ(router_->totals().nacksReceived, 1u);
+  EXPECT_EQ(router_->totals().nacksShed, 1u);
+  EXPECT_EQ(router_->totals().retransmissionMisses, 0u) << "a shed NACK is not looked up";
 
   router_->onRtcp(*peers_[1], nack, clock_.now() - limit);
-  EXPECT_EQ(router_->nacksShed(), 1u);
-  EXPECT_EQ(router_->retransmissionMisses(), 1u);
+  EXPECT_EQ(router_->totals().nacksShed, 1u);
+  EXPECT_EQ(router_->totals().retransmissionMisses, 1u);
 
   router_->onRtcp(*peers_[1], nack);  // no receive time (ICE-TCP, tests): always answered
-  EXPECT_EQ(router_->nacksShed(), 1u);
-  EXPECT_EQ(router_->retransmissionMisses(), 2u);
+  EXPECT_EQ(router_->totals().nacksShed, 1u);
+  EXPECT_EQ(router_->totals().retransmissionMisses, 2u);
 
   config_.resendMaxQueueWaitMs = 0;  // never shed
   router_->onRtcp(*peers_[1], nack, clock_.now() - Millis(10'000));
-  EXPECT_EQ(router_->nacksShed(), 1u);
-  EXPECT_EQ(router_->retransmissionMisses(), 3u);
+  EXPECT_EQ(router_->totals().nacksShed, 1u);
+  EXPECT_EQ(router_->totals().retransmissionMisses, 3u);
 }
 
 // A publisher's padding-only packet (its bandwidth probe, RFC 3550 §5.1 P bit) is counted but
@@ -249,22 +251,22 @@ TEST_F(RouterKeyFrames, PaddingOnlyPacketsFromPublishersAreNotForwarded) {
     return p;
   };
   route(videoPacket(10));
-  EXPECT_EQ(router_->forwarded(), 2u);
+  EXPECT_EQ(router_->totals().rtpForwarded, 2u);
   route(padding(11));
   route(padding(12));
-  EXPECT_EQ(router_->forwarded(), 2u);
+  EXPECT_EQ(router_->totals().rtpForwarded, 2u);
   EXPECT_EQ(router_->paddingDropped(), 2u);
   route(videoPacket(13));
-  EXPECT_EQ(router_->forwarded(), 4u);
+  EXPECT_EQ(router_->totals().rtpForwarded, 4u);
   clock_.advance(Millis(100));
   router_->onTick(clock_.now());
-  EXPECT_EQ(router_->nacksSent(), 0u);  // 11 and 12 arrived: nothing is missing
+  EXPECT_EQ(router_->totals().nacksSent, 0u);  // 11 and 12 arrived: nothing is missing
   // A video packet whose padding leaves a payload is media, and is forwarded.
   auto withPayload = videoPacket(14);
   withPayload[0] |= 0x20;
   withPayload.back() = 4;
   route(withPayload);
-  EXPECT_EQ(router_->forwarded(), 6u);
+  EXPECT_EQ(router_->totals().rtpForwarded, 6u);
 }
 
 // ---- round trips (media/rtt_estimator.hpp) and what they change ----
@@ -309,7 +311,7 @@ TEST_F(RouterRoundTrips, ReceiverReportsAboutOurSenderReportsGiveTheRoundTrip) {
   receiverReport(1, lsrOf(kNtp), 65536 / 50);  // held 20 ms (1310/65536 s, 19.989 ms)
   ASSERT_TRUE(peers_[1]->rtt());
   EXPECT_EQ(peers_[1]->rtt()->count(), 70'000 - 19'989);
-  EXPECT_EQ(router_->rttSamples(), 1u);
+  EXPECT_EQ(router_->totals().rttSamples, 1u);
   EXPECT_FALSE(peers_[0]->rtt()) << "the publisher subscribes to nothing: no SR was sent to it";
 
   // The report's arrival is the socket's receive time when known, not when the worker read it.
@@ -326,7 +328,7 @@ TEST_F(RouterRoundTrips, ReportsThatNameNoSenderReportOfOursAreNotSamples) {
   clock_.advance(Millis(10));
   receiverReport(1, lsrOf(kNtp) + 1, 0);
   receiverReport(1, lsrOf(kNtp), 65536);  // held a second, but we sent it 10 ms ago
-  EXPECT_EQ(router_->rttSamples(), 0u);
+  EXPECT_EQ(router_->totals().rttSamples, 0u);
   EXPECT_FALSE(peers_[1]->rtt());
 
   // The report may name the SR before the latest: two are remembered, not three.
@@ -336,7 +338,7 @@ TEST_F(RouterRoundTrips, ReportsThatNameNoSenderReportOfOursAreNotSamples) {
   senderReport(third);
   clock_.advance(Millis(10));
   receiverReport(1, lsrOf(kNtp), 0);
-  EXPECT_EQ(router_->rttSamples(), 0u) << "the first SR is forgotten";
+  EXPECT_EQ(router_->totals().rttSamples, 0u) << "the first SR is forgotten";
   receiverReport(1, lsrOf(second), 0);
   ASSERT_TRUE(peers_[1]->rtt());
   EXPECT_EQ(peers_[1]->rtt()->count(), 20'000);
@@ -375,7 +377,7 @@ TEST_F(RouterRoundTrips, PublishersAnswerOurReferenceTimeWithADelaySinceIt) {
   dlrr(0x5EC0, rtcp::compactNtp(ntp), 65536 / 100);  // held 10 ms (655/65536 s: 9,994 µs)
   ASSERT_TRUE(peers_[0]->rtt());
   EXPECT_EQ(peers_[0]->rtt()->count(), 90'000 - 9'994);
-  EXPECT_EQ(router_->rttSamples(), 1u);
+  EXPECT_EQ(router_->totals().rttSamples, 1u);
 }
 
 // A subscriber's own RRTR (sent because the offer has a=rtcp-fb:<pt> rrtr) is answered with a
@@ -385,12 +387,12 @@ TEST_F(RouterRoundTrips, ASubscribersReferenceTimeIsAnsweredOnce) {
   std::vector<uint8_t> xr(64);
   xr.resize(rtcp::writeXrRrtr(xr, 0x5001, 0x0123456789ABCDEFull));
   router_->onRtcp(*peers_[1], xr);
-  EXPECT_EQ(router_->rrtrReceived(), 1u);
-  EXPECT_EQ(router_->rttSamples(), 0u) << "an RRTR is no sample of ours";
+  EXPECT_EQ(router_->totals().rrtrReceived, 1u);
+  EXPECT_EQ(router_->totals().rttSamples, 0u) << "an RRTR is no sample of ours";
   router_->onReportTimer(clock_.now());
-  EXPECT_EQ(router_->rrtrAnswered(), 1u);
+  EXPECT_EQ(router_->totals().rrtrAnswered, 1u);
   router_->onReportTimer(clock_.now() + Millis(1000));
-  EXPECT_EQ(router_->rrtrAnswered(), 1u) << "answered once";
+  EXPECT_EQ(router_->totals().rrtrAnswered, 1u) << "answered once";
 }
 
 // A browser's receivers may send RRTRs from different SSRCs: each sender's latest waits for its
@@ -402,16 +404,18 @@ TEST_F(RouterRoundTrips, EachRrtrSendersLatestIsKept) {
   p.noteRrtr(0x2, uint64_t{0x2222} << 16, t + Millis(1));
   p.noteRrtr(0x1, uint64_t{0x3333} << 16, t + Millis(2));  // replaces 0x1's first
   std::array<Peer::PendingRrtr, Peer::kMaxPendingRrtrs> out;
-  ASSERT_EQ(p.takePendingRrtrs(out), 2u);
-  EXPECT_EQ(out[0].ssrc, 0x2u);
-  EXPECT_EQ(out[1].ssrc, 0x1u);
-  EXPECT_EQ(out[1].lastRr, 0x3333u);
-  EXPECT_EQ(p.takePendingRrtrs(out), 0u) << "taken";
+  auto taken = [&] {
+    std::map<uint32_t, uint32_t> lastRrBySender;
+    size_t n = p.takePendingRrtrs(out);
+    for (size_t i = 0; i < n; ++i) lastRrBySender[out[i].ssrc] = out[i].lastRr;
+    return lastRrBySender;
+  };
+  EXPECT_EQ(taken(), (std::map<uint32_t, uint32_t>{{0x1, 0x3333}, {0x2, 0x2222}}));
+  EXPECT_TRUE(taken().empty()) << "taken";
 
   for (uint32_t s = 1; s <= 5; ++s) p.noteRrtr(s, uint64_t{s} << 16, t + Millis(s));
-  ASSERT_EQ(p.takePendingRrtrs(out), Peer::kMaxPendingRrtrs);
-  EXPECT_EQ(out[0].ssrc, 2u) << "the oldest sender gave way";
-  EXPECT_EQ(out[3].ssrc, 5u);
+  EXPECT_EQ(taken(), (std::map<uint32_t, uint32_t>{{2, 2}, {3, 3}, {4, 4}, {5, 5}}))
+      << "the oldest sender gave way";
 
   ASSERT_NE(startedConsumer(1), nullptr);
   std::vector<uint8_t> xr(64);
@@ -421,7 +425,7 @@ TEST_F(RouterRoundTrips, EachRrtrSendersLatestIsKept) {
     router_->onRtcp(p, xr);
   }
   router_->onReportTimer(clock_.now());
-  EXPECT_EQ(router_->rrtrAnswered(), 2u);
+  EXPECT_EQ(router_->totals().rrtrAnswered, 2u);
 }
 
 // A repair forwarded less than the subscriber's round trip before its NACK arrived answers that
@@ -444,17 +448,17 @@ TEST_F(RouterRoundTrips, RepairsForwardedLessThanARoundTripBeforeTheNackAreNotRe
   router_->onTick(clock_.now());  // refills the resend budget
   const uint32_t budget = c->retransmitBudget;
   router_->onRtcp(*peers_[1], nack);
-  EXPECT_EQ(router_->nackedInFlight(), 1u);
+  EXPECT_EQ(router_->totals().nackedInFlight, 1u);
   EXPECT_EQ(c->retransmitBudget, budget) << "nothing was resent";
 
   // Read late, but it reached the socket within the round trip: still in flight.
   clock_.advance(Millis(60));
   router_->onRtcp(*peers_[1], nack, clock_.now() - Millis(30));
-  EXPECT_EQ(router_->nackedInFlight(), 2u);
+  EXPECT_EQ(router_->totals().nackedInFlight, 2u);
 
   router_->onRtcp(*peers_[1], nack);  // 120 ms after the forward
-  EXPECT_EQ(router_->nackedInFlight(), 2u);
-  EXPECT_EQ(router_->retransmissionMisses(), 0u);
+  EXPECT_EQ(router_->totals().nackedInFlight, 2u);
+  EXPECT_EQ(router_->totals().retransmissionMisses, 0u);
   EXPECT_EQ(c->retransmitBudget, budget - 1) << "resent (no ICE tuple here: nothing leaves)";
 }
 
@@ -491,7 +495,7 @@ TEST_F(RouterRoundTrips, OriginalsAndRepairsWithoutARoundTripAreResentAtOnce) {
   router_->onRtcp(*peers_[1], nackFor(11));
   EXPECT_EQ(c->retransmitBudget, budget - 2) << "an original, forwarded just now";
   router_->onRtcp(*peers_[1], nackFor(12));
-  EXPECT_EQ(router_->nackedInFlight(), 1u) << "a late packet is a repair too";
+  EXPECT_EQ(router_->totals().nackedInFlight, 1u) << "a late packet is a repair too";
   EXPECT_EQ(c->retransmitBudget, budget - 2);
 }
 
@@ -521,15 +525,15 @@ TEST_F(RouterRoundTrips, APacketIsNotResentAgainWithinTheSubscribersRoundTrip) {
   peers_[1]->onRttSample(Millis(250));
   clock_.advance(Millis(100));
   router_->onRtcp(*peers_[1], nack);  // 100 ms after the last resend
-  EXPECT_EQ(router_->nackedRecentlyResent(), 1u);
+  EXPECT_EQ(router_->totals().nackedRecentlyResent, 1u);
   EXPECT_EQ(c->retransmitBudget, budget - 2);
   clock_.advance(Millis(150));
   router_->onRtcp(*peers_[1], nack);  // 250 ms after it: the retransmission may be lost
   EXPECT_EQ(c->retransmitBudget, budget - 3);
-  EXPECT_EQ(router_->nackedRecentlyResent(), 1u);
+  EXPECT_EQ(router_->totals().nackedRecentlyResent, 1u);
   clock_.advance(Millis(100));
   router_->onRtcp(*peers_[1], nack);
-  EXPECT_EQ(router_->nackedRecentlyResent(), 2u) << "counted from the latest resend";
+  EXPECT_EQ(router_->totals().nackedRecentlyResent, 2u) << "counted from the latest resend";
 }
 
 TEST_F(RouterRoundTrips, PublishersAreAskedAgainAfterTheirRoundTrip) {
