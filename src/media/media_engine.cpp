@@ -23,9 +23,10 @@ Status MediaEngine::start() {
       stop();
       return st;
     }
-    roomsPerWorker_[i] = 0;
     workers_.push_back(std::move(w));
   }
+  roomsPerWorker_.assign(workers_.size(), 0);
+  peersPerWorker_.assign(workers_.size(), 0);
   return Ok{};
 }
 
@@ -34,7 +35,9 @@ void MediaEngine::stop() {
   for (auto& w : workers_) w->stop();
   workers_.clear();
   peerWorker_.clear();
-  roomWorker_.clear();
+  rooms_.clear();
+  roomsPerWorker_.clear();
+  peersPerWorker_.clear();
 }
 
 std::vector<uint16_t> MediaEngine::ports() const {
@@ -51,13 +54,18 @@ std::vector<uint16_t> MediaEngine::tcpPorts() const {
 }
 
 Worker& MediaEngine::workerForRoom(const std::string& room) {
-  auto it = roomWorker_.find(room);
-  if (it != roomWorker_.end()) return *workers_[it->second];
-  // A room lives on one worker: place it on the one with the fewest rooms.
+  auto it = rooms_.find(room);
+  if (it != rooms_.end()) return *workers_[it->second.worker];
+  // A room lives on one worker. Rooms differ in size by a hundredfold (a meeting of six, a
+  // briefing of five hundred), so the count of rooms says little about a worker's load; the
+  // count of participants says more.
   unsigned best = 0;
-  for (auto& [i, count] : roomsPerWorker_)
-    if (count < roomsPerWorker_[best]) best = i;
-  roomWorker_[room] = best;
+  for (unsigned i = 1; i < workers_.size(); ++i) {
+    if (peersPerWorker_[i] != peersPerWorker_[best] ? peersPerWorker_[i] < peersPerWorker_[best]
+                                                    : roomsPerWorker_[i] < roomsPerWorker_[best])
+      best = i;
+  }
+  rooms_[room] = RoomPlacement{best, 0};
   ++roomsPerWorker_[best];
   return *workers_[best];
 }
@@ -72,6 +80,8 @@ void MediaEngine::createPeer(const std::string& peerId, const std::string& room,
                              std::function<void(TransportDescription)> done) {
   Worker& w = workerForRoom(room);
   peerWorker_[peerId] = {w.index(), room};
+  ++rooms_[room].peers;
+  ++peersPerWorker_[w.index()];
   auto alive = alive_;
   w.post([this, &w, peerId, room, done = std::move(done), alive] {
     TransportDescription d = w.createPeer(peerId, room);
@@ -171,19 +181,15 @@ void MediaEngine::closePeer(const std::string& peerId) {
   auto it = peerWorker_.find(peerId);
   if (it == peerWorker_.end()) return;
   Worker* w = workerOfPeer(peerId);
-  std::string room = it->second.second;
+  auto [worker, room] = it->second;
   peerWorker_.erase(it);
   if (w) w->post([w, peerId] { w->closePeer(peerId); });
+  if (worker < peersPerWorker_.size()) --peersPerWorker_[worker];
   // Release the room's placement once its last peer is gone.
-  bool others = false;
-  for (auto& [id, pw] : peerWorker_)
-    if (pw.second == room) others = true;
-  if (!others) {
-    auto rw = roomWorker_.find(room);
-    if (rw != roomWorker_.end()) {
-      --roomsPerWorker_[rw->second];
-      roomWorker_.erase(rw);
-    }
+  auto rw = rooms_.find(room);
+  if (rw != rooms_.end() && --rw->second.peers == 0) {
+    --roomsPerWorker_[rw->second.worker];
+    rooms_.erase(rw);
   }
 }
 

@@ -1,5 +1,7 @@
 // MediaEngine: the control plane's handle on the media plane. It owns N workers (one thread and
-// one UDP port each), places each room on one worker, and turns calls into posted commands.
+// one UDP port each), places each room on one worker (a new room on the worker with the fewest
+// participants, so a meeting does not land beside a briefing's audience while another core idles),
+// and turns calls into posted commands.
 // Results and events come back on the control io_context.
 // Threading: every method is called from the control thread; callbacks and MediaEvents run on
 // the control thread too.
@@ -76,15 +78,23 @@ class MediaEngine : public Worker::Listener {
   void onWorkerPeerConnected(const std::string& peerId) override;
   void onWorkerPeerClosed(const std::string& peerId, const std::string& reason) override;
   Worker* workerOfPeer(const std::string& peerId);
+  // The room's worker; a new room goes to the worker with the fewest participants (then the
+  // fewest rooms, then the lowest index).
   Worker& workerForRoom(const std::string& room);
+
+  struct RoomPlacement {
+    unsigned worker = 0;
+    size_t peers = 0;
+  };
 
   boost::asio::io_context& control_;
   MediaConfig config_;
   MediaEvents& events_;
   std::shared_ptr<bool> alive_;  // cleared at stop(): late posts from workers are ignored
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::map<std::string, unsigned> roomWorker_;
-  std::map<unsigned, size_t> roomsPerWorker_;
+  std::map<std::string, RoomPlacement> rooms_;  // rooms with at least one peer
+  std::vector<size_t> roomsPerWorker_;
+  std::vector<size_t> peersPerWorker_;
   std::map<std::string, std::pair<unsigned, std::string>> peerWorker_;  // peer -> (worker, room)
 };
 

@@ -6,7 +6,8 @@
 # transport feedback and the server's estimate for each came from it, and the server knows its
 # round trip to each (also to a lone presenter, from the XR answer to its reference time); then the
 # same with every leg on one shared socket (--address-pool); then viewers leaving and joining
-# while the others watch (--churn-interval-ms).
+# while the others watch (--churn-interval-ms); then two rooms at once on a server with two
+# media workers, one room on each.
 # Usage: load_smoke.sh <rounds binary> <rounds-load binary>
 set -euo pipefail
 rounds=$1
@@ -201,4 +202,52 @@ if (gone >= 3 && !(links.length === 6 || links.length === 7))
   fail(`${links.length} peers at the server 3 s in, after about ${gone} departures`);
 console.log(`load smoke (churn): ok (${c.departures} left, ${c.arrivals} joined, first packet ` +
   `p50 ${c.arrivalJoinToFirstPacketMs.p50} ms; ${links.length} peers at the server 3 s in)`);
+JS
+
+# Two media workers (--media-workers 2), as a hospital server with more than one core runs:
+# two rooms at once, each placed on its own worker (the one with fewer participants) and
+# reached on that worker's port; both must carry their room whole, and /api/stats must show
+# each worker with its own room's three peers and forwarding.
+kill "$server_pid"
+wait "$server_pid" 2>/dev/null || true
+server_pid=
+start_rounds "$rounds" --media-workers 2
+[ "$(grep -c '^media: udp' "$dir/server.out")" = 2 ] ||
+  { echo "FAIL (two workers): $(cat "$dir/server.out")"; exit 1; }
+(sleep 3 && node -e "fetch(process.argv[1] + 'api/stats', { headers: { authorization: 'Bearer ' +
+  process.argv[2] } }).then(r => r.text()).then(t => process.stdout.write(t))" "$url" \
+  "$(cat "$dir/session")" >"$dir/workers-stats.json") &
+stats_pid=$!
+"$load" --url "$url" --room ward-a --participants 3 --publishers 2 --duration 5 --quiet \
+  --json-out "$dir/ward-a.json" &
+ward_a=$!
+"$load" --url "$url" --room ward-b --participants 3 --publishers 2 --duration 5 --quiet \
+  --json-out "$dir/ward-b.json"
+wait "$ward_a"
+wait "$stats_pid"
+node - "$dir/ward-a.json" "$dir/ward-b.json" "$dir/workers-stats.json" <<'JS'
+const fs = require('fs');
+const [a, b, stats] = process.argv.slice(2).map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+const fail = (m) => { console.error('FAIL (two workers): ' + m); process.exit(1); };
+for (const [name, r] of [['ward-a', a], ['ward-b', b]]) {
+  if (r.totals.participantsConnected !== 3) fail(`${name}: not every participant connected`);
+  if (r.totals.streamsSubscribed !== 8) fail(`${name}: ${r.totals.streamsSubscribed} streams`);
+  for (const p of r.participantReports) {
+    if (p.errors.length) fail(`${name} participant ${p.index}: ${p.errors.join('; ')}`);
+    for (const s of p.streams) {
+      const what = `${name} participant ${p.index} ${s.kind} from #${s.fromIndex}`;
+      if (!(s.packets > 0)) fail(`${what}: no packets`);
+      if (s.lost !== 0) fail(`${what}: ${s.lost} lost`);
+    }
+  }
+}
+const workers = stats.workers || [];
+if (workers.length !== 2) fail(`${workers.length} workers in /api/stats`);
+for (const w of workers) {
+  const links = w.peerLinks || [];
+  if (links.length !== 3) fail(`worker ${w.worker} holds ${links.length} peers, not one room's 3`);
+  if (!(w.rtpForwarded > 0)) fail(`worker ${w.worker} forwarded nothing`);
+}
+console.log(`load smoke (two workers): ok (ports ${workers.map((w) => w.port).join(', ')}, ` +
+  `forwarded ${workers.map((w) => w.rtpForwarded).join(' / ')})`);
 JS

@@ -79,7 +79,8 @@ class MediaEngineFixture : public ::testing::Test {
     std::optional<TransportDescription> d;
     engine_->createPeer(id, room, [&](TransportDescription t) { d = t; });
     EXPECT_TRUE(runUntil([&] { return d.has_value(); }));
-    return d.value_or(TransportDescription{});
+    lastDescription_ = d.value_or(TransportDescription{});
+    return lastDescription_;
   }
 
   // Creates the server side, then connects a TestPeer (over ICE-TCP when `tcp`) through ICE and
@@ -149,6 +150,7 @@ class MediaEngineFixture : public ::testing::Test {
   boost::asio::io_context io_;
   RecordingMediaEvents events_;
   std::unique_ptr<MediaEngine> engine_;
+  TransportDescription lastDescription_;  // what the last createPeer() (or connectPeer()) got
   std::shared_ptr<Certificate> clientCert_;
 };
 
