@@ -33,8 +33,9 @@ sdp::Codec toSdpCodec(const CodecChoice& c, MediaKind kind) {
   // a=rtcp-fb:* transport-cc; goog-remb stays as the fallback for browsers without it.
   // "rrtr": the browser sends RTCP XR Receiver Reference Time blocks for what it receives
   // (RFC 3611 §4.4; Chromium does only when offered this), which we answer with a DLRR
-  // (Router::answerRrtrs), so that a receive-only browser can know its round trip: for video
-  // its NACK timing, for audio also its stats (remote-outbound-rtp roundTripTime).
+  // (Router::answerRrtrs, in the peer's slice of the next worker tick), so that a receive-only
+  // browser can know its round trip: for video its NACK timing, for audio also its stats
+  // (remote-outbound-rtp roundTripTime).
   if (kind == MediaKind::Video)
     out.feedback = {"goog-remb", "transport-cc", "ccm fir", "nack", "nack pli", "rrtr"};
   else

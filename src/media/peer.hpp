@@ -178,8 +178,9 @@ class Peer : public IceLite::Listener, public DtlsTransport::Listener {
   SrSentLog& rrtrSent() { return rrtrSent_; }
   // The peer's own latest XR RRTR (RFC 3611 §4.4; browsers send them for what they receive when
   // the offer has a=rtcp-fb:<pt> rrtr) per sender SSRC (a browser's audio and video receivers
-  // may report from different SSRCs), until the router answers them with DLRRs so that the
-  // browser learns its round trip too (its NACK retries and stats follow it).
+  // may report from different SSRCs), until the router answers them with DLRRs in the peer's
+  // slice of the next worker tick (Router::answerRrtrs), so that the browser learns its round
+  // trip too (its NACK retries and stats follow it).
   struct PendingRrtr {
     uint32_t ssrc = 0;    // the RRTR's sender
     uint32_t lastRr = 0;  // middle 32 bits of its NTP time

@@ -271,7 +271,7 @@ void Router::takeRttSample(Peer& from, std::optional<Micros> rtt) {
 }
 
 void Router::onExtendedReport(Peer& from, const rtcp::PacketView& p, TimePoint arrival) {
-  // A subscriber's own reference time: answered at the next report timer.
+  // A subscriber's own reference time: answered in its slice of the next tick (answerRrtrs).
   if (auto ntp = rtcp::xrRrtr(p)) {
     from.noteRrtr(p.senderSsrc(), *ntp, arrival);
     ++totals_.rrtrReceived;
@@ -479,46 +479,40 @@ void Router::requestKeyFrame(Producer& producer, size_t layer, TimePoint now) {
   ++totals_.keyFrameRequests;
 }
 
-void Router::answerRrtrs(TimePoint now) {
+void Router::answerRrtrs(Peer& peer, TimePoint now) {
   // RFC 3611 §4.5: each RRTR sender's SSRC, its compact NTP time and how long we held it, in XR
   // DLRR blocks behind an RR without blocks (RFC 3550 §6.1). The same items go out under more
   // than one XR sender SSRC: under our RTCP SSRC, and under the SSRC of each audio stream we
   // send the peer, because Chromium files a receiver's round trip under the XR's sender and an
   // audio receiver shows the one filed under its own stream's SSRC (its remote-outbound-rtp
   // roundTripTime). Video receivers take any (their NACK timing).
+  std::array<Peer::PendingRrtr, Peer::kMaxPendingRrtrs> pending;
+  size_t count = peer.takePendingRrtrs(pending);
+  if (count == 0 || !peer.connected()) return;
+  std::array<rtcp::DlrrItem, Peer::kMaxPendingRrtrs> items;
+  for (size_t i = 0; i < count; ++i)
+    items[i] = {pending[i].ssrc, pending[i].lastRr,
+                rtcp::toDelayUnits(std::chrono::duration_cast<Micros>(now - pending[i].arrival))};
+  auto list = std::span<const rtcp::DlrrItem>(items.data(), count);
   std::array<uint8_t, kMaxRtcpCompound> buf;
-  auto answer = [&](Peer& peer) {
-    std::array<Peer::PendingRrtr, Peer::kMaxPendingRrtrs> pending;
-    size_t count = peer.takePendingRrtrs(pending);
-    if (count == 0 || !peer.connected()) return;
-    std::array<rtcp::DlrrItem, Peer::kMaxPendingRrtrs> items;
-    for (size_t i = 0; i < count; ++i)
-      items[i] = {pending[i].ssrc, pending[i].lastRr,
-                  rtcp::toDelayUnits(std::chrono::duration_cast<Micros>(now - pending[i].arrival))};
-    auto list = std::span<const rtcp::DlrrItem>(items.data(), count);
-    size_t n = rtcp::writeReceiverReport(buf, peer.rtcpSsrc(), {});
-    auto add = [&](uint32_t sender) {  // a full compound goes out and another starts
-      size_t x = rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), sender, list);
-      if (x == 0) {
-        peer.sendRtcp(Bytes(buf.data(), n));
-        n = rtcp::writeReceiverReport(buf, peer.rtcpSsrc(), {});
-        x = rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), sender, list);
-      }
-      n += x;
-    };
-    add(peer.rtcpSsrc());
-    for (auto& [id, consumer] : peer.consumers())
-      if (consumer->spec.kind == MediaKind::Audio) add(consumer->spec.ssrc);
-    peer.sendRtcp(Bytes(buf.data(), n));
-    totals_.rrtrAnswered += count;
+  size_t n = rtcp::writeReceiverReport(buf, peer.rtcpSsrc(), {});
+  auto add = [&](uint32_t sender) {  // a full compound goes out and another starts
+    size_t x = rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), sender, list);
+    if (x == 0) {
+      peer.sendRtcp(Bytes(buf.data(), n));
+      n = rtcp::writeReceiverReport(buf, peer.rtcpSsrc(), {});
+      x = rtcp::writeXrDlrr(MutableBytes(buf).subspan(n), sender, list);
+    }
+    n += x;
   };
-  for (auto& [pid, list] : consumers_)
-    for (Consumer* c : list) answer(*c->peer);
-  for (auto& [id, p] : producers_) answer(*p->peer);
+  add(peer.rtcpSsrc());
+  for (auto& [id, consumer] : peer.consumers())
+    if (consumer->spec.kind == MediaKind::Audio) add(consumer->spec.ssrc);
+  peer.sendRtcp(Bytes(buf.data(), n));
+  totals_.rrtrAnswered += count;
 }
 
 void Router::onReportTimer(TimePoint now) {
-  answerRrtrs(now);
   // Group by publishing peer: one compound (RR + REMB) per peer, a report block per SSRC.
   std::map<Peer*, std::vector<std::pair<Producer*, size_t>>> byPeer;
   for (auto& [id, p] : producers_) {

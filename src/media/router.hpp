@@ -46,6 +46,9 @@ class Router {
   // Once a second: receiver reports (+ REMB without transport-cc) to publishers, and pending
   // key-frame requests.
   void onReportTimer(TimePoint now);
+  // In `peer`'s slice of the worker's tick (every 100 ms): DLRR answers to the RRTRs it sent
+  // since, if any. Per peer, so that a large room's answers do not hold the loop all at once.
+  void answerRrtrs(Peer& peer, TimePoint now);
   // Every layer of the producer / one layer (rate-limited per layer).
   void requestKeyFrame(Producer& producer, TimePoint now);
   void requestKeyFrame(Producer& producer, size_t layer, TimePoint now);
@@ -83,8 +86,6 @@ class Router {
   void onReportBlocks(Peer& from, const rtcp::PacketView& p, TimePoint arrival);
   // An XR from `from`: its DLRR answers to our RRTRs are round-trip samples too.
   void onExtendedReport(Peer& from, const rtcp::PacketView& p, TimePoint arrival);
-  // Once a second (onReportTimer): a DLRR for each peer's latest RRTR, if it sent one.
-  void answerRrtrs(TimePoint now);
   // The smallest round trip one report gave (nullopt: none) becomes `from`'s sample.
   void takeRttSample(Peer& from, std::optional<Micros> rtt);
   void onKeyFrameRequest(Peer& from, uint32_t mediaSsrc);

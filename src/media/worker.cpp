@@ -124,8 +124,11 @@ void Worker::tickPeers(std::optional<std::string> after) {
     TimePoint now = clock_.now();
     TimedScope timed(tickDuration_, clock_);
     auto it = after ? peers_.upper_bound(*after) : peers_.begin();
-    for (size_t n = 0; it != peers_.end() && n < kPeersPerTickSlice; ++n, ++it)
-      it->second->onTick(now, Millis(config_.consentTimeoutMs));
+    for (size_t n = 0; it != peers_.end() && n < kPeersPerTickSlice; ++n, ++it) {
+      Peer& peer = *it->second;
+      peer.onTick(now, Millis(config_.consentTimeoutMs));
+      if (Router* r = routerOf(peer)) r->answerRrtrs(peer, now);
+    }
     socket_->flush();
     if (it != peers_.end()) {
       // Packets that arrived meanwhile are read before the next slice (a posted handler runs

@@ -381,7 +381,7 @@ TEST_F(RouterRoundTrips, PublishersAnswerOurReferenceTimeWithADelaySinceIt) {
 }
 
 // A subscriber's own RRTR (sent because the offer has a=rtcp-fb:<pt> rrtr) is answered with a
-// DLRR once, at the next report timer, so that its browser learns its round trip too.
+// DLRR once, in its slice of the next worker tick, so that its browser learns its round trip too.
 TEST_F(RouterRoundTrips, ASubscribersReferenceTimeIsAnsweredOnce) {
   ASSERT_NE(startedConsumer(1), nullptr);
   std::vector<uint8_t> xr(64);
@@ -390,8 +390,12 @@ TEST_F(RouterRoundTrips, ASubscribersReferenceTimeIsAnsweredOnce) {
   EXPECT_EQ(router_->totals().rrtrReceived, 1u);
   EXPECT_EQ(router_->totals().rttSamples, 0u) << "an RRTR is no sample of ours";
   router_->onReportTimer(clock_.now());
+  EXPECT_EQ(router_->totals().rrtrAnswered, 0u) << "not by the once-a-second reports";
+  router_->answerRrtrs(*peers_[0], clock_.now());
+  EXPECT_EQ(router_->totals().rrtrAnswered, 0u) << "another peer's tick";
+  router_->answerRrtrs(*peers_[1], clock_.now());
   EXPECT_EQ(router_->totals().rrtrAnswered, 1u);
-  router_->onReportTimer(clock_.now() + Millis(1000));
+  router_->answerRrtrs(*peers_[1], clock_.now() + Millis(100));
   EXPECT_EQ(router_->totals().rrtrAnswered, 1u) << "answered once";
 }
 
@@ -424,7 +428,7 @@ TEST_F(RouterRoundTrips, EachRrtrSendersLatestIsKept) {
     xr.resize(rtcp::writeXrRrtr(xr, sender, kNtp));
     router_->onRtcp(p, xr);
   }
-  router_->onReportTimer(clock_.now());
+  router_->answerRrtrs(p, clock_.now());
   EXPECT_EQ(router_->totals().rrtrAnswered, 2u);
 }
 
