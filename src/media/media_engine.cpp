@@ -1,6 +1,8 @@
 #include "media/media_engine.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
+#include <compare>
 
 #include "common/log.hpp"
 
@@ -25,8 +27,6 @@ Status MediaEngine::start() {
     }
     workers_.push_back(std::move(w));
   }
-  roomsPerWorker_.assign(workers_.size(), 0);
-  peersPerWorker_.assign(workers_.size(), 0);
   return Ok{};
 }
 
@@ -36,8 +36,6 @@ void MediaEngine::stop() {
   workers_.clear();
   peerWorker_.clear();
   rooms_.clear();
-  roomsPerWorker_.clear();
-  peersPerWorker_.clear();
 }
 
 std::vector<uint16_t> MediaEngine::ports() const {
@@ -58,15 +56,19 @@ Worker& MediaEngine::workerForRoom(const std::string& room) {
   if (it != rooms_.end()) return *workers_[it->second.worker];
   // A room lives on one worker. Rooms differ in size by a hundredfold (a meeting of six, a
   // briefing of five hundred), so the count of rooms says little about a worker's load; the
-  // count of participants says more.
-  unsigned best = 0;
-  for (unsigned i = 1; i < workers_.size(); ++i) {
-    if (peersPerWorker_[i] != peersPerWorker_[best] ? peersPerWorker_[i] < peersPerWorker_[best]
-                                                    : roomsPerWorker_[i] < roomsPerWorker_[best])
-      best = i;
+  // count of participants says more. Counted here, once per new room, from the placements.
+  struct Load {
+    size_t peers = 0;
+    size_t rooms = 0;
+    auto operator<=>(const Load&) const = default;
+  };
+  std::vector<Load> load(workers_.size());
+  for (const auto& [name, placed] : rooms_) {
+    load[placed.worker].peers += placed.peers;
+    ++load[placed.worker].rooms;
   }
+  auto best = static_cast<unsigned>(std::min_element(load.begin(), load.end()) - load.begin());
   rooms_[room] = RoomPlacement{best, 0};
-  ++roomsPerWorker_[best];
   return *workers_[best];
 }
 
@@ -81,7 +83,6 @@ void MediaEngine::createPeer(const std::string& peerId, const std::string& room,
   Worker& w = workerForRoom(room);
   peerWorker_[peerId] = {w.index(), room};
   ++rooms_[room].peers;
-  ++peersPerWorker_[w.index()];
   auto alive = alive_;
   w.post([this, &w, peerId, room, done = std::move(done), alive] {
     TransportDescription d = w.createPeer(peerId, room);
@@ -181,16 +182,12 @@ void MediaEngine::closePeer(const std::string& peerId) {
   auto it = peerWorker_.find(peerId);
   if (it == peerWorker_.end()) return;
   Worker* w = workerOfPeer(peerId);
-  auto [worker, room] = it->second;
+  std::string room = it->second.second;
   peerWorker_.erase(it);
   if (w) w->post([w, peerId] { w->closePeer(peerId); });
-  if (worker < peersPerWorker_.size()) --peersPerWorker_[worker];
   // Release the room's placement once its last peer is gone.
   auto rw = rooms_.find(room);
-  if (rw != rooms_.end() && --rw->second.peers == 0) {
-    --roomsPerWorker_[rw->second.worker];
-    rooms_.erase(rw);
-  }
+  if (rw != rooms_.end() && --rw->second.peers == 0) rooms_.erase(rw);
 }
 
 void MediaEngine::stats(std::function<void(std::vector<WorkerStats>)> done) {

@@ -93,8 +93,6 @@ class MediaEngine : public Worker::Listener {
   std::shared_ptr<bool> alive_;  // cleared at stop(): late posts from workers are ignored
   std::vector<std::unique_ptr<Worker>> workers_;
   std::map<std::string, RoomPlacement> rooms_;  // rooms with at least one peer
-  std::vector<size_t> roomsPerWorker_;
-  std::vector<size_t> peersPerWorker_;
   std::map<std::string, std::pair<unsigned, std::string>> peerWorker_;  // peer -> (worker, room)
 };
 

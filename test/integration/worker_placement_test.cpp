@@ -28,12 +28,17 @@ class WorkerPlacement : public test::MediaEngineFixture {
     return lastPort();
   }
 
-  // How many RTP packets with `ssrc` `to` receives before 0.3 s pass without any.
-  static size_t receivedWithSsrc(test::TestPeer& to, uint32_t ssrc) {
+  // How many RTP packets with `ssrc` `to` receives before 0.3 s pass without any, and whether
+  // every packet it received carried `fill` (the publisher's payload byte) and nothing else.
+  static size_t receivedFrom(test::TestPeer& to, uint32_t ssrc, uint8_t fill, bool& only) {
     size_t n = 0;
+    only = true;
     while (auto p = to.receive(300ms)) {
       if (p->rtcp) continue;
-      if (auto v = rtp::RtpView::parse(p->data); v && v->ssrc() == ssrc) ++n;
+      auto v = rtp::RtpView::parse(p->data);
+      bool ours = v && v->ssrc() == ssrc && !v->payload().empty() && v->payload()[0] == fill;
+      if (ours) ++n;
+      only = only && ours;
     }
     return n;
   }
@@ -77,10 +82,12 @@ TEST_F(WorkerPlacement, TwoRoomsOnTwoWorkersForwardAtOnce) {
     alice->sendRtp(0xA1, seq, 960u * seq, 111, std::vector<uint8_t>(80, 0x11));
     carol->sendRtp(0xC1, seq, 960u * seq, 111, std::vector<uint8_t>(80, 0x22));
   }
-  EXPECT_EQ(receivedWithSsrc(*bob, 0xB1), 20u);
-  EXPECT_EQ(receivedWithSsrc(*dave, 0xD1), 20u);
-  // Neither publisher hears anything of the other room.
-  EXPECT_EQ(receivedWithSsrc(*alice, 0xD1) + receivedWithSsrc(*carol, 0xB1), 0u);
+  // Each subscriber gets its own room's publisher, all 20, and nothing from the other room.
+  bool bobOnly = false, daveOnly = false;
+  EXPECT_EQ(receivedFrom(*bob, 0xB1, 0x11, bobOnly), 20u);
+  EXPECT_TRUE(bobOnly);
+  EXPECT_EQ(receivedFrom(*dave, 0xD1, 0x22, daveOnly), 20u);
+  EXPECT_TRUE(daveOnly);
 }
 
 }  // namespace
